@@ -1,0 +1,250 @@
+import { isOnScale, normalizedScore } from './rubric';
+import type { Label, Scale } from './types';
+
+function assertPaired(a: readonly unknown[], b: readonly unknown[], what: string): void {
+  if (a.length !== b.length) throw new Error(`${what}: the two sides have ${a.length} and ${b.length} values`);
+}
+
+function assertFinite(values: readonly number[], what: string): void {
+  for (const v of values) if (!Number.isFinite(v)) throw new RangeError(`${what}: ${v} is not a finite number`);
+}
+
+/** SameValueZero, the equality that Map keys use, so agreement and marginal counts never disagree. */
+function sameLabel(x: Label, y: Label): boolean {
+  return x === y || (Number.isNaN(x) && Number.isNaN(y));
+}
+
+function counts<T>(values: readonly T[]): Map<T, number> {
+  const byValue = new Map<T, number>();
+  for (const v of values) byValue.set(v, (byValue.get(v) ?? 0) + 1);
+  return byValue;
+}
+
+function agreements(a: readonly Label[], b: readonly Label[]): number {
+  let agree = 0;
+  a.forEach((x, i) => {
+    if (sameLabel(x, b[i] as Label)) agree += 1;
+  });
+  return agree;
+}
+
+/** Share of items (0..1, not 0..100) on which both sides gave the same label; `null` for no items. */
+export function percentAgreement(a: readonly Label[], b: readonly Label[]): number | null {
+  assertPaired(a, b, 'percentAgreement');
+  if (a.length === 0) return null;
+  return agreements(a, b) / a.length;
+}
+
+/**
+ * (po - pe) / (1 - pe), evaluated on integer counts — (n·agree - Σ ca·cb) / (n² - Σ ca·cb) — so it is
+ * exact up to the final division. pe = 1 only when both sides used one and the same label throughout:
+ * that is perfect agreement and kappa is 1 (the limit most tools report), not 0/0.
+ */
+export function cohensKappa(a: readonly Label[], b: readonly Label[]): number | null {
+  assertPaired(a, b, 'cohensKappa');
+  const n = a.length;
+  if (n === 0) return null;
+  const agree = agreements(a, b);
+  const countsB = counts(b);
+  let chance = 0;
+  for (const [label, countA] of counts(a)) chance += countA * (countsB.get(label) ?? 0);
+  const denominator = n * n - chance;
+  if (denominator === 0) return agree === n ? 1 : null;
+  return (n * agree - chance) / denominator;
+}
+
+export function meanAbsoluteDifference(a: readonly number[], b: readonly number[]): number | null {
+  assertPaired(a, b, 'meanAbsoluteDifference');
+  assertFinite(a, 'meanAbsoluteDifference');
+  assertFinite(b, 'meanAbsoluteDifference');
+  if (a.length === 0) return null;
+  let total = 0;
+  a.forEach((x, i) => {
+    total += Math.abs(x - (b[i] as number));
+  });
+  return total / a.length;
+}
+
+/** 1-based ranks; tied values share the mean of the ranks they span. */
+export function averageRanks(values: readonly number[]): number[] {
+  const order = values.map((value, index) => ({ value, index })).sort((x, y) => x.value - y.value);
+  const ranks: number[] = new Array<number>(values.length).fill(0);
+  let start = 0;
+  while (start < order.length) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1]?.value === order[start]?.value) end += 1;
+    const rank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) ranks[order[k]?.index as number] = rank;
+    start = end + 1;
+  }
+  return ranks;
+}
+
+/** Pearson's r of the average ranks; `null` with fewer than 2 items or when a side is constant. */
+export function spearmanRho(a: readonly number[], b: readonly number[]): number | null {
+  assertPaired(a, b, 'spearmanRho');
+  assertFinite(a, 'spearmanRho');
+  assertFinite(b, 'spearmanRho');
+  const n = a.length;
+  if (n < 2) return null;
+  const meanRank = (n + 1) / 2; // the mean of average ranks is always (n + 1) / 2
+  const ra = averageRanks(a);
+  const rb = averageRanks(b);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  ra.forEach((x, i) => {
+    const dx = x - meanRank;
+    const dy = (rb[i] as number) - meanRank;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  });
+  if (sxx === 0 || syy === 0) return null;
+  // Ranks are multiples of 1/2, so the sums are exact; only the square root can push |rho| past 1.
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+export type AlphaLevel = 'nominal' | 'interval';
+
+export interface AlphaResult {
+  /** `null` when no item is pairable or every pairable value is the same (no expected disagreement). */
+  alpha: number | null;
+  /** Items with at least two values: the ones alpha rests on. */
+  items: number;
+}
+
+/** Sum of the disagreement over ordered pairs of distinct positions: Σ_{i≠j} [v_i ≠ v_j]. */
+function nominalDisagreement(values: readonly Label[]): number {
+  let same = 0;
+  for (const c of counts(values).values()) same += c * c;
+  return values.length * values.length - same;
+}
+
+/** Σ_{i≠j} (v_i - v_j)², as 2m·Σ(v - mean)²; exactly 0 for identical values (the mean may round). */
+function intervalDisagreement(values: readonly number[]): number {
+  const m = values.length;
+  if (values.every((v) => v === values[0])) return 0;
+  let total = 0;
+  for (const v of values) total += v;
+  const mean = total / m;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) * (v - mean);
+  return 2 * m * squares;
+}
+
+/**
+ * Krippendorff's alpha = 1 - D_o / D_e with the coincidence-matrix definitions, rewritten on sums of
+ * pair disagreements: alpha = 1 - (n - 1) · Σ_u D_u / (m_u - 1) / D_all, where n counts pairable
+ * values, m_u the values of item u, D_u and D_all the ordered-pair disagreement within u and over all
+ * pairable values. Items with fewer than two values cannot be paired and are left out.
+ */
+export function krippendorffAlpha(units: readonly (readonly (Label | null)[])[], level: 'nominal'): AlphaResult;
+export function krippendorffAlpha(units: readonly (readonly (number | null)[])[], level: AlphaLevel): AlphaResult;
+export function krippendorffAlpha(units: readonly (readonly (Label | null)[])[], level: AlphaLevel): AlphaResult {
+  const pairable = units.map((u) => u.filter((v): v is Label => v !== null)).filter((u) => u.length >= 2);
+  if (level === 'interval') {
+    for (const u of pairable) {
+      if (u.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+        throw new RangeError('krippendorffAlpha: interval values must be finite numbers');
+      }
+    }
+  }
+  const disagreement = level === 'nominal' ? nominalDisagreement : (vs: readonly Label[]) => intervalDisagreement(vs as number[]);
+  const items = pairable.length;
+  const all = pairable.flat();
+  const expected = disagreement(all);
+  if (items === 0 || expected === 0) return { alpha: null, items };
+  let observed = 0;
+  for (const u of pairable) observed += disagreement(u) / (u.length - 1);
+  return { alpha: 1 - ((all.length - 1) * observed) / expected, items };
+}
+
+export function alphaLevel(scale: Scale): AlphaLevel {
+  return scale.kind === 'numeric' ? 'interval' : 'nominal';
+}
+
+/**
+ * The category a binary or ternary score falls in. The kind is part of it so that, pooled over
+ * criteria, a binary 0 ("fails") and a ternary 0 ("neutral") are not the same category.
+ */
+export function categoryOf(score: number, scale: Scale): string {
+  if (!isOnScale(score, scale)) throw new RangeError(`score ${score} is not on the ${scale.kind} scale`);
+  return `${scale.kind}:${score}`;
+}
+
+export interface JudgeHumanItem {
+  judge: number;
+  /** The newest human label's score. */
+  human: number;
+  scale: Scale;
+}
+
+export interface CategoricalAgreement {
+  n: number;
+  percentAgreement: number | null;
+  kappa: number | null;
+}
+
+export interface NumericAgreement {
+  n: number;
+  /** Of normalized scores, so criteria with different ranges can be pooled. */
+  meanAbsoluteDifference: number | null;
+  spearmanRho: number | null;
+}
+
+export interface JudgeHumanAgreement {
+  /** Binary and ternary items. */
+  categorical: CategoricalAgreement;
+  /** Numeric items. */
+  numeric: NumericAgreement;
+}
+
+/**
+ * Judge vs newest human label over judgments that have both. Called with one criterion's items one
+ * side is empty (n 0, figures null); called with all items it gives the overall figures of both kinds.
+ */
+export function judgeHumanAgreement(items: readonly JudgeHumanItem[]): JudgeHumanAgreement {
+  const categorical = items.filter((it) => it.scale.kind !== 'numeric');
+  const numeric = items.filter((it) => it.scale.kind === 'numeric');
+  const judgeLabels = categorical.map((it) => categoryOf(it.judge, it.scale));
+  const humanLabels = categorical.map((it) => categoryOf(it.human, it.scale));
+  const judgeValues = numeric.map((it) => normalizedScore(it.judge, it.scale));
+  const humanValues = numeric.map((it) => normalizedScore(it.human, it.scale));
+  return {
+    categorical: {
+      n: categorical.length,
+      percentAgreement: percentAgreement(judgeLabels, humanLabels),
+      kappa: cohensKappa(judgeLabels, humanLabels),
+    },
+    numeric: {
+      n: numeric.length,
+      meanAbsoluteDifference: meanAbsoluteDifference(judgeValues, humanValues),
+      spearmanRho: spearmanRho(judgeValues, humanValues),
+    },
+  };
+}
+
+export interface PeopleItem {
+  scale: Scale;
+  /** Each person's newest label on this judgment; `null` where a person gave none. */
+  scores: readonly (number | null)[];
+}
+
+export interface PeopleAgreement {
+  /** Nominal alpha over binary and ternary items. */
+  nominal: AlphaResult;
+  /** Interval alpha over numeric items, on normalized scores. */
+  interval: AlphaResult;
+}
+
+/** Between people: Krippendorff's alpha per level, with the number of items each rests on. */
+export function peopleAgreement(items: readonly PeopleItem[]): PeopleAgreement {
+  const nominalUnits = items
+    .filter((it) => it.scale.kind !== 'numeric')
+    .map((it) => it.scores.map((s) => (s === null ? null : categoryOf(s, it.scale))));
+  const intervalUnits = items
+    .filter((it) => it.scale.kind === 'numeric')
+    .map((it) => it.scores.map((s) => (s === null ? null : normalizedScore(s, it.scale))));
+  return { nominal: krippendorffAlpha(nominalUnits, 'nominal'), interval: krippendorffAlpha(intervalUnits, 'interval') };
+}

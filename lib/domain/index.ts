@@ -1,0 +1,8 @@
+// The only place where the formulas of scoring.md live: pure functions, no I/O, no framework.
+export * from './types';
+export * from './compare';
+export * from './cost';
+export * from './rubric';
+export * from './reward';
+export * from './pairs';
+export * from './agreement';

@@ -1,0 +1,84 @@
+import { allLargestModel, costRatio, counterfactualCost, cumulativeCosts, savings, stepCosts, trajectoryCost } from './cost';
+import { criterionScores, processScoreOf, stepRubricScores, type CriterionScore } from './rubric';
+import {
+  DEFAULT_REWARD,
+  type CriterionDef,
+  type JudgmentInput,
+  type ModelPrice,
+  type RewardSettings,
+  type StepCostInput,
+} from './types';
+
+export interface RewardInput {
+  correct: boolean;
+  processScore: number | null;
+  costUsd: number;
+  allLargestUsd: number;
+}
+
+/** Why reward settings cannot be used, or `null` when they can. Called on user-supplied lambda/mu. */
+export function validateRewardSettings(settings: RewardSettings): string | null {
+  if (!Number.isFinite(settings.lambda)) return `lambda must be a finite number, got ${settings.lambda}`;
+  if (!Number.isFinite(settings.mu)) return `mu must be a finite number, got ${settings.mu}`;
+  return null;
+}
+
+/**
+ * outcome + lambda * process - mu * cost_ratio. An undefined process score counts as 0 (scoring.md);
+ * an undefined cost ratio (all-largest cost 0, see costRatio) counts as 0 by the same rule, so the
+ * reward is always a number.
+ */
+export function combinedReward(input: RewardInput, settings: RewardSettings = DEFAULT_REWARD): number {
+  const problem = validateRewardSettings(settings);
+  if (problem) throw new RangeError(problem);
+  const outcome = input.correct ? 1 : 0;
+  const process = input.processScore ?? 0;
+  const ratio = costRatio(input.costUsd, input.allLargestUsd) ?? 0;
+  return outcome + settings.lambda * process - settings.mu * ratio;
+}
+
+export interface TrajectoryInput {
+  models: readonly ModelPrice[];
+  steps: readonly StepCostInput[];
+  correct: boolean;
+  criteria: readonly CriterionDef[];
+  judgments: readonly JudgmentInput[];
+}
+
+export interface TrajectoryFigures {
+  stepCosts: number[];
+  cumulativeCosts: number[];
+  costUsd: number;
+  /** Id of the all-largest baseline model. */
+  allLargestModel: string;
+  allLargestUsd: number;
+  savings: number | null;
+  costRatio: number | null;
+  stepRubricScores: (number | null)[];
+  criterionScores: CriterionScore[];
+  processScore: number | null;
+  reward: number;
+}
+
+/** Every derived figure that is stored for a trajectory, computed once from its trace. */
+export function trajectoryFigures(input: TrajectoryInput, settings: RewardSettings = DEFAULT_REWARD): TrajectoryFigures {
+  const costs = stepCosts(input.steps, input.models);
+  const costUsd = trajectoryCost(costs);
+  const baseline = allLargestModel(input.models);
+  const allLargestUsd = counterfactualCost(input.steps, baseline);
+  const criteria = criterionScores(input.judgments, input.criteria);
+  const process = processScoreOf(criteria);
+  return {
+    stepCosts: costs,
+    cumulativeCosts: cumulativeCosts(costs),
+    costUsd,
+    allLargestModel: baseline.id,
+    allLargestUsd,
+    savings: savings(costUsd, allLargestUsd),
+    costRatio: costRatio(costUsd, allLargestUsd),
+    stepRubricScores: stepRubricScores(input.steps.length, input.judgments, input.criteria),
+    criterionScores: criteria,
+    processScore: process,
+    reward: combinedReward({ correct: input.correct, processScore: process, costUsd, allLargestUsd }, settings),
+  };
+}
