@@ -28,7 +28,7 @@ CREATE TABLE "models" (
 CREATE TABLE "runs" (
     "id" TEXT NOT NULL,
     "policy" TEXT,
-    "meta" JSONB,
+    "meta" JSON,
     "content_hash" TEXT NOT NULL,
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -79,7 +79,7 @@ CREATE TABLE "trajectories" (
     "benchmark" TEXT,
     "correct" BOOLEAN NOT NULL,
     "final_answer" TEXT,
-    "meta" JSONB,
+    "meta" JSON,
     "model_ids" TEXT[],
     "models_used" TEXT[],
     "step_count" INTEGER NOT NULL,
@@ -107,7 +107,7 @@ CREATE TABLE "steps" (
     "tokens_in" INTEGER NOT NULL,
     "tokens_out" INTEGER NOT NULL,
     "latency_ms" DOUBLE PRECISION,
-    "router_probs" JSONB,
+    "router" JSON,
     "given_cost_usd" DOUBLE PRECISION,
     "cost_usd" DOUBLE PRECISION NOT NULL,
 

@@ -1,0 +1,33 @@
+import Link from 'next/link';
+
+const NAV = [
+  { href: '/', label: 'Overview' },
+  { href: '/trajectories', label: 'Trajectories' },
+  { href: '/annotate', label: 'Annotate' },
+  { href: '/agreement', label: 'Agreement' },
+  { href: '/exports', label: 'Exports' },
+  { href: '/import', label: 'Import' },
+];
+
+export function AppShell({ children }: { children: React.ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur">
+        <div className="mx-auto flex h-12 max-w-[1400px] items-center gap-6 px-4">
+          <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-slate-900">
+            <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-gradient-to-br from-sky-500 to-indigo-600" />
+            routelens
+          </Link>
+          <nav className="flex gap-1 text-sm">
+            {NAV.map((n) => (
+              <Link key={n.href} href={n.href} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-[1400px] flex-1 px-4 py-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+// One pg pool per process, shared by Prisma (through its pg driver adapter) and by the code that needs
+// the driver itself: COPY, streamed reads and set-based writes. Cached on globalThis so that Next's
+// development reloads do not open a new pool per edit.
+import pg from 'pg';
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+// Counts and sums come back from PostgreSQL as int8/numeric, which pg leaves as strings. Every such
+// figure of routelens is far below 2^53, so numbers are what callers want.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 || oid === NUMERIC) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+type Globals = { __routelensPool?: pg.Pool; __routelensPoolUrl?: string };
+const g = globalThis as typeof globalThis & Globals;
+
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL?.trim();
+  if (!url) {
+    throw new Error(
+      'routelens: DATABASE_URL is not set. Start the app with `npm start` (it runs an embedded PostgreSQL) or set DATABASE_URL.',
+    );
+  }
+  return url;
+}
+
+export function poolConfig(url: string): pg.PoolConfig {
+  return {
+    connectionString: url,
+    max: Number(process.env.ROUTELENS_DB_POOL_MAX ?? 10),
+    // Fail fast while the database is unreachable instead of queueing requests forever.
+    connectionTimeoutMillis: Number(process.env.ROUTELENS_DB_CONNECT_TIMEOUT_MS ?? 5000),
+    idleTimeoutMillis: 30_000,
+    types,
+  };
+}
+
+export function getPool(): pg.Pool {
+  const url = databaseUrl();
+  if (!g.__routelensPool || g.__routelensPoolUrl !== url) {
+    const pool = new pg.Pool(poolConfig(url));
+    // An idle client that loses its server (a restart) must not crash the process.
+    pool.on('error', (err) => console.error('routelens: idle database connection failed:', err.message));
+    g.__routelensPool = pool;
+    g.__routelensPoolUrl = url;
+  }
+  return g.__routelensPool;
+}
+
+export async function closePool(): Promise<void> {
+  const pool = g.__routelensPool;
+  g.__routelensPool = undefined;
+  g.__routelensPoolUrl = undefined;
+  if (pool) await pool.end();
+}
+
+/** Runs fn in one transaction on one client of the pool. */
+export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>, pool = getPool()): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out = await fn(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}

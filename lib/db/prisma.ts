@@ -1,0 +1,16 @@
+// The one Prisma client of the process, over the shared pg pool.
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '@/lib/server/generated/prisma/client';
+import { getPool } from './pool';
+
+type Globals = { __routelensPrisma?: PrismaClient; __routelensPrismaPool?: unknown };
+const g = globalThis as typeof globalThis & Globals;
+
+export function getPrisma(): PrismaClient {
+  const pool = getPool();
+  if (!g.__routelensPrisma || g.__routelensPrismaPool !== pool) {
+    g.__routelensPrisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    g.__routelensPrismaPool = pool;
+  }
+  return g.__routelensPrisma;
+}

@@ -1,0 +1,124 @@
+// Per-run rollups (run_stats, run_model_stats) move by deltas in the same transaction as the change
+// that causes them, so the overview reads a handful of rows however many trajectories there are.
+import type pg from 'pg';
+
+export interface RunDelta {
+  trajectories: number;
+  correct: number;
+  steps: number;
+  sumCostUsd: number;
+  sumProcess: number;
+  nProcess: number;
+  sumSavings: number;
+  nSavings: number;
+  sumReward: number;
+}
+
+export interface ModelDelta {
+  steps: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+}
+
+export interface TrajectoryFiguresRow {
+  correct: boolean;
+  stepCount: number;
+  costUsd: number;
+  processScore: number | null;
+  savings: number | null;
+  reward: number;
+}
+
+export class RollupDeltas {
+  readonly runs = new Map<string, RunDelta>();
+  readonly models = new Map<string, ModelDelta>(); // key: runId + "\u0000" + model
+
+  addTrajectory(runId: string, t: TrajectoryFiguresRow, sign: 1 | -1 = 1): void {
+    let d = this.runs.get(runId);
+    if (!d) {
+      d = { trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0 };
+      this.runs.set(runId, d);
+    }
+    d.trajectories += sign;
+    d.correct += t.correct ? sign : 0;
+    d.steps += sign * t.stepCount;
+    d.sumCostUsd += sign * t.costUsd;
+    if (t.processScore !== null) {
+      d.sumProcess += sign * t.processScore;
+      d.nProcess += sign;
+    }
+    if (t.savings !== null) {
+      d.sumSavings += sign * t.savings;
+      d.nSavings += sign;
+    }
+    d.sumReward += sign * t.reward;
+  }
+
+  addModel(runId: string, model: string, m: ModelDelta, sign: 1 | -1 = 1): void {
+    const key = `${runId}\u0000${model}`;
+    let d = this.models.get(key);
+    if (!d) {
+      d = { steps: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
+      this.models.set(key, d);
+    }
+    d.steps += sign * m.steps;
+    d.tokensIn += sign * m.tokensIn;
+    d.tokensOut += sign * m.tokensOut;
+    d.costUsd += sign * m.costUsd;
+  }
+
+  get empty(): boolean {
+    return this.runs.size === 0 && this.models.size === 0;
+  }
+
+  async apply(client: pg.PoolClient): Promise<void> {
+    if (this.runs.size > 0) {
+      const ids = [...this.runs.keys()].sort();
+      const col = (f: keyof RunDelta) => ids.map((id) => this.runs.get(id)![f]);
+      await client.query(
+        `INSERT INTO run_stats AS s (run_id, trajectories, correct, steps, sum_cost_usd, sum_process, n_process, sum_savings, n_savings, sum_reward)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::float8[], $6::float8[], $7::int[], $8::float8[], $9::int[], $10::float8[])
+         ON CONFLICT (run_id) DO UPDATE SET
+           trajectories = s.trajectories + EXCLUDED.trajectories,
+           correct = s.correct + EXCLUDED.correct,
+           steps = s.steps + EXCLUDED.steps,
+           sum_cost_usd = s.sum_cost_usd + EXCLUDED.sum_cost_usd,
+           sum_process = s.sum_process + EXCLUDED.sum_process,
+           n_process = s.n_process + EXCLUDED.n_process,
+           sum_savings = s.sum_savings + EXCLUDED.sum_savings,
+           n_savings = s.n_savings + EXCLUDED.n_savings,
+           sum_reward = s.sum_reward + EXCLUDED.sum_reward`,
+        [
+          ids,
+          col('trajectories'),
+          col('correct'),
+          col('steps'),
+          col('sumCostUsd'),
+          col('sumProcess'),
+          col('nProcess'),
+          col('sumSavings'),
+          col('nSavings'),
+          col('sumReward'),
+        ],
+      );
+    }
+    if (this.models.size > 0) {
+      const keys = [...this.models.keys()].sort();
+      const parts = keys.map((k) => k.split('\u0000') as [string, string]);
+      const col = (f: keyof ModelDelta) => keys.map((k) => this.models.get(k)![f]);
+      await client.query(
+        `INSERT INTO run_model_stats AS s (run_id, model, steps, tokens_in, tokens_out, cost_usd)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[])
+         ON CONFLICT (run_id, model) DO UPDATE SET
+           steps = s.steps + EXCLUDED.steps,
+           tokens_in = s.tokens_in + EXCLUDED.tokens_in,
+           tokens_out = s.tokens_out + EXCLUDED.tokens_out,
+           cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
+        [parts.map((p) => p[0]), parts.map((p) => p[1]), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd')],
+      );
+    }
+    this.runs.clear();
+    this.models.clear();
+  }
+}

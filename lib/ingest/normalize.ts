@@ -1,0 +1,229 @@
+// A validated trace line turned into what routelens stores: the dimensions it names (each with a hash of
+// its definition, so a conflicting redefinition is one comparison), the trajectory with its derived
+// figures from lib/domain, its steps and its judgments.
+import { createHash } from 'node:crypto';
+import { trajectoryFigures, type CriterionDef, type ModelPrice, type Scale } from '@/lib/domain';
+import type { TraceLine } from '@/lib/schemas/trace';
+
+/** JSON with object keys sorted, so that the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+}
+
+export interface ModelRow {
+  id: string;
+  paramsB: number | null;
+  usdPerMtokIn: number;
+  usdPerMtokOut: number;
+  hash: string;
+}
+export interface RunRow {
+  id: string;
+  policy: string | null;
+  meta: string | null;
+  hash: string;
+}
+export interface QueryRow {
+  id: string;
+  benchmark: string | null;
+  text: string;
+  referenceAnswer: string | null;
+  hash: string;
+}
+export interface CriterionRow {
+  id: string;
+  position: number;
+  text: string;
+  weight: number;
+  kind: Scale['kind'];
+  scaleMin: number | null;
+  scaleMax: number | null;
+}
+export interface RubricRow {
+  id: string;
+  generator: string | null;
+  criteria: CriterionRow[];
+  hash: string;
+}
+export interface StepRow {
+  index: number;
+  model: string;
+  text: string;
+  tokensIn: number;
+  tokensOut: number;
+  latencyMs: number | null;
+  router: string | null;
+  givenCostUsd: number | null;
+  costUsd: number;
+}
+export interface JudgmentRow {
+  position: number;
+  criterionId: string;
+  steps: number[];
+  judgeScore: number;
+  rationale: string | null;
+  judge: string | null;
+}
+export interface TrajectoryRow {
+  id: string;
+  runId: string;
+  queryId: string;
+  rubricId: string | null;
+  benchmark: string | null;
+  correct: boolean;
+  finalAnswer: string | null;
+  meta: string | null;
+  modelIds: string[];
+  modelsUsed: string[];
+  stepCount: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  allLargestUsd: number;
+  savings: number | null;
+  processScore: number | null;
+  reward: number;
+  hash: string;
+}
+
+export interface NormalizedLine {
+  models: ModelRow[];
+  run: RunRow;
+  query: QueryRow;
+  rubric: RubricRow | null;
+  trajectory: TrajectoryRow;
+  steps: StepRow[];
+  judgments: JudgmentRow[];
+}
+
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+
+export function normalizeLine(line: TraceLine): NormalizedLine {
+  const models: ModelRow[] = line.models.map((m) => {
+    const def = { id: m.id, params_b: m.params_b, usd_per_mtok_in: m.usd_per_mtok_in, usd_per_mtok_out: m.usd_per_mtok_out };
+    return {
+      id: m.id,
+      paramsB: orNull(m.params_b),
+      usdPerMtokIn: m.usd_per_mtok_in,
+      usdPerMtokOut: m.usd_per_mtok_out,
+      hash: hashOf(def),
+    };
+  });
+  const run: RunRow = {
+    id: line.run.id,
+    policy: orNull(line.run.policy),
+    meta: line.run.meta === undefined ? null : JSON.stringify(line.run.meta),
+    hash: hashOf(line.run),
+  };
+  const query: QueryRow = {
+    id: line.query.id,
+    benchmark: orNull(line.query.benchmark),
+    text: line.query.text,
+    referenceAnswer: orNull(line.query.reference_answer),
+    hash: hashOf(line.query),
+  };
+  const rubric: RubricRow | null = line.rubric
+    ? {
+        id: line.rubric.id,
+        generator: orNull(line.rubric.generator),
+        criteria: line.rubric.criteria.map((c, position) => ({
+          id: c.id,
+          position,
+          text: c.text,
+          weight: c.weight,
+          kind: c.scale.kind,
+          scaleMin: c.scale.kind === 'numeric' ? c.scale.min : null,
+          scaleMax: c.scale.kind === 'numeric' ? c.scale.max : null,
+        })),
+        hash: hashOf(line.rubric),
+      }
+    : null;
+
+  const prices: ModelPrice[] = line.models.map((m) => ({
+    id: m.id,
+    usdPerMtokIn: m.usd_per_mtok_in,
+    usdPerMtokOut: m.usd_per_mtok_out,
+  }));
+  const criteria: CriterionDef[] = (line.rubric?.criteria ?? []).map((c) => ({ id: c.id, weight: c.weight, scale: c.scale }));
+  const judgmentsIn = (line.judgments ?? []).map((j) => ({
+    criterion: j.criterion,
+    steps: j.steps ?? [],
+    judgeScore: j.score,
+  }));
+  const figures = trajectoryFigures({
+    models: prices,
+    steps: line.steps.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.cost_usd })),
+    correct: line.correct,
+    criteria,
+    judgments: judgmentsIn,
+  });
+
+  let tokensIn = 0;
+  let tokensOut = 0;
+  const used = new Set<string>();
+  const steps: StepRow[] = line.steps.map((s, i) => {
+    tokensIn += s.tokens_in;
+    tokensOut += s.tokens_out;
+    used.add(s.model);
+    return {
+      index: s.index,
+      model: s.model,
+      text: s.text,
+      tokensIn: s.tokens_in,
+      tokensOut: s.tokens_out,
+      latencyMs: orNull(s.latency_ms),
+      router: s.router === undefined ? null : JSON.stringify(s.router),
+      givenCostUsd: s.cost_usd ?? null,
+      costUsd: figures.stepCosts[i] ?? 0,
+    };
+  });
+  const judgments: JudgmentRow[] = (line.judgments ?? []).map((j, position) => ({
+    position,
+    criterionId: j.criterion,
+    steps: j.steps ?? [],
+    judgeScore: j.score,
+    rationale: orNull(j.rationale),
+    judge: orNull(j.judge),
+  }));
+
+  // The identity of the trajectory's content: the line as stored. `cost_usd: null` and an absent
+  // cost_usd mean the same, as do `steps: []` and absent steps of a judgment.
+  const content = {
+    ...line,
+    steps: line.steps.map((s) => (s.cost_usd === null ? { ...s, cost_usd: undefined } : s)),
+    judgments: line.judgments?.map((j) => (j.steps && j.steps.length === 0 ? { ...j, steps: undefined } : j)),
+  };
+
+  const trajectory: TrajectoryRow = {
+    id: line.id,
+    runId: line.run.id,
+    queryId: line.query.id,
+    rubricId: line.rubric?.id ?? null,
+    benchmark: orNull(line.query.benchmark),
+    correct: line.correct,
+    finalAnswer: orNull(line.final_answer),
+    meta: line.meta === undefined ? null : JSON.stringify(line.meta),
+    modelIds: line.models.map((m) => m.id),
+    modelsUsed: [...used].sort(),
+    stepCount: steps.length,
+    tokensIn,
+    tokensOut,
+    costUsd: figures.costUsd,
+    allLargestUsd: figures.allLargestUsd,
+    savings: figures.savings,
+    processScore: figures.processScore,
+    reward: figures.reward,
+    hash: hashOf(content),
+  };
+  return { models, run, query, rubric, trajectory, steps, judgments };
+}

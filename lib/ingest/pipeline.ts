@@ -1,0 +1,206 @@
+// The ingest pipeline that both entry points (npm run ingest, POST /api/ingest) drive: bytes in,
+// lines parsed and validated one by one, valid lines stored in batches (one transaction each), a
+// summary out. Parsing of the next batch overlaps the database work of the previous one; at most two
+// batches are in memory, so memory stays flat however large the input.
+import type pg from 'pg';
+import { getPool, withTransaction } from '@/lib/db/pool';
+import { firstProblem, traceLineSchema } from '@/lib/schemas/trace';
+import { decodedChunks, decodeUtf8, InputDecodeError, MAX_LINE_BYTES, splitLines } from './lines';
+import { normalizeLine } from './normalize';
+import { storeBatch, type BatchLine, type LineOutcome } from './store';
+
+export interface LineError {
+  line: number;
+  id: string | null;
+  path: string;
+  message: string;
+}
+
+export interface IngestSummary {
+  stored: number;
+  unchanged: number;
+  replaced: number;
+  failed: number;
+  errors: LineError[];
+  /** Errors beyond maxErrors are counted here rather than listed. */
+  errors_omitted: number;
+  lines: number;
+}
+
+export interface IngestProgress {
+  lines: number;
+  bytes: number;
+  stored: number;
+  unchanged: number;
+  replaced: number;
+  failed: number;
+}
+
+export interface IngestOptions {
+  replace?: boolean;
+  pool?: pg.Pool;
+  /** Limit on the decompressed input, in bytes (a gzip bomb stops here). */
+  maxDecodedBytes?: number;
+  maxLineBytes?: number;
+  /** A batch is written once it holds this many steps or lines, whichever comes first. */
+  batchSteps?: number;
+  batchLines?: number;
+  maxErrors?: number;
+  onProgress?: (p: IngestProgress) => void;
+}
+
+const DEFAULTS = { batchSteps: 25_000, batchLines: 2_000, maxErrors: 1_000 };
+
+export function emptySummary(): IngestSummary {
+  return { stored: 0, unchanged: 0, replaced: 0, failed: 0, errors: [], errors_omitted: 0, lines: 0 };
+}
+
+function idOf(value: unknown): string | null {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const id = (value as Record<string, unknown>).id;
+    if (typeof id === 'string') return id.slice(0, 200);
+  }
+  return null;
+}
+
+const BLANK = /^[ \t\r]*$/;
+
+/** Parses and validates one line; a LineError says why it cannot be stored. */
+export function parseLine(lineNo: number, bytes: Buffer): BatchLine | LineError | null {
+  let text: string;
+  try {
+    text = decodeUtf8(bytes);
+  } catch {
+    return { line: lineNo, id: null, path: '', message: 'the line is not valid UTF-8' };
+  }
+  if (BLANK.test(text)) return null;
+  if (text.charCodeAt(0) === 0xfeff) {
+    return { line: lineNo, id: null, path: '', message: 'the line starts with a byte-order mark, which trace files must not have' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { line: lineNo, id: null, path: '', message: `not valid JSON: ${(e as Error).message}` };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { line: lineNo, id: null, path: '', message: 'a line must be one JSON object (one trajectory)' };
+  }
+  const parsed = traceLineSchema.safeParse(value);
+  if (!parsed.success) {
+    const p = firstProblem(parsed.error);
+    return { line: lineNo, id: idOf(value), path: p.path, message: p.message };
+  }
+  return { lineNo, norm: normalizeLine(parsed.data) };
+}
+
+export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: IngestOptions = {}): Promise<IngestSummary> {
+  const pool = opts.pool ?? getPool();
+  const batchSteps = opts.batchSteps ?? DEFAULTS.batchSteps;
+  const batchLines = opts.batchLines ?? DEFAULTS.batchLines;
+  const maxErrors = opts.maxErrors ?? DEFAULTS.maxErrors;
+  const summary = emptySummary();
+  let bytes = 0;
+
+  const fail = (e: LineError) => {
+    summary.failed++;
+    if (summary.errors.length < maxErrors) summary.errors.push(e);
+    else summary.errors_omitted++;
+  };
+  const record = (o: LineOutcome) => {
+    if (o.outcome === 'failed') fail({ line: o.lineNo, id: o.id, path: o.path, message: o.message });
+    else summary[o.outcome]++;
+  };
+  const progress = () =>
+    opts.onProgress?.({ lines: summary.lines, bytes, stored: summary.stored, unchanged: summary.unchanged, replaced: summary.replaced, failed: summary.failed });
+
+  const write = async (lines: BatchLine[]): Promise<void> => {
+    let outcomes: LineOutcome[];
+    try {
+      outcomes = await withTransaction((c) => storeBatch(c, lines, { replace: opts.replace ?? false }), pool);
+    } catch (e) {
+      if (isConnectionError(e)) throw e;
+      // Something the checks did not foresee: store line by line, so only the guilty line fails.
+      outcomes = [];
+      for (const line of lines) {
+        try {
+          outcomes.push(...(await withTransaction((c) => storeBatch(c, [line], { replace: opts.replace ?? false }), pool)));
+        } catch (err) {
+          if (isConnectionError(err)) throw err;
+          outcomes.push({
+            lineNo: line.lineNo,
+            id: line.norm.trajectory.id,
+            outcome: 'failed',
+            path: '',
+            message: `the database refused the line: ${(err as Error).message}`,
+          });
+        }
+      }
+    }
+    outcomes.sort((a, b) => a.lineNo - b.lineNo).forEach(record);
+    progress();
+  };
+
+  let batch: BatchLine[] = [];
+  let batchIds = new Set<string>();
+  let steps = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const lines = batch;
+    batch = [];
+    batchIds = new Set();
+    steps = 0;
+    await inFlight;
+    inFlight = write(lines);
+    // A rejected write must surface at the next await, not as an unhandled rejection.
+    inFlight.catch(() => undefined);
+  };
+
+  const chunks = decodedChunks(source, { maxBytes: opts.maxDecodedBytes, onCompressedBytes: (n) => (bytes += n) });
+  let lastLine = 0;
+  try {
+    for await (const raw of splitLines(chunks, opts.maxLineBytes ?? MAX_LINE_BYTES)) {
+      lastLine = raw.lineNo;
+      if (raw.tooLong !== undefined) {
+        summary.lines++;
+        fail({ line: raw.lineNo, id: null, path: '', message: `the line is ${raw.tooLong} bytes long; the limit is ${opts.maxLineBytes ?? MAX_LINE_BYTES}` });
+        continue;
+      }
+      const r = parseLine(raw.lineNo, raw.bytes!);
+      if (r === null) continue;
+      summary.lines++;
+      if ('message' in r) {
+        fail(r);
+        continue;
+      }
+      // The same trajectory twice in a batch is decided against the first one once it is stored.
+      if (batchIds.has(r.norm.trajectory.id)) await flush();
+      batch.push(r);
+      batchIds.add(r.norm.trajectory.id);
+      steps += r.norm.steps.length;
+      if (steps >= batchSteps || batch.length >= batchLines) await flush();
+    }
+  } catch (e) {
+    if (!(e instanceof InputDecodeError)) {
+      await flush().catch(() => undefined);
+      await inFlight.catch(() => undefined);
+      throw e;
+    }
+    summary.lines++;
+    fail({ line: lastLine + 1, id: null, path: '', message: e.message });
+  }
+  await flush();
+  await inFlight;
+  summary.errors.sort((a, b) => a.line - b.line);
+  return summary;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  if (code && CONNECTION_CODES.has(code)) return true;
+  const msg = (e as Error | null)?.message ?? '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
+}

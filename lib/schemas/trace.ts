@@ -1,0 +1,198 @@
+// The trace v1 line (../shared/spec/trace-format.md) as one zod schema: the structural rules of
+// trace.schema.json, then the cross-references, so that one parse says whether a line may be stored.
+import { z } from 'zod';
+import { isOnScale, validateScale } from '@/lib/domain/rubric';
+
+export const TRACE_FORMAT = 'routelens.trace.v1';
+export const MAX_ID = 200;
+export const MAX_TEXT = 1_048_576;
+export const MAX_STEPS = 20_000;
+export const MAX_MODELS = 64;
+export const MAX_CRITERIA = 100;
+export const MAX_JUDGMENTS = 100_000;
+/** How far the router's probabilities may sum from 1 (they are rounded by most writers). */
+export const PROBS_SUM_TOLERANCE = 0.01;
+
+const id = z
+  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string id') })
+  .min(1, 'must not be empty')
+  .max(MAX_ID, `must be at most ${MAX_ID} characters`);
+const text = z.string({ error: 'must be a string' }).max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+const shortText = z.string({ error: 'must be a string' }).max(MAX_ID, `must be at most ${MAX_ID} characters`);
+const finite = z.number({ error: 'must be a finite number' });
+const nonneg = finite.min(0, 'must be >= 0');
+const count = z.number({ error: 'must be an integer >= 0' }).int('must be an integer').min(0, 'must be >= 0');
+const meta = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
+
+const scale = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('binary') }),
+    z.strictObject({ kind: z.literal('ternary') }),
+    z.strictObject({ kind: z.literal('numeric'), min: finite, max: finite }),
+  ],
+  { error: 'must be {"kind": "binary"}, {"kind": "ternary"} or {"kind": "numeric", "min": ..., "max": ...}' },
+);
+
+const model = z.strictObject({
+  id,
+  params_b: nonneg.optional(),
+  usd_per_mtok_in: nonneg,
+  usd_per_mtok_out: nonneg,
+});
+
+const step = z.strictObject({
+  index: count,
+  model: id,
+  text,
+  tokens_in: count,
+  tokens_out: count,
+  latency_ms: nonneg.optional(),
+  router: z
+    .strictObject({
+      probs: z.record(z.string(), finite.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).optional(),
+    })
+    .optional(),
+  cost_usd: nonneg.nullable().optional(),
+});
+
+const criterion = z.strictObject({
+  id,
+  text,
+  weight: finite.positive('must be > 0'),
+  scale,
+});
+
+const judgment = z.strictObject({
+  criterion: id,
+  steps: z.array(count).optional(),
+  score: finite,
+  rationale: text.optional(),
+  judge: shortText.optional(),
+});
+
+const structural = z.strictObject({
+  format: z.literal(TRACE_FORMAT, { error: `must be "${TRACE_FORMAT}"` }),
+  id,
+  run: z.strictObject({ id, policy: shortText.optional(), meta: meta.optional() }),
+  query: z.strictObject({
+    id,
+    benchmark: shortText.optional(),
+    text,
+    reference_answer: text.optional(),
+  }),
+  models: z.array(model).min(1, 'must list at least one model').max(MAX_MODELS, `must list at most ${MAX_MODELS} models`),
+  steps: z.array(step).min(1, 'must hold at least one step').max(MAX_STEPS, `must hold at most ${MAX_STEPS} steps`),
+  final_answer: text.optional(),
+  correct: z.boolean({ error: 'must be true or false' }),
+  rubric: z
+    .strictObject({
+      id,
+      generator: shortText.optional(),
+      criteria: z
+        .array(criterion)
+        .min(1, 'must hold at least one criterion')
+        .max(MAX_CRITERIA, `must hold at most ${MAX_CRITERIA} criteria`),
+    })
+    .optional(),
+  judgments: z.array(judgment).max(MAX_JUDGMENTS, `must hold at most ${MAX_JUDGMENTS} judgments`).optional(),
+  meta: meta.optional(),
+});
+
+export type TraceLine = z.infer<typeof structural>;
+
+function scaleText(s: TraceLine['rubric'] extends infer R ? (R extends { criteria: (infer C)[] } ? C : never) : never): string {
+  const sc = s.scale;
+  if (sc.kind === 'binary') return 'binary (0 or 1)';
+  if (sc.kind === 'ternary') return 'ternary (-1, 0 or 1)';
+  return `numeric (${sc.min} to ${sc.max})`;
+}
+
+// The rules that JSON Schema cannot say: references between parts of the line.
+function crossReferences(line: TraceLine, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message, input: undefined });
+
+  const modelIds = new Set<string>();
+  line.models.forEach((m, i) => {
+    if (modelIds.has(m.id)) issue(['models', i, 'id'], `model "${m.id}" is listed twice`);
+    modelIds.add(m.id);
+  });
+
+  line.steps.forEach((s, i) => {
+    if (s.index !== i) issue(['steps', i, 'index'], `must be ${i}: step indexes run 0, 1, 2, ... in order`);
+    if (!modelIds.has(s.model)) issue(['steps', i, 'model'], `"${s.model}" is not one of the line's models`);
+    const probs = s.router?.probs;
+    if (probs) {
+      let sum = 0;
+      for (const [k, v] of Object.entries(probs)) {
+        if (!modelIds.has(k)) issue(['steps', i, 'router', 'probs', k], `"${k}" is not one of the line's models`);
+        sum += v;
+      }
+      if (Object.keys(probs).length > 0 && Math.abs(sum - 1) > PROBS_SUM_TOLERANCE) {
+        issue(['steps', i, 'router', 'probs'], `probabilities sum to ${Number(sum.toFixed(6))}, not 1`);
+      }
+    }
+  });
+
+  const criteria = new Map<string, NonNullable<TraceLine['rubric']>['criteria'][number]>();
+  line.rubric?.criteria.forEach((c, i) => {
+    if (criteria.has(c.id)) issue(['rubric', 'criteria', i, 'id'], `criterion "${c.id}" is listed twice`);
+    criteria.set(c.id, c);
+    const bad = validateScale(c.scale);
+    if (bad) issue(['rubric', 'criteria', i, 'scale'], bad);
+  });
+
+  if (line.judgments && line.judgments.length > 0 && !line.rubric) {
+    issue(['judgments'], 'judgments need a "rubric" on the same line');
+    return;
+  }
+  line.judgments?.forEach((j, i) => {
+    const c = criteria.get(j.criterion);
+    if (!c) {
+      issue(['judgments', i, 'criterion'], `"${j.criterion}" is not one of the rubric's criteria`);
+      return;
+    }
+    const seen = new Set<number>();
+    j.steps?.forEach((k, n) => {
+      if (k >= line.steps.length) {
+        issue(['judgments', i, 'steps', n], `step ${k} does not exist (the trajectory has ${line.steps.length} steps)`);
+      } else if (seen.has(k)) {
+        issue(['judgments', i, 'steps', n], `step ${k} is named twice`);
+      }
+      seen.add(k);
+    });
+    if (!validateScale(c.scale) && !isOnScale(j.score, c.scale)) {
+      issue(['judgments', i, 'score'], `${j.score} is not on criterion "${c.id}"'s scale: ${scaleText(c)}`);
+    }
+  });
+}
+
+export const traceLineSchema = structural.superRefine(crossReferences);
+
+/** JSON Pointer (RFC 6901) of a zod issue path, as api.md's errors name it: "/steps/3/model". */
+export function jsonPointer(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '';
+  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+export interface LineProblem {
+  path: string;
+  message: string;
+}
+
+/** The first problem of a line that does not parse, in words a person can act on. */
+export function firstProblem(error: z.ZodError): LineProblem {
+  const issue = error.issues[0];
+  if (!issue) return { path: '', message: 'invalid line' };
+  let path = [...issue.path];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    path = [...path, key];
+    message = `unknown key "${key}"${path.length === 1 ? ' (not in trace v1; put extra fields under "meta")' : ''}`;
+  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    message = 'is required';
+  }
+  return { path: jsonPointer(path), message };
+}

@@ -1,0 +1,71 @@
+// One error type for every route, and one mapping of errors to HTTP (api.md's error shape):
+// bad input 400/422 naming the field, 401/403 for access, 404, 409, 413; the database unreachable is
+// 503 with a clear message; anything else a logged 500 with no internals in the body.
+import { ZodError } from 'zod';
+import { isConnectionError } from '@/lib/ingest/pipeline';
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'invalid_parameter'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'database_unavailable'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_parameter: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  database_unavailable: 503,
+  internal: 500,
+};
+
+export class ApiError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly details?: unknown,
+    public readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
+
+function zodDetails(e: ZodError, source: string) {
+  return e.issues.map((i) => ({ [source]: i.path.join('.'), message: i.message }));
+}
+
+export function toApiError(e: unknown, source: 'parameter' | 'field' = 'field'): ApiError {
+  if (e instanceof ApiError) return e;
+  if (e instanceof ZodError) {
+    const first = e.issues[0];
+    const name = first?.path.join('.') || '(body)';
+    return new ApiError(source === 'parameter' ? 'invalid_parameter' : 'bad_request', `${source} "${name}": ${first?.message ?? 'invalid'}`, zodDetails(e, source));
+  }
+  if (isConnectionError(e)) {
+    return new ApiError('database_unavailable', 'the database is unavailable; try again shortly', undefined, { 'Retry-After': '5' });
+  }
+  return new ApiError('internal', 'internal error');
+}
+
+export function errorResponse(e: unknown): Response {
+  const err = toApiError(e);
+  if (err.code === 'internal') console.error('routelens: unhandled error', e);
+  const body: { error: { code: string; message: string; details?: unknown } } = { error: { code: err.code, message: err.message } };
+  if (err.details !== undefined) body.error.details = err.details;
+  return Response.json(body, { status: err.status, headers: err.headers });
+}

@@ -1,0 +1,46 @@
+import 'server-only';
+import { ingestStream } from '@/lib/ingest/pipeline';
+import { InputTooLargeError } from '@/lib/ingest/lines';
+import { ApiError, errorResponse } from './errors';
+import { settings } from './settings';
+
+async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      n += value.byteLength;
+      if (n > maxBytes) throw new ApiError('payload_too_large', `the request body exceeds the limit of ${maxBytes} bytes (ROUTELENS_INGEST_MAX_BYTES)`);
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** POST /api/ingest: trace v1 JSON Lines, plain or gzip, streamed (api.md). */
+export async function ingest(request: Request, url: URL): Promise<Response> {
+  try {
+    const replace = url.searchParams.get('replace');
+    if (replace !== null && replace !== 'true' && replace !== 'false') {
+      throw new ApiError('invalid_parameter', 'parameter "replace" must be true or false');
+    }
+    if (!request.body) throw new ApiError('bad_request', 'the request has no body: send trace v1 JSON Lines');
+    const declared = Number(request.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > settings.ingestMaxBodyBytes) {
+      throw new ApiError('payload_too_large', `the request body exceeds the limit of ${settings.ingestMaxBodyBytes} bytes (ROUTELENS_INGEST_MAX_BYTES)`);
+    }
+    const summary = await ingestStream(limited(request.body, settings.ingestMaxBodyBytes), {
+      replace: replace === 'true',
+      maxDecodedBytes: settings.ingestMaxDecodedBytes,
+    });
+    return Response.json(summary, { status: summary.failed > 0 ? 207 : 200 });
+  } catch (e) {
+    if (e instanceof InputTooLargeError) {
+      return errorResponse(new ApiError('payload_too_large', `${e.message} (ROUTELENS_INGEST_MAX_DECODED_BYTES); the lines before the limit were stored`));
+    }
+    return errorResponse(e);
+  }
+}
