@@ -53,7 +53,7 @@ function patchAdapter(adapter: object): void {
 
 // A factory like PrismaPg's, except that the shadow database is dropped after its pool is closed
 // (the stock adapter drops it first, which fails while its connections are still open).
-function adapterFactory(url: string) {
+function adapterFactory(url: string, opened: { dispose(): Promise<void> }[]) {
   const main = new PrismaPg({ connectionString: url });
   return {
     provider: 'postgres' as const,
@@ -61,6 +61,7 @@ function adapterFactory(url: string) {
     async connect() {
       const adapter = await main.connect();
       patchAdapter(adapter);
+      opened.push(adapter);
       return adapter;
     },
     async connectToShadowDb() {
@@ -114,18 +115,21 @@ function loadSchemaEngine(): Promise<SchemaEngineModule> {
 async function withEngine<T>(url: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const wasm = await loadSchemaEngine();
   const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
+  const opened: { dispose(): Promise<void> }[] = [];
   const engine = await wasm.SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
     (msg: string) => {
       if (process.env.ROUTELENS_DEBUG_MIGRATE) process.stderr.write(`${msg}\n`);
     },
     // The engine expects the error-capturing form that Prisma's own CLI hands it.
-    bindMigrationAwareSqlAdapterFactory(adapterFactory(url) as unknown as Parameters<typeof bindMigrationAwareSqlAdapterFactory>[0]),
+    bindMigrationAwareSqlAdapterFactory(adapterFactory(url, opened) as unknown as Parameters<typeof bindMigrationAwareSqlAdapterFactory>[0]),
   );
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    // The engine does not close the connections it opened; a template database must have none left.
+    await Promise.all(opened.map((a) => a.dispose().catch(() => undefined)));
   }
 }
 

@@ -79,27 +79,31 @@ export async function* decodedChunks(
 /** Splits decoded chunks into lines. Memory stays at one line (at most maxLineBytes) plus one chunk. */
 export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
   let parts: Buffer[] = [];
-  let partsLen = 0;
-  let overflow = 0; // > 0 while skipping a line that is too long: its length so far
+  let length = 0; // bytes of the current line so far
+  let skipping = false; // the current line is over the limit: count it, keep none of it
   let lineNo = 0;
 
-  const finish = (tail: Buffer | null): RawLine => {
+  const take = (piece: Buffer, copy: boolean) => {
+    length += piece.length;
+    if (skipping) return;
+    if (length > maxLineBytes) {
+      skipping = true;
+      parts = [];
+      return;
+    }
+    // Copy what stays across chunks: the caller's chunk buffer may be reused once we yield.
+    if (piece.length > 0) parts.push(copy ? Buffer.from(piece) : piece);
+  };
+  const finish = (): RawLine => {
     lineNo++;
-    if (overflow > 0) {
-      const n = overflow + (tail?.length ?? 0);
-      overflow = 0;
-      return { lineNo, tooLong: n };
-    }
-    let bytes: Buffer;
-    if (parts.length === 0) bytes = tail ?? Buffer.alloc(0);
-    else {
-      if (tail) parts.push(tail);
-      bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    }
+    const out: RawLine = skipping
+      ? { lineNo, tooLong: length }
+      : { lineNo, bytes: parts.length === 0 ? Buffer.alloc(0) : parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
+    if (out.bytes && out.bytes.length > 0 && out.bytes[out.bytes.length - 1] === 0x0d) out.bytes = out.bytes.subarray(0, out.bytes.length - 1);
     parts = [];
-    partsLen = 0;
-    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-    return { lineNo, bytes };
+    length = 0;
+    skipping = false;
+    return out;
   };
 
   for await (const chunk of chunks) {
@@ -107,30 +111,13 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes = 
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
       if (nl === -1) break;
-      const piece = chunk.subarray(start, nl);
-      if (overflow === 0 && partsLen + piece.length > maxLineBytes) {
-        overflow = partsLen;
-        parts = [];
-        partsLen = 0;
-      }
-      yield finish(piece);
+      take(chunk.subarray(start, nl), false);
+      yield finish();
       start = nl + 1;
     }
-    if (start < chunk.length) {
-      const piece = chunk.subarray(start);
-      if (overflow > 0) overflow += piece.length;
-      else if (partsLen + piece.length > maxLineBytes) {
-        overflow = partsLen + piece.length;
-        parts = [];
-        partsLen = 0;
-      } else {
-        // Copy: the caller's chunk buffer may be reused once we yield control.
-        parts.push(Buffer.from(piece));
-        partsLen += piece.length;
-      }
-    }
+    if (start < chunk.length) take(chunk.subarray(start), true);
   }
-  if (overflow > 0 || partsLen > 0) yield finish(null);
+  if (length > 0 || skipping) yield finish();
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

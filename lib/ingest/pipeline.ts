@@ -88,7 +88,7 @@ export function parseLine(lineNo: number, bytes: Buffer): BatchLine | LineError 
   }
   const parsed = traceLineSchema.safeParse(value);
   if (!parsed.success) {
-    const p = firstProblem(parsed.error);
+    const p = firstProblem(parsed.error, value);
     return { line: lineNo, id: idOf(value), path: p.path, message: p.message };
   }
   return { lineNo, norm: normalizeLine(parsed.data) };

@@ -181,8 +181,17 @@ export interface LineProblem {
   message: string;
 }
 
+function isAbsent(value: unknown, path: readonly PropertyKey[]): boolean {
+  let cur: unknown = value;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, p as string)) return true;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur === undefined;
+}
+
 /** The first problem of a line that does not parse, in words a person can act on. */
-export function firstProblem(error: z.ZodError): LineProblem {
+export function firstProblem(error: z.ZodError, value: unknown): LineProblem {
   const issue = error.issues[0];
   if (!issue) return { path: '', message: 'invalid line' };
   let path = [...issue.path];
@@ -191,7 +200,7 @@ export function firstProblem(error: z.ZodError): LineProblem {
     const key = issue.keys[0] ?? '';
     path = [...path, key];
     message = `unknown key "${key}"${path.length === 1 ? ' (not in trace v1; put extra fields under "meta")' : ''}`;
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+  } else if (issue.code === 'invalid_type' && isAbsent(value, issue.path)) {
     message = 'is required';
   }
   return { path: jsonPointer(path), message };

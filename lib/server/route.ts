@@ -2,7 +2,8 @@ import 'server-only';
 // Every API handler is made by route(): it resolves who is calling, refuses a caller below the
 // route's role (401 without credentials, 403 with too little), maps every error through one place,
 // and tags the handler with its role so a test can check every route of the tree has one.
-import { connection } from 'next/server';
+// role 'public' is for the few routes that a caller without credentials must reach (signing in and
+// out): the actor is then whoever the credentials name, or null.
 import { authenticate, checkCsrf, type Actor, type Role, ROLE_RANK } from './auth';
 import { ApiError, errorResponse } from './errors';
 
@@ -13,24 +14,39 @@ export interface RouteContext<P> {
   url: URL;
 }
 
-type NextContext<P> = { params: Promise<P> };
-export type RouteHandler<P> = ((request: Request, ctx: NextContext<P>) => Promise<Response>) & { routelensRole: Role };
+export type PublicRouteContext<P> = Omit<RouteContext<P>, 'actor'> & { actor: Actor | null };
 
+export type RouteRole = Role | 'public';
+type NextContext<P> = { params: Promise<P> };
+export type RouteHandler<P> = ((request: Request, ctx: NextContext<P>) => Promise<Response>) & { routelensRole: RouteRole };
+
+export function route<P = Record<string, never>>(
+  opts: { role: 'public' },
+  handler: (ctx: PublicRouteContext<P>) => Promise<Response>,
+): RouteHandler<P>;
 export function route<P = Record<string, never>>(
   opts: { role: Role },
   handler: (ctx: RouteContext<P>) => Promise<Response>,
+): RouteHandler<P>;
+export function route<P = Record<string, never>>(
+  opts: { role: RouteRole },
+  handler: (ctx: RouteContext<P>) => Promise<Response>,
 ): RouteHandler<P> {
   const fn = async (request: Request, ctx: NextContext<P>): Promise<Response> => {
-    await connection();
+    // Route handlers are dynamic in this app (no cacheComponents, no prerendered GETs), so nothing
+    // here runs at build time and handlers can be called directly from tests.
     try {
       const actor = await authenticate(request);
-      if (!actor) throw new ApiError('unauthenticated', 'sign in or send an API key (Authorization: Bearer <key>)');
-      if (ROLE_RANK[actor.role] < ROLE_RANK[opts.role]) {
-        throw new ApiError('forbidden', `this needs the ${opts.role} role; you are ${actor.role}`);
+      // Public routes skip the CSRF check: signing in happens before there is a token to send.
+      if (opts.role !== 'public') {
+        if (!actor) throw new ApiError('unauthenticated', 'sign in or send an API key (Authorization: Bearer <key>)');
+        if (ROLE_RANK[actor.role] < ROLE_RANK[opts.role]) {
+          throw new ApiError('forbidden', `this needs the ${opts.role} role; you are ${actor.role}`);
+        }
+        if (request.method !== 'GET' && request.method !== 'HEAD') checkCsrf(request, actor);
       }
-      if (request.method !== 'GET' && request.method !== 'HEAD') checkCsrf(request, actor);
       const params = ctx?.params ? await ctx.params : ({} as P);
-      return await handler({ request, params, actor, url: new URL(request.url) });
+      return await handler({ request, params, actor: actor as Actor, url: new URL(request.url) });
     } catch (e) {
       return errorResponse(e);
     }

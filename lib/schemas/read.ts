@@ -1,0 +1,77 @@
+// Query parameters of the read routes other than the list filters (filters.ts): reward settings,
+// pair settings, step pages, agreement filters. Shared by the routes and the pages that build URLs.
+import { z } from 'zod';
+import { DEFAULT_PAIRS, DEFAULT_REWARD } from '@/lib/domain';
+import { paramsObject } from './filters';
+
+const number = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .refine(Number.isFinite, 'must be a finite number')
+    .refine((n) => n >= 0, 'must be >= 0')
+    .default(fallback);
+
+const integer = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+const id = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+/** lambda and mu of the combined reward. Negative weights would reward bad process or high cost. */
+export const rewardParamsSchema = z.object({
+  lambda: number(DEFAULT_REWARD.lambda),
+  mu: number(DEFAULT_REWARD.mu),
+});
+export type RewardParams = z.infer<typeof rewardParamsSchema>;
+
+export function parseRewardParams(params: URLSearchParams): RewardParams {
+  return rewardParamsSchema.parse(paramsObject(params, ['lambda', 'mu']));
+}
+
+export const pairParamsSchema = z.object({
+  delta_p: number(DEFAULT_PAIRS.deltaP),
+  ratio_c: number(DEFAULT_PAIRS.ratioC).refine((n) => n >= 1, 'must be >= 1'),
+  cap: integer(0, 1_000_000).optional(),
+  run: id.optional(),
+});
+export type PairParams = z.infer<typeof pairParamsSchema>;
+
+export function parsePairParams(params: URLSearchParams): PairParams {
+  return pairParamsSchema.parse(paramsObject(params, ['delta_p', 'ratio_c', 'cap', 'run']));
+}
+
+export const STEPS_PAGE_DEFAULT = 2_000;
+export const STEPS_PAGE_MAX = 5_000;
+
+/** A page of a trajectory's steps; `fields=light` leaves the step texts out (fetched lazily). */
+export const stepsPageSchema = z.object({
+  steps_from: integer(0, 1_000_000_000).default(0),
+  steps_limit: integer(1, STEPS_PAGE_MAX).default(STEPS_PAGE_DEFAULT),
+  fields: z.enum(['full', 'light'], { error: 'must be full or light' }).default('full'),
+});
+export type StepsPage = z.infer<typeof stepsPageSchema>;
+
+export function parseStepsPage(params: URLSearchParams): StepsPage {
+  return stepsPageSchema.parse(paramsObject(params, ['steps_from', 'steps_limit', 'fields']));
+}
+
+export const agreementParamsSchema = z.object({
+  run: id.optional(),
+  rubric: id.optional(),
+  criterion: id.optional(),
+});
+export type AgreementParams = z.infer<typeof agreementParamsSchema>;
+
+export function parseAgreementParams(params: URLSearchParams): AgreementParams {
+  return agreementParamsSchema.parse(paramsObject(params, ['run', 'rubric', 'criterion']));
+}
+
+export const disagreementParamsSchema = agreementParamsSchema.extend({
+  between: z.enum(['judge_human', 'people'], { error: 'must be judge_human or people' }).default('judge_human'),
+  after: integer(0, 2_147_483_647).optional(),
+  limit: integer(1, 500).default(100),
+});
+export type DisagreementParams = z.infer<typeof disagreementParamsSchema>;
+
+export function parseDisagreementParams(params: URLSearchParams): DisagreementParams {
+  return disagreementParamsSchema.parse(paramsObject(params, ['run', 'rubric', 'criterion', 'between', 'after', 'limit']));
+}
