@@ -19,7 +19,7 @@ export type LineOutcome =
 
 const INGEST_LOCK = 7_262_001;
 
-interface Dims {
+export interface Dims {
   models: Map<string, ModelRow>;
   runs: Map<string, RunRow>;
   queries: Map<string, QueryRow>;
@@ -135,7 +135,7 @@ function addDims(norm: NormalizedLine, dims: Dims, fresh: Dims): void {
   }
 }
 
-async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<void> {
+export async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<void> {
   const models = [...fresh.models.values()];
   if (models.length) {
     await client.query(
@@ -184,14 +184,14 @@ async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<void> {
   }
 }
 
-const TRAJECTORY_COLUMNS = [
+export const TRAJECTORY_COLUMNS = [
   'pk', 'id', 'run_id', 'query_id', 'rubric_id', 'benchmark', 'correct', 'final_answer', 'meta', 'model_ids', 'models_used',
   'step_count', 'tokens_in', 'tokens_out', 'cost_usd', 'all_largest_usd', 'savings', 'process_score', 'reward', 'content_hash',
 ] as const;
-const STEP_COLUMNS = ['trajectory_pk', 'index', 'model', 'text', 'tokens_in', 'tokens_out', 'latency_ms', 'router', 'given_cost_usd', 'cost_usd'] as const;
-const JUDGMENT_COLUMNS = ['trajectory_pk', 'position', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'] as const;
+export const STEP_COLUMNS = ['trajectory_pk', 'index', 'model', 'text', 'tokens_in', 'tokens_out', 'latency_ms', 'router', 'given_cost_usd', 'cost_usd'] as const;
+export const JUDGMENT_COLUMNS = ['trajectory_pk', 'position', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'] as const;
 
-function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
+export function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
   for (const { pk, norm } of items) {
     const t = norm.trajectory;
     yield [
@@ -219,7 +219,7 @@ function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[]): Gen
   }
 }
 
-function* stepCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
+export function* stepCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
   for (const { pk, norm } of items) {
     for (const s of norm.steps) {
       yield `${pk}\t${s.index}\t${copyText(s.model)}\t${copyText(s.text)}\t${s.tokensIn}\t${s.tokensOut}\t${copyNumber(s.latencyMs)}\t${copyText(s.router)}\t${copyNumber(s.givenCostUsd)}\t${s.costUsd}`;
@@ -231,11 +231,11 @@ function judgmentCopyRow(pk: number, j: JudgmentRow): string {
   return `${pk}\t${j.position}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${j.judgeScore}\t${copyText(j.rationale)}\t${copyText(j.judge)}`;
 }
 
-function* judgmentCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
+export function* judgmentCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
   for (const { pk, norm } of items) for (const j of norm.judgments) yield judgmentCopyRow(pk, j);
 }
 
-function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1 | -1): void {
+export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1 | -1): void {
   const t = norm.trajectory;
   deltas.addTrajectory(t.runId, t, sign);
   const perModel = new Map<string, { steps: number; tokensIn: number; tokensOut: number; costUsd: number }>();
