@@ -5,19 +5,13 @@ import { createHash } from 'node:crypto';
 import { trajectoryFigures, type CriterionDef, type ModelPrice, type Scale } from '@/lib/domain';
 import type { TraceLine } from '@/lib/schemas/trace';
 
-/** JSON with object keys sorted, so that the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
-
-export function hashOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+/**
+ * Hash of a value that came out of the line's zod schema. Its objects have their keys in the schema's
+ * order whatever the input's, so plain JSON is already canonical, except inside free-form objects
+ * (meta, router probabilities), where key order is part of the content as given.
+ */
+function hashParsed(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 }
 
 export interface ModelRow {
@@ -116,21 +110,21 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
       paramsB: orNull(m.params_b),
       usdPerMtokIn: m.usd_per_mtok_in,
       usdPerMtokOut: m.usd_per_mtok_out,
-      hash: hashOf(def),
+      hash: hashParsed(def),
     };
   });
   const run: RunRow = {
     id: line.run.id,
     policy: orNull(line.run.policy),
     meta: line.run.meta === undefined ? null : JSON.stringify(line.run.meta),
-    hash: hashOf(line.run),
+    hash: hashParsed(line.run),
   };
   const query: QueryRow = {
     id: line.query.id,
     benchmark: orNull(line.query.benchmark),
     text: line.query.text,
     referenceAnswer: orNull(line.query.reference_answer),
-    hash: hashOf(line.query),
+    hash: hashParsed(line.query),
   };
   const rubric: RubricRow | null = line.rubric
     ? {
@@ -145,7 +139,7 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
           scaleMin: c.scale.kind === 'numeric' ? c.scale.min : null,
           scaleMax: c.scale.kind === 'numeric' ? c.scale.max : null,
         })),
-        hash: hashOf(line.rubric),
+        hash: hashParsed(line.rubric),
       }
     : null;
 
@@ -223,7 +217,7 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
     savings: figures.savings,
     processScore: figures.processScore,
     reward: figures.reward,
-    hash: hashOf(content),
+    hash: hashParsed(content),
   };
   return { models, run, query, rubric, trajectory, steps, judgments };
 }

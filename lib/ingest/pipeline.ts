@@ -49,7 +49,7 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
 }
 
-const DEFAULTS = { batchSteps: 25_000, batchLines: 2_000, maxErrors: 1_000 };
+const DEFAULTS = { batchSteps: 10_000, batchLines: 1_000, maxErrors: 1_000 };
 
 export function emptySummary(): IngestSummary {
   return { stored: 0, unchanged: 0, replaced: 0, failed: 0, errors: [], errors_omitted: 0, lines: 0 };
@@ -159,9 +159,16 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
 
   const chunks = decodedChunks(source, { maxBytes: opts.maxDecodedBytes, onCompressedBytes: (n) => (bytes += n) });
   let lastLine = 0;
+  // Parsing runs in microtasks that would starve the socket of the batch being written; a macrotask
+  // turn every few milliseconds lets that write's round trips go on while the next batch is parsed.
+  let turnAt = performance.now();
   try {
     for await (const raw of splitLines(chunks, opts.maxLineBytes ?? MAX_LINE_BYTES)) {
       lastLine = raw.lineNo;
+      if (performance.now() - turnAt > 4) {
+        await new Promise<void>((r) => setImmediate(r));
+        turnAt = performance.now();
+      }
       if (raw.tooLong !== undefined) {
         summary.lines++;
         fail({ line: raw.lineNo, id: null, path: '', message: `the line is ${raw.tooLong} bytes long; the limit is ${opts.maxLineBytes ?? MAX_LINE_BYTES}` });
