@@ -146,7 +146,7 @@ export async function benchIngest(opts: { trajectories?: number; steps?: number;
   normalized.length = 0;
 
   const server = await prepareTestServer();
-  let best = { pipeline: Infinity, copy: Infinity };
+  const best = { pipeline: Infinity, copy: Infinity };
   try {
     for (let r = 0; r < rounds; r++) {
       const a = await createTestDatabase(server.adminUrl, server.template, 'benchpipe');

@@ -1,0 +1,93 @@
+// npm test — every test of routelens, in the order that fails fastest: typecheck, lint, unit and
+// integration tests (vitest, real PostgreSQL), end-to-end tests (Playwright, real Chromium).
+// With DATABASE_URL set, the tests use that server (creating and dropping routelens_* databases);
+// otherwise an embedded PostgreSQL under .data/pg-test. Ends with one line "tests: N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(ROOT, 'node_modules', '.bin');
+const OUT = path.join(ROOT, 'test-results');
+const only = process.argv.slice(2);
+const want = (step: string) => only.length === 0 || only.includes(step);
+
+interface StepResult {
+  name: string;
+  passed: number;
+  failed: number;
+  ok: boolean;
+}
+
+function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n=== ${name}: ${[path.basename(cmd), ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.error) console.error(r.error.message);
+  return r.status === 0;
+}
+
+function chromium(): string | null {
+  for (const p of [process.env.ROUTELENS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (p && fs.existsSync(p)) return p;
+  }
+  return null;
+}
+
+function main(): number {
+  fs.mkdirSync(OUT, { recursive: true });
+  const results: StepResult[] = [];
+
+  if (want('typecheck')) {
+    const ok = run('typecheck', path.join(BIN, 'tsc'), ['--noEmit', '-p', '.']);
+    results.push({ name: 'typecheck', passed: ok ? 1 : 0, failed: ok ? 0 : 1, ok });
+  }
+  if (want('lint')) {
+    const ok = run('lint', path.join(BIN, 'eslint'), ['.', '--max-warnings=0']);
+    results.push({ name: 'lint', passed: ok ? 1 : 0, failed: ok ? 0 : 1, ok });
+  }
+  if (want('vitest')) {
+    const report = path.join(OUT, 'vitest.json');
+    fs.rmSync(report, { force: true });
+    const ok = run('unit and integration tests', path.join(BIN, 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+    let passed = 0;
+    let failed = ok ? 0 : 1;
+    if (fs.existsSync(report)) {
+      const j = JSON.parse(fs.readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+      passed = j.numPassedTests;
+      failed = j.numFailedTests + (ok || j.numFailedTests > 0 ? 0 : 1);
+    }
+    results.push({ name: 'vitest', passed, failed, ok });
+  }
+  if (want('e2e')) {
+    const browser = chromium();
+    if (!browser) {
+      console.error('\n=== e2e: no Chromium found. Install it (Debian: apt-get install -y chromium) or set ROUTELENS_CHROMIUM.');
+      results.push({ name: 'e2e', passed: 0, failed: 1, ok: false });
+    } else {
+      const report = path.join(OUT, 'playwright.json');
+      fs.rmSync(report, { force: true });
+      const ok = run('end-to-end tests', path.join(BIN, 'playwright'), ['test'], {
+        ROUTELENS_CHROMIUM: browser,
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+        PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+      });
+      let passed = 0;
+      let failed = ok ? 0 : 1;
+      if (fs.existsSync(report)) {
+        const j = JSON.parse(fs.readFileSync(report, 'utf8')) as { stats?: { expected: number; unexpected: number; flaky: number } };
+        passed = (j.stats?.expected ?? 0) + (j.stats?.flaky ?? 0);
+        failed = (j.stats?.unexpected ?? 0) + (ok || (j.stats?.unexpected ?? 0) > 0 ? 0 : 1);
+      }
+      results.push({ name: 'e2e', passed, failed, ok });
+    }
+  }
+
+  console.log('\n=== summary');
+  for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.passed} passed, ${r.failed} failed`);
+  const passed = results.reduce((a, r) => a + r.passed, 0);
+  const failed = results.reduce((a, r) => a + r.failed, 0);
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+process.exit(main());
