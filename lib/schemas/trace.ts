@@ -2,6 +2,7 @@
 // trace.schema.json, then the cross-references, so that one parse says whether a line may be stored.
 import { z } from 'zod';
 import { isOnScale, validateScale } from '@/lib/domain/rubric';
+import { checkRoutelensMeta } from './routelens-meta';
 
 export const TRACE_FORMAT = 'routelens.trace.v1';
 export const MAX_ID = 200;
@@ -10,6 +11,8 @@ export const MAX_STEPS = 20_000;
 export const MAX_MODELS = 64;
 export const MAX_CRITERIA = 100;
 export const MAX_JUDGMENTS = 100_000;
+/** How deep meta objects may nest (a guard against input built to exhaust the stack). */
+export const MAX_META_DEPTH = 64;
 /** How far the router's probabilities may sum from 1 (they are rounded by most writers). */
 export const PROBS_SUM_TOLERANCE = 0.01;
 
@@ -108,10 +111,33 @@ function scaleText(s: TraceLine['rubric'] extends infer R ? (R extends { criteri
   return `numeric (${sc.min} to ${sc.max})`;
 }
 
+/** Nesting depth of a JSON value, without recursion (the value may be deeper than the stack). */
+export function jsonDepth(value: unknown, limit: number): number {
+  let depth = 0;
+  let level: unknown[] = [value];
+  while (level.length > 0 && depth <= limit) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v && typeof v === 'object') next.push(...(Array.isArray(v) ? v : Object.values(v)));
+    }
+    if (next.length === 0 && !level.some((v) => v && typeof v === 'object')) break;
+    depth++;
+    level = next;
+  }
+  return depth;
+}
+
 // The rules that JSON Schema cannot say: references between parts of the line.
 function crossReferences(line: TraceLine, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: 'custom', path, message, input: undefined });
+
+  if (line.meta && jsonDepth(line.meta, MAX_META_DEPTH) > MAX_META_DEPTH) {
+    issue(['meta'], `is nested more than ${MAX_META_DEPTH} levels deep`);
+  }
+  if (line.run.meta && jsonDepth(line.run.meta, MAX_META_DEPTH) > MAX_META_DEPTH) {
+    issue(['run', 'meta'], `is nested more than ${MAX_META_DEPTH} levels deep`);
+  }
 
   const modelIds = new Set<string>();
   line.models.forEach((m, i) => {
@@ -166,6 +192,7 @@ function crossReferences(line: TraceLine, ctx: z.RefinementCtx): void {
       issue(['judgments', i, 'score'], `${j.score} is not on criterion "${c.id}"'s scale: ${scaleText(c)}`);
     }
   });
+  checkRoutelensMeta(line, issue);
 }
 
 export const traceLineSchema = structural.superRefine(crossReferences);
