@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { trajectoryFigures, type CriterionDef, type ModelPrice, type Scale } from '@/lib/domain';
 import type { TraceLine } from '@/lib/schemas/trace';
+import { ROUTELENS_META_KEY, routelensMetaSchema, type RestoredJudgment } from '@/lib/schemas/routelens-meta';
 
 /**
  * Hash of a value that came out of the line's zod schema. Its objects have their keys in the schema's
@@ -64,9 +65,21 @@ export interface JudgmentRow {
   position: number;
   criterionId: string;
   steps: number[];
-  judgeScore: number;
+  /** null for a judgment that a person added (restored from meta.routelens). */
+  judgeScore: number | null;
   rationale: string | null;
   judge: string | null;
+}
+/** A human label restored from meta.routelens, for the judgment at `position`. */
+export interface LabelRow {
+  position: number;
+  version: number;
+  score: number;
+  rationale: string | null;
+  author: string;
+  /** ISO 8601, as exported. */
+  createdAt: string;
+  revertOfVersion: number | null;
 }
 export interface TrajectoryRow {
   id: string;
@@ -87,6 +100,7 @@ export interface TrajectoryRow {
   savings: number | null;
   processScore: number | null;
   reward: number;
+  labelled: boolean;
   hash: string;
 }
 
@@ -98,9 +112,56 @@ export interface NormalizedLine {
   trajectory: TrajectoryRow;
   steps: StepRow[];
   judgments: JudgmentRow[];
+  /**
+   * What meta.routelens brings back: the judgments that people added and every human label. Stored
+   * only with a trajectory that is new to the database; a stored trajectory keeps its own history.
+   */
+  restored: { judgments: JudgmentRow[]; labels: LabelRow[] };
 }
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+
+/** The line's meta without routelens's own key; an empty meta is the same as none. */
+export function ownMeta(meta: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (meta === undefined) return undefined;
+  const { [ROUTELENS_META_KEY]: _routelens, ...rest } = meta;
+  return Object.keys(rest).length === 0 ? undefined : rest;
+}
+
+function restoredJudgments(line: TraceLine): RestoredJudgment[] {
+  const section = line.meta?.[ROUTELENS_META_KEY];
+  if (section === undefined) return [];
+  // The trace schema has checked it (checkRoutelensMeta); a failure here is a bug, not bad input.
+  return routelensMetaSchema.parse(section).judgments ?? [];
+}
+
+function restore(line: TraceLine): NormalizedLine['restored'] & { newest: Map<number, number> } {
+  const judged = line.judgments?.length ?? 0;
+  const judgments: JudgmentRow[] = [];
+  const labels: LabelRow[] = [];
+  const newest = new Map<number, number>();
+  for (const r of restoredJudgments(line)) {
+    let position = r.index;
+    if (position === null) {
+      position = judged + judgments.length;
+      judgments.push({ position, criterionId: r.criterion, steps: r.steps, judgeScore: null, rationale: null, judge: null });
+    }
+    for (const l of r.labels) {
+      labels.push({
+        position,
+        version: l.version,
+        score: l.score,
+        rationale: l.rationale ?? null,
+        author: l.author,
+        createdAt: l.created_at,
+        revertOfVersion: l.revert_of_version ?? null,
+      });
+    }
+    const last = r.labels[r.labels.length - 1];
+    if (last) newest.set(position, last.score);
+  }
+  return { judgments, labels, newest };
+}
 
 export function normalizeLine(line: TraceLine): NormalizedLine {
   const models: ModelRow[] = line.models.map((m) => {
@@ -149,11 +210,16 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
     usdPerMtokOut: m.usd_per_mtok_out,
   }));
   const criteria: CriterionDef[] = (line.rubric?.criteria ?? []).map((c) => ({ id: c.id, weight: c.weight, scale: c.scale }));
-  const judgmentsIn = (line.judgments ?? []).map((j) => ({
-    criterion: j.criterion,
-    steps: j.steps ?? [],
-    judgeScore: j.score,
-  }));
+  const restored = restore(line);
+  const judgmentsIn = [
+    ...(line.judgments ?? []).map((j, position) => ({
+      criterion: j.criterion,
+      steps: j.steps ?? [],
+      judgeScore: j.score as number | null,
+      humanScore: restored.newest.get(position) ?? null,
+    })),
+    ...restored.judgments.map((j) => ({ criterion: j.criterionId, steps: j.steps, judgeScore: null, humanScore: restored.newest.get(j.position) ?? null })),
+  ];
   const figures = trajectoryFigures({
     models: prices,
     steps: line.steps.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.cost_usd })),
@@ -191,11 +257,15 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
   }));
 
   // The identity of the trajectory's content: the line as stored. `cost_usd: null` and an absent
-  // cost_usd mean the same, as do `steps: []` and absent steps of a judgment.
+  // cost_usd mean the same, as do `steps: []` and absent steps of a judgment, `judgments: []` and no
+  // judgments, `meta: {}` and no meta. meta.routelens is routelens's own (derived figures and labels
+  // of an export), not content, so an exported line ingests back as unchanged.
+  const meta = ownMeta(line.meta);
   const content = {
     ...line,
     steps: line.steps.map((s) => (s.cost_usd === null ? { ...s, cost_usd: undefined } : s)),
-    judgments: line.judgments?.map((j) => (j.steps && j.steps.length === 0 ? { ...j, steps: undefined } : j)),
+    judgments: line.judgments?.length ? line.judgments.map((j) => (j.steps && j.steps.length === 0 ? { ...j, steps: undefined } : j)) : undefined,
+    meta,
   };
 
   const trajectory: TrajectoryRow = {
@@ -206,7 +276,7 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
     benchmark: orNull(line.query.benchmark),
     correct: line.correct,
     finalAnswer: orNull(line.final_answer),
-    meta: line.meta === undefined ? null : JSON.stringify(line.meta),
+    meta: meta === undefined ? null : JSON.stringify(meta),
     modelIds: line.models.map((m) => m.id),
     modelsUsed: [...used].sort(),
     stepCount: steps.length,
@@ -217,7 +287,8 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
     savings: figures.savings,
     processScore: figures.processScore,
     reward: figures.reward,
+    labelled: restored.labels.length > 0,
     hash: hashParsed(content),
   };
-  return { models, run, query, rubric, trajectory, steps, judgments };
+  return { models, run, query, rubric, trajectory, steps, judgments, restored: { judgments: restored.judgments, labels: restored.labels } };
 }

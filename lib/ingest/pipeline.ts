@@ -49,7 +49,7 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
 }
 
-const DEFAULTS = { batchSteps: 10_000, batchLines: 1_000, maxErrors: 1_000 };
+const DEFAULTS = { batchSteps: 50_000, batchLines: 2_000, maxErrors: 1_000 };
 
 export function emptySummary(): IngestSummary {
   return { stored: 0, unchanged: 0, replaced: 0, failed: 0, errors: [], errors_omitted: 0, lines: 0 };

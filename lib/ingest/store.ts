@@ -4,7 +4,7 @@
 // nothing. The writes are set-based: COPY for trajectories, steps and judgments, unnest for the rest.
 import type pg from 'pg';
 import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './copy';
-import type { JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
+import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
 import { RollupDeltas } from '@/lib/db/rollups';
 import { recomputeTrajectory } from '@/lib/db/derived';
 
@@ -37,7 +37,7 @@ class LineConflict extends Error {
 
 const fmt = (v: unknown) => (v === null || v === undefined ? 'absent' : JSON.stringify(v));
 
-async function loadDims(client: pg.PoolClient, lines: BatchLine[]): Promise<Dims> {
+async function loadStored(client: pg.PoolClient, lines: BatchLine[]): Promise<{ dims: Dims; stored: { pk: number; id: string; content_hash: string }[] }> {
   const modelIds = new Set<string>();
   const runIds = new Set<string>();
   const queryIds = new Set<string>();
@@ -48,15 +48,37 @@ async function loadDims(client: pg.PoolClient, lines: BatchLine[]): Promise<Dims
     queryIds.add(norm.query.id);
     if (norm.rubric) rubricIds.add(norm.rubric.id);
   }
-  // One client runs one query at a time: these go in sequence.
-  const models = await client.query('SELECT id, params_b, usd_per_mtok_in, usd_per_mtok_out, content_hash FROM models WHERE id = ANY($1::text[])', [[...modelIds]]);
-  const runs = await client.query('SELECT id, policy, meta::text AS meta, content_hash FROM runs WHERE id = ANY($1::text[])', [[...runIds]]);
-  const queries = await client.query('SELECT id, benchmark, text, reference_answer, content_hash FROM queries WHERE id = ANY($1::text[])', [[...queryIds]]);
-  const rubrics = await client.query('SELECT id, generator, content_hash FROM rubrics WHERE id = ANY($1::text[])', [[...rubricIds]]);
-  const criteria = await client.query(
-    'SELECT rubric_id, id, position, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = ANY($1::text[]) ORDER BY rubric_id, position',
-    [[...rubricIds]],
+  // One round trip for everything the decisions need: each one waits on the ingest's event loop.
+  type Row = Record<string, unknown>;
+  const r = await client.query<{ models: Row[] | null; runs: Row[] | null; queries: Row[] | null; rubrics: Row[] | null; criteria: Row[] | null; trajectories: Row[] | null }>(
+    `SELECT
+       (SELECT json_agg(m) FROM (SELECT id, params_b, usd_per_mtok_in, usd_per_mtok_out, content_hash FROM models WHERE id = ANY($1::text[])) m) AS models,
+       (SELECT json_agg(r) FROM (SELECT id, policy, meta::text AS meta, content_hash FROM runs WHERE id = ANY($2::text[])) r) AS runs,
+       (SELECT json_agg(q) FROM (SELECT id, benchmark, text, reference_answer, content_hash FROM queries WHERE id = ANY($3::text[])) q) AS queries,
+       (SELECT json_agg(b) FROM (SELECT id, generator, content_hash FROM rubrics WHERE id = ANY($4::text[])) b) AS rubrics,
+       (SELECT json_agg(c ORDER BY c.rubric_id, c.position) FROM (
+          SELECT rubric_id, id, position, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = ANY($4::text[])) c) AS criteria,
+       (SELECT json_agg(t) FROM (SELECT pk, id, content_hash FROM trajectories WHERE id = ANY($5::text[])) t) AS trajectories`,
+    [[...modelIds], [...runIds], [...queryIds], [...rubricIds], lines.map((l) => l.norm.trajectory.id)],
   );
+  const row = r.rows[0]!;
+  const models = { rows: (row.models ?? []) as { id: string; params_b: number | null; usd_per_mtok_in: number; usd_per_mtok_out: number; content_hash: string }[] };
+  const runs = { rows: (row.runs ?? []) as { id: string; policy: string | null; meta: string | null; content_hash: string }[] };
+  const queries = { rows: (row.queries ?? []) as { id: string; benchmark: string | null; text: string; reference_answer: string | null; content_hash: string }[] };
+  const rubrics = { rows: (row.rubrics ?? []) as { id: string; generator: string | null; content_hash: string }[] };
+  const criteria = {
+    rows: (row.criteria ?? []) as {
+      rubric_id: string;
+      id: string;
+      position: number;
+      text: string;
+      weight: number;
+      kind: CriterionRow['kind'];
+      scale_min: number | null;
+      scale_max: number | null;
+    }[],
+  };
+  const stored = (row.trajectories ?? []) as { pk: number; id: string; content_hash: string }[];
   const dims: Dims = { models: new Map(), runs: new Map(), queries: new Map(), rubrics: new Map() };
   for (const r of models.rows)
     dims.models.set(r.id, { id: r.id, paramsB: r.params_b, usdPerMtokIn: r.usd_per_mtok_in, usdPerMtokOut: r.usd_per_mtok_out, hash: r.content_hash });
@@ -75,7 +97,7 @@ async function loadDims(client: pg.PoolClient, lines: BatchLine[]): Promise<Dims
       scaleMax: c.scale_max,
     });
   }
-  return dims;
+  return { dims, stored };
 }
 
 // Where a line's definition differs from the stored one: the JSON path and words for the first difference.
@@ -186,7 +208,7 @@ export async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<vo
 
 export const TRAJECTORY_COLUMNS = [
   'pk', 'id', 'run_id', 'query_id', 'rubric_id', 'benchmark', 'correct', 'final_answer', 'meta', 'model_ids', 'models_used',
-  'step_count', 'tokens_in', 'tokens_out', 'cost_usd', 'all_largest_usd', 'savings', 'process_score', 'reward', 'content_hash',
+  'step_count', 'tokens_in', 'tokens_out', 'cost_usd', 'all_largest_usd', 'savings', 'process_score', 'reward', 'content_hash', 'labelled',
 ] as const;
 export const STEP_COLUMNS = ['trajectory_pk', 'index', 'model', 'text', 'tokens_in', 'tokens_out', 'latency_ms', 'router', 'given_cost_usd', 'cost_usd'] as const;
 export const JUDGMENT_COLUMNS = ['trajectory_pk', 'position', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'] as const;
@@ -215,6 +237,7 @@ export function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[
       copyNumber(t.processScore),
       t.reward,
       copyText(t.hash),
+      t.labelled ? 't' : 'f',
     ].join('\t');
   }
 }
@@ -228,11 +251,55 @@ export function* stepCopyRows(items: { pk: number; norm: NormalizedLine }[]): Ge
 }
 
 function judgmentCopyRow(pk: number, j: JudgmentRow): string {
-  return `${pk}\t${j.position}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${j.judgeScore}\t${copyText(j.rationale)}\t${copyText(j.judge)}`;
+  return `${pk}\t${j.position}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${copyNumber(j.judgeScore)}\t${copyText(j.rationale)}\t${copyText(j.judge)}`;
 }
 
 export function* judgmentCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
-  for (const { pk, norm } of items) for (const j of norm.judgments) yield judgmentCopyRow(pk, j);
+  for (const { pk, norm } of items) {
+    for (const j of norm.judgments) yield judgmentCopyRow(pk, j);
+    for (const j of norm.restored.judgments) yield judgmentCopyRow(pk, j);
+  }
+}
+
+/**
+ * The human labels that an exported line carried in meta.routelens, written with their author and
+ * time for trajectories new to the database. Label ids are drawn first so that a revert can name the
+ * label it reverts in the same statement (labels are append-only: no later UPDATE may fix it).
+ */
+async function restoreLabels(client: pg.PoolClient, items: { pk: number; norm: NormalizedLine }[]): Promise<void> {
+  const rows = items.flatMap(({ pk, norm }) => norm.restored.labels.map((l) => ({ pk, ...l })));
+  if (rows.length === 0) return;
+  const ids = (
+    await client.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('labels', 'id'))::int AS id FROM generate_series(1, $1)", [rows.length])
+  ).rows.map((r) => r.id);
+  const key = (pk: number, position: number, version: number) => `${pk}:${position}:${version}`;
+  const idOf = new Map(rows.map((r, i) => [key(r.pk, r.position, r.version), ids[i]!]));
+  const inserted = await client.query(
+    `INSERT INTO labels (id, judgment_id, version, score, rationale, author, created_at, revert_of_label_id)
+     SELECT x.id, j.id, x.version, x.score, x.rationale, x.author, x.created_at::timestamptz AT TIME ZONE 'UTC', x.revert
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::int[])
+            AS x(id, pk, position, version, score, rationale, author, created_at, revert)
+       JOIN judgments j ON j.trajectory_pk = x.pk AND j.position = x.position`,
+    [
+      ids,
+      rows.map((r) => r.pk),
+      rows.map((r) => r.position),
+      rows.map((r) => r.version),
+      rows.map((r) => r.score),
+      rows.map((r) => r.rationale),
+      rows.map((r) => r.author),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => (r.revertOfVersion === null ? null : (idOf.get(key(r.pk, r.position, r.revertOfVersion)) ?? null))),
+    ],
+  );
+  if (inserted.rowCount !== rows.length) throw new Error(`restored ${inserted.rowCount} of ${rows.length} labels: a judgment is missing`);
+  // A judgment's version is the version of its newest label (optimistic concurrency of relabels).
+  await client.query(
+    `UPDATE judgments j SET version = x.version
+       FROM (SELECT pk, position, max(version) AS version FROM unnest($1::int[], $2::int[], $3::int[]) AS u(pk, position, version) GROUP BY pk, position) x
+      WHERE j.trajectory_pk = x.pk AND j.position = x.position`,
+    [rows.map((r) => r.pk), rows.map((r) => r.position), rows.map((r) => r.version)],
+  );
 }
 
 export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1 | -1): void {
@@ -342,12 +409,9 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
 
 export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts: { replace: boolean }): Promise<LineOutcome[]> {
   await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
-  const dims = await loadDims(client, lines);
-  const existing = await client.query<{ pk: number; id: string; content_hash: string }>(
-    'SELECT pk, id, content_hash FROM trajectories WHERE id = ANY($1::text[])',
-    [lines.map((l) => l.norm.trajectory.id)],
-  );
-  const stored = new Map(existing.rows.map((r) => [r.id, r]));
+  const loaded = await loadStored(client, lines);
+  const dims = loaded.dims;
+  const stored = new Map(loaded.stored.map((r) => [r.id, r]));
 
   const outcomes: LineOutcome[] = [];
   const fresh: Dims = { models: new Map(), runs: new Map(), queries: new Map(), rubrics: new Map() };
@@ -404,7 +468,10 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   if (inserts.length) await copyRows(client, 'trajectories', TRAJECTORY_COLUMNS, trajectoryCopyRows(inserts));
   const withSteps = [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))];
   if (withSteps.length) await copyRows(client, 'steps', STEP_COLUMNS, stepCopyRows(withSteps));
-  if (inserts.some((i) => i.norm.judgments.length > 0)) await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(inserts));
+  if (inserts.some((i) => i.norm.judgments.length + i.norm.restored.judgments.length > 0)) {
+    await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(inserts));
+  }
+  await restoreLabels(client, inserts);
   for (const { norm } of inserts) addToRollups(deltas, norm, 1);
   await deltas.apply(client);
   // Replaced trajectories that kept human labels: fold the labels into their stored figures.
