@@ -27,6 +27,7 @@ const CASES: Case[] = [
   { rule: 'run.meta is an object', line: at(['run', 'meta'], [1, 2]), path: '/run/meta' },
   { rule: 'query.text is required', line: at(['query', 'text'], undefined), path: '/query/text' },
   { rule: 'query.id is at most 200 characters', line: at(['query', 'id'], 'q'.repeat(201)), path: '/query/id' },
+  { rule: 'texts hold no NUL character', line: at(['steps', 1, 'text'], 'a\u0000b'), path: '/steps/1/text', message: /NUL/ },
   { rule: 'texts are at most 1 MB', line: at(['steps', 0, 'text'], 'a'.repeat(1_048_577)), path: '/steps/0/text', message: /1048576/ },
   { rule: 'models has at least one model', line: at(['models'], []), path: '/models' },
   { rule: 'a model has its prices', line: at(['models', 0, 'usd_per_mtok_in'], undefined), path: '/models/0/usd_per_mtok_in' },

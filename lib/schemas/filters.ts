@@ -7,7 +7,13 @@ export type SortField = (typeof SORT_FIELDS)[number];
 
 const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 const money = z.coerce.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number').refine((n) => n >= 0, 'must be >= 0');
-const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // PostgreSQL text cannot hold NUL, so no stored value has one: say so instead of failing the query.
+    .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character');
 
 export const trajectoryFilterSchema = z
   .object({

@@ -16,12 +16,17 @@ export const MAX_META_DEPTH = 64;
 /** How far the router's probabilities may sum from 1 (they are rounded by most writers). */
 export const PROBS_SUM_TOLERANCE = 0.01;
 
+// PostgreSQL text cannot hold the NUL character: a line that has one in a stored string is refused
+// here, with its path, rather than by the database.
+const noNul = (s: string) => !s.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
 const id = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string id') })
   .min(1, 'must not be empty')
-  .max(MAX_ID, `must be at most ${MAX_ID} characters`);
-const text = z.string({ error: 'must be a string' }).max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
-const shortText = z.string({ error: 'must be a string' }).max(MAX_ID, `must be at most ${MAX_ID} characters`);
+  .max(MAX_ID, `must be at most ${MAX_ID} characters`)
+  .refine(noNul, NUL_MESSAGE);
+const text = z.string({ error: 'must be a string' }).max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`).refine(noNul, NUL_MESSAGE);
+const shortText = z.string({ error: 'must be a string' }).max(MAX_ID, `must be at most ${MAX_ID} characters`).refine(noNul, NUL_MESSAGE);
 const finite = z.number({ error: 'must be a finite number' });
 const nonneg = finite.min(0, 'must be >= 0');
 const count = z.number({ error: 'must be an integer >= 0' }).int('must be an integer').min(0, 'must be >= 0');
