@@ -19,7 +19,7 @@ interface StepResult {
   ok: boolean;
 }
 
-function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+function run(name: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n=== ${name}: ${[path.basename(cmd), ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.error) console.error(r.error.message);
