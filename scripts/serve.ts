@@ -11,6 +11,7 @@ import { resolveDatabase } from '../lib/db/resolve';
 import { applyMigrations } from '../lib/db/migrate';
 import { closePool } from '../lib/db/pool';
 import { loadDemoData } from '../lib/db/demo';
+import { ensureFirstAdmin } from '../lib/db/first-admin';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(marker, new Date().toISOString());
     console.log(`routelens: demo traces stored: ${s.stored + s.unchanged} trajectories`);
   }
+  await ensureFirstAdmin({ embedded: db.embedded, log: (l) => console.log(l), url: `http://localhost:${port}` });
   await closePool();
 
   if (!dev) buildIfNeeded();

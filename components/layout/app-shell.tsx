@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { UserMenu } from '@/components/auth/user-menu';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -25,6 +26,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
               </Link>
             ))}
           </nav>
+          <UserMenu />
         </div>
       </header>
       <main className="mx-auto w-full max-w-[1400px] flex-1 px-4 py-6">{children}</main>

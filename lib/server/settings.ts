@@ -16,4 +16,23 @@ export const settings = {
   get ingestMaxDecodedBytes() {
     return num('ROUTELENS_INGEST_MAX_DECODED_BYTES', 8 * 1024 ** 3);
   },
+  /** How long a sign-in lasts, in hours. */
+  get sessionHours() {
+    return num('ROUTELENS_SESSION_HOURS', 14 * 24);
+  },
+  /** Failed sign-ins per username and address within loginWindowMinutes before 429. */
+  get loginMaxFailures() {
+    return num('ROUTELENS_LOGIN_MAX_FAILURES', 10);
+  },
+  get loginWindowMinutes() {
+    return num('ROUTELENS_LOGIN_WINDOW_MINUTES', 15);
+  },
+  /** How long an annotator holds a queue item that they took, in minutes. */
+  get leaseMinutes() {
+    return num('ROUTELENS_LEASE_MINUTES', 5);
+  },
+  /** Most items that one annotation queue may hold. */
+  get queueMaxItems() {
+    return num('ROUTELENS_QUEUE_MAX_ITEMS', 10_000);
+  },
 };

@@ -1,0 +1,92 @@
+'use client';
+// A person's judgment where the judge gave none: a criterion of the rubric on some steps (or on the
+// whole trajectory), with its first label. The replay page offers it per step.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { hasRole, sendJson, useMe, WriteError } from '@/lib/client/auth';
+import { trajectoryPath } from '@/lib/client/api';
+import type { LabelWritten } from '@/lib/client/label-types';
+import type { RubricCriterion } from '@/lib/client/types';
+import { isOnScale } from '@/lib/domain/rubric';
+import { ScorePicker } from './score-picker';
+import { invalidateAfterLabel } from './use-labels';
+
+function parseSteps(text: string): number[] | null {
+  if (text.trim() === '') return [];
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  const steps = parts.map(Number);
+  return steps.every((s) => Number.isInteger(s) && s >= 0) ? steps : null;
+}
+
+export function AddJudgmentForm({
+  trajectoryId,
+  criteria,
+  steps: initialSteps = [],
+  onAdded,
+}: {
+  trajectoryId: string;
+  criteria: readonly RubricCriterion[];
+  steps?: readonly number[];
+  onAdded?: (written: LabelWritten) => void;
+}) {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const [criterionId, setCriterionId] = useState(criteria[0]?.id ?? '');
+  const [stepsText, setStepsText] = useState(initialSteps.join(', '));
+  const [score, setScore] = useState<number | null>(null);
+  const [rationale, setRationale] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const add = useMutation({
+    mutationFn: (body: { criterion: string; steps: number[]; score: number; rationale: string | null }) =>
+      sendJson<LabelWritten>('POST', `${trajectoryPath(trajectoryId)}/judgments`, body),
+    onSuccess: (w) => {
+      invalidateAfterLabel(queryClient, w.judgment.id, trajectoryId);
+      setMessage(`Added judgment #${w.judgment.id}`);
+      setScore(null);
+      setRationale('');
+      onAdded?.(w);
+    },
+    onError: (e) => {
+      const existing = e instanceof WriteError && e.status === 409 ? (e.details as { judgment_id?: number } | undefined)?.judgment_id : undefined;
+      setMessage(existing ? `Judgment #${existing} already scores this criterion on these steps: label it instead.` : e.message);
+    },
+  });
+
+  if (!hasRole(me.data, 'annotator') || criteria.length === 0) return null;
+  const criterion = criteria.find((c) => c.id === criterionId);
+  const steps = parseSteps(stepsText);
+  const valid = !!criterion && steps !== null && score !== null && isOnScale(score, criterion.scale);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!valid || steps === null || score === null) return;
+    setMessage(null);
+    add.mutate({ criterion: criterionId, steps, score, rationale: rationale.trim() || null });
+  }
+
+  return (
+    <form onSubmit={submit} className="flex flex-wrap items-center gap-2 text-xs" data-testid="add-judgment-form">
+      <select value={criterionId} onChange={(e) => setCriterionId(e.target.value)} className="h-8 rounded-md border border-slate-300 px-1" aria-label="criterion">
+        {criteria.map((c) => (
+          <option key={c.id} value={c.id} title={c.text}>
+            {c.id} — {c.text.length > 60 ? `${c.text.slice(0, 60)}…` : c.text}
+          </option>
+        ))}
+      </select>
+      <input
+        value={stepsText}
+        onChange={(e) => setStepsText(e.target.value)}
+        placeholder="steps (blank: whole trajectory)"
+        className={`h-8 w-44 rounded-md border px-2 ${steps === null ? 'border-rose-400' : 'border-slate-300'}`}
+        aria-label="steps"
+      />
+      {criterion && <ScorePicker scale={criterion.scale} value={score} onChange={setScore} />}
+      <input value={rationale} onChange={(e) => setRationale(e.target.value)} placeholder="rationale (optional)" className="h-8 min-w-32 flex-1 rounded-md border border-slate-300 px-2" aria-label="rationale" />
+      <Button type="submit" size="sm" variant="primary" disabled={!valid || add.isPending}>
+        Add judgment
+      </Button>
+      {message && <p className="w-full text-slate-600">{message}</p>}
+    </form>
+  );
+}

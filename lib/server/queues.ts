@@ -1,0 +1,276 @@
+import 'server-only';
+// Annotation queues: an admin picks judgments (filters + rule); annotators take items one at a time
+// under a lease, so that two people do not label the same item at once unless the queue's overlap
+// asks for more than one label per item. Labelling the item's judgment (lib/server/labels) marks the
+// lease done.
+import type pg from 'pg';
+import { getPool, withTransaction } from '@/lib/db/pool';
+import { filterToParams, type TrajectoryFilter } from '@/lib/schemas/filters';
+import { newQueueBodySchema, type RuleParams } from '@/lib/schemas/queues';
+import type { z } from 'zod';
+import type { Actor } from './auth';
+import { ApiError, notFound } from './errors';
+import { judgmentView, LABEL_COLUMNS, type CriterionView, type JudgmentView, type LabelView } from './queries/judgment';
+import { insertQueueItems } from './queries/queue-selection';
+import { scaleOf } from '@/lib/db/derived';
+import { settings } from './settings';
+import { queryRows, sql, type Sql } from './sql';
+import { existingUserId, userIdOf } from './users';
+
+type NewQueue = z.output<typeof newQueueBodySchema>;
+type Db = pg.Pool | pg.PoolClient;
+
+/** Named steps shown with an item; a judgment about more steps says how many it names in all. */
+const MAX_ITEM_STEPS = 50;
+
+export interface QueueSummary {
+  id: number;
+  name: string;
+  filters: Record<string, string>;
+  criterion: string | null;
+  rule: RuleParams;
+  overlap: number;
+  guidelines: string | null;
+  created_by: string | null;
+  created_at: Date;
+  items: number;
+  /** Items with as many labels as the overlap asks for. */
+  complete: number;
+  /** Items that the caller labelled. */
+  done_by_me: number;
+}
+
+interface StoredFilters {
+  filters: Record<string, string>;
+  criterion: string | null;
+}
+
+interface QueueRow {
+  id: number;
+  name: string;
+  filters: StoredFilters;
+  rule_params: RuleParams;
+  overlap: number;
+  guidelines: string | null;
+  created_by: string | null;
+  created_at: Date;
+  items: number;
+  complete: number;
+  done_by_me: number;
+}
+
+const summaryOf = (r: QueueRow): QueueSummary => ({
+  id: r.id,
+  name: r.name,
+  filters: r.filters.filters,
+  criterion: r.filters.criterion,
+  rule: r.rule_params,
+  overlap: r.overlap,
+  guidelines: r.guidelines,
+  created_by: r.created_by,
+  created_at: r.created_at,
+  items: r.items,
+  complete: r.complete,
+  done_by_me: r.done_by_me,
+});
+
+function queueRows(userId: number | null, where: Sql) {
+  return sql`SELECT q.id, q.name, q.filters, q.rule_params, q.overlap, q.guidelines, u.username AS created_by, q.created_at,
+                    coalesce(p.items, 0)::int AS items, coalesce(p.complete, 0)::int AS complete, coalesce(p.mine, 0)::int AS done_by_me
+               FROM annotation_queues q
+               LEFT JOIN users u ON u.id = q.created_by
+               LEFT JOIN LATERAL (
+                 SELECT count(*) AS items,
+                        count(*) FILTER (WHERE d.done >= q.overlap) AS complete,
+                        count(*) FILTER (WHERE d.mine) AS mine
+                   FROM queue_items qi
+                   CROSS JOIN LATERAL (
+                     SELECT count(*) AS done, bool_or(a.user_id = ${userId}) AS mine
+                       FROM queue_assignments a WHERE a.item_id = qi.id AND a.done_at IS NOT NULL
+                   ) d
+                  WHERE qi.queue_id = q.id
+               ) p ON true
+              ${where}`;
+}
+
+export async function listQueues(actor: Actor): Promise<QueueSummary[]> {
+  const pool = getPool();
+  const rows = await queryRows<QueueRow>(pool, queueRows(await existingUserId(pool, actor), sql`ORDER BY q.id DESC`));
+  return rows.map(summaryOf);
+}
+
+async function queueSummary(db: Db, id: number, userId: number | null): Promise<QueueSummary> {
+  const row = (await queryRows<QueueRow>(db, queueRows(userId, sql`WHERE q.id = ${id}`)))[0];
+  if (!row) throw notFound(`queue ${id}`);
+  return summaryOf(row);
+}
+
+export interface AnnotatorProgress {
+  user_id: number;
+  username: string;
+  name: string;
+  done: number;
+  /** Items this person holds under a lease now. */
+  leased: number;
+  last_label_at: Date | null;
+}
+
+export async function queueDetail(actor: Actor, id: number): Promise<{ queue: QueueSummary; annotators: AnnotatorProgress[] }> {
+  const pool = getPool();
+  const queue = await queueSummary(pool, id, await existingUserId(pool, actor));
+  const annotators = await queryRows<AnnotatorProgress>(
+    pool,
+    sql`SELECT u.id AS user_id, u.username, u.name,
+               count(*) FILTER (WHERE a.done_at IS NOT NULL)::int AS done,
+               count(*) FILTER (WHERE a.done_at IS NULL AND a.leased_until > now())::int AS leased,
+               max(a.done_at) AS last_label_at
+          FROM queue_assignments a
+          JOIN queue_items qi ON qi.id = a.item_id
+          JOIN users u ON u.id = a.user_id
+         WHERE qi.queue_id = ${id}
+         GROUP BY u.id
+         ORDER BY done DESC, u.username`,
+  );
+  return { queue, annotators };
+}
+
+export async function createQueue(actor: Actor, body: NewQueue): Promise<QueueSummary> {
+  return withTransaction(async (client) => {
+    const userId = await userIdOf(client, actor);
+    const stored: StoredFilters = { filters: filterToParams(body.filters as TrajectoryFilter), criterion: body.criterion ?? null };
+    const q = await client.query<{ id: number }>(
+      `INSERT INTO annotation_queues (name, filters, rule, rule_params, overlap, guidelines, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [body.name, JSON.stringify(stored), body.rule.rule, JSON.stringify(body.rule), body.overlap, body.guidelines?.trim() || null, userId],
+    );
+    const id = q.rows[0]!.id;
+    const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rule: body.rule }, settings.queueMaxItems);
+    const inserted = await client.query({ text: selection.text, values: selection.values as unknown[] });
+    if (!inserted.rowCount) throw new ApiError('bad_request', 'field "rule": the filters and the rule select no judgments');
+    return queueSummary(client, id, userId);
+  });
+}
+
+export interface ItemDetail {
+  queue_id: number;
+  item_id: number;
+  position: number;
+  /** When the caller's lease on the item ends; null when they hold none. */
+  leased_until: Date | null;
+  judgment: JudgmentView;
+  /** The caller's newest label of the judgment, if they gave one. */
+  my_label: LabelView | null;
+  trajectory: { id: string; query_id: string; query_text: string; reference_answer: string | null; final_answer: string | null; correct: boolean };
+  steps: { index: number; model: string; text: string }[];
+  /** How many steps the judgment names; `steps` holds the first MAX_ITEM_STEPS of them. */
+  steps_named: number;
+  criteria: CriterionView[];
+  guidelines: string | null;
+}
+
+async function itemDetail(db: Db, queueId: number, itemId: number, userId: number | null): Promise<ItemDetail> {
+  const items = await queryRows<{ judgment_id: number; position: number; guidelines: string | null; leased_until: Date | null }>(
+    db,
+    sql`SELECT qi.judgment_id, qi.position, q.guidelines,
+               (SELECT a.leased_until FROM queue_assignments a
+                 WHERE a.item_id = qi.id AND a.user_id = ${userId} AND a.done_at IS NULL AND a.leased_until > now()) AS leased_until
+          FROM queue_items qi JOIN annotation_queues q ON q.id = qi.queue_id
+         WHERE qi.id = ${itemId} AND qi.queue_id = ${queueId}`,
+  );
+  const item = items[0];
+  if (!item) throw notFound(`item ${itemId} of queue ${queueId}`);
+  const judgment = await judgmentView(db, item.judgment_id);
+  const mine = await queryRows<LabelView>(
+    db,
+    sql`SELECT ${LABEL_COLUMNS} FROM labels l LEFT JOIN users u ON u.id = l.user_id
+         WHERE l.judgment_id = ${item.judgment_id} AND l.user_id = ${userId} ORDER BY l.version DESC LIMIT 1`,
+  );
+  const traj = await queryRows<ItemDetail['trajectory'] & { rubric_id: string }>(
+    db,
+    sql`SELECT t.id, t.query_id, qq.text AS query_text, qq.reference_answer, t.final_answer, t.correct, t.rubric_id
+          FROM trajectories t JOIN queries qq ON qq.id = t.query_id WHERE t.pk = ${judgment.trajectory_pk}`,
+  );
+  const { rubric_id: rubricId, ...trajectory } = traj[0]!;
+  const named = [...new Set(judgment.steps)].sort((a, b) => a - b);
+  const steps = await queryRows<{ index: number; model: string; text: string }>(
+    db,
+    sql`SELECT index, model, text FROM steps WHERE trajectory_pk = ${judgment.trajectory_pk} AND index = ANY(${named.slice(0, MAX_ITEM_STEPS)}::int[]) ORDER BY index`,
+  );
+  const criteria = await queryRows<{ id: string; text: string; weight: number; kind: 'binary' | 'ternary' | 'numeric'; scale_min: number | null; scale_max: number | null }>(
+    db,
+    sql`SELECT id, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = ${rubricId} ORDER BY position`,
+  );
+  return {
+    queue_id: queueId,
+    item_id: itemId,
+    position: item.position,
+    leased_until: item.leased_until,
+    judgment,
+    my_label: mine[0] ?? null,
+    trajectory,
+    steps,
+    steps_named: named.length,
+    criteria: criteria.map((c) => ({ id: c.id, text: c.text, weight: c.weight, scale: scaleOf(c.kind, c.scale_min, c.scale_max) })),
+    guidelines: item.guidelines,
+  };
+}
+
+/** GET /api/queues/{id}/items/{item}: an item as the labelling view shows it (going back with p). */
+export async function getItem(actor: Actor, queueId: number, itemId: number): Promise<ItemDetail> {
+  const pool = getPool();
+  return itemDetail(pool, queueId, itemId, await existingUserId(pool, actor));
+}
+
+/**
+ * The caller's current lease when they hold one (a reload shows the same item); otherwise the first
+ * item, in queue order, that they have not labelled and that fewer than `overlap` other people hold
+ * or have labelled. Runs under the queue's lock (leaseNextItem), so it sees every lease before it.
+ */
+const LEASE_NEXT = `
+  WITH held AS (
+    SELECT a.item_id FROM queue_assignments a JOIN queue_items qi ON qi.id = a.item_id
+     WHERE qi.queue_id = $1 AND a.user_id = $2 AND a.done_at IS NULL AND a.leased_until > now()
+       AND NOT (a.item_id = ANY($3::int[]))
+     ORDER BY qi.position LIMIT 1
+  ), free AS (
+    SELECT qi.id AS item_id FROM queue_items qi
+     WHERE qi.queue_id = $1 AND NOT (qi.id = ANY($3::int[])) AND NOT EXISTS (SELECT 1 FROM held)
+       AND NOT EXISTS (SELECT 1 FROM queue_assignments a WHERE a.item_id = qi.id AND a.user_id = $2 AND a.done_at IS NOT NULL)
+       AND (SELECT count(*) FROM queue_assignments a
+             WHERE a.item_id = qi.id AND a.user_id <> $2 AND (a.done_at IS NOT NULL OR a.leased_until > now())) < $4
+     ORDER BY qi.position
+     LIMIT 1
+  ), pick AS (SELECT item_id FROM held UNION ALL SELECT item_id FROM free LIMIT 1)
+  INSERT INTO queue_assignments (item_id, user_id, leased_until)
+  SELECT item_id, $2, now() + make_interval(secs => $5) FROM pick
+  ON CONFLICT (item_id, user_id) DO UPDATE SET leased_until = EXCLUDED.leased_until
+  RETURNING item_id`;
+
+/** POST /api/queues/{id}/next: leases the caller's next item; `item` null when nothing is left for them. */
+export async function leaseNextItem(actor: Actor, queueId: number, skip: readonly number[]): Promise<{ item: ItemDetail | null; queue: QueueSummary }> {
+  return withTransaction(async (client) => {
+    const userId = await userIdOf(client, actor);
+    const q = await client.query<{ overlap: number }>('SELECT overlap FROM annotation_queues WHERE id = $1', [queueId]);
+    const overlap = q.rows[0]?.overlap;
+    if (overlap === undefined) throw notFound(`queue ${queueId}`);
+    // One lease decision per queue at a time: a snapshot taken after this lock sees every lease that
+    // another annotator took a moment earlier, so an item never goes to more people than the overlap.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('routelens.queue_lease'), $1)`, [queueId]);
+    const leased = await client.query<{ item_id: number }>(LEASE_NEXT, [queueId, userId, [...skip], overlap, settings.leaseMinutes * 60]);
+    const itemId = leased.rows[0]?.item_id;
+    const item = itemId === undefined ? null : await itemDetail(client, queueId, itemId, userId);
+    return { item, queue: await queueSummary(client, queueId, userId) };
+  });
+}
+
+/** POST /api/queues/{id}/items/{item}/release: gives back the caller's unfinished lease. */
+export async function releaseItem(actor: Actor, queueId: number, itemId: number): Promise<{ released: boolean }> {
+  const pool = getPool();
+  const userId = await userIdOf(pool, actor);
+  const r = await pool.query(
+    `DELETE FROM queue_assignments a USING queue_items qi
+      WHERE qi.id = a.item_id AND qi.queue_id = $1 AND a.item_id = $2 AND a.user_id = $3 AND a.done_at IS NULL`,
+    [queueId, itemId, userId],
+  );
+  return { released: (r.rowCount ?? 0) > 0 };
+}

@@ -1,0 +1,89 @@
+import 'server-only';
+// Signing in and out. A session is a random token in an HttpOnly cookie; the database keeps only its
+// sha256, so a copy of the database cannot be used to sign in. Each session has its own CSRF token.
+import crypto from 'node:crypto';
+import { getPool } from '@/lib/db/pool';
+import { cookieValue, sha256Hex, signInRequired, SESSION_COOKIE, type Actor, type Role } from './auth';
+import { ApiError } from './errors';
+import { clientAddress, loginThrottle } from './login-throttle';
+import { verifyPassword } from './passwords';
+import { queryRows, sql } from './sql';
+import { settings } from './settings';
+
+function isHttps(request: Request): boolean {
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  return proto ? proto === 'https' : new URL(request.url).protocol === 'https:';
+}
+
+function cookieHeader(request: Request, value: string, maxAgeSeconds: number): string {
+  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`];
+  if (isHttps(request)) parts.push('Secure');
+  return parts.join('; ');
+}
+
+export interface SignedIn {
+  user: { id: number; username: string; name: string; role: Role };
+  csrf_token: string;
+}
+
+async function openSession(userId: number): Promise<{ token: string; csrfToken: string }> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  const csrfToken = crypto.randomBytes(24).toString('base64url');
+  const pool = getPool();
+  await pool.query(
+    `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
+    [sha256Hex(token), userId, csrfToken, settings.sessionHours],
+  );
+  // Expired sessions of this person go when they sign in again: no sweeper needed.
+  await pool.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at <= now()', [userId]);
+  return { token, csrfToken };
+}
+
+/** POST /api/auth/login: checks the password under the failure throttle and sets the cookie. */
+export async function login(request: Request, username: string, password: string): Promise<Response> {
+  const address = clientAddress(request);
+  const throttle = loginThrottle();
+  const wait = throttle.retryAfterSeconds(username, address);
+  if (wait > 0) {
+    throw new ApiError('rate_limited', `too many failed sign-ins; try again in ${wait} s`, { retry_after_seconds: wait }, { 'Retry-After': String(wait) });
+  }
+  const rows = await queryRows<{ id: number; username: string; name: string; role: Role; password_hash: string | null }>(
+    getPool(),
+    sql`SELECT id, username, name, role, password_hash FROM users WHERE username = ${username} AND disabled_at IS NULL`,
+  );
+  const user = rows[0];
+  // verifyPassword spends the same time for an unknown user as for a wrong password.
+  const ok = await verifyPassword(password, user?.password_hash ?? null);
+  if (!user || !ok) {
+    throttle.recordFailure(username, address);
+    throw new ApiError('unauthenticated', 'wrong username or password');
+  }
+  throttle.recordSuccess(username, address);
+  const { token, csrfToken } = await openSession(user.id);
+  const body: SignedIn = { user: { id: user.id, username: user.username, name: user.name, role: user.role }, csrf_token: csrfToken };
+  return Response.json(body, { headers: { 'Set-Cookie': cookieHeader(request, token, Math.round(settings.sessionHours * 3600)) } });
+}
+
+/** POST /api/auth/logout: ends the session named by the cookie, if any, and clears the cookie. */
+export async function logout(request: Request): Promise<Response> {
+  const token = cookieValue(request, SESSION_COOKIE);
+  if (token) await getPool().query('DELETE FROM sessions WHERE token_hash = $1', [sha256Hex(token)]);
+  return new Response(null, { status: 204, headers: { 'Set-Cookie': cookieHeader(request, '', 0) } });
+}
+
+export interface Me {
+  user: { id: number | null; username: string; name: string; role: Role };
+  via: Actor['via'];
+  sign_in_required: boolean;
+  /** Send it as x-csrf-token on every write made with the session cookie; null when none is needed. */
+  csrf_token: string | null;
+}
+
+export function me(actor: Actor): Me {
+  return {
+    user: { id: actor.userId, username: actor.username, name: actor.name, role: actor.role },
+    via: actor.via,
+    sign_in_required: signInRequired(),
+    csrf_token: actor.csrfToken ?? null,
+  };
+}
