@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './copy';
 import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
-import { RollupDeltas } from '@/lib/db/rollups';
+import { RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
 import { recomputeTrajectory } from '@/lib/db/derived';
 
 export interface BatchLine {
@@ -305,10 +305,10 @@ async function restoreLabels(client: pg.PoolClient, items: { pk: number; norm: N
 export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1 | -1): void {
   const t = norm.trajectory;
   deltas.addTrajectory(t.runId, t, sign);
-  const perModel = new Map<string, { steps: number; tokensIn: number; tokensOut: number; costUsd: number }>();
+  const perModel = new Map<string, ModelDelta>();
   for (const s of norm.steps) {
     let m = perModel.get(s.model);
-    if (!m) perModel.set(s.model, (m = { steps: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 }));
+    if (!m) perModel.set(s.model, (m = { trajectories: 1, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 }));
     m.steps++;
     m.tokensIn += s.tokensIn;
     m.tokensOut += s.tokensOut;
@@ -367,7 +367,7 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
 
   deltas.addTrajectory(o.run_id, { correct: o.correct, stepCount: o.step_count, costUsd: o.cost_usd, processScore: o.process_score, savings: o.savings, reward: o.reward }, -1);
   for (const m of oldModels.rows) {
-    deltas.addModel(o.run_id, m.model, { steps: m.steps, tokensIn: m.tokens_in, tokensOut: m.tokens_out, costUsd: m.cost_usd }, -1);
+    deltas.addModel(o.run_id, m.model, { trajectories: 1, steps: m.steps, tokensIn: m.tokens_in, tokensOut: m.tokens_out, costUsd: m.cost_usd }, -1);
   }
   // The new figures are the judge's; storeBatch folds kept labels in afterwards (recomputeTrajectory).
   addToRollups(deltas, norm, 1);

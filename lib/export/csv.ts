@@ -1,0 +1,51 @@
+// CSV as RFC 4180 says: a header line, CRLF line ends, and a field in double quotes (with inner quotes
+// doubled) whenever it holds a comma, a quote, CR or LF. A null is an empty field; an empty string is
+// "" so that the two stay apart. Lists and JSON are written as JSON text in one field.
+import type { Batch, Column } from './columns';
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(text: string): string {
+  if (text === '') return '""';
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+type Encode = (v: unknown) => string;
+
+function encoderOf(c: Column): Encode {
+  switch (c.type) {
+    case 'int':
+    case 'double':
+      return (v) => (v === null || v === undefined ? '' : String(v));
+    case 'bool':
+      return (v) => (v === null || v === undefined ? '' : v ? 'true' : 'false');
+    case 'string':
+    case 'timestamp':
+    case 'json':
+      return (v) => (v === null || v === undefined ? '' : csvField(v as string));
+    default:
+      return (v) => (v === null || v === undefined ? '' : csvField(JSON.stringify(v)));
+  }
+}
+
+export function csvHeader(columns: readonly Column[]): string {
+  return columns.map((c) => csvField(c.name)).join(',') + '\r\n';
+}
+
+/** A function from a batch to its CSV records; a value shared by the batch is encoded once. */
+export function csvRecordsEncoder(columns: readonly Column[]): (batch: Batch) => string {
+  const enc = columns.map(encoderOf);
+  return (batch) => {
+    const cols = batch.columns.map((col, i) => ('value' in col ? { text: enc[i]!(col.value) } : { values: col.values, enc: enc[i]! }));
+    let out = '';
+    for (let r = 0; r < batch.length; r++) {
+      for (let i = 0; i < cols.length; i++) {
+        const c = cols[i]!;
+        if (i > 0) out += ',';
+        out += 'text' in c ? c.text : c.enc(c.values[r]);
+      }
+      out += '\r\n';
+    }
+    return out;
+  };
+}

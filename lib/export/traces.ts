@@ -1,0 +1,245 @@
+import 'server-only';
+// `traces`: trace v1 lines, rebuilt from what is stored, that ingest back into routelens unchanged,
+// with routelens's additions under meta.routelens (docs/exports.md): per-step cost, cumulative cost
+// and rubric score; criterion and process scores; the reward at the export's lambda and mu; and for
+// every judgment where its effective score came from (judge or person, who, when) with its full label
+// history, which ingest restores. Free-form JSON (run meta, trajectory meta, router) is copied as
+// stored, so its key order survives.
+import { combinedReward, criterionScores, cumulativeCosts, effectiveScore, stepRubricScores, type CriterionDef, type JudgmentInput } from '@/lib/domain';
+import { scaleOf } from '@/lib/db/derived';
+import { ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
+import { TRACE_FORMAT } from '@/lib/schemas/trace';
+import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
+import { sql } from '@/lib/server/sql';
+import { batchOfRows, cell, type Batch, type Column } from './columns';
+import type { KindContext, KindDefinition } from './kind';
+
+const COLUMNS: Column[] = [
+  { name: 'trajectory_id', type: 'string', description: 'the trajectory' },
+  { name: 'run_id', type: 'string', description: 'its run' },
+  { name: 'query_id', type: 'string', description: 'its query' },
+  { name: 'correct', type: 'bool', description: 'the graded outcome' },
+  { name: 'cost_usd', type: 'double', description: 'trajectory cost' },
+  { name: 'process_score', type: 'double', nullable: true, description: 'process score with human labels applied' },
+  { name: 'reward', type: 'double', description: "combined reward at the export's lambda and mu" },
+  { name: 'labelled', type: 'bool', description: 'whether a person labelled any of its judgments' },
+  { name: 'trace', type: 'json', description: 'the trace v1 line, with meta.routelens' },
+];
+const TRACE = COLUMNS.length - 1;
+
+type ModelTuple = [string, number | null, number, number];
+/** model, text, tokens in, tokens out, latency, router (json text), given cost, step cost */
+type StepTuple = [string, string, number, number, number | null, string | null, number | null, number];
+type CriterionTuple = [string, string, number, CriterionDef['scale']['kind'], number | null, number | null];
+/** version, score, author, created_at, rationale, version it reverts */
+type LabelTuple = [number, number, string, string, string | null, number | null];
+/** criterion, steps, judge score, rationale, judge, labels by version */
+type JudgmentTuple = [string, number[] | null, number | null, string | null, string | null, LabelTuple[] | null];
+
+interface DbRow {
+  id: string;
+  run_id: string;
+  /** policy, meta (json text) */
+  run: [string | null, string | null];
+  query_id: string;
+  /** benchmark, text, reference answer */
+  query: [string | null, string, string | null];
+  models: ModelTuple[];
+  steps: StepTuple[];
+  final_answer: string | null;
+  correct: boolean;
+  rubric_id: string | null;
+  generator: string | null;
+  criteria: CriterionTuple[] | null;
+  judgments: JudgmentTuple[] | null;
+  meta: string | null;
+  cost_usd: number;
+  all_largest_usd: number;
+  savings: number | null;
+  process_score: number | null;
+  labelled: boolean;
+}
+
+// Runs, queries and rubrics are read by scalar subqueries rather than joins: joins let the planner
+// hash everything and sort it before the first row, where this plan walks trajectories in pk order.
+function query({ filter }: KindContext) {
+  return sql`
+    SELECT t.id, t.run_id, t.query_id, t.rubric_id, t.final_answer, t.correct,
+           (SELECT json_build_array(r.policy, r.meta::text) FROM runs r WHERE r.id = t.run_id) AS run,
+           (SELECT json_build_array(q.benchmark, q.text, q.reference_answer) FROM queries q WHERE q.id = t.query_id) AS query,
+           (SELECT rb.generator FROM rubrics rb WHERE rb.id = t.rubric_id) AS generator,
+           (SELECT json_agg(json_build_array(m.id, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out) ORDER BY o.n)
+              FROM unnest(t.model_ids) WITH ORDINALITY AS o(id, n) JOIN models m ON m.id = o.id) AS models,
+           (SELECT json_agg(json_build_array(s.model, s.text, s.tokens_in, s.tokens_out, s.latency_ms, s.router::text, s.given_cost_usd, s.cost_usd) ORDER BY s.index)
+              FROM steps s WHERE s.trajectory_pk = t.pk) AS steps,
+           (SELECT json_agg(json_build_array(c.id, c.text, c.weight, c.kind, c.scale_min, c.scale_max) ORDER BY c.position)
+              FROM criteria c WHERE c.rubric_id = t.rubric_id) AS criteria,
+           (SELECT json_agg(json_build_array(j.criterion_id, j.steps, j.judge_score, j.rationale, j.judge,
+                     (SELECT json_agg(json_build_array(l.version, l.score, l.author, to_char(l.created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale, rv.version) ORDER BY l.version)
+                        FROM labels l LEFT JOIN labels rv ON rv.id = l.revert_of_label_id AND rv.judgment_id = l.judgment_id
+                       WHERE l.judgment_id = j.id)) ORDER BY j.position)
+              FROM judgments j WHERE j.trajectory_pk = t.pk) AS judgments,
+           t.meta::text AS meta, t.cost_usd, t.all_largest_usd, t.savings, t.process_score, t.labelled
+      FROM trajectories t
+      ${trajectoryWhere(filter)}
+     ORDER BY t.pk`;
+}
+
+const J = JSON.stringify;
+
+/** `,"key":value` when the value is there; trace v1 leaves optional keys out rather than null. */
+const opt = (key: string, value: unknown): string => (value === null || value === undefined ? '' : `,${J(key)}:${J(value)}`);
+
+/**
+ * Stored json, as text, fit to sit inside one JSON line. Text that was stored by ingest is compact
+ * already; anything with a raw line break is written again compactly.
+ */
+function rawJson(text: string): string {
+  const t = text.trim();
+  return /[\r\n]/.test(t) ? J(JSON.parse(t)) : t;
+}
+
+/** The trajectory's own meta object with routelens's section added as its last key. */
+export function metaWithSection(stored: string | null, section: string): string {
+  let own = stored === null ? '{}' : rawJson(stored);
+  // A meta stored before ingest learned to strip meta.routelens may still hold one: ours replaces it.
+  if (own.includes(J(ROUTELENS_META_KEY))) {
+    const obj = JSON.parse(own) as Record<string, unknown>;
+    delete obj[ROUTELENS_META_KEY];
+    own = J(obj);
+  }
+  const body = own.slice(0, own.lastIndexOf('}')).trimEnd();
+  return `${body}${body.endsWith('{') ? '' : ','}${J(ROUTELENS_META_KEY)}:${section}}`;
+}
+
+function scaleJson(kind: CriterionDef['scale']['kind'], min: number | null, max: number | null): string {
+  return kind === 'numeric' ? `{"kind":"numeric","min":${J(min)},"max":${J(max)}}` : `{"kind":${J(kind)}}`;
+}
+
+interface Judgment {
+  criterion: string;
+  steps: number[];
+  judgeScore: number | null;
+  rationale: string | null;
+  judge: string | null;
+  labels: LabelTuple[];
+}
+
+function judgmentsOf(r: DbRow): { judged: Judgment[]; added: Judgment[] } {
+  const all = (r.judgments ?? []).map(([criterion, steps, judgeScore, rationale, judge, labels]) => ({
+    criterion,
+    steps: steps ?? [],
+    judgeScore,
+    rationale,
+    judge,
+    labels: labels ?? [],
+  }));
+  // The line's `judgments` are the judge's; the ones a person added travel in meta.routelens only.
+  return { judged: all.filter((j) => j.judgeScore !== null), added: all.filter((j) => j.judgeScore === null) };
+}
+
+function traceBody(r: DbRow, judged: Judgment[]): string {
+  const [policy, runMeta] = r.run;
+  const [benchmark, text, referenceAnswer] = r.query;
+  const run = `{"id":${J(r.run_id)}${opt('policy', policy)}${runMeta === null ? '' : `,"meta":${rawJson(runMeta)}`}}`;
+  const query = `{"id":${J(r.query_id)}${opt('benchmark', benchmark)},"text":${J(text)}${opt('reference_answer', referenceAnswer)}}`;
+  const models = r.models
+    .map(([id, paramsB, usdIn, usdOut]) => `{"id":${J(id)}${opt('params_b', paramsB)},"usd_per_mtok_in":${J(usdIn)},"usd_per_mtok_out":${J(usdOut)}}`)
+    .join(',');
+  const steps = r.steps
+    .map(
+      ([model, text, tokensIn, tokensOut, latency, router, givenCost], index) =>
+        `{"index":${index},"model":${J(model)},"text":${J(text)},"tokens_in":${tokensIn},"tokens_out":${tokensOut}${opt('latency_ms', latency)}` +
+        `${router === null ? '' : `,"router":${rawJson(router)}`}${opt('cost_usd', givenCost)}}`,
+    )
+    .join(',');
+  let s = `{"format":${J(TRACE_FORMAT)},"id":${J(r.id)},"run":${run},"query":${query},"models":[${models}],"steps":[${steps}]`;
+  s += `${opt('final_answer', r.final_answer)},"correct":${r.correct ? 'true' : 'false'}`;
+  if (r.rubric_id !== null) {
+    const criteria = (r.criteria ?? [])
+      .map(([id, text, weight, kind, min, max]) => `{"id":${J(id)},"text":${J(text)},"weight":${J(weight)},"scale":${scaleJson(kind, min, max)}}`)
+      .join(',');
+    s += `,"rubric":{"id":${J(r.rubric_id)}${opt('generator', r.generator)},"criteria":[${criteria}]}`;
+  }
+  if (judged.length > 0) {
+    const list = judged
+      .map(
+        (j) =>
+          `{"criterion":${J(j.criterion)}${j.steps.length ? `,"steps":${J(j.steps)}` : ''},"score":${J(j.judgeScore)}` +
+          `${opt('rationale', j.rationale)}${opt('judge', j.judge)}}`,
+      )
+      .join(',');
+    s += `,"judgments":[${list}]`;
+  }
+  return s;
+}
+
+function judgmentEntry(j: Judgment, index: number | null): string {
+  const input: JudgmentInput = { criterion: j.criterion, steps: j.steps, judgeScore: j.judgeScore, humanScore: j.labels.at(-1)?.[1] ?? null };
+  const newest = j.labels.at(-1);
+  const labels = j.labels
+    .map(
+      ([version, score, author, at, rationale, revertOf]) =>
+        `{"version":${version},"score":${J(score)},"author":${J(author)},"created_at":${J(at)},"rationale":${J(rationale)},"revert_of_version":${J(revertOf)}}`,
+    )
+    .join(',');
+  return (
+    `{"index":${J(index)},"criterion":${J(j.criterion)},"steps":${J(j.steps)},"judge_score":${J(j.judgeScore)},` +
+    `"effective_score":${J(effectiveScore(input))},"source":${J(newest ? 'human' : j.judgeScore === null ? null : 'judge')},` +
+    `"labelled_by":${J(newest?.[2] ?? null)},"labelled_at":${J(newest?.[3] ?? null)},"labels":[${labels}]}`
+  );
+}
+
+interface Figures {
+  section: string;
+  reward: number;
+}
+
+/** meta.routelens: the figures of scoring.md (lib/domain over the stored rows) and the judgments' provenance. */
+function routelensSection(r: DbRow, judged: Judgment[], added: Judgment[], ctx: KindContext): Figures {
+  const criteria: CriterionDef[] = (r.criteria ?? []).map(([id, , weight, kind, min, max]) => ({ id, weight, scale: scaleOf(kind, min, max) }));
+  const inputs: JudgmentInput[] = [...judged, ...added].map((j) => ({
+    criterion: j.criterion,
+    steps: j.steps,
+    judgeScore: j.judgeScore,
+    humanScore: j.labels.at(-1)?.[1] ?? null,
+  }));
+  const costs = r.steps.map((s) => s[7]);
+  const cumulative = cumulativeCosts(costs);
+  const stepScores = stepRubricScores(r.steps.length, inputs, criteria);
+  const { lambda, mu } = ctx.settings;
+  const reward = combinedReward({ correct: r.correct, processScore: r.process_score, costUsd: r.cost_usd, allLargestUsd: r.all_largest_usd }, { lambda, mu });
+  const steps = costs.map((c, k) => `{"cost_usd":${J(c)},"cumulative_cost_usd":${J(cumulative[k])},"rubric_score":${J(stepScores[k])}}`).join(',');
+  const criterionList = criterionScores(inputs, criteria)
+    .map((c) => `{"id":${J(c.id)},"weight":${J(c.weight)},"score":${J(c.score)}}`)
+    .join(',');
+  const entries = [...judged.map((j, i) => judgmentEntry(j, i)), ...added.map((j) => judgmentEntry(j, null))].join(',');
+  const section =
+    `{"version":1,"cost_usd":${J(r.cost_usd)},"all_largest_usd":${J(r.all_largest_usd)},"savings":${J(r.savings)},` +
+    `"process_score":${J(r.process_score)},"reward":${J(reward)},"lambda":${J(lambda)},"mu":${J(mu)},"labelled":${J(r.labelled)},` +
+    `"steps":[${steps}],"criteria":[${criterionList}],"judgments":[${entries}]}`;
+  return { section, reward };
+}
+
+async function* rows(source: AsyncIterable<DbRow>, ctx: KindContext): AsyncGenerator<Batch> {
+  for await (const r of source) {
+    const { judged, added } = judgmentsOf(r);
+    const { section, reward } = routelensSection(r, judged, added, ctx);
+    const line = `${traceBody(r, judged)},"meta":${metaWithSection(r.meta, section)}}`;
+    yield batchOfRows([[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, r.process_score, reward, r.labelled, line]], COLUMNS.length);
+  }
+}
+
+export const tracesExport: KindDefinition<DbRow> = {
+  kind: 'traces',
+  summary: 'Trace v1 lines that ingest back unchanged, with derived figures and human labels under meta.routelens.',
+  columns: () => COLUMNS,
+  query,
+  batchSize: 20,
+  rows,
+  jsonLines: (batch) => {
+    let out = '';
+    for (let r = 0; r < batch.length; r++) out += `${cell(batch, TRACE, r) as string}\n`;
+    return out;
+  },
+};

@@ -1,0 +1,93 @@
+// The export endpoints' parameters (api.md "Export"): which kind, which format, the trajectory list's
+// filters, and the settings of scoring.md that the figures depend on. One schema, parsed from
+// URLSearchParams by the route and from flags by `npm run export`, and used by the Exports page to
+// build its links.
+import { z } from 'zod';
+import { DEFAULT_PAIRS, DEFAULT_REWARD } from '@/lib/domain/types';
+import { FILTER_KEYS, paramsObject, trajectoryFilterSchema, type TrajectoryFilter } from './filters';
+
+export const EXPORT_KINDS = ['traces', 'steps', 'stepwise', 'preferences', 'labels'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'parquet'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** What a stepwise label becomes for a step that no judgment names (its rubric score is null). */
+export const UNSCORED_POLICIES = ['zero', 'skip', 'null'] as const;
+export type UnscoredPolicy = (typeof UNSCORED_POLICIES)[number];
+
+export const FILE_EXTENSIONS: Record<ExportFormat, string> = { jsonl: 'jsonl', csv: 'csv', parquet: 'parquet' };
+
+export const SETTING_KEYS = ['format', 'lambda', 'mu', 'threshold', 'delta_p', 'ratio_c', 'cap', 'unscored'] as const;
+
+const finite = (what: string) =>
+  z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
+
+export const exportKindSchema = z.enum(EXPORT_KINDS, { error: `must be one of ${EXPORT_KINDS.join(', ')}` });
+
+export const exportSettingsSchema = z.object({
+  format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }).default('jsonl'),
+  lambda: finite('a finite number').default(DEFAULT_REWARD.lambda),
+  mu: finite('a finite number').default(DEFAULT_REWARD.mu),
+  threshold: finite('a number between 0 and 1')
+    .refine((t) => t >= 0 && t <= 1, 'must be a number between 0 and 1')
+    .optional(),
+  delta_p: finite('a finite number').refine((d) => d >= 0, 'must be >= 0').default(DEFAULT_PAIRS.deltaP),
+  ratio_c: finite('a finite number').refine((r) => r >= 1, 'must be >= 1').default(DEFAULT_PAIRS.ratioC),
+  cap: z.coerce
+    .number({ error: 'must be an integer >= 0' })
+    .int('must be an integer >= 0')
+    .min(0, 'must be an integer >= 0')
+    .optional(),
+  unscored: z.enum(UNSCORED_POLICIES, { error: `must be one of ${UNSCORED_POLICIES.join(', ')}` }).default('zero'),
+});
+
+export type ExportSettingsInput = z.input<typeof exportSettingsSchema>;
+
+export interface ExportSettings {
+  format: ExportFormat;
+  lambda: number;
+  mu: number;
+  /** Stepwise labels become booleans (score >= threshold) when set. */
+  threshold: number | null;
+  deltaP: number;
+  ratioC: number;
+  /** Pairs kept per query; null keeps all. */
+  cap: number | null;
+  unscored: UnscoredPolicy;
+}
+
+export interface ExportRequest {
+  kind: ExportKind;
+  filter: TrajectoryFilter;
+  settings: ExportSettings;
+}
+
+/** Parses a kind and query-string parameters; throws the ZodError of the first bad parameter. */
+export function parseExportRequest(kind: string, params: URLSearchParams): ExportRequest {
+  const k = z.object({ kind: exportKindSchema }).parse({ kind }).kind;
+  const filter = trajectoryFilterSchema.parse(paramsObject(params, FILTER_KEYS));
+  const s = exportSettingsSchema.parse(paramsObject(params, SETTING_KEYS));
+  return {
+    kind: k,
+    filter,
+    settings: {
+      format: s.format,
+      lambda: s.lambda,
+      mu: s.mu,
+      threshold: s.threshold ?? null,
+      deltaP: s.delta_p,
+      ratioC: s.ratio_c,
+      cap: s.cap ?? null,
+      unscored: s.unscored,
+    },
+  };
+}
+
+/** The API path of an export, for links: only the parameters that are set. */
+export function exportUrl(kind: ExportKind, params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v.trim() !== '') q.set(k, v.trim());
+  const s = q.toString();
+  return `/api/exports/${kind}${s ? `?${s}` : ''}`;
+}
