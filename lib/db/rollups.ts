@@ -15,6 +15,8 @@ export interface RunDelta {
 }
 
 export interface ModelDelta {
+  /** Trajectories with at least one step on the model. */
+  trajectories: number;
   steps: number;
   tokensIn: number;
   tokensOut: number;
@@ -59,9 +61,10 @@ export class RollupDeltas {
     const key = `${runId}\u0000${model}`;
     let d = this.models.get(key);
     if (!d) {
-      d = { steps: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
+      d = { trajectories: 0, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
       this.models.set(key, d);
     }
+    d.trajectories += sign * m.trajectories;
     d.steps += sign * m.steps;
     d.tokensIn += sign * m.tokensIn;
     d.tokensOut += sign * m.tokensOut;
@@ -108,14 +111,15 @@ export class RollupDeltas {
       const parts = keys.map((k) => k.split('\u0000') as [string, string]);
       const col = (f: keyof ModelDelta) => keys.map((k) => this.models.get(k)![f]);
       await client.query(
-        `INSERT INTO run_model_stats AS s (run_id, model, steps, tokens_in, tokens_out, cost_usd)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[])
+        `INSERT INTO run_model_stats AS s (run_id, model, steps, tokens_in, tokens_out, cost_usd, trajectories)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[], $7::int[])
          ON CONFLICT (run_id, model) DO UPDATE SET
+           trajectories = s.trajectories + EXCLUDED.trajectories,
            steps = s.steps + EXCLUDED.steps,
            tokens_in = s.tokens_in + EXCLUDED.tokens_in,
            tokens_out = s.tokens_out + EXCLUDED.tokens_out,
            cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
-        [parts.map((p) => p[0]), parts.map((p) => p[1]), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd')],
+        [parts.map((p) => p[0]), parts.map((p) => p[1]), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd'), col('trajectories')],
       );
     }
     this.runs.clear();

@@ -4,22 +4,26 @@ import { z } from 'zod';
 import { DEFAULT_PAIRS, DEFAULT_REWARD } from '@/lib/domain';
 import { paramsObject } from './filters';
 
-const number = (fallback: number) =>
+const nonNegative = () =>
   z.coerce
     .number({ error: 'must be a number' })
     .refine(Number.isFinite, 'must be a finite number')
-    .refine((n) => n >= 0, 'must be >= 0')
-    .default(fallback);
+    .refine((n) => n >= 0, 'must be >= 0');
 
 const integer = (min: number, max: number) =>
   z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
-const id = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  // PostgreSQL text cannot hold NUL, so no stored id has one: say so instead of failing the query.
+  .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character');
 
 /** lambda and mu of the combined reward. Negative weights would reward bad process or high cost. */
 export const rewardParamsSchema = z.object({
-  lambda: number(DEFAULT_REWARD.lambda),
-  mu: number(DEFAULT_REWARD.mu),
+  lambda: nonNegative().default(DEFAULT_REWARD.lambda),
+  mu: nonNegative().default(DEFAULT_REWARD.mu),
 });
 export type RewardParams = z.infer<typeof rewardParamsSchema>;
 
@@ -28,8 +32,10 @@ export function parseRewardParams(params: URLSearchParams): RewardParams {
 }
 
 export const pairParamsSchema = z.object({
-  delta_p: number(DEFAULT_PAIRS.deltaP),
-  ratio_c: number(DEFAULT_PAIRS.ratioC).refine((n) => n >= 1, 'must be >= 1'),
+  delta_p: nonNegative().default(DEFAULT_PAIRS.deltaP),
+  ratio_c: nonNegative()
+    .refine((n) => n >= 1, 'must be >= 1: below 1 the costlier trajectory could be the cheaper one')
+    .default(DEFAULT_PAIRS.ratioC),
   cap: integer(0, 1_000_000).optional(),
   run: id.optional(),
 });

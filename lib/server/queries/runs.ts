@@ -1,0 +1,145 @@
+import 'server-only';
+// GET /api/runs: every run's figures from the rollups (run_stats, run_model_stats), a handful of rows
+// however many trajectories are stored.
+import { getPool } from '@/lib/db/pool';
+import { mergeBreakdowns, type ModelBreakdown } from '@/lib/domain';
+import { queryRows, sql } from '@/lib/server/sql';
+
+interface RunRow {
+  id: string;
+  policy: string | null;
+  meta: unknown;
+  created_at: Date;
+  trajectories: number | null;
+  correct: number | null;
+  steps: number | null;
+  sum_cost_usd: number | null;
+  sum_process: number | null;
+  n_process: number | null;
+  sum_savings: number | null;
+  n_savings: number | null;
+  sum_reward: number | null;
+}
+
+interface RunModelRow {
+  run_id: string;
+  model: string;
+  steps: number;
+  tokens_in: number;
+  tokens_out: number;
+  cost_usd: number;
+  params_b: number | null;
+  usd_per_mtok_in: number | null;
+  usd_per_mtok_out: number | null;
+}
+
+export interface RunModel {
+  id: string;
+  params_b: number | null;
+  usd_per_mtok_in: number | null;
+  usd_per_mtok_out: number | null;
+  steps: number;
+  tokens_in: number;
+  tokens_out: number;
+  cost_usd: number;
+  /** Of the run's steps. */
+  step_share: number | null;
+  /** Of the run's cost (scoring.md's breakdown by model, summed over the run). */
+  cost_share: number | null;
+}
+
+export interface RunSummary {
+  id: string;
+  policy: string | null;
+  meta: unknown;
+  created_at: string;
+  trajectories: number;
+  correct: number;
+  accuracy: number | null;
+  mean_cost_usd: number | null;
+  total_cost_usd: number;
+  mean_process_score: number | null;
+  n_process_score: number;
+  mean_savings: number | null;
+  mean_reward: number | null;
+  steps: number;
+  step_share_by_model: Record<string, number>;
+  cost_by_model: Record<string, number>;
+  models: RunModel[];
+}
+
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
+
+/** Costliest model first (the breakdown's order), with prices and shares of steps and of cost. */
+function runModels(rows: RunModelRow[], steps: number): RunModel[] {
+  const used = rows.filter((m) => m.steps > 0);
+  const breakdown = mergeBreakdowns([
+    used.map((m): ModelBreakdown => ({ model: m.model, steps: m.steps, tokensIn: m.tokens_in, tokensOut: m.tokens_out, costUsd: m.cost_usd, share: null })),
+  ]);
+  const byId = new Map(used.map((m) => [m.model, m]));
+  return breakdown.map((b) => {
+    const m = byId.get(b.model)!;
+    return {
+      id: b.model,
+      params_b: m.params_b,
+      usd_per_mtok_in: m.usd_per_mtok_in,
+      usd_per_mtok_out: m.usd_per_mtok_out,
+      steps: b.steps,
+      tokens_in: b.tokensIn,
+      tokens_out: b.tokensOut,
+      cost_usd: b.costUsd,
+      step_share: ratio(b.steps, steps),
+      cost_share: b.share,
+    };
+  });
+}
+
+function runSummary(r: RunRow, modelRows: RunModelRow[]): RunSummary {
+  const n = r.trajectories ?? 0;
+  const steps = r.steps ?? 0;
+  const models = runModels(modelRows, steps);
+  return {
+    id: r.id,
+    policy: r.policy,
+    meta: r.meta,
+    created_at: r.created_at.toISOString(),
+    trajectories: n,
+    correct: r.correct ?? 0,
+    accuracy: ratio(r.correct ?? 0, n),
+    mean_cost_usd: ratio(r.sum_cost_usd ?? 0, n),
+    total_cost_usd: n === 0 ? 0 : (r.sum_cost_usd ?? 0),
+    mean_process_score: ratio(r.sum_process ?? 0, r.n_process ?? 0),
+    n_process_score: r.n_process ?? 0,
+    mean_savings: ratio(r.sum_savings ?? 0, r.n_savings ?? 0),
+    mean_reward: ratio(r.sum_reward ?? 0, n),
+    steps,
+    step_share_by_model: Object.fromEntries(models.map((m) => [m.id, m.step_share ?? 0])),
+    cost_by_model: Object.fromEntries(models.map((m) => [m.id, m.cost_usd])),
+    models,
+  };
+}
+
+export async function listRuns(): Promise<RunSummary[]> {
+  const pool = getPool();
+  const [runs, models] = await Promise.all([
+    queryRows<RunRow>(
+      pool,
+      sql`SELECT r.id, r.policy, r.meta, r.created_at, s.trajectories, s.correct, s.steps, s.sum_cost_usd, s.sum_process,
+                 s.n_process, s.sum_savings, s.n_savings, s.sum_reward
+            FROM runs r LEFT JOIN run_stats s ON s.run_id = r.id
+           ORDER BY r.id COLLATE "C"`,
+    ),
+    queryRows<RunModelRow>(
+      pool,
+      sql`SELECT s.run_id, s.model, s.steps, s.tokens_in, s.tokens_out, s.cost_usd, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
+            FROM run_model_stats s LEFT JOIN models m ON m.id = s.model`,
+    ),
+  ]);
+  const byRun = new Map<string, RunModelRow[]>();
+  for (const m of models) {
+    const list = byRun.get(m.run_id) ?? [];
+    list.push(m);
+    byRun.set(m.run_id, list);
+  }
+  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? []));
+}

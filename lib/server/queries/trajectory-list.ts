@@ -1,0 +1,336 @@
+import 'server-only';
+// GET /api/trajectories: one page of the filtered list in keyset order over (sort column, pk), and
+// the exact size of the filtered set. A page reads a few rows of an index in sort order, so it costs
+// the same at the start of the list and a million rows in. Where a filter's rows cluster far into the
+// sort order (runs differ in models and cost; reward contains the outcome), a scan in sort order would
+// step over most of the table to find them: such filters have an index that leads with them
+// (schema.prisma), or are read run by run (model), or through a bounded window (cost band).
+import type pg from 'pg';
+import { getPool } from '@/lib/db/pool';
+import type { ListParams, SortField, TrajectoryFilter } from '@/lib/schemas/filters';
+import { ApiError } from '@/lib/server/errors';
+import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
+import { trajectoryConditions } from './trajectory-filter';
+
+/** How long a query text may be in a list item; the query page shows it whole. */
+export const QUERY_TEXT_EXCERPT = 240;
+
+export interface SortColumn {
+  column: string;
+  /** The SQL type that the cursor's text form is cast back to. */
+  type: string;
+  nullable: boolean;
+}
+
+export const SORT_COLUMNS: Readonly<Record<SortField, SortColumn>> = {
+  id: { column: 'id', type: 'text', nullable: false },
+  cost: { column: 'cost_usd', type: 'float8', nullable: false },
+  process_score: { column: 'process_score', type: 'float8', nullable: true },
+  reward: { column: 'reward', type: 'float8', nullable: false },
+  steps: { column: 'step_count', type: 'int4', nullable: false },
+  ingested_at: { column: 'ingested_at', type: 'timestamp(3)', nullable: false },
+};
+
+/** Where the previous page ended: the sort column's value as text (null in the nulls) and the pk. */
+interface Cursor {
+  sort: SortField;
+  order: 'asc' | 'desc';
+  value: string | null;
+  pk: number;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.sort, c.order, c.value, c.pk])).toString('base64url');
+}
+
+const badCursor = (why: string) => new ApiError('invalid_parameter', `parameter "cursor": ${why}`);
+
+export function decodeCursor(text: string, sort: SortField, order: 'asc' | 'desc'): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('is not a cursor of this list');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 4 ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string' ||
+    !(typeof parsed[2] === 'string' || parsed[2] === null) ||
+    !Number.isSafeInteger(parsed[3])
+  ) {
+    throw badCursor('is not a cursor of this list');
+  }
+  const [s, o, value, pk] = parsed as [string, string, string | null, number];
+  if (s !== sort || o !== order) throw badCursor(`was made for sort=${s}&order=${o}, not sort=${sort}&order=${order}`);
+  const col = SORT_COLUMNS[sort];
+  const valid = value === null ? col.nullable : VALUE_FORMS[col.type]!(value);
+  if (!valid || pk < 1 || pk > MAX_INT4) throw badCursor('is not a cursor of this list');
+  return { sort, order, value, pk };
+}
+
+const MAX_INT4 = 2_147_483_647;
+
+/** What a sort value looks like as PostgreSQL writes it, so that a forged cursor is a 400, not a cast error. */
+const VALUE_FORMS: Record<string, (v: string) => boolean> = {
+  text: (v) => v.length <= 200 && !v.includes('\u0000'),
+  float8: (v) => /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v) && Number.isFinite(Number(v)),
+  int4: (v) => /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= MAX_INT4,
+  'timestamp(3)': (v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(v),
+};
+
+export interface TrajectoryListItem {
+  id: string;
+  run_id: string;
+  query_id: string;
+  benchmark: string | null;
+  correct: boolean;
+  steps: number;
+  cost_usd: number;
+  process_score: number | null;
+  reward: number;
+  savings: number | null;
+  labelled: boolean;
+  ingested_at: string;
+  query_text: string;
+}
+
+export interface TrajectoryListPage {
+  items: TrajectoryListItem[];
+  next_cursor: string | null;
+  total: number;
+}
+
+export interface ItemRow extends Omit<TrajectoryListItem, 'ingested_at' | 'steps'> {
+  pk: number;
+  step_count: number;
+  ingested_at: Date;
+  sort_key: string | null;
+}
+
+const ITEM_COLUMNS = raw(
+  't.pk, t.id, t.run_id, t.query_id, t.benchmark, t.correct, t.step_count, t.cost_usd, t.process_score, t.reward, t.savings, t.labelled, t.ingested_at',
+);
+
+interface PageOrder {
+  sort: SortField;
+  order: 'asc' | 'desc';
+  cursor: Cursor | null;
+  limit: number;
+  /**
+   * Order by an expression of the sort column that no index provides, so that PostgreSQL finds the
+   * filter's rows through the filter's own index and sorts them, instead of scanning in sort order.
+   */
+  filterFirst?: boolean;
+}
+
+/** The sort column as an expression that sorts the same but matches no index (see filterFirst). */
+const UNINDEXED: Record<string, (c: Sql) => Sql> = {
+  text: (c) => sql`(${c} || '')`,
+  float8: (c) => sql`(${c} + 0)`,
+  int4: (c) => sql`(${c} + 0)`,
+  'timestamp(3)': (c) => sql`(${c} + interval '0 s')`,
+};
+
+/** ORDER BY over a derived table's columns: the sort column (nulls last), then pk. */
+function orderOf(o: PageOrder, alias: string): Sql {
+  const dir = raw(o.order === 'asc' ? 'ASC' : 'DESC');
+  if (o.sort === 'id') return sql`${raw(alias)}.id ${dir}`;
+  return sql`${raw(`${alias}.${SORT_COLUMNS[o.sort].column}`)} ${dir} NULLS LAST, ${raw(alias)}.pk ${dir}`;
+}
+
+/**
+ * One ordered, limited scan of trajectories t. With `pksFirst`, the scan picks the page's pks alone
+ * (which an index holding the filter and sort columns answers without visiting the table) and then
+ * reads those rows; the caller orders them.
+ */
+function scan(where: Sql[], orderBy: Sql, sortKey: Sql, limit: number, pksFirst = false): Sql {
+  const cond = where.length ? sql`WHERE ${join(where, ' AND ')}` : empty;
+  if (pksFirst) {
+    return sql`(SELECT ${ITEM_COLUMNS}, ${sortKey} AS sort_key FROM trajectories t
+                 WHERE t.pk IN (SELECT t.pk FROM trajectories t ${cond} ORDER BY ${orderBy} LIMIT ${limit}))`;
+  }
+  return sql`(SELECT ${ITEM_COLUMNS}, ${sortKey} AS sort_key FROM trajectories t ${cond} ORDER BY ${orderBy} LIMIT ${limit})`;
+}
+
+/**
+ * The first `limit` rows after the cursor that pass `conds`, in page order. The keyset condition
+ * `(column, pk) > (value, pk)` and the ORDER BY match an index, read forwards for asc and backwards
+ * for desc. Nulls come last in both orders: a nullable column is read in two scans (its values, then
+ * its nulls by pk) chained by UNION ALL under one LIMIT, so that both directions use the one
+ * ascending index and the null scan only runs when the values run out.
+ */
+function orderedRows(conds: Sql[], o: PageOrder): Sql {
+  const col = SORT_COLUMNS[o.sort];
+  const c = raw(`t.${col.column}`);
+  const key = o.filterFirst ? UNINDEXED[col.type]!(c) : c;
+  const pk = o.filterFirst ? sql`(t.pk + 0)` : sql`t.pk`;
+  const dir = raw(o.order === 'asc' ? 'ASC' : 'DESC');
+  const cmp = raw(o.order === 'asc' ? '>' : '<');
+  const { cursor } = o;
+  const parts: Sql[] = [];
+  if (cursor === null || cursor.value !== null) {
+    const after: Sql[] = [];
+    if (col.nullable) after.push(sql`${c} IS NOT NULL`);
+    if (cursor) {
+      after.push(o.sort === 'id' ? sql`${c} ${cmp} ${cursor.value}` : sql`(${c}, t.pk) ${cmp} (${cursor.value}::${raw(col.type)}, ${cursor.pk})`);
+    }
+    const orderBy = o.sort === 'id' ? sql`${key} ${dir}` : sql`${key} ${dir}, ${pk} ${dir}`;
+    parts.push(scan([...conds, ...after], orderBy, sql`${c}::text`, o.limit, o.filterFirst));
+  }
+  if (col.nullable) {
+    const after = [sql`${c} IS NULL`];
+    if (cursor && cursor.value === null) after.push(sql`t.pk ${cmp} ${cursor.pk}`);
+    parts.push(scan([...conds, ...after], sql`${pk} ${dir}`, sql`NULL::text`, o.limit, o.filterFirst));
+  }
+  return parts.length === 1 ? parts[0]! : sql`${join(parts, ' UNION ALL ')} LIMIT ${o.limit}`;
+}
+
+/** The page's rows with their query's text, in page order. */
+function withQueryText(rows: Sql, o: PageOrder): Sql {
+  return sql`SELECT p.*, left(q.text, ${QUERY_TEXT_EXCERPT}) AS query_text
+               FROM (${rows}) p JOIN queries q ON q.id = p.query_id
+              ORDER BY ${orderOf(o, 'p')}`;
+}
+
+/**
+ * Runs differ in their routers' models, so a model's trajectories sit in a few runs, and ids (and
+ * ingest order) group trajectories by run: one scan in sort order would step over whole runs that
+ * have none. Reading each run that used the model in sort order on its own (run_id, column, pk)
+ * index and merging the runs' first rows costs the same however the model's trajectories are spread.
+ */
+export const MAX_MERGED_RUNS = 64;
+
+async function runsUsingModel(db: pg.Pool, model: string): Promise<string[] | null> {
+  const rows = await queryRows<{ run_id: string }>(
+    db,
+    sql`SELECT run_id FROM run_model_stats WHERE model = ${model} AND steps > 0 ORDER BY run_id LIMIT ${MAX_MERGED_RUNS + 1}`,
+  );
+  return rows.length > MAX_MERGED_RUNS ? null : rows.map((r) => r.run_id);
+}
+
+function mergedRuns(conds: Sql[], o: PageOrder, runs: string[]): Sql {
+  if (runs.length === 0) return sql`SELECT ${ITEM_COLUMNS}, NULL::text AS sort_key FROM trajectories t WHERE false`;
+  const perRun = runs.map((r) => sql`SELECT * FROM (${orderedRows([...conds, sql`t.run_id = ${r}`], o)}) r`);
+  return sql`SELECT * FROM (${join(perRun, ' UNION ALL ')}) u ORDER BY ${orderOf(o, 'u')} LIMIT ${o.limit}`;
+}
+
+/**
+ * How many rows in sort order a page reads before it gives up on the sort order and fetches the
+ * filter's rows through the filter's index instead (see windowedRows).
+ */
+export const SORT_ORDER_WINDOW = 1_000;
+
+/**
+ * A cost bound selects a band of cost, and cost goes with the run, the models, the number of steps
+ * and the reward, so the band's rows may all lie far into the sort order. The page first reads a
+ * bounded window of rows in sort order and keeps those in the band; when the window holds too few,
+ * it reads the band through the cost index and sorts it (its cost then grows with the band, not with
+ * the distance to it).
+ */
+function windowedRows(conds: Sql[], o: PageOrder, size: number): Sql {
+  const window = orderedRows([], { ...o, limit: size });
+  return sql`WITH w AS MATERIALIZED (SELECT * FROM (${window}) r)
+             SELECT t.*, (SELECT count(*) FROM w)::int AS examined
+               FROM w t WHERE ${join(conds, ' AND ')}
+              ORDER BY ${orderOf(o, 't')} LIMIT ${o.limit}`;
+}
+
+type RowReader = (q: Sql) => Promise<ItemRow[]>;
+
+/**
+ * The page's rows (limit + 1, so that the caller knows whether another page follows). `read` runs a
+ * query (the bench passes one that also explains it); `window` is the cost band's window size.
+ */
+export async function readPage(
+  filter: TrajectoryFilter,
+  params: ListParams,
+  read: RowReader,
+  opts: { window?: number } = {},
+): Promise<ItemRow[]> {
+  const window = opts.window ?? SORT_ORDER_WINDOW;
+  const cursor = params.cursor === undefined ? null : decodeCursor(params.cursor, params.sort, params.order);
+  const o: PageOrder = { sort: params.sort, order: params.order, cursor, limit: params.limit + 1 };
+  const conds = trajectoryConditions(filter);
+  const acrossRuns = filter.run === undefined && filter.query === undefined;
+  if (acrossRuns && filter.model !== undefined) {
+    const runs = await runsUsingModel(getPool(), filter.model);
+    if (runs !== null) return read(withQueryText(mergedRuns(conds, o, runs), o));
+  }
+  const costBand = filter.min_cost !== undefined || filter.max_cost !== undefined;
+  if (acrossRuns && costBand && filter.model === undefined && params.sort !== 'cost') {
+    const rows = (await read(withQueryText(windowedRows(conds, o, window), o))) as (ItemRow & { examined: number })[];
+    const examined = rows[0]?.examined ?? window;
+    if (rows.length === o.limit || examined < window) return rows;
+    return read(withQueryText(orderedRows(conds, { ...o, filterFirst: true }), o));
+  }
+  return read(withQueryText(orderedRows(conds, o), o));
+}
+
+const given = (f: TrajectoryFilter) => Object.entries(f).filter(([, v]) => v !== undefined).map(([k]) => k);
+const onlyFilters = (f: TrajectoryFilter, allowed: readonly string[]) => given(f).every((k) => allowed.includes(k));
+
+/** The count from the per-run rollups, for the filters that they answer (run, correct, model). */
+function rollupCount(f: TrajectoryFilter): Sql | null {
+  const run = f.run === undefined ? empty : sql`AND run_id = ${f.run}`;
+  if (onlyFilters(f, ['run', 'correct'])) {
+    const n = f.correct === undefined ? raw('trajectories') : f.correct ? raw('correct') : raw('trajectories - correct');
+    return sql`SELECT coalesce(sum(${n}), 0)::int AS n FROM run_stats WHERE true ${run}`;
+  }
+  if (onlyFilters(f, ['run', 'model'])) {
+    return sql`SELECT coalesce(sum(trajectories), 0)::int AS n FROM run_model_stats WHERE model = ${f.model} ${run}`;
+  }
+  return null;
+}
+
+/**
+ * The query that counts the trajectories passing the filters, exactly. The rollups answer run,
+ * correct and model (and labelled=false as their count less the labelled ones, which an index finds);
+ * otherwise PostgreSQL counts, over an index where one covers the filters.
+ */
+export function countQuery(filter: TrajectoryFilter): Sql {
+  const fromRollups = rollupCount(filter);
+  if (fromRollups) return fromRollups;
+  if (filter.labelled === false) {
+    const all = rollupCount({ ...filter, labelled: undefined });
+    const labelled = trajectoryConditions({ ...filter, labelled: true });
+    if (all) return sql`SELECT ((${all}) - (SELECT count(*) FROM trajectories t WHERE ${join(labelled, ' AND ')}))::int AS n`;
+  }
+  return sql`SELECT count(*)::int AS n FROM trajectories t WHERE ${join(trajectoryConditions(filter), ' AND ')}`;
+}
+
+export async function countTrajectories(filter: TrajectoryFilter): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(getPool(), countQuery(filter));
+  return row?.n ?? 0;
+}
+
+function toItem(r: ItemRow): TrajectoryListItem {
+  return {
+    id: r.id,
+    run_id: r.run_id,
+    query_id: r.query_id,
+    benchmark: r.benchmark,
+    correct: r.correct,
+    steps: r.step_count,
+    cost_usd: r.cost_usd,
+    process_score: r.process_score,
+    reward: r.reward,
+    savings: r.savings,
+    labelled: r.labelled,
+    ingested_at: r.ingested_at.toISOString(),
+    query_text: r.query_text,
+  };
+}
+
+export async function listTrajectories(filter: TrajectoryFilter, params: ListParams, opts: { window?: number } = {}): Promise<TrajectoryListPage> {
+  const db = getPool();
+  const [rows, total] = await Promise.all([readPage(filter, params, (q) => queryRows<ItemRow>(db, q), opts), countTrajectories(filter)]);
+  const page = rows.slice(0, params.limit);
+  const last = page[page.length - 1];
+  const next_cursor =
+    rows.length > params.limit && last
+      ? encodeCursor({ sort: params.sort, order: params.order, value: last.sort_key, pk: last.pk })
+      : null;
+  return { items: page.map(toItem), next_cursor, total };
+}
