@@ -17,7 +17,8 @@ const db = useTestDatabase('faults');
 function runIngest(file: string, url: string): { done: Promise<number | null>; kill: () => void } {
   const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/ingest.ts', file], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url },
+    // Small batches, so a kill can land between commits of a file this size.
+    env: { ...process.env, DATABASE_URL: url, ROUTELENS_INGEST_BATCH_STEPS: '2000' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

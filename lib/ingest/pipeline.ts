@@ -51,6 +51,12 @@ export interface IngestOptions {
 
 const DEFAULTS = { batchSteps: 50_000, batchLines: 2_000, maxErrors: 1_000 };
 
+/** Steps per batch (one transaction): ROUTELENS_INGEST_BATCH_STEPS, else 50,000. */
+function defaultBatchSteps(): number {
+  const v = Number(process.env.ROUTELENS_INGEST_BATCH_STEPS);
+  return Number.isInteger(v) && v > 0 ? v : DEFAULTS.batchSteps;
+}
+
 export function emptySummary(): IngestSummary {
   return { stored: 0, unchanged: 0, replaced: 0, failed: 0, errors: [], errors_omitted: 0, lines: 0 };
 }
@@ -96,7 +102,7 @@ export function parseLine(lineNo: number, bytes: Buffer): BatchLine | LineError 
 
 export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: IngestOptions = {}): Promise<IngestSummary> {
   const pool = opts.pool ?? getPool();
-  const batchSteps = opts.batchSteps ?? DEFAULTS.batchSteps;
+  const batchSteps = opts.batchSteps ?? defaultBatchSteps();
   const batchLines = opts.batchLines ?? DEFAULTS.batchLines;
   const maxErrors = opts.maxErrors ?? DEFAULTS.maxErrors;
   const summary = emptySummary();
