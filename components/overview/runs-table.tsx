@@ -1,0 +1,57 @@
+'use client';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { pageHref } from '@/lib/client/api';
+import { formatInt, formatPercent, formatScore, formatUsd } from '@/lib/client/format';
+import type { ModelColor } from '@/lib/client/model-colors';
+import type { RunSummary } from '@/lib/client/types';
+import { StepShareBar } from './step-share-bar';
+
+const TH = 'px-3 py-2 text-left text-[11px] font-medium uppercase tracking-wide text-slate-500';
+const TD = 'px-3 py-2 tabular-nums';
+
+export function RunsTable({ runs, modelOrder, color }: { runs: readonly RunSummary[]; modelOrder: readonly string[]; color: ModelColor }) {
+  const router = useRouter();
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" data-testid="runs-table">
+        <thead className="border-b border-slate-200 bg-slate-50/60">
+          <tr>
+            <th className={TH}>Run</th>
+            <th className={`${TH} text-right`}>Trajectories</th>
+            <th className={`${TH} text-right`}>Accuracy</th>
+            <th className={`${TH} text-right`}>Mean cost</th>
+            <th className={`${TH} text-right`} title="Mean of 1 - cost / all-largest cost">
+              Savings vs all-largest
+            </th>
+            <th className={`${TH} text-right`}>Mean process score</th>
+            <th className={TH}>Steps by model</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {runs.map((r) => {
+            const href = pageHref.trajectories({ run: r.id });
+            return (
+              <tr key={r.id} className="cursor-pointer hover:bg-sky-50/50" onClick={() => router.push(href)} data-testid="run-row">
+                <td className="px-3 py-2">
+                  <Link href={href} className="font-mono text-[13px] font-medium text-slate-900 hover:text-sky-700" onClick={(e) => e.stopPropagation()}>
+                    {r.id}
+                  </Link>
+                  {r.policy && <div className="text-xs text-slate-500">{r.policy}</div>}
+                </td>
+                <td className={`${TD} text-right`}>{formatInt(r.trajectories)}</td>
+                <td className={`${TD} text-right`}>{formatPercent(r.accuracy)}</td>
+                <td className={`${TD} text-right`}>{formatUsd(r.mean_cost_usd)}</td>
+                <td className={`${TD} text-right ${r.mean_savings !== null && r.mean_savings < 0 ? 'text-rose-700' : ''}`}>{formatPercent(r.mean_savings)}</td>
+                <td className={`${TD} text-right`}>{formatScore(r.mean_process_score)}</td>
+                <td className="px-3 py-2">
+                  <StepShareBar shares={r.step_share_by_model} order={modelOrder} color={color} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

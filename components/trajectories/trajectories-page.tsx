@@ -1,0 +1,127 @@
+'use client';
+// The trajectory list: every filter, sort and page lives in the URL.
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { SkeletonRows } from '@/components/ui/skeleton';
+import { EmptyState, ErrorState } from '@/components/ui/states';
+import { formatInt } from '@/lib/client/format';
+import { useModelPalette, useRuns, useTrajectoryList } from '@/lib/client/hooks';
+import { activeFilterCount, apiParams, changed, listStateFrom, PAGE_SIZE, toSearch, type ListState } from '@/lib/client/list-url';
+import { modelsByPrice } from '@/lib/client/model-colors';
+import type { SortField } from '@/lib/schemas/filters';
+import { FiltersBar } from './filters-bar';
+import { TrajectoryTable } from './trajectory-table';
+
+// Cursor pages only go forward; the way back to each page's predecessor is remembered per tab.
+const PREV_KEY = 'routelens.trajectories.prev-cursor';
+
+function rememberPrevious(next: string, current: string | undefined): void {
+  try {
+    const map = JSON.parse(sessionStorage.getItem(PREV_KEY) ?? '{}') as Record<string, string>;
+    map[next] = current ?? '';
+    sessionStorage.setItem(PREV_KEY, JSON.stringify(map));
+  } catch {
+    /* private mode: "previous" falls back to the first page */
+  }
+}
+
+function previousOf(cursor: string): string | undefined {
+  try {
+    const map = JSON.parse(sessionStorage.getItem(PREV_KEY) ?? '{}') as Record<string, string>;
+    return map[cursor] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const DEFAULT_ORDER: Record<SortField, 'asc' | 'desc'> = { id: 'asc', cost: 'desc', process_score: 'desc', reward: 'desc', steps: 'desc', ingested_at: 'desc' };
+
+export function TrajectoriesPage() {
+  const search = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const state = useMemo(() => listStateFrom(new URLSearchParams(search.toString())), [search]);
+  const params = useMemo(() => apiParams(state), [state]);
+  const list = useTrajectoryList(params);
+  const runs = useRuns();
+  const palette = useModelPalette();
+  // The benchmarks met so far suggest values for the benchmark field (there is no list of them).
+  const [benchmarks, setBenchmarks] = useState<string[]>([]);
+  const unseen = [...new Set((list.data?.items ?? []).map((t) => t.benchmark).filter((b): b is string => !!b && !benchmarks.includes(b)))];
+  if (unseen.length > 0) setBenchmarks([...benchmarks, ...unseen].sort());
+
+  const go = useCallback((next: ListState) => router.push(`${pathname}${toSearch(next)}`, { scroll: false }), [router, pathname]);
+  const onChange = useCallback((change: ListState) => go(changed(state, change)), [go, state]);
+  const onSort = (field: SortField) => {
+    const same = (state.sort ?? 'id') === field;
+    const order = same ? ((state.order ?? 'asc') === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[field];
+    onChange({ sort: field, order });
+  };
+  const page = Number(state.page ?? '1') || 1;
+  const nextCursor = list.data?.next_cursor ?? null;
+  const total = list.data?.total ?? null;
+  const items = list.data?.items ?? [];
+  const first = (page - 1) * PAGE_SIZE + 1;
+
+  return (
+    <div data-testid="trajectories-page">
+      <PageHeader
+        title="Trajectories"
+        description={total === null ? 'Every stored trajectory, filtered and sorted.' : `${formatInt(total)} trajector${total === 1 ? 'y' : 'ies'}${activeFilterCount(state) ? ' match the filters' : ''}`}
+      />
+      <Card>
+        <FiltersBar state={state} runs={runs.data ?? []} models={modelsByPrice(palette.catalogue)} benchmarks={benchmarks} onChange={onChange} />
+        <div className="border-t border-slate-200" data-testid="list-body" data-settled={list.isFetching ? 'false' : 'true'}>
+          {list.isError ? (
+            <ErrorState error={list.error} onRetry={() => list.refetch()} title="Could not load the trajectories" />
+          ) : list.isPending ? (
+            <SkeletonRows rows={10} />
+          ) : items.length === 0 ? (
+            <EmptyState title={activeFilterCount(state) ? 'No trajectory matches these filters' : 'No trajectories yet'}>
+              {activeFilterCount(state) ? 'Loosen or clear the filters above.' : 'Import a trace file to see trajectories here.'}
+            </EmptyState>
+          ) : (
+            <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : ''}>
+              <TrajectoryTable items={items} state={state} onSort={onSort} />
+            </div>
+          )}
+        </div>
+        {items.length > 0 && (
+          <div className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-xs text-slate-500">
+            <span className="tabular-nums" data-testid="page-range">
+              {formatInt(first)}–{formatInt(first + items.length - 1)}
+              {total !== null && ` of ${formatInt(total)}`}
+            </span>
+            <div className="flex gap-2">
+              <Button
+                size="sm"
+                disabled={!state.cursor}
+                onClick={() => {
+                  const prev = state.cursor ? previousOf(state.cursor) : undefined;
+                  go({ ...state, cursor: prev, page: prev ? String(Math.max(1, page - 1)) : undefined });
+                }}
+              >
+                ← Previous
+              </Button>
+              <Button
+                size="sm"
+                disabled={!nextCursor}
+                data-testid="next-page"
+                onClick={() => {
+                  if (!nextCursor) return;
+                  rememberPrevious(nextCursor, state.cursor);
+                  go({ ...state, cursor: nextCursor, page: String(page + 1) });
+                }}
+              >
+                Next →
+              </Button>
+            </div>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { HOSTILE_ID, HOSTILE_TEXTS } from './special-traces';
+import { shot, trajectoryUrl, watchForScript } from './helpers';
+
+test('step texts that hold HTML or KaTeX link commands show as text and run nothing', async ({ page }) => {
+  const seen = watchForScript(page);
+  const outside: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1')) outside.push(r.url());
+  });
+  await page.goto(trajectoryUrl(HOSTILE_ID));
+  const texts = page.getByTestId('step-text');
+  await expect(texts).toHaveCount(HOSTILE_TEXTS.length);
+  await expect(texts.nth(0)).toHaveText('<img src=x onerror=alert(1)>');
+  await expect(texts.nth(1)).toHaveText('<script>alert(1)</script>');
+  await expect(texts.nth(4)).toContainText('<img src=x onerror="window.__xss=1">');
+  await expect(texts.nth(6)).toContainText('<a href="javascript:window.__xss=1">raw anchor</a>');
+  // KaTeX with trust off shows the command, makes no link and no attribute.
+  await expect(texts.nth(2)).toContainText('\\href');
+  await expect(texts.nth(3)).toContainText('\\htmlClass');
+  await expect(texts.nth(6).locator('.katex')).toHaveCount(1);
+
+  const page$ = page.locator('main');
+  await expect(page$.locator('[data-testid=step-text] img, [data-testid=step-text] script, [data-testid=step-text] svg')).toHaveCount(0);
+  await expect(page$.locator('a[href^="javascript:" i]')).toHaveCount(0);
+  await expect(page$.locator('.evil, #evil, [data-x]')).toHaveCount(0);
+  await expect(page.getByTestId('query-text')).toContainText('<img src=x onerror="window.__xss=1">');
+  await expect(page.getByTestId('judgment').first()).toContainText('<img src=x onerror="window.__xss=1"> rationale');
+
+  // Give any handler a chance to fire, then check that none did.
+  await page.mouse.move(300, 400);
+  await page.waitForLoadState('networkidle');
+  expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+  expect(seen.dialogs).toEqual([]);
+  expect(outside).toEqual([]);
+  await shot(page, 'xss-probe');
+});

@@ -1,0 +1,22 @@
+import 'server-only';
+// The first page of a trajectory's steps (with texts) for the replay page's server render, so the
+// page arrives with its first steps and the browser knows the step count before its first request.
+// The same JSON as GET /api/trajectories/{id}?steps_limit=TEXT_PAGE, and only for a caller that the
+// route would let read it; anything else (signed out, not found) leaves the page to fetch it itself.
+import { headers } from 'next/headers';
+import { TEXT_PAGE } from '@/lib/client/step-pages';
+import type { TrajectoryDetail } from '@/lib/client/types';
+import { authenticate } from './auth';
+import { getTrajectory } from './queries/trajectory';
+
+export async function initialReplayPage(id: string): Promise<TrajectoryDetail | null> {
+  try {
+    const actor = await authenticate(new Request('http://routelens.local/', { headers: await headers() }));
+    if (!actor) return null;
+    const page = await getTrajectory(id, { steps_from: 0, steps_limit: TEXT_PAGE, fields: 'full' });
+    // Through JSON, as the route sends it: dates become strings, nothing but data crosses to the client.
+    return JSON.parse(JSON.stringify(page)) as TrajectoryDetail;
+  } catch {
+    return null;
+  }
+}
