@@ -1,4 +1,4 @@
-// npm run bench [-- --only ingest,read,replay,labels,export] [--quick]
+// npm run bench [-- --only ingest,read,replay,labels,load,export] [--quick]
 // Runs routelens's benchmarks, each against a baseline measured in the same run, prints the figures
 // and writes them to bench/out/results.json (BENCHMARKS.md keeps them with the machine and date).
 // --quick runs every benchmark at a small size, to check that it works, not to measure.
@@ -29,6 +29,10 @@ const BENCHES: Bench[] = [
   {
     name: 'labels',
     run: async (quick) => (await import('./labels')).benchLabels(quick ? { seconds: 5 } : {}),
+  },
+  {
+    name: 'load',
+    run: async (quick) => (await import('./load')).benchLoad(quick ? { seconds: 3, trajectories: 2_000 } : {}),
   },
   {
     name: 'export',

@@ -1,0 +1,159 @@
+// Read load: the trajectory list (filters and sorts drawn from a fixed set) and one trajectory (ids
+// drawn at random), each under 50 concurrent connections for a fixed time on loopback (autocannon),
+// served over HTTP by a node server in this process around the same handlers Next calls. The
+// baseline, measured in the same run through the same server, is a handler that answers `{}` without
+// touching the database: the floor of the HTTP stack. Label writes under load are bench/labels.ts.
+//
+//   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+//     npx tsx --conditions=react-server bench/load.ts [--seconds 15] [--connections 50] [--trajectories 30000]
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { closePool, getPool } from '@/lib/db/pool';
+import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
+import { generateTraces, serializeLine } from '@/lib/generate';
+import { ingestStream } from '@/lib/ingest/pipeline';
+import { GET as listRoute } from '@/app/api/trajectories/route';
+import { GET as trajectoryRoute } from '@/app/api/trajectories/[id]/route';
+
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  latency: { p50: number; p90: number; p97_5: number; p99: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: { method: string; setupRequest: (req: { path?: string }) => { path: string } }[];
+  timeout: number;
+}) => PromiseLike<AutocannonResult> & { on(e: 'response', fn: (c: unknown, status: number, bytes: number, ms: number) => void): void };
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+export interface LoadScenario {
+  name: string;
+  requests: number;
+  requests_per_second: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  errors: number;
+  non_2xx: number;
+  p95_vs_baseline: number | null;
+}
+
+const LIST_QUERIES = [
+  '',
+  '?run=roro-s800',
+  '?correct=false&sort=reward&order=desc',
+  '?run=outcome-rl&sort=cost',
+  '?model=qwen3-32b',
+  '?benchmark=GSM8K&sort=process_score&order=desc',
+  '?min_cost=0.002&max_cost=0.01',
+  '?labelled=false&sort=steps',
+  '?q=probability',
+  '?sort=ingested_at&order=desc&limit=100',
+];
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function serve(): Promise<http.Server> {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let response: Response;
+    if (url.pathname === '/noop') response = Response.json({});
+    else if (url.pathname === '/api/trajectories') response = await listRoute(new Request(url), { params: Promise.resolve({}) });
+    else if (url.pathname.startsWith('/api/trajectories/')) {
+      const id = decodeURIComponent(url.pathname.slice('/api/trajectories/'.length));
+      response = await trajectoryRoute(new Request(url), { params: Promise.resolve({ id }) });
+    } else response = new Response('not found', { status: 404 });
+    res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function hit(url: string, seconds: number, connections: number, nextPath: () => string): Promise<Omit<LoadScenario, 'name' | 'p95_vs_baseline'>> {
+  const latencies: number[] = [];
+  const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) }] });
+  instance.on('response', (_c, _status, _bytes, ms) => latencies.push(ms));
+  const r = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: r.requests.total,
+    requests_per_second: r.requests.total / seconds,
+    p50_ms: percentile(latencies, 50),
+    p95_ms: percentile(latencies, 95),
+    p99_ms: percentile(latencies, 99),
+    errors: r.errors + r.timeouts,
+    non_2xx: r.non2xx,
+  };
+}
+
+export async function benchLoad(opts: { seconds?: number; connections?: number; trajectories?: number; log?: (s: string) => void } = {}): Promise<LoadScenario[]> {
+  const seconds = opts.seconds ?? 15;
+  const connections = opts.connections ?? 50;
+  const n = opts.trajectories ?? 30_000;
+  const log = opts.log ?? ((s: string) => console.error(s));
+  const saved = { url: process.env.DATABASE_URL, embedded: process.env.ROUTELENS_EMBEDDED };
+  const server = await prepareTestServer();
+  const db = await createTestDatabase(server.adminUrl, server.template, 'benchload');
+  let http_: http.Server | null = null;
+  try {
+    process.env.DATABASE_URL = db.url;
+    process.env.ROUTELENS_EMBEDDED = 'true';
+    log(`load bench: ingesting ${n} trajectories ...`);
+    const lines = generateTraces({ seed: 11, queries: Math.ceil(n / 3), limit: n, steps: { min: 10, max: 40 } });
+    const s = await ingestStream(Readable.from((function* () { for (const l of lines) yield Buffer.from(serializeLine(l) + '\n'); })()));
+    if (s.failed > 0) throw new Error(`load bench: ${s.failed} lines failed`);
+    await getPool().query('ANALYZE');
+    const ids = (await getPool().query<{ id: string }>('SELECT id FROM trajectories ORDER BY random() LIMIT 2000')).rows.map((r) => r.id);
+    http_ = await serve();
+    const url = `http://127.0.0.1:${(http_.address() as AddressInfo).port}`;
+    let i = 0;
+    const scenarios: [string, () => string][] = [
+      ['baseline: {} through the same server', () => '/noop'],
+      ['GET /api/trajectories (10 filter/sort mixes)', () => `/api/trajectories${LIST_QUERIES[i++ % LIST_QUERIES.length]}`],
+      ['GET /api/trajectories/{id} (random ids)', () => `/api/trajectories/${encodeURIComponent(ids[i++ % ids.length]!)}`],
+    ];
+    const out: LoadScenario[] = [];
+    for (const [name, next] of scenarios) {
+      log(`  ${name}: ${connections} connections for ${seconds} s`);
+      const r = await hit(url, seconds, connections, next);
+      out.push({ name, ...r, p95_vs_baseline: out[0] ? r.p95_ms / Math.max(out[0].p95_ms, 0.001) : null });
+    }
+    return out;
+  } finally {
+    await new Promise<void>((r) => (http_ ? http_.close(() => r()) : r()));
+    await closePool();
+    await db.drop();
+    await server.stop();
+    process.env.DATABASE_URL = saved.url;
+    if (saved.embedded === undefined) delete process.env.ROUTELENS_EMBEDDED;
+    else process.env.ROUTELENS_EMBEDDED = saved.embedded;
+  }
+}
+
+function arg(name: string): number | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchLoad({ seconds: arg('--seconds'), connections: arg('--connections'), trajectories: arg('--trajectories') }).then(
+    (r) => {
+      console.log(JSON.stringify(r, null, 2));
+      process.exit(0);
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
