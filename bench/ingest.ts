@@ -140,12 +140,14 @@ export async function benchIngest(opts: { trajectories?: number; steps?: number;
     fs.writeSync(fd, buf);
     fs.closeSync(fd);
   }
+  const fileBytes = fs.statSync(file).size;
   const steps = normalized.reduce((a, l) => a + l.steps.length, 0);
   const judgments = normalized.reduce((a, l) => a + l.judgments.length, 0);
   const files = renderCopyFiles(normalized, dir);
   normalized.length = 0;
 
   const server = await prepareTestServer();
+  const savedUrl = process.env.DATABASE_URL;
   const best = { pipeline: Infinity, copy: Infinity };
   try {
     for (let r = 0; r < rounds; r++) {
@@ -172,6 +174,7 @@ export async function benchIngest(opts: { trajectories?: number; steps?: number;
       }
     }
   } finally {
+    process.env.DATABASE_URL = savedUrl;
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -180,7 +183,7 @@ export async function benchIngest(opts: { trajectories?: number; steps?: number;
     stepsPerTrajectory: stepsPer,
     steps,
     judgments,
-    fileBytes: 0,
+    fileBytes,
     pipelineSeconds: best.pipeline,
     copySeconds: best.copy,
     pipelineStepsPerSecond: steps / best.pipeline,

@@ -35,3 +35,31 @@ test('step texts that hold HTML or KaTeX link commands show as text and run noth
   expect(outside).toEqual([]);
   await shot(page, 'xss-probe');
 });
+
+test('the Content Security Policy allows only nonce scripts: an inline handler that slipped into the page does not run', async ({ page }) => {
+  const response = await page.goto('/');
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+  expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+'/);
+  expect(scriptSrc).not.toContain("'unsafe-inline'");
+  expect(csp).toContain("object-src 'none'");
+  // The app's own scripts run (they carry the nonce): the page hydrates and works.
+  await expect(page.getByRole('link', { name: 'Trajectories' }).first()).toBeVisible();
+
+  const violations = await page.evaluate(async () => {
+    const seen: string[] = [];
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
+    // Markup that escaped every other guard: an inline handler and an inline script element.
+    const host = document.createElement('div');
+    host.innerHTML = '<button id="csp-probe" onclick="window.__csp = 1">x</button>';
+    document.body.appendChild(host);
+    (document.getElementById('csp-probe') as HTMLButtonElement).click();
+    const s = document.createElement('script');
+    s.textContent = 'window.__csp = 2';
+    document.body.appendChild(s);
+    await new Promise((r) => setTimeout(r, 200));
+    return seen;
+  });
+  expect(await page.evaluate(() => (window as unknown as { __csp?: unknown }).__csp)).toBeUndefined();
+  expect(violations.length).toBeGreaterThan(0);
+});
