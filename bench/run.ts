@@ -56,6 +56,8 @@ async function main(): Promise<number> {
   for (const b of chosen) {
     console.error(`\n=== bench ${b.name}${quick ? ' (quick)' : ''}`);
     const t0 = performance.now();
+    // Each benchmark makes databases of its own; none may leave its DATABASE_URL to the next.
+    const env = { ...process.env };
     try {
       results[b.name] = await b.run(quick);
       console.log(`${b.name}: ${JSON.stringify(results[b.name], null, 2)}`);
@@ -64,6 +66,8 @@ async function main(): Promise<number> {
       results[b.name] = { error: e instanceof Error ? e.message : String(e) };
       console.error(`${b.name} failed:`, e);
     }
+    for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+    Object.assign(process.env, env);
     console.error(`=== ${b.name} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   fs.mkdirSync(OUT, { recursive: true });
