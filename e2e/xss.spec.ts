@@ -36,7 +36,7 @@ test('step texts that hold HTML or KaTeX link commands show as text and run noth
   await shot(page, 'xss-probe');
 });
 
-test('the Content Security Policy allows only nonce scripts: an inline handler that slipped into the page does not run', async ({ page }) => {
+test('the Content Security Policy allows only nonce scripts: inline handlers that slipped into the page do not run', async ({ page }) => {
   const response = await page.goto('/');
   const csp = response?.headers()['content-security-policy'] ?? '';
   const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
@@ -49,15 +49,13 @@ test('the Content Security Policy allows only nonce scripts: an inline handler t
   const violations = await page.evaluate(async () => {
     const seen: string[] = [];
     document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
-    // Markup that escaped every other guard: an inline handler and an inline script element.
+    // Markup that escaped every other guard: inline event handlers. (A script element made here would
+    // prove nothing: code run through the browser's debugging protocol counts as the page's own.)
     const host = document.createElement('div');
-    host.innerHTML = '<button id="csp-probe" onclick="window.__csp = 1">x</button>';
+    host.innerHTML = '<button id="csp-probe" onclick="window.__csp = 1">x</button><img src="data:," onerror="window.__csp = 2" onload="window.__csp = 3">';
     document.body.appendChild(host);
     (document.getElementById('csp-probe') as HTMLButtonElement).click();
-    const s = document.createElement('script');
-    s.textContent = 'window.__csp = 2';
-    document.body.appendChild(s);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300));
     return seen;
   });
   expect(await page.evaluate(() => (window as unknown as { __csp?: unknown }).__csp)).toBeUndefined();
