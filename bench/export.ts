@@ -13,6 +13,7 @@ import { closePool } from '@/lib/db/pool';
 import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
 import { generateTraces, serializeLine } from '@/lib/generate';
 import { ingestStream } from '@/lib/ingest/pipeline';
+import { numberArg } from './cli';
 
 const STEPS_PER_TRAJECTORY = 20;
 const SAMPLE_MS = 20;
@@ -195,17 +196,13 @@ export async function benchExport(opts: { steps?: number; rounds?: number; log?:
   }
 }
 
-function arg(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
-}
 
 if (process.argv[1] === import.meta.filename) {
   const childAt = process.argv.indexOf('--child');
   const main =
     childAt >= 0
       ? child(process.argv[childAt + 1] as 'jsonl' | 'parquet').then(() => null)
-      : benchExport({ steps: arg('--steps'), rounds: arg('--rounds') });
+      : benchExport({ steps: numberArg('--steps'), rounds: numberArg('--rounds') });
   main.then(
     (r) => {
       if (r) console.log(JSON.stringify(r, null, 2));

@@ -14,6 +14,7 @@ import { ingestStream } from '@/lib/ingest/pipeline';
 import { copyNumber, copyText } from '@/lib/ingest/copy';
 import { JUDGMENT_COLUMNS, STEP_COLUMNS, TRAJECTORY_COLUMNS, judgmentCopyRows, stepCopyRows, trajectoryCopyRows } from '@/lib/ingest/store';
 import { traceLineSchema } from '@/lib/schemas/trace';
+import { numberArg, runIfMain } from './cli';
 
 const OUT = path.join(import.meta.dirname, 'out');
 
@@ -193,20 +194,4 @@ export async function benchIngest(opts: { trajectories?: number; steps?: number;
   return result;
 }
 
-function arg(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchIngest({ trajectories: arg('--trajectories'), steps: arg('--steps'), rounds: arg('--rounds') }).then(
-    (r) => {
-      console.log(JSON.stringify(r, null, 2));
-      process.exit(0);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.filename, () => benchIngest({ trajectories: numberArg('--trajectories'), steps: numberArg('--steps'), rounds: numberArg('--rounds') }));

@@ -16,6 +16,7 @@ import { generateTraces, serializeLine } from '@/lib/generate';
 import { ingestStream } from '@/lib/ingest/pipeline';
 import { GET as listRoute } from '@/app/api/trajectories/route';
 import { GET as trajectoryRoute } from '@/app/api/trajectories/[id]/route';
+import { numberArg, runIfMain } from './cli';
 
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -140,20 +141,4 @@ export async function benchLoad(opts: { seconds?: number; connections?: number; 
   }
 }
 
-function arg(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchLoad({ seconds: arg('--seconds'), connections: arg('--connections'), trajectories: arg('--trajectories') }).then(
-    (r) => {
-      console.log(JSON.stringify(r, null, 2));
-      process.exit(0);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.filename, () => benchLoad({ seconds: numberArg('--seconds'), connections: numberArg('--connections'), trajectories: numberArg('--trajectories') }));
