@@ -1,4 +1,4 @@
-// npm test — every test of routelens, in the order that fails fastest: typecheck, lint, unit and
+// npm test — every test of routelens (npm run test:unit or test:e2e, or `-- vitest e2e` for some), in the order that fails fastest: typecheck, lint, unit and
 // integration tests (vitest, real PostgreSQL), end-to-end tests (Playwright, real Chromium).
 // With DATABASE_URL set, the tests use that server (creating and dropping routelens_* databases);
 // otherwise an embedded PostgreSQL under .data/pg-test. Ends with one line "tests: N passed, N failed".
