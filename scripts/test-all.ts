@@ -1,5 +1,6 @@
-// npm test — every test of routelens (npm run test:unit or test:e2e, or `-- vitest e2e` for some), in the order that fails fastest: typecheck, lint, unit and
+// npm test — every test of routelens, in the order that fails fastest: typecheck, lint, unit and
 // integration tests (vitest, real PostgreSQL), end-to-end tests (Playwright, real Chromium).
+// `npm run test:unit` / `npm run test:e2e` run one step (or name steps: `npm test -- lint vitest`).
 // With DATABASE_URL set, the tests use that server (creating and dropping routelens_* databases);
 // otherwise an embedded PostgreSQL under .data/pg-test. Ends with one line "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
