@@ -14,20 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { LONG_ID, LONG_STEPS, SHORT_ID } from '@/e2e/special-traces';
 import { startE2EServer } from '@/scripts/e2e-server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/e2e/chromium';
 
 export const GOAL_MS = 1500;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export interface BenchReplayOptions {
   /** Measured page loads per trajectory, after one warm-up load. Default 7. */
@@ -120,7 +110,7 @@ export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchR
   const runs = opts.runs ?? 7;
   const server = opts.baseUrl ? null : await startE2EServer({ port: await freePort(), log });
   const baseUrl = opts.baseUrl ?? server!.baseUrl;
-  const browser = await chromium.launch({ executablePath: opts.chromium ?? process.env.ROUTELENS_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: opts.chromium ?? CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const long = await measure(browser, baseUrl, LONG_ID, LONG_STEPS, runs, log);
     const short = await measure(browser, baseUrl, SHORT_ID, 50, runs, log);

@@ -6,7 +6,6 @@
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
 //     npx tsx --conditions=react-server e2e/annotate-server.ts PORT
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { closePool } from '../lib/db/pool';
@@ -14,7 +13,7 @@ import { createTestDatabase, prepareTestServer } from '../lib/db/testing';
 import { generateTraces } from '../lib/generate';
 import { ingestStream } from '../lib/ingest/pipeline';
 import { createUser } from '../lib/server/users';
-import { assertLocalDatabase } from '../scripts/e2e-server';
+import { assertLocalDatabase, waitForPort } from '../scripts/e2e-server';
 import { buildIfNeeded, NEXT_BIN } from '../scripts/next-build';
 
 export const E2E_USERS = {
@@ -22,21 +21,6 @@ export const E2E_USERS = {
   annotator: { username: 'e2e-annotator', password: 'e2e annotator password', role: 'annotator' as const },
 };
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      if (child.exitCode !== null) return reject(new Error(`next start exited with ${child.exitCode}`));
-      const s = net.connect({ host: '127.0.0.1', port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () => (Date.now() > until ? reject(new Error(`nothing listens on port ${port}`)) : setTimeout(attempt, 200)));
-    };
-    attempt();
-  });
-}
 
 async function main(): Promise<void> {
   const port = Number(process.argv[2]);

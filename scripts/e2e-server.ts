@@ -42,7 +42,7 @@ async function loadSpecialTrajectories(): Promise<void> {
   if (s.failed > 0) throw new Error(`routelens e2e: special trajectories failed: ${JSON.stringify(s.errors)}`);
 }
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+export function waitForPort(port: number, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
