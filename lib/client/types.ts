@@ -43,20 +43,9 @@ export interface ModelInfo {
   usd_per_mtok_out: number;
 }
 
-export interface TrajectoryListItem {
-  id: string;
-  run_id: string;
-  query_id: string;
-  benchmark: string | null;
-  correct: boolean;
-  steps: number;
-  cost_usd: number;
-  process_score: number | null;
-  reward: number;
-  labelled: boolean;
-  savings?: number | null;
-  query_text?: string;
-}
+// The server's own shapes, type-only (erased from the bundle): one definition, no drift.
+export type { TrajectoryListItem } from '@/lib/server/queries/trajectory-list';
+import type { TrajectoryListItem } from '@/lib/server/queries/trajectory-list';
 
 export interface TrajectoryListResponse {
   items: TrajectoryListItem[];
@@ -157,18 +146,8 @@ export interface CostResponse {
   savings: number | null;
 }
 
-export interface QueryTrajectory {
-  id: string;
-  run_id: string;
-  correct: boolean;
-  steps: number;
-  cost_usd: number;
-  process_score: number | null;
-  reward: number;
-  savings: number | null;
-  labelled: boolean;
-  rubric_id: string | null;
-}
+export type { QueryTrajectory } from '@/lib/server/queries/query';
+import type { QueryTrajectory } from '@/lib/server/queries/query';
 
 export interface QueryRunFigures {
   run_id: string;

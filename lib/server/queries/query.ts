@@ -33,7 +33,8 @@ interface RunFigures {
   mean_savings: number | null;
 }
 
-interface TrajectoryRow {
+/** One trajectory of the query page (GET /api/queries/{id}). */
+export interface QueryTrajectory {
   id: string;
   run_id: string;
   correct: boolean;
@@ -72,7 +73,7 @@ export async function getQuery(id: string) {
             FROM trajectories WHERE query_id = ${id}
            GROUP BY run_id ORDER BY run_id COLLATE "C"`,
     ),
-    queryRows<TrajectoryRow>(
+    queryRows<QueryTrajectory>(
       db,
       sql`SELECT id, run_id, correct, step_count AS steps, cost_usd, process_score, reward, savings, labelled, rubric_id
             FROM trajectories WHERE query_id = ${id}
