@@ -133,14 +133,21 @@ async function withEngine<T>(url: string, fn: (engine: Engine) => Promise<T>): P
   }
 }
 
-function migrationsList() {
-  const dirs = fs.existsSync(MIGRATIONS_DIR)
+/** The migration folders of prisma/migrations, in the order they apply. */
+export function migrationNames(): string[] {
+  return fs.existsSync(MIGRATIONS_DIR)
     ? fs
         .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
         .filter((d) => d.isDirectory())
         .map((d) => d.name)
         .sort()
     : [];
+}
+
+function migrationsList(before?: string) {
+  const all = migrationNames();
+  if (before !== undefined && !all.includes(before)) throw new Error(`routelens: no migration named ${before} in ${MIGRATIONS_DIR}`);
+  const dirs = before === undefined ? all : all.filter((name) => name < before);
   const lockPath = path.join(MIGRATIONS_DIR, 'migration_lock.toml');
   return {
     baseDir: MIGRATIONS_DIR,
@@ -166,21 +173,25 @@ function migrationsList() {
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
-/** Applies every migration of prisma/migrations that the database has not had yet. */
-export async function applyMigrations(url: string): Promise<string[]> {
+/**
+ * Applies every migration of prisma/migrations that the database has not had yet; with `before`, only
+ * those that sort before that migration (tests build a database as an older version left it).
+ * The engine's connections keep the server's own TimeZone: a migration that reads stored times
+ * (20261201225000_timestamptz) reads them in the zone the app used to write them.
+ */
+export async function applyMigrations(url: string, options: { before?: string } = {}): Promise<string[]> {
   return withEngine(url, async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTER });
+    const out = await engine.applyMigrations({ migrationsList: migrationsList(options.before), filters: NO_FILTER });
     return out.appliedMigrationNames;
   });
 }
 
 /**
- * Writes a new migration with the SQL that takes the schema of the existing migrations to
- * prisma/schema.prisma (computed in a shadow database). Returns its folder, or null when nothing changed.
+ * The SQL that would take the schema that the migrations build (in a shadow database on `url`'s
+ * server) to `schema` (prisma/schema.prisma's text by default); '' when they already agree.
  */
-export async function createMigration(url: string, name: string): Promise<string | null> {
+export async function schemaDrift(url: string, schema = fs.readFileSync(SCHEMA_PATH, 'utf8')): Promise<string> {
   const sql = await withEngine(url, async (engine) => {
-    const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
     const list = migrationsList();
     const from = list.migrationDirectories.length ? { tag: 'migrations', ...list } : { tag: 'empty' };
     const out = await engine.diff({
@@ -192,7 +203,16 @@ export async function createMigration(url: string, name: string): Promise<string
     });
     return out.stdout ?? '';
   });
-  if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) return null;
+  return !sql.trim() || /^-- This is an empty migration/.test(sql.trim()) ? '' : sql;
+}
+
+/**
+ * Writes a new migration with the SQL that takes the schema of the existing migrations to
+ * prisma/schema.prisma (computed in a shadow database). Returns its folder, or null when nothing changed.
+ */
+export async function createMigration(url: string, name: string): Promise<string | null> {
+  const sql = await schemaDrift(url);
+  if (!sql) return null;
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name.replace(/[^a-z0-9_]+/gi, '_')}`);
   fs.mkdirSync(dir, { recursive: true });

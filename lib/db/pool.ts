@@ -28,9 +28,21 @@ export function databaseUrl(): string {
   return url;
 }
 
+/**
+ * The URL with `-c TimeZone=UTC` added to its startup options, so that every session reads and
+ * writes times in UTC whatever zone the server or database is set to (to_char, ::date, ::timestamp
+ * of a timestamptz all follow the session's zone). Options already in the URL are kept.
+ */
+export function utcUrl(url: string): string {
+  const u = new URL(url);
+  const options = u.searchParams.get('options');
+  u.searchParams.set('options', [options, '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  return u.toString();
+}
+
 export function poolConfig(url: string): pg.PoolConfig {
   return {
-    connectionString: url,
+    connectionString: utcUrl(url),
     max: Number(process.env.ROUTELENS_DB_POOL_MAX ?? 10),
     // Fail fast while the database is unreachable instead of queueing requests forever.
     connectionTimeoutMillis: Number(process.env.ROUTELENS_DB_CONNECT_TIMEOUT_MS ?? 5000),

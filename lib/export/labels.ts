@@ -26,7 +26,7 @@ const COLUMNS: Column[] = [
 function query({ filter }: KindContext) {
   return sql`
     SELECT l.id, j.id, t.id, t.run_id, t.query_id, j.criterion_id, j.steps, j.judge_score, l.score, l.version, l.author,
-           to_char(l.created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale, l.revert_of_label_id
+           to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale, l.revert_of_label_id
       FROM trajectories t
       JOIN judgments j ON j.trajectory_pk = t.pk
       JOIN labels l ON l.judgment_id = j.id

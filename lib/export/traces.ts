@@ -75,7 +75,7 @@ function query({ filter }: KindContext) {
            (SELECT json_agg(json_build_array(c.id, c.text, c.weight, c.kind, c.scale_min, c.scale_max) ORDER BY c.position)
               FROM criteria c WHERE c.rubric_id = t.rubric_id) AS criteria,
            (SELECT json_agg(json_build_array(j.criterion_id, j.steps, j.judge_score, j.rationale, j.judge,
-                     (SELECT json_agg(json_build_array(l.version, l.score, l.author, to_char(l.created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale, rv.version) ORDER BY l.version)
+                     (SELECT json_agg(json_build_array(l.version, l.score, l.author, to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale, rv.version) ORDER BY l.version)
                         FROM labels l LEFT JOIN labels rv ON rv.id = l.revert_of_label_id AND rv.judgment_id = l.judgment_id
                        WHERE l.judgment_id = j.id)) ORDER BY j.position)
               FROM judgments j WHERE j.trajectory_pk = t.pk) AS judgments,

@@ -276,7 +276,7 @@ async function restoreLabels(client: pg.PoolClient, items: { pk: number; norm: N
   const idOf = new Map(rows.map((r, i) => [key(r.pk, r.position, r.version), ids[i]!]));
   const inserted = await client.query(
     `INSERT INTO labels (id, judgment_id, version, score, rationale, author, created_at, revert_of_label_id)
-     SELECT x.id, j.id, x.version, x.score, x.rationale, x.author, x.created_at::timestamptz AT TIME ZONE 'UTC', x.revert
+     SELECT x.id, j.id, x.version, x.score, x.rationale, x.author, x.created_at::timestamptz, x.revert
        FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::int[])
             AS x(id, pk, position, version, score, rationale, author, created_at, revert)
        JOIN judgments j ON j.trajectory_pk = x.pk AND j.position = x.position`,

@@ -28,7 +28,7 @@ export const SORT_COLUMNS: Readonly<Record<SortField, SortColumn>> = {
   process_score: { column: 'process_score', type: 'float8', nullable: true },
   reward: { column: 'reward', type: 'float8', nullable: false },
   steps: { column: 'step_count', type: 'int4', nullable: false },
-  ingested_at: { column: 'ingested_at', type: 'timestamp(3)', nullable: false },
+  ingested_at: { column: 'ingested_at', type: 'timestamptz(3)', nullable: false },
 };
 
 /** Where the previous page ended: the sort column's value as text (null in the nulls) and the pk. */
@@ -77,7 +77,8 @@ const VALUE_FORMS: Record<string, (v: string) => boolean> = {
   text: (v) => v.length <= 200 && !v.includes('\u0000'),
   float8: (v) => /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v) && Number.isFinite(Number(v)),
   int4: (v) => /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= MAX_INT4,
-  'timestamp(3)': (v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(v),
+  // Written in the session's zone (UTC, lib/db/pool.ts); cursors from before timestamptz have no offset.
+  'timestamptz(3)': (v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?)?$/.test(v),
 };
 
 export interface TrajectoryListItem {
@@ -130,7 +131,7 @@ const UNINDEXED: Record<string, (c: Sql) => Sql> = {
   text: (c) => sql`(${c} || '')`,
   float8: (c) => sql`(${c} + 0)`,
   int4: (c) => sql`(${c} + 0)`,
-  'timestamp(3)': (c) => sql`(${c} + interval '0 s')`,
+  'timestamptz(3)': (c) => sql`(${c} + interval '0 s')`,
 };
 
 /** ORDER BY over a derived table's columns: the sort column (nulls last), then pk. */
