@@ -13,7 +13,8 @@ import { closePool } from '@/lib/db/pool';
 import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
 import { generateTraces, serializeLine } from '@/lib/generate';
 import { ingestStream } from '@/lib/ingest/pipeline';
-import { numberArg } from './cli';
+import { isMain, numberArg, runIfMain } from './cli';
+import { measureInterleaved, round, Samples, type BenchOutput } from './results';
 
 const STEPS_PER_TRAJECTORY = 20;
 const SAMPLE_MS = 20;
@@ -142,9 +143,9 @@ async function child(format: 'jsonl' | 'parquet'): Promise<void> {
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-export async function benchExport(opts: { steps?: number; rounds?: number; log?: (s: string) => void } = {}): Promise<ExportBenchResult> {
+export async function benchExport(opts: { steps?: number; rounds?: number; log?: (s: string) => void } = {}): Promise<BenchOutput<ExportBenchResult>> {
   const steps = opts.steps ?? 1_000_000;
-  const rounds = opts.rounds ?? 2;
+  const rounds = opts.rounds ?? 3;
   const log = opts.log ?? ((s: string) => console.error(s));
   const server = await prepareTestServer();
   const db = await createTestDatabase(server.adminUrl, server.template, 'benchexport');
@@ -157,37 +158,58 @@ export async function benchExport(opts: { steps?: number; rounds?: number; log?:
       await c.query('VACUUM ANALYZE');
       await c.end();
     })();
+    const samples = new Samples();
     let copy = { seconds: Infinity, rows: 0, bytes: 0 };
     const best: Record<'jsonl' | 'parquet', ChildReport | null> = { jsonl: null, parquet: null };
-    for (let r = 0; r < rounds; r++) {
-      const c = await copyOut(db.url);
-      log(`  round ${r + 1}: COPY    ${c.seconds.toFixed(2)} s  ${c.rows} rows`);
-      if (c.seconds < copy.seconds) copy = c;
-      for (const format of ['jsonl', 'parquet'] as const) {
-        const e = await exportInChild(db.url, format);
-        log(`  round ${r + 1}: ${format.padEnd(7)} ${e.seconds.toFixed(2)} s  ${e.rows} rows  first byte ${e.firstByteMs.toFixed(0)} ms  peak RSS ${mb(e.peakRss)} MB`);
-        if (e.rows !== c.rows) throw new Error(`${format} exported ${e.rows} rows, COPY ${c.rows}`);
-        const prev = best[format];
-        best[format] = prev === null ? e : { ...(e.seconds < prev.seconds ? e : prev), peakRss: Math.max(e.peakRss, prev.peakRss), maxRss: Math.max(e.maxRss, prev.maxRss) };
-      }
-    }
-    const copyRate = copy.rows / copy.seconds;
-    const figures = (e: ChildReport): ExportFigures => ({
-      seconds: Math.round(e.seconds * 100) / 100,
-      rowsPerSecond: Math.round(e.rows / e.seconds),
-      ratioToCopy: Math.round((e.rows / e.seconds / copyRate) * 100) / 100,
-      firstByteMs: Math.round(e.firstByteMs),
-      bytes: e.bytes,
-      peakRssMb: mb(e.peakRss),
-      maxRssMb: mb(e.maxRss),
-      baseRssMb: mb(e.baseRss),
-    });
+    const runners = [
+      {
+        name: 'copy',
+        run: async () => {
+          const c = await copyOut(db.url);
+          if (c.seconds < copy.seconds) copy = c;
+          return c.seconds;
+        },
+      },
+      ...(['jsonl', 'parquet'] as const).map((format) => ({
+        name: format,
+        baseline: 'copy',
+        run: async () => {
+          const e = await exportInChild(db.url, format);
+          log(`  ${format.padEnd(7)} ${e.seconds.toFixed(2)} s  ${e.rows} rows  first byte ${e.firstByteMs.toFixed(0)} ms  peak RSS ${mb(e.peakRss)} MB`);
+          samples.add(`${format} peak RSS`, mb(e.peakRss), { unit: 'MB' });
+          samples.add(`${format} first byte`, e.firstByteMs, { unit: 'ms' });
+          const prev = best[format];
+          best[format] = prev === null ? e : { ...(e.seconds < prev.seconds ? e : prev), peakRss: Math.max(e.peakRss, prev.peakRss), maxRss: Math.max(e.maxRss, prev.maxRss) };
+          return e.seconds;
+        },
+      })),
+    ];
+    await measureInterleaved(samples, rounds, runners, log);
+    for (const format of ['jsonl', 'parquet'] as const) if (best[format]!.rows !== copy.rows) throw new Error(`${format} exported ${best[format]!.rows} rows, COPY ${copy.rows}`);
+    const copyRate = copy.rows / samples.median('copy');
+    const figures = (format: 'jsonl' | 'parquet'): ExportFigures => {
+      const e = best[format]!;
+      const seconds = samples.median(format);
+      return {
+        seconds: round(seconds),
+        rowsPerSecond: Math.round(e.rows / seconds),
+        ratioToCopy: round(samples.ratio(format)),
+        firstByteMs: Math.round(samples.median(`${format} first byte`)),
+        bytes: e.bytes,
+        peakRssMb: Math.max(...samples.values(`${format} peak RSS`)),
+        maxRssMb: mb(e.maxRss),
+        baseRssMb: mb(e.baseRss),
+      };
+    };
     return {
-      steps: copy.rows,
-      trajectories,
-      copy: { seconds: Math.round(copy.seconds * 100) / 100, rowsPerSecond: Math.round(copyRate), bytes: copy.bytes },
-      jsonl: figures(best.jsonl!),
-      parquet: figures(best.parquet!),
+      figures: {
+        steps: copy.rows,
+        trajectories,
+        copy: { seconds: round(samples.median('copy')), rowsPerSecond: Math.round(copyRate), bytes: copy.bytes },
+        jsonl: figures('jsonl'),
+        parquet: figures('parquet'),
+      },
+      samples,
     };
   } finally {
     await closePool();
@@ -197,20 +219,18 @@ export async function benchExport(opts: { steps?: number; rounds?: number; log?:
 }
 
 
-if (process.argv[1] === import.meta.filename) {
+if (isMain(import.meta.filename)) {
   const childAt = process.argv.indexOf('--child');
-  const main =
-    childAt >= 0
-      ? child(process.argv[childAt + 1] as 'jsonl' | 'parquet').then(() => null)
-      : benchExport({ steps: numberArg('--steps'), rounds: numberArg('--rounds') });
-  main.then(
-    (r) => {
-      if (r) console.log(JSON.stringify(r, null, 2));
-      process.exit(0);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
+  if (childAt >= 0) {
+    child(process.argv[childAt + 1] as 'jsonl' | 'parquet').then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  } else {
+    const cliOptions = { steps: numberArg('--steps'), rounds: numberArg('--rounds') };
+    runIfMain(import.meta.filename, 'export', cliOptions, () => benchExport(cliOptions));
+  }
 }

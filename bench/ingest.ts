@@ -1,6 +1,7 @@
 // Ingest benchmark: N generated trajectories (default 10,000 of 50 steps, with rubrics and judgments)
 // through the whole pipeline (parse, validate, normalize, store), against loading the same rows into
-// the same tables with COPY from pre-rendered files, in the same run on the same server.
+// the same tables with COPY from pre-rendered files, in the same run on the same server: interleaved
+// rounds (a fresh database each), the ratio the median of the rounds' ratios.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +16,7 @@ import { copyNumber, copyText } from '@/lib/ingest/copy';
 import { JUDGMENT_COLUMNS, STEP_COLUMNS, TRAJECTORY_COLUMNS, judgmentCopyRows, stepCopyRows, trajectoryCopyRows } from '@/lib/ingest/store';
 import { traceLineSchema } from '@/lib/schemas/trace';
 import { numberArg, runIfMain } from './cli';
+import { measureInterleaved, round, Samples, type BenchOutput } from './results';
 
 const OUT = path.join(import.meta.dirname, 'out');
 
@@ -28,7 +30,9 @@ export interface IngestBenchResult {
   copySeconds: number;
   pipelineStepsPerSecond: number;
   copyStepsPerSecond: number;
+  /** Median over the rounds of COPY's time / the pipeline's (1 = as fast as COPY). */
   ratio: number;
+  rounds: number;
 }
 
 interface CopyFile {
@@ -114,10 +118,10 @@ async function copyLoad(url: string, files: CopyFile[]): Promise<number> {
   }
 }
 
-export async function benchIngest(opts: { trajectories?: number; steps?: number; rounds?: number; log?: (s: string) => void } = {}): Promise<IngestBenchResult> {
+export async function benchIngest(opts: { trajectories?: number; steps?: number; rounds?: number; log?: (s: string) => void } = {}): Promise<BenchOutput<IngestBenchResult>> {
   const n = opts.trajectories ?? 10_000;
   const stepsPer = opts.steps ?? 50;
-  const rounds = opts.rounds ?? 2;
+  const rounds = opts.rounds ?? 3;
   const log = opts.log ?? ((s: string) => console.error(s));
   fs.mkdirSync(OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(OUT, 'ingest-'));
@@ -149,49 +153,68 @@ export async function benchIngest(opts: { trajectories?: number; steps?: number;
 
   const server = await prepareTestServer();
   const savedUrl = process.env.DATABASE_URL;
-  const best = { pipeline: Infinity, copy: Infinity };
+  const samples = new Samples();
   try {
-    for (let r = 0; r < rounds; r++) {
-      const a = await createTestDatabase(server.adminUrl, server.template, 'benchpipe');
-      try {
-        process.env.DATABASE_URL = a.url;
-        const t0 = performance.now();
-        const s = await ingestStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }));
-        const secs = (performance.now() - t0) / 1000;
-        await closePool();
-        if (s.failed > 0 || s.stored !== n) throw new Error(`pipeline stored ${s.stored} of ${n}: ${JSON.stringify(s.errors.slice(0, 3))}`);
-        best.pipeline = Math.min(best.pipeline, secs);
-        log(`  round ${r + 1}: pipeline ${secs.toFixed(2)} s`);
-      } finally {
-        await a.drop();
-      }
-      const b = await createTestDatabase(server.adminUrl, server.template, 'benchcopy');
-      try {
-        const secs = await copyLoad(b.url, files);
-        best.copy = Math.min(best.copy, secs);
-        log(`  round ${r + 1}: COPY     ${secs.toFixed(2)} s`);
-      } finally {
-        await b.drop();
-      }
-    }
+    await measureInterleaved(
+      samples,
+      rounds,
+      [
+        {
+          name: 'copy',
+          run: async () => {
+            const b = await createTestDatabase(server.adminUrl, server.template, 'benchcopy');
+            try {
+              return await copyLoad(b.url, files);
+            } finally {
+              await b.drop();
+            }
+          },
+        },
+        {
+          name: 'pipeline',
+          baseline: 'copy',
+          run: async () => {
+            const a = await createTestDatabase(server.adminUrl, server.template, 'benchpipe');
+            try {
+              process.env.DATABASE_URL = a.url;
+              const t0 = performance.now();
+              const s = await ingestStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }));
+              const secs = (performance.now() - t0) / 1000;
+              await closePool();
+              if (s.failed > 0 || s.stored !== n) throw new Error(`pipeline stored ${s.stored} of ${n}: ${JSON.stringify(s.errors.slice(0, 3))}`);
+              return secs;
+            } finally {
+              process.env.DATABASE_URL = savedUrl;
+              await a.drop();
+            }
+          },
+        },
+      ],
+      log,
+    );
   } finally {
     process.env.DATABASE_URL = savedUrl;
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const result: IngestBenchResult = {
+  const pipelineSeconds = samples.median('pipeline');
+  const copySeconds = samples.median('copy');
+  const figures: IngestBenchResult = {
     trajectories: n,
     stepsPerTrajectory: stepsPer,
     steps,
     judgments,
     fileBytes,
-    pipelineSeconds: best.pipeline,
-    copySeconds: best.copy,
-    pipelineStepsPerSecond: steps / best.pipeline,
-    copyStepsPerSecond: steps / best.copy,
-    ratio: best.copy / best.pipeline,
+    rounds,
+    pipelineSeconds: round(pipelineSeconds, 3),
+    copySeconds: round(copySeconds, 3),
+    pipelineStepsPerSecond: Math.round(steps / pipelineSeconds),
+    copyStepsPerSecond: Math.round(steps / copySeconds),
+    ratio: round(samples.ratio('pipeline'), 3),
   };
-  return result;
+  log(`ingest: pipeline ${figures.pipelineSeconds} s, COPY ${figures.copySeconds} s (medians of ${rounds}); ratio ${figures.ratio}`);
+  return { figures, samples };
 }
 
-runIfMain(import.meta.filename, () => benchIngest({ trajectories: numberArg('--trajectories'), steps: numberArg('--steps'), rounds: numberArg('--rounds') }));
+const cliOptions = { trajectories: numberArg('--trajectories'), steps: numberArg('--steps'), rounds: numberArg('--rounds') };
+runIfMain(import.meta.filename, 'ingest', cliOptions, () => benchIngest(cliOptions));

@@ -11,7 +11,6 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { closePool, getPool } from '@/lib/db/pool';
 import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
@@ -20,6 +19,8 @@ import { ingestStream } from '@/lib/ingest/pipeline';
 import { sha256Hex } from '@/lib/server/auth';
 import { hashPassword } from '@/lib/server/passwords';
 import { POST as postLabel } from '@/app/api/judgments/[id]/labels/route';
+import { numberArg, runIfMain } from './cli';
+import { percentile, round, Samples, type BenchOutput } from './results';
 
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -68,12 +69,6 @@ export interface BenchLabelsResult {
   version_gaps: number;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const round = (x: number) => Math.round(x * 100) / 100;
 
 /** The label route over HTTP: the smallest server that hands Next's handler a web Request. */
 function serveLabelRoute(onStatus: (status: number) => void): Promise<http.Server> {
@@ -145,7 +140,7 @@ async function countLabels(): Promise<{ rows: number; gaps: number }> {
   return r.rows[0]!;
 }
 
-export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchLabelsResult> {
+export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchOutput<BenchLabelsResult>> {
   const seconds = opts.seconds ?? 30;
   const connections = opts.connections ?? 50;
   const log = opts.log ?? ((s: string) => console.error(s));
@@ -235,7 +230,9 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchL
     };
     console.log(`labels benchmark: ${JSON.stringify(out, null, 2)}`);
     if (out.lost_labels !== 0 || out.version_gaps !== 0 || out.created_201 > rows) throw new Error(`labels were lost: ${JSON.stringify(out)}`);
-    return out;
+    const samples = new Samples();
+    samples.define('label POST latency', { unit: 'ms' }).series['label POST latency']!.values = latencies.map((x) => round(x, 1));
+    return { figures: out, samples };
   } finally {
     const closing = httpServer;
     if (closing) await new Promise((r) => closing.close(r));
@@ -245,14 +242,5 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchL
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const args = process.argv.slice(2);
-  const arg = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : undefined;
-  };
-  benchLabels({ seconds: arg('--seconds'), connections: arg('--connections'), judgments: arg('--judgments'), trajectories: arg('--trajectories') }).catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+const cliOptions = { seconds: numberArg('--seconds'), connections: numberArg('--connections'), judgments: numberArg('--judgments'), trajectories: numberArg('--trajectories') };
+runIfMain(import.meta.filename, 'labels', cliOptions, () => benchLabels(cliOptions));

@@ -17,6 +17,7 @@ import { ingestStream } from '@/lib/ingest/pipeline';
 import { GET as listRoute } from '@/app/api/trajectories/route';
 import { GET as trajectoryRoute } from '@/app/api/trajectories/[id]/route';
 import { numberArg, runIfMain } from './cli';
+import { percentile, round, Samples, type BenchOutput } from './results';
 
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -59,10 +60,6 @@ const LIST_QUERIES = [
   '?sort=ingested_at&order=desc&limit=100',
 ];
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function serve(): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
@@ -80,7 +77,7 @@ function serve(): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function hit(url: string, seconds: number, connections: number, nextPath: () => string): Promise<Omit<LoadScenario, 'name' | 'p95_vs_baseline'>> {
+async function hit(url: string, seconds: number, connections: number, nextPath: () => string): Promise<Omit<LoadScenario, 'name' | 'p95_vs_baseline'> & { latencies: number[] }> {
   const latencies: number[] = [];
   const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) }] });
   instance.on('response', (_c, _status, _bytes, ms) => latencies.push(ms));
@@ -94,10 +91,11 @@ async function hit(url: string, seconds: number, connections: number, nextPath: 
     p99_ms: percentile(latencies, 99),
     errors: r.errors + r.timeouts,
     non_2xx: r.non2xx,
+    latencies,
   };
 }
 
-export async function benchLoad(opts: { seconds?: number; connections?: number; trajectories?: number; log?: (s: string) => void } = {}): Promise<LoadScenario[]> {
+export async function benchLoad(opts: { seconds?: number; connections?: number; trajectories?: number; log?: (s: string) => void } = {}): Promise<BenchOutput<LoadScenario[]>> {
   const seconds = opts.seconds ?? 15;
   const connections = opts.connections ?? 50;
   const n = opts.trajectories ?? 30_000;
@@ -124,12 +122,14 @@ export async function benchLoad(opts: { seconds?: number; connections?: number; 
       ['GET /api/trajectories/{id} (random ids)', () => `/api/trajectories/${encodeURIComponent(ids[i++ % ids.length]!)}`],
     ];
     const out: LoadScenario[] = [];
+    const samples = new Samples();
     for (const [name, next] of scenarios) {
       log(`  ${name}: ${connections} connections for ${seconds} s`);
-      const r = await hit(url, seconds, connections, next);
-      out.push({ name, ...r, p95_vs_baseline: out[0] ? r.p95_ms / Math.max(out[0].p95_ms, 0.001) : null });
+      const { latencies, ...r } = await hit(url, seconds, connections, next);
+      samples.define(`${name} latency`, { unit: 'ms', baseline: out[0] ? `${out[0].name} latency` : undefined }).series[`${name} latency`]!.values = latencies.map((x) => round(x, 1));
+      out.push({ name, ...r, p95_vs_baseline: out[0] ? round(r.p95_ms / Math.max(out[0].p95_ms, 0.001)) : null });
     }
-    return out;
+    return { figures: out, samples };
   } finally {
     await new Promise<void>((r) => (http_ ? http_.close(() => r()) : r()));
     await closePool();
@@ -141,4 +141,5 @@ export async function benchLoad(opts: { seconds?: number; connections?: number; 
   }
 }
 
-runIfMain(import.meta.filename, () => benchLoad({ seconds: numberArg('--seconds'), connections: numberArg('--connections'), trajectories: numberArg('--trajectories') }));
+const cliOptions = { seconds: numberArg('--seconds'), connections: numberArg('--connections'), trajectories: numberArg('--trajectories') };
+runIfMain(import.meta.filename, 'load', cliOptions, () => benchLoad(cliOptions));

@@ -42,6 +42,8 @@ import { GET as getCost } from '@/app/api/trajectories/[id]/cost/route';
 import { GET as getQuery } from '@/app/api/queries/[id]/route';
 import { GET as getPairs } from '@/app/api/queries/[id]/pairs/route';
 import { GET as getAgreement } from '@/app/api/agreement/route';
+import { flagArg, numberArg, runIfMain, stringArg } from './cli';
+import { Samples, type BenchOutput } from './results';
 
 const OUT = path.join(import.meta.dirname, 'out');
 const STEPS_PER_TRAJECTORY = 20;
@@ -239,7 +241,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function measure(s: Scenario, requests: number, warmup: number): Promise<Timing> {
+async function measure(s: Scenario, requests: number, warmup: number, samples?: Samples): Promise<Timing> {
   const once = async () => {
     const t0 = performance.now();
     const res = await (s.handler as Handler)(new Request(`http://bench.local${s.path}`), { params: Promise.resolve((s.params ?? {}) as never) });
@@ -251,6 +253,7 @@ async function measure(s: Scenario, requests: number, warmup: number): Promise<T
   for (let i = 0; i < warmup; i++) await once();
   const times: number[] = [];
   for (let i = 0; i < requests; i++) times.push(await once());
+  if (samples) samples.define(s.name, { unit: 'ms', baseline: s.name === 'runs' ? undefined : 'runs' }).series[s.name]!.values = times.map((x) => Math.round(x * 100) / 100);
   times.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return { name: s.name, p50_ms: round(percentile(times, 50)), p95_ms: round(percentile(times, 95)), max_ms: round(times[times.length - 1]!), requests };
@@ -387,7 +390,7 @@ function table(timings: Timing[]): string {
   return [head, '-'.repeat(head.length), ...rows].join('\n');
 }
 
-export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchReadResult> {
+export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutput<BenchReadResult>> {
   const n = opts.trajectories ?? 1_000_000;
   const requests = opts.requests ?? 200;
   const warmup = opts.warmup ?? 20;
@@ -438,8 +441,9 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchReadR
     const counts = (await pool.query(`SELECT (SELECT count(*) FROM trajectories)::int AS t, (SELECT sum(steps) FROM run_stats)::bigint AS s`)).rows[0];
     const scenarios = [...(await otherScenarios(pool, long)), ...(await listScenarios(pool))];
     const timings: Timing[] = [];
+    const samples = new Samples();
     for (const s of scenarios) {
-      const t = await measure(s, requests, warmup);
+      const t = await measure(s, requests, warmup, samples);
       log(`  ${t.name}: p50 ${t.p50_ms} ms, p95 ${t.p95_ms} ms`);
       timings.push(t);
     }
@@ -466,7 +470,7 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchReadR
       console.log(`\nfilter x sort grid (${grid.length} first pages, p50 of ${opts.gridRequests ?? 5}): slowest ${worst.map((c) => `${c.filter} sort=${c.sort} ${c.p50_ms} ms`).join('; ')}`);
     }
     console.log(`\nslowest list query: ${result.slowest_list}; EXPLAIN (ANALYZE, BUFFERS) in ${result.explain_file}`);
-    return result;
+    return { figures: result, samples };
   } finally {
     await pool.end();
     await closePool();
@@ -480,26 +484,12 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchReadR
   }
 }
 
-function argValue(args: string[], ...names: string[]): string | undefined {
-  for (const name of names) {
-    const i = args.indexOf(name);
-    if (i >= 0) return args[i + 1];
-  }
-  return undefined;
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const args = process.argv.slice(2);
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v.replace(/_/g, '')));
-  benchRead({
-    trajectories: num(argValue(args, '--trajectories', '--read-trajectories')),
-    requests: num(argValue(args, '--requests')),
-    warmup: num(argValue(args, '--warmup')),
-    keep: args.includes('--keep'),
-    reuse: argValue(args, '--reuse'),
-    gridRequests: num(argValue(args, '--grid-requests')),
-  }).catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+const cliOptions = {
+  trajectories: numberArg('--trajectories') ?? numberArg('--read-trajectories'),
+  requests: numberArg('--requests'),
+  warmup: numberArg('--warmup'),
+  keep: flagArg('--keep'),
+  reuse: stringArg('--reuse'),
+  gridRequests: numberArg('--grid-requests'),
+};
+runIfMain(import.meta.filename, 'read', cliOptions, () => benchRead(cliOptions));

@@ -2,21 +2,25 @@
 // production build, until it shows its first steps (rendered text) and its timeline (all steps drawn),
 // for the 20,000-step trajectory of e2e/special-traces.ts and for a 50-step one. Each run opens the
 // page in a fresh browser context (nothing cached but the server's warmth); times are the page's own
-// performance.now() (from navigation start) when each marker appears; the median of the runs is kept.
+// performance.now() (from navigation start) when each marker appears; the two pages' loads alternate,
+// and the median of the runs is kept.
 //
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server bench/replay.ts [--runs N] [--base-url URL]
 //
 // Without --base-url it starts the e2e server (scripts/e2e-server.ts: fresh database, demo data and the
 // special trajectories, `next start`) on a free port, and stops it afterwards.
 import net from 'node:net';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { LONG_ID, LONG_STEPS, SHORT_ID } from '@/e2e/special-traces';
 import { startE2EServer } from '@/scripts/e2e-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/e2e/chromium';
+import { numberArg, runIfMain, stringArg } from './cli';
+import { round, Samples, type BenchOutput } from './results';
 
-export const GOAL_MS = 1500;
+/** The timeline of 20,000 steps ready within this, median of the runs, */
+export const GOAL_MS = 1000;
+/** and within this many times the 50-step page's, in the same run. */
+export const GOAL_VS_SHORT = 1.2;
 
 
 export interface BenchReplayOptions {
@@ -44,18 +48,14 @@ export interface BenchReplayResult {
   goal_ms: number;
   runs: number;
   viewport: string;
+  goal_vs_short: number;
+  chromium: string;
   long: ReplayTiming;
   short: ReplayTiming;
+  /** The long page's ready time over the short one's: median of the rounds' ratios. */
+  long_vs_short: number;
   long_meets_goal: boolean;
 }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-const round = (x: number) => Math.round(x * 10) / 10;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,57 +85,67 @@ async function loadOnce(browser: Browser, url: string): Promise<{ firstSteps: nu
   }
 }
 
-async function measure(browser: Browser, baseUrl: string, id: string, steps: number, runs: number, log: (l: string) => void): Promise<ReplayTiming> {
-  const url = `${baseUrl}/trajectories/${encodeURIComponent(id)}`;
-  await loadOnce(browser, url); // warm-up: the server's first compile of the route, its caches
-  const samples: { firstSteps: number; timeline: number }[] = [];
-  for (let i = 0; i < runs; i++) {
-    const s = await loadOnce(browser, url);
-    log(`replay ${id}: first steps ${s.firstSteps.toFixed(0)} ms, timeline ${s.timeline.toFixed(0)} ms`);
-    samples.push(s);
-  }
-  const ready = samples.map((s) => Math.max(s.firstSteps, s.timeline));
+function timing(samples: Samples, id: string, steps: number, label: string): ReplayTiming {
   return {
     id,
     steps,
-    first_steps_ms: round(median(samples.map((s) => s.firstSteps))),
-    timeline_ms: round(median(samples.map((s) => s.timeline))),
-    ready_ms: round(median(ready)),
-    samples_ready_ms: ready.map(round),
+    first_steps_ms: round(samples.median(`${label} first steps`), 1),
+    timeline_ms: round(samples.median(`${label} timeline`), 1),
+    ready_ms: round(samples.median(`${label} ready`), 1),
+    samples_ready_ms: samples.values(`${label} ready`).map((x) => round(x, 1)),
   };
 }
 
-export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchReplayResult> {
+export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchOutput<BenchReplayResult>> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const runs = opts.runs ?? 7;
   const server = opts.baseUrl ? null : await startE2EServer({ port: await freePort(), log });
   const baseUrl = opts.baseUrl ?? server!.baseUrl;
   const browser = await chromium.launch({ executablePath: opts.chromium ?? CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const samples = new Samples();
+  const url = (id: string) => `${baseUrl}/trajectories/${encodeURIComponent(id)}`;
   try {
-    const long = await measure(browser, baseUrl, LONG_ID, LONG_STEPS, runs, log);
-    const short = await measure(browser, baseUrl, SHORT_ID, 50, runs, log);
-    return { goal_ms: GOAL_MS, runs, viewport: '1280x800', long, short, long_meets_goal: long.ready_ms < GOAL_MS };
+    // Warm-up: the server's first render of the route, its caches.
+    await loadOnce(browser, url(LONG_ID));
+    await loadOnce(browser, url(SHORT_ID));
+    const pages = [
+      { label: 'short', id: SHORT_ID },
+      { label: 'long', id: LONG_ID },
+    ];
+    for (const p of pages) {
+      for (const what of ['first steps', 'timeline', 'ready']) samples.define(`${p.label} ${what}`, { unit: 'ms', baseline: p.label === 'long' ? `short ${what}` : undefined });
+    }
+    // The two pages alternate, the first of each round alternating too, so load falls on both.
+    for (let i = 0; i < runs; i++) {
+      for (const p of i % 2 ? [...pages].reverse() : pages) {
+        const s = await loadOnce(browser, url(p.id));
+        log(`replay ${p.id}: first steps ${s.firstSteps.toFixed(0)} ms, timeline ${s.timeline.toFixed(0)} ms`);
+        samples.add(`${p.label} first steps`, s.firstSteps).add(`${p.label} timeline`, s.timeline).add(`${p.label} ready`, Math.max(s.firstSteps, s.timeline));
+      }
+    }
+    const long = timing(samples, LONG_ID, LONG_STEPS, 'long');
+    const short = timing(samples, SHORT_ID, 50, 'short');
+    // How many times longer the long page takes than the short one: median of the rounds' ratios.
+    const longVsShort = round(1 / samples.ratio('long ready'), 2);
+    return {
+      figures: {
+        goal_ms: GOAL_MS,
+        goal_vs_short: GOAL_VS_SHORT,
+        runs,
+        viewport: '1280x800',
+        chromium: browser.version(),
+        long,
+        short,
+        long_vs_short: longVsShort,
+        long_meets_goal: long.ready_ms < GOAL_MS && longVsShort <= GOAL_VS_SHORT,
+      },
+      samples,
+    };
   } finally {
     await browser.close();
     await server?.stop();
   }
 }
 
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const runs = argValue('--runs');
-  benchReplay({ runs: runs ? Number(runs) : undefined, baseUrl: argValue('--base-url') }).then(
-    (r) => {
-      console.log(JSON.stringify(r, null, 2));
-      process.exit(0);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+const cliOptions = { runs: numberArg('--runs'), baseUrl: stringArg('--base-url') };
+runIfMain(import.meta.filename, 'replay', cliOptions, () => benchReplay(cliOptions));

@@ -1,16 +1,19 @@
 // npm run bench [-- --only ingest,read,replay,labels,load,export] [--quick]
 // Runs routelens's benchmarks, each against a baseline measured in the same run, prints the figures
-// and writes them to bench/out/results.json (BENCHMARKS.md keeps them with the machine and date).
-// --quick runs every benchmark at a small size, to check that it works, not to measure.
-import fs from 'node:fs';
-import os from 'node:os';
+// and writes every sample, the machine and the load average around each benchmark to
+// bench/results/<date>-<short sha>.json (committed; BENCHMARKS.md names the file each table comes
+// from). --quick runs every benchmark at a small size, to check that it works, not to measure; its
+// results go to bench/out/results-quick.json (ignored).
+//
+// A benchmark joins by one entry below: its name, and how to run it at full and at --quick size;
+// it returns a BenchOutput (bench/results.ts).
 import path from 'node:path';
-
-const OUT = path.join(import.meta.dirname, 'out');
+import { prepareTestServer } from '@/lib/db/testing';
+import { describeMachine, loadNow, loadWarning, recordBench, resultPath, writeResults, type BenchOutput, type BenchRecord } from './results';
 
 interface Bench {
   name: string;
-  run: (quick: boolean) => Promise<unknown>;
+  run: (quick: boolean) => Promise<BenchOutput>;
 }
 
 const BENCHES: Bench[] = [
@@ -20,7 +23,7 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'read',
-    run: async (quick) => (await import('./read')).benchRead(quick ? { trajectories: 20_000 } : {}),
+    run: async (quick) => (await import('./read')).benchRead(quick ? { trajectories: 20_000, requests: 20, warmup: 2, gridRequests: 1 } : {}),
   },
   {
     name: 'replay',
@@ -36,9 +39,16 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'export',
-    run: async (quick) => (await import('./export')).benchExport(quick ? { steps: 50_000 } : {}),
+    run: async (quick) => (await import('./export')).benchExport(quick ? { steps: 50_000, rounds: 1 } : {}),
   },
 ];
+
+/** The PostgreSQL the benchmarks use: DATABASE_URL's, or the embedded one the tests start. */
+async function postgresUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  const s = await prepareTestServer();
+  return { url: s.adminUrl, stop: s.stop };
+}
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -50,31 +60,34 @@ async function main(): Promise<number> {
     console.error(`no benchmark named ${only?.join(', ')}; there are ${BENCHES.map((b) => b.name).join(', ')}`);
     return 2;
   }
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-  const results: Record<string, unknown> = { date: new Date().toISOString(), machine, quick };
-  let failed = false;
+  const pgs = await postgresUrl();
+  const machine = await describeMachine(pgs.url);
+  await pgs.stop();
+  const load_before = loadNow();
+  console.error(`machine: ${machine.cores} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, ${machine.postgres ?? 'PostgreSQL ?'}`);
+  console.error(`load average before the run: ${load_before.loadavg.join(' ')}`);
+  const w = loadWarning(load_before, 'at the start of the run');
+  if (w) console.error(`WARNING: ${w}`);
+  const records: BenchRecord[] = [];
   for (const b of chosen) {
     console.error(`\n=== bench ${b.name}${quick ? ' (quick)' : ''}`);
-    const t0 = performance.now();
-    // Each benchmark makes databases of its own; none may leave its DATABASE_URL to the next.
+    // Each benchmark makes databases of its own; none may leave its environment to the next.
     const env = { ...process.env };
-    try {
-      results[b.name] = await b.run(quick);
-      console.log(`${b.name}: ${JSON.stringify(results[b.name], null, 2)}`);
-    } catch (e) {
-      failed = true;
-      results[b.name] = { error: e instanceof Error ? e.message : String(e) };
-      console.error(`${b.name} failed:`, e);
-    }
+    const record = await recordBench(b.name, { quick }, () => b.run(quick));
+    records.push(record);
+    if (record.error) console.error(`${b.name} failed: ${record.error}`);
+    else console.log(`${b.name}: ${JSON.stringify(record.figures, null, 2)}`);
     for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
     Object.assign(process.env, env);
-    console.error(`=== ${b.name} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    console.error(`=== ${b.name} took ${record.seconds.toFixed(0)} s`);
   }
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, quick ? 'results-quick.json' : 'results.json');
-  fs.writeFileSync(file, JSON.stringify(results, null, 2));
-  console.error(`\nwrote ${path.relative(process.cwd(), file)}`);
-  return failed ? 1 : 0;
+  const load_after = loadNow();
+  const file = resultPath({ quick });
+  const written = writeResults(file, { command: `npm run bench -- ${args.join(' ')}`.trim(), quick, machine, load_before, load_after, records });
+  console.error(`\nload average after the run: ${load_after.loadavg.join(' ')}`);
+  for (const warning of new Set([...written.warnings, ...records.flatMap((r) => r.warnings)])) console.error(`WARNING: ${warning}`);
+  console.error(`wrote ${path.relative(process.cwd(), file)}`);
+  return records.some((r) => r.error) ? 1 : 0;
 }
 
 main().then(
