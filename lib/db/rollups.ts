@@ -37,11 +37,7 @@ export class RollupDeltas {
   readonly models = new Map<string, ModelDelta>(); // key: runId + "\u0000" + model
 
   addTrajectory(runId: string, t: TrajectoryFiguresRow, sign: 1 | -1 = 1): void {
-    let d = this.runs.get(runId);
-    if (!d) {
-      d = { trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0 };
-      this.runs.set(runId, d);
-    }
+    const d = this.run(runId);
     d.trajectories += sign;
     d.correct += t.correct ? sign : 0;
     d.steps += sign * t.stepCount;
@@ -55,6 +51,15 @@ export class RollupDeltas {
       d.nSavings += sign;
     }
     d.sumReward += sign * t.reward;
+  }
+
+  private run(runId: string): RunDelta {
+    let d = this.runs.get(runId);
+    if (!d) {
+      d = { trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0 };
+      this.runs.set(runId, d);
+    }
+    return d;
   }
 
   addModel(runId: string, model: string, m: ModelDelta, sign: 1 | -1 = 1): void {
@@ -122,7 +127,57 @@ export class RollupDeltas {
         [parts.map((p) => p[0]), parts.map((p) => p[1]), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd'), col('trajectories')],
       );
     }
+    // A run left with no trajectories has sums of exactly 0 (not the rounding left by subtracting
+    // doubles), and a model that no trajectory of the run uses any more has no row, as after a fresh
+    // ingest of what remains.
+    if (this.runs.size > 0) {
+      await client.query(
+        `UPDATE run_stats SET sum_cost_usd = 0, sum_process = 0, sum_savings = 0, sum_reward = 0
+          WHERE run_id = ANY($1::text[]) AND trajectories = 0`,
+        [[...this.runs.keys()]],
+      );
+    }
+    if (this.models.size > 0) {
+      const parts = [...this.models.keys()].map((k) => k.split('\u0000') as [string, string]);
+      await client.query(
+        `DELETE FROM run_model_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, model)
+          WHERE s.run_id = x.run_id AND s.model = x.model AND s.trajectories = 0`,
+        [parts.map((p) => p[0]), parts.map((p) => p[1])],
+      );
+    }
     this.runs.clear();
     this.models.clear();
+  }
+}
+
+/** Trajectories are read this many at a time (one array parameter each). */
+const STORED_CHUNK = 10_000;
+
+/**
+ * Adds the share of stored trajectories in every rollup, with `sign`: -1 before they are replaced or
+ * deleted (their old contribution leaves), +1 for figures changed in place. The one place that reads a
+ * stored trajectory's contribution: ingest's lines add theirs with addToRollups (lib/ingest/store.ts),
+ * computed from the line; a new rollup adds its part in both. Locks the trajectories' rows (FOR UPDATE),
+ * so a concurrent relabel cannot move their figures in between.
+ */
+export async function addStoredToRollups(client: pg.PoolClient, pks: readonly number[], deltas: RollupDeltas, sign: 1 | -1): Promise<void> {
+  for (let i = 0; i < pks.length; i += STORED_CHUNK) {
+    const chunk = pks.slice(i, i + STORED_CHUNK);
+    const rows = await client.query<TrajectoryFiguresRow & { runId: string }>(
+      `SELECT run_id AS "runId", correct, step_count AS "stepCount", cost_usd AS "costUsd", process_score AS "processScore",
+              savings, reward
+         FROM trajectories WHERE pk = ANY($1::int[]) ORDER BY pk FOR UPDATE`,
+      [chunk],
+    );
+    for (const t of rows.rows) deltas.addTrajectory(t.runId, t, sign);
+    const models = await client.query<ModelDelta & { runId: string; model: string }>(
+      `SELECT t.run_id AS "runId", s.model, count(DISTINCT s.trajectory_pk)::int AS trajectories, count(*)::int AS steps,
+              sum(s.tokens_in) AS "tokensIn", sum(s.tokens_out) AS "tokensOut", sum(s.cost_usd) AS "costUsd"
+         FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
+        WHERE s.trajectory_pk = ANY($1::int[])
+        GROUP BY t.run_id, s.model`,
+      [chunk],
+    );
+    for (const m of models.rows) deltas.addModel(m.runId, m.model, m, sign);
   }
 }

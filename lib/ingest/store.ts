@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './copy';
 import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
-import { RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
+import { addStoredToRollups, RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
 import { recomputeTrajectory } from '@/lib/db/derived';
 
 export interface BatchLine {
@@ -326,15 +326,8 @@ const judgmentKey = (criterion: string, steps: readonly number[]) => `${criterio
  * and steps still exist, and otherwise the replacement is refused, since it would orphan labels.
  */
 async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: NormalizedLine, deltas: RollupDeltas): Promise<void> {
-  const old = await client.query<{ run_id: string; correct: boolean; step_count: number; cost_usd: number; process_score: number | null; savings: number | null; reward: number }>(
-    'SELECT run_id, correct, step_count, cost_usd, process_score, savings, reward FROM trajectories WHERE pk = $1 FOR UPDATE',
-    [pk],
-  );
-  const o = old.rows[0]!;
-  const oldModels = await client.query<{ model: string; steps: number; tokens_in: number; tokens_out: number; cost_usd: number }>(
-    'SELECT model, count(*) AS steps, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out, sum(cost_usd) AS cost_usd FROM steps WHERE trajectory_pk = $1 GROUP BY model',
-    [pk],
-  );
+  // Locked first, so that no label lands on it while it is compared and replaced.
+  await client.query('SELECT 1 FROM trajectories WHERE pk = $1 FOR UPDATE', [pk]);
   const judged = await client.query<{ id: number; criterion_id: string; steps: number[]; labelled: boolean }>(
     `SELECT j.id, j.criterion_id, j.steps, EXISTS (SELECT 1 FROM labels l WHERE l.judgment_id = j.id) AS labelled
        FROM judgments j WHERE j.trajectory_pk = $1 ORDER BY j.position`,
@@ -365,11 +358,10 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
     }
   }
 
-  deltas.addTrajectory(o.run_id, { correct: o.correct, stepCount: o.step_count, costUsd: o.cost_usd, processScore: o.process_score, savings: o.savings, reward: o.reward }, -1);
-  for (const m of oldModels.rows) {
-    deltas.addModel(o.run_id, m.model, { trajectories: 1, steps: m.steps, tokensIn: m.tokens_in, tokensOut: m.tokens_out, costUsd: m.cost_usd }, -1);
-  }
-  // The new figures are the judge's; storeBatch folds kept labels in afterwards (recomputeTrajectory).
+  // The old contribution leaves the rollups (only now: a refusal above must leave the deltas alone),
+  // the new one comes in. The new figures are the judge's; storeBatch folds kept labels in afterwards
+  // (recomputeTrajectory).
+  await addStoredToRollups(client, [pk], deltas, -1);
   addToRollups(deltas, norm, 1);
 
   await client.query('DELETE FROM steps WHERE trajectory_pk = $1', [pk]);

@@ -1,0 +1,91 @@
+// Every rollup table equals its recomputation from the rows it summarizes: call
+// `await expectRollupsExact()` after ingest, replace, relabel and delete.
+//
+// A rollup table is any table with a run_id column that is not in NOT_ROLLUPS. Each needs its
+// recomputation below: a query that returns the rows the table must hold, with the table's column
+// names, from the base tables alone. A new rollup table without one fails here with its name.
+// Integer columns must be equal; float columns equal within 1e-9 (relative): sums moved by deltas
+// add in another order than a recomputation.
+import { expect } from 'vitest';
+import { getPool } from '@/lib/db/pool';
+
+/** Tables with a run_id column that hold facts, not sums of other rows. */
+export const NOT_ROLLUPS = new Set(['runs', 'trajectories']);
+
+export const RECOMPUTE: Record<string, string> = {
+  run_stats: `
+    SELECT r.id AS run_id, count(t.pk)::int AS trajectories, count(t.pk) FILTER (WHERE t.correct)::int AS correct,
+           coalesce(sum(t.step_count), 0)::bigint AS steps, coalesce(sum(t.cost_usd), 0) AS sum_cost_usd,
+           coalesce(sum(t.process_score), 0) AS sum_process, count(t.process_score)::int AS n_process,
+           coalesce(sum(t.savings), 0) AS sum_savings, count(t.savings)::int AS n_savings,
+           coalesce(sum(t.reward), 0) AS sum_reward
+      FROM runs r LEFT JOIN trajectories t ON t.run_id = r.id
+     GROUP BY r.id`,
+  run_model_stats: `
+    SELECT t.run_id, s.model, count(DISTINCT t.pk)::int AS trajectories, count(*)::bigint AS steps,
+           sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd
+      FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
+     GROUP BY t.run_id, s.model`,
+};
+
+async function rollupTables(): Promise<string[]> {
+  const r = await getPool().query<{ table_name: string }>(
+    `SELECT DISTINCT c.table_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
+      ORDER BY 1`,
+  );
+  return r.rows.map((x) => x.table_name).filter((t) => !NOT_ROLLUPS.has(t));
+}
+
+async function primaryKey(table: string): Promise<string[]> {
+  const r = await getPool().query<{ attname: string }>(
+    `SELECT a.attname FROM pg_index i
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = $1::regclass AND i.indisprimary
+      ORDER BY array_position(i.indkey, a.attnum)`,
+    [table],
+  );
+  return r.rows.map((x) => x.attname);
+}
+
+async function floatColumns(table: string): Promise<Set<string>> {
+  const r = await getPool().query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = $1 AND data_type IN ('double precision', 'real', 'numeric')`,
+    [table],
+  );
+  return new Set(r.rows.map((x) => x.column_name));
+}
+
+const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** Checks every rollup table against its recomputation; returns the tables it checked. */
+export async function expectRollupsExact(): Promise<string[]> {
+  const tables = await rollupTables();
+  const missing = tables.filter((t) => !(t in RECOMPUTE));
+  expect(missing, 'rollup tables without a recomputation in tests/helpers/rollups.ts (or list them in NOT_ROLLUPS)').toEqual([]);
+  for (const table of tables) {
+    const key = await primaryKey(table);
+    expect(key.length, `${table} has a primary key`).toBeGreaterThan(0);
+    const floats = await floatColumns(table);
+    const keyOf = (row: Record<string, unknown>) => JSON.stringify(key.map((k) => row[k]));
+    const stored = new Map((await getPool().query<Record<string, unknown>>(`SELECT * FROM ${table}`)).rows.map((r) => [keyOf(r), r]));
+    const expected = new Map((await getPool().query<Record<string, unknown>>(RECOMPUTE[table]!)).rows.map((r) => [keyOf(r), r]));
+    expect([...stored.keys()].sort(), `${table}: the rows (by ${key.join(', ')})`).toEqual([...expected.keys()].sort());
+    for (const [k, want] of expected) {
+      const got = stored.get(k)!;
+      const unchecked = Object.keys(got).filter((c) => !(c in want));
+      expect(unchecked, `${table}: columns that its recomputation leaves out`).toEqual([]);
+      for (const [col, value] of Object.entries(want)) {
+        expect(col in got, `${table}: the recomputation's column ${col} is not a column of the table`).toBe(true);
+        if (floats.has(col) && typeof value === 'number' && typeof got[col] === 'number') {
+          expect(close(got[col], value), `${table} ${k} ${col}: stored ${got[col] as number}, recomputed ${value}`).toBe(true);
+        } else {
+          expect(got[col], `${table} ${k} ${col}`).toEqual(value);
+        }
+      }
+    }
+  }
+  return tables;
+}
