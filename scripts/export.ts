@@ -19,14 +19,15 @@ const USAGE = `usage: npm run export -- KIND --format F (--out FILE | --bundle D
   --bundle DIR    write a Hugging Face dataset folder: DIR/data/train-00000-of-00001.<ext> + DIR/README.md
 filters (as the trajectory list): --run --query --benchmark --correct true|false --model
                   --min-cost --max-cost --labelled true|false --q TEXT
-settings:         --lambda L --mu M (reward; default 0.5, 0.1)
+settings:         --judge NAME (only that judge's judgments and people's; default every judge)
+                  --lambda L --mu M (reward, each in [0, 1000]; default 0.5, 0.1)
                   --threshold T (stepwise labels as booleans, score >= T)
                   --unscored ${UNSCORED_POLICIES.join('|')} (stepwise: steps without a rubric score; default zero)
-                  --delta-p D --ratio-c R --cap N (preference pairs; default 0.1, 1.2, none)`;
+                  --delta-p D --ratio-c R --cap N (preference pairs: D in [0, 1], R >= 1, N >= 0; default 0.1, 1.2, none)`;
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = ['format', 'out', 'bundle', 'lambda', 'mu', 'threshold', 'unscored', 'delta-p', 'ratio-c', 'cap', ...FILTER_KEYS.map((k) => k.replace('_', '-'))];
+const VALUE_FLAGS = ['format', 'out', 'bundle', 'judge', 'lambda', 'mu', 'threshold', 'unscored', 'delta-p', 'ratio-c', 'cap', ...FILTER_KEYS.map((k) => k.replace('_', '-'))];
 
 function parse(argv: string[]) {
   const options = Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }]));

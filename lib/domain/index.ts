@@ -6,3 +6,5 @@ export * from './rubric';
 export * from './reward';
 export * from './pairs';
 export * from './agreement';
+export * from './settings';
+export * from './judges';

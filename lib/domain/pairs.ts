@@ -1,4 +1,5 @@
 import { compareIds } from './compare';
+import { capProblem, deltaPProblem, ratioCProblem } from './settings';
 import { DEFAULT_PAIRS, type PairSettings } from './types';
 
 export type PairReason = 'outcome' | 'process' | 'cost';
@@ -33,14 +34,14 @@ export const UNBOUNDED_COST_MARGIN = Number.MAX_VALUE;
 
 const REASON_RANK: Record<PairReason, number> = { outcome: 0, process: 1, cost: 2 };
 
-/** Why pair settings cannot be used, or `null` when they can. Called on user-supplied delta_p/ratio_c/cap. */
+/** Why pair settings cannot be used, or `null` when they can (the rules of settings.ts). */
 export function validatePairSettings(settings: PairSettings): string | null {
-  if (!Number.isFinite(settings.deltaP) || settings.deltaP < 0) return `delta_p must be a finite number >= 0, got ${settings.deltaP}`;
-  // Below 1 the "costlier" one could be the cheaper one, and the rule would contradict itself.
-  if (!Number.isFinite(settings.ratioC) || settings.ratioC < 1) return `ratio_c must be a finite number >= 1, got ${settings.ratioC}`;
-  if (settings.cap !== null && (!Number.isInteger(settings.cap) || settings.cap < 0)) {
-    return `cap must be an integer >= 0 or null, got ${settings.cap}`;
-  }
+  const deltaP = deltaPProblem(settings.deltaP);
+  if (deltaP) return `delta_p ${deltaP}, got ${settings.deltaP}`;
+  const ratioC = ratioCProblem(settings.ratioC);
+  if (ratioC) return `ratio_c ${ratioC}, got ${settings.ratioC}`;
+  const cap = capProblem(settings.cap);
+  if (cap) return `cap ${cap}, got ${settings.cap}`;
   return null;
 }
 

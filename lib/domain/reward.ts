@@ -1,4 +1,5 @@
 import { allLargestModel, costRatio, counterfactualCost, cumulativeCosts, savings, stepCosts, trajectoryCost } from './cost';
+import { rewardWeightProblem } from './settings';
 import { criterionScores, processScoreOf, stepRubricScores, type CriterionScore } from './rubric';
 import {
   DEFAULT_REWARD,
@@ -16,10 +17,12 @@ export interface RewardInput {
   allLargestUsd: number;
 }
 
-/** Why reward settings cannot be used, or `null` when they can. Called on user-supplied lambda/mu. */
+/** Why reward settings cannot be used, or `null` when they can (the rule of settings.ts). */
 export function validateRewardSettings(settings: RewardSettings): string | null {
-  if (!Number.isFinite(settings.lambda)) return `lambda must be a finite number, got ${settings.lambda}`;
-  if (!Number.isFinite(settings.mu)) return `mu must be a finite number, got ${settings.mu}`;
+  const lambda = rewardWeightProblem(settings.lambda);
+  if (lambda) return `lambda ${lambda}, got ${settings.lambda}`;
+  const mu = rewardWeightProblem(settings.mu);
+  if (mu) return `mu ${mu}, got ${settings.mu}`;
   return null;
 }
 

@@ -28,6 +28,8 @@ export interface JudgmentInput {
   steps: readonly number[];
   judgeScore: number | null;
   humanScore?: number | null;
+  /** The judge's name as the trace gave it (absent = the unnamed judge); see judgeOf. */
+  judge?: string | null;
 }
 
 export interface RewardSettings {

@@ -72,6 +72,7 @@ export function datasetCard(manifest: ExportManifest, columns: readonly Column[]
     '## Provenance',
     '',
     `- filters: ${filters.length ? filters.map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'none (every trajectory)'}`,
+    `- judge: ${manifest.judge === null ? 'every judge (the stored figures)' : `\`${manifest.judge}\` (its judgments and people's)`}`,
     `- reward: lambda = ${manifest.lambda}, mu = ${manifest.mu}`,
     `- stepwise labels: ${manifest.threshold === null ? 'floats' : `booleans, score >= ${manifest.threshold}`}; unscored steps: ${manifest.unscored}`,
     `- preference pairs: delta_p = ${manifest.delta_p}, ratio_c = ${manifest.ratio_c}, cap = ${manifest.cap ?? 'none'}`,

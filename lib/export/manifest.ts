@@ -17,6 +17,8 @@ export interface ExportManifest {
   created_at: string;
   /** The trajectory list's filters, as query parameters. */
   filters: Record<string, string>;
+  /** Whose judgments the figures rest on (scoring.md's judge setting); null for every judgment. */
+  judge: string | null;
   lambda: number;
   mu: number;
   threshold: number | null;
@@ -40,6 +42,7 @@ export function buildManifest(req: ExportRequest, columns: readonly Column[], no
     format: s.format,
     created_at: now.toISOString(),
     filters: filterToParams(req.filter),
+    judge: s.judge,
     lambda: s.lambda,
     mu: s.mu,
     threshold: s.threshold,

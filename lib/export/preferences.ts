@@ -3,11 +3,12 @@ import 'server-only';
 // query's pairs come from lib/domain's buildPreferencePairs (scoring.md's rules, in order, with the
 // export's delta_p, ratio_c and cap). `chosen` and `rejected` are the two trajectories' step texts
 // joined by a blank line, `prompt` the query text.
-import { buildPreferencePairs, type PairCandidate } from '@/lib/domain';
+import { buildPreferencePairs, processScore, type PairCandidate } from '@/lib/domain';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
-import { sql } from '@/lib/server/sql';
+import { empty, sql } from '@/lib/server/sql';
 import { batchOfRows, type Batch, type Column, type Row } from './columns';
 import type { KindContext, KindDefinition } from './kind';
+import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionTuple, type JudgmentTuple } from './scoring';
 
 export const STEP_SEPARATOR = '\n\n';
 
@@ -30,19 +31,29 @@ interface DbRow {
   process_score: number | null;
   cost_usd: number;
   text: string | null;
+  /** With a judge: the judgments in its view and the rubric's criteria, to score the trajectory under it. */
+  judgments?: JudgmentTuple[];
+  criteria?: CriterionTuple[];
 }
 
-function query({ filter }: KindContext) {
+function query({ filter, settings }: KindContext) {
+  const underJudge = settings.judge === null ? empty : sql`, ${judgmentsJson(settings.judge)} AS judgments, ${criteriaJson} AS criteria`;
   return sql`
     SELECT t.query_id, (SELECT q.text FROM queries q WHERE q.id = t.query_id) AS prompt, t.id, t.correct, t.process_score, t.cost_usd,
            (SELECT string_agg(s.text, ${STEP_SEPARATOR} ORDER BY s.index) FROM steps s WHERE s.trajectory_pk = t.pk) AS text
+           ${underJudge}
       FROM trajectories t
       ${trajectoryWhere(filter)}
      ORDER BY t.query_id, t.pk`;
 }
 
+function processScoreIn(t: DbRow, ctx: KindContext): number | null {
+  if (ctx.settings.judge === null) return t.process_score;
+  return processScore(judgmentInputs(t.judgments ?? []), criterionDefs(t.criteria ?? []));
+}
+
 function queryPairs(group: DbRow[], ctx: KindContext): Row[] {
-  const candidates: PairCandidate[] = group.map((t) => ({ id: t.id, correct: t.correct, processScore: t.process_score, costUsd: t.cost_usd }));
+  const candidates: PairCandidate[] = group.map((t) => ({ id: t.id, correct: t.correct, processScore: processScoreIn(t, ctx), costUsd: t.cost_usd }));
   const byId = new Map(group.map((t) => [t.id, t]));
   const { deltaP, ratioC, cap } = ctx.settings;
   return buildPreferencePairs(candidates, { deltaP, ratioC, cap }).map((p) => {

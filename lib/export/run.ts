@@ -5,6 +5,7 @@ import 'server-only';
 import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
 import { raw, sql } from '@/lib/server/sql';
+import { checkJudge } from '@/lib/server/view-settings';
 import type { ExportFormat, ExportKind, ExportRequest } from '@/lib/schemas/exports';
 import type { Batch, Column } from './columns';
 import { csvHeader, csvRecordsEncoder } from './csv';
@@ -102,6 +103,7 @@ function formatted(
  */
 export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; now?: Date } & FormatOptions = {}): Promise<ExportRun> {
   const def = KINDS[req.kind];
+  await checkJudge(req.settings.judge, opts.pool ?? getPool());
   const ctx = { filter: req.filter, settings: req.settings };
   const columns = def.columns(req.settings);
   const manifest = buildManifest(req, columns, opts.now);

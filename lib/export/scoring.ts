@@ -4,18 +4,22 @@ import 'server-only';
 // fetched as two small JSON values on the trajectory's row, so one statement carries everything.
 import type { CriterionDef, JudgmentInput, Scale } from '@/lib/domain';
 import { scaleOf } from '@/lib/db/derived';
-import { sql } from '@/lib/server/sql';
+import { sql, type Sql } from '@/lib/server/sql';
+import { judgmentInView } from '@/lib/server/view-settings';
 
 /**
- * Over `trajectories t`: [[criterion, steps, judge score, newest human score], ...] by position. The
- * stored `labelled` flag (kept by every label's transaction) spares the label lookups of the
- * trajectories that no one labelled, which are most of them.
+ * Over `trajectories t`: [[criterion, steps, judge score, newest human score], ...] by position, of
+ * the judgments in a view of `judge` (all of them for `null`). The stored `labelled` flag (kept by
+ * every label's transaction) spares the label lookups of the trajectories that no one labelled,
+ * which are most of them.
  */
-export const judgmentsJson = sql`(
+export function judgmentsJson(judge: string | null): Sql {
+  return sql`(
   SELECT coalesce(json_agg(json_build_array(j.criterion_id, j.steps, j.judge_score,
            CASE WHEN t.labelled THEN (SELECT l.score FROM labels l WHERE l.judgment_id = j.id ORDER BY l.version DESC LIMIT 1) END)
            ORDER BY j.position), '[]')
-    FROM judgments j WHERE j.trajectory_pk = t.pk)`;
+    FROM judgments j WHERE j.trajectory_pk = t.pk AND ${judgmentInView(judge)})`;
+}
 
 /** Over `trajectories t`: [[id, weight, kind, min, max], ...] of its rubric, by position. */
 export const criteriaJson = sql`(

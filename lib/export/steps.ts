@@ -2,7 +2,7 @@ import 'server-only';
 // `steps`: one row per step, with its trajectory's outcome and figures. The statement returns one row
 // per trajectory with its steps packed in one text value (a driver row per step costs several times
 // more, on both sides); each trajectory is scored once with lib/domain and unpacked into step rows.
-import { combinedReward, cumulativeCosts, stepRubricScores } from '@/lib/domain';
+import { combinedReward, cumulativeCosts, processScore as processScoreOfJudgments, stepRubricScores } from '@/lib/domain';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
 import { each, same, type Batch, type Column } from './columns';
@@ -19,10 +19,10 @@ const COLUMNS: Column[] = [
   { name: 'tokens_out', type: 'int', description: 'output tokens' },
   { name: 'cost_usd', type: 'double', description: 'step cost (scoring.md)' },
   { name: 'cumulative_cost_usd', type: 'double', description: 'cost of steps 0..step_index' },
-  { name: 'rubric_score', type: 'double', nullable: true, description: 'step rubric score with human labels applied; null where no judgment names the step' },
+  { name: 'rubric_score', type: 'double', nullable: true, description: "step rubric score with human labels applied (under the export's judge); null where no judgment names the step" },
   { name: 'correct', type: 'bool', description: "the trajectory's graded outcome" },
-  { name: 'process_score', type: 'double', nullable: true, description: "the trajectory's process score" },
-  { name: 'reward', type: 'double', description: "the trajectory's combined reward at the export's lambda and mu" },
+  { name: 'process_score', type: 'double', nullable: true, description: "the trajectory's process score (under the export's judge)" },
+  { name: 'reward', type: 'double', description: "the trajectory's combined reward at the export's judge, lambda and mu" },
 ];
 
 /**
@@ -69,10 +69,10 @@ export function unpackSteps(packed: string | null, modelIds: readonly string[]):
 // Positions in the statement's row (rowMode 'array').
 const ID = 0, RUN = 1, QUERY = 2, CORRECT = 3, PROCESS = 4, COST = 5, ALL_LARGEST = 6, MODEL_IDS = 7, STEPS = 8, JUDGMENTS = 9, CRITERIA = 10;
 
-function query({ filter }: KindContext) {
+function query({ filter, settings }: KindContext) {
   return sql`
     SELECT t.id, t.run_id, t.query_id, t.correct, t.process_score, t.cost_usd, t.all_largest_usd, t.model_ids,
-           ${packedSteps}, ${judgmentsJson}, ${criteriaJson}
+           ${packedSteps}, ${judgmentsJson(settings.judge)}, ${criteriaJson}
       FROM trajectories t
       ${trajectoryWhere(filter)}
      ORDER BY t.pk`;
@@ -89,9 +89,12 @@ function trajectoryBatch(t: unknown[], ctx: KindContext): Batch {
   const { models, tokensIn, tokensOut, costs } = unpackSteps(t[STEPS] as string | null, t[MODEL_IDS] as string[]);
   const n = costs.length;
   const cumulative = cumulativeCosts(costs);
-  const scores = stepRubricScores(n, judgmentInputs(t[JUDGMENTS] as JudgmentTuple[]), criterionDefs(t[CRITERIA] as CriterionTuple[]));
+  const judgments = judgmentInputs(t[JUDGMENTS] as JudgmentTuple[]);
+  const criteria = criterionDefs(t[CRITERIA] as CriterionTuple[]);
+  const scores = stepRubricScores(n, judgments, criteria);
   const correct = t[CORRECT] as boolean;
-  const processScore = t[PROCESS] as number | null;
+  // With a judge the statement brought that judge's judgments (and people's) alone: score them.
+  const processScore = ctx.settings.judge === null ? (t[PROCESS] as number | null) : processScoreOfJudgments(judgments, criteria);
   const reward = combinedReward(
     { correct, processScore, costUsd: t[COST] as number, allLargestUsd: t[ALL_LARGEST] as number },
     { lambda: ctx.settings.lambda, mu: ctx.settings.mu },

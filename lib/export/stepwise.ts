@@ -43,11 +43,11 @@ interface DbRow {
   criteria: CriterionTuple[];
 }
 
-function query({ filter }: KindContext) {
+function query({ filter, settings }: KindContext) {
   return sql`
     SELECT t.id, t.run_id, t.query_id, (SELECT q.text FROM queries q WHERE q.id = t.query_id) AS prompt, t.correct,
            (SELECT array_agg(s.text ORDER BY s.index) FROM steps s WHERE s.trajectory_pk = t.pk) AS texts,
-           ${judgmentsJson} AS judgments, ${criteriaJson} AS criteria
+           ${judgmentsJson(settings.judge)} AS judgments, ${criteriaJson} AS criteria
       FROM trajectories t
       ${trajectoryWhere(filter)}
      ORDER BY t.pk`;

@@ -5,7 +5,17 @@ import 'server-only';
 // every judgment where its effective score came from (judge or person, who, when) with its full label
 // history, which ingest restores. Free-form JSON (run meta, trajectory meta, router) is copied as
 // stored, so its key order survives.
-import { combinedReward, criterionScores, cumulativeCosts, effectiveScore, stepRubricScores, type CriterionDef, type JudgmentInput } from '@/lib/domain';
+import {
+  combinedReward,
+  criterionScores,
+  cumulativeCosts,
+  effectiveScore,
+  judgmentsOfJudge,
+  processScoreOf,
+  stepRubricScores,
+  type CriterionDef,
+  type JudgmentInput,
+} from '@/lib/domain';
 import { scaleOf } from '@/lib/db/derived';
 import { ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
 import { TRACE_FORMAT } from '@/lib/schemas/trace';
@@ -20,8 +30,8 @@ const COLUMNS: Column[] = [
   { name: 'query_id', type: 'string', description: 'its query' },
   { name: 'correct', type: 'bool', description: 'the graded outcome' },
   { name: 'cost_usd', type: 'double', description: 'trajectory cost' },
-  { name: 'process_score', type: 'double', nullable: true, description: 'process score with human labels applied' },
-  { name: 'reward', type: 'double', description: "combined reward at the export's lambda and mu" },
+  { name: 'process_score', type: 'double', nullable: true, description: "process score with human labels applied (under the export's judge)" },
+  { name: 'reward', type: 'double', description: "combined reward at the export's judge, lambda and mu" },
   { name: 'labelled', type: 'bool', description: 'whether a person labelled any of its judgments' },
   { name: 'trace', type: 'json', description: 'the trace v1 line, with meta.routelens' },
 ];
@@ -192,41 +202,49 @@ function judgmentEntry(j: Judgment, index: number | null): string {
 
 interface Figures {
   section: string;
+  processScore: number | null;
   reward: number;
 }
 
 /** meta.routelens: the figures of scoring.md (lib/domain over the stored rows) and the judgments' provenance. */
 function routelensSection(r: DbRow, judged: Judgment[], added: Judgment[], ctx: KindContext): Figures {
   const criteria: CriterionDef[] = (r.criteria ?? []).map(([id, , weight, kind, min, max]) => ({ id, weight, scale: scaleOf(kind, min, max) }));
-  const inputs: JudgmentInput[] = [...judged, ...added].map((j) => ({
-    criterion: j.criterion,
-    steps: j.steps,
-    judgeScore: j.judgeScore,
-    humanScore: j.labels.at(-1)?.[1] ?? null,
-  }));
+  const { judge, lambda, mu } = ctx.settings;
+  // The line keeps every judgment; the figures are those of the export's judge (scoring.md).
+  const inputs: JudgmentInput[] = judgmentsOfJudge(
+    [...judged, ...added].map((j) => ({
+      criterion: j.criterion,
+      steps: j.steps,
+      judgeScore: j.judgeScore,
+      humanScore: j.labels.at(-1)?.[1] ?? null,
+      judge: j.judge,
+    })),
+    judge,
+  );
   const costs = r.steps.map((s) => s[7]);
   const cumulative = cumulativeCosts(costs);
   const stepScores = stepRubricScores(r.steps.length, inputs, criteria);
-  const { lambda, mu } = ctx.settings;
-  const reward = combinedReward({ correct: r.correct, processScore: r.process_score, costUsd: r.cost_usd, allLargestUsd: r.all_largest_usd }, { lambda, mu });
+  const perCriterion = criterionScores(inputs, criteria);
+  const processScore = judge === null ? r.process_score : processScoreOf(perCriterion);
+  const reward = combinedReward({ correct: r.correct, processScore, costUsd: r.cost_usd, allLargestUsd: r.all_largest_usd }, { lambda, mu });
   const steps = costs.map((c, k) => `{"cost_usd":${J(c)},"cumulative_cost_usd":${J(cumulative[k])},"rubric_score":${J(stepScores[k])}}`).join(',');
-  const criterionList = criterionScores(inputs, criteria)
+  const criterionList = perCriterion
     .map((c) => `{"id":${J(c.id)},"weight":${J(c.weight)},"score":${J(c.score)}}`)
     .join(',');
   const entries = [...judged.map((j, i) => judgmentEntry(j, i)), ...added.map((j) => judgmentEntry(j, null))].join(',');
   const section =
     `{"version":1,"cost_usd":${J(r.cost_usd)},"all_largest_usd":${J(r.all_largest_usd)},"savings":${J(r.savings)},` +
-    `"process_score":${J(r.process_score)},"reward":${J(reward)},"lambda":${J(lambda)},"mu":${J(mu)},"labelled":${J(r.labelled)},` +
+    `"process_score":${J(processScore)},"reward":${J(reward)},"judge":${J(judge)},"lambda":${J(lambda)},"mu":${J(mu)},"labelled":${J(r.labelled)},` +
     `"steps":[${steps}],"criteria":[${criterionList}],"judgments":[${entries}]}`;
-  return { section, reward };
+  return { section, processScore, reward };
 }
 
 async function* rows(source: AsyncIterable<DbRow>, ctx: KindContext): AsyncGenerator<Batch> {
   for await (const r of source) {
     const { judged, added } = judgmentsOf(r);
-    const { section, reward } = routelensSection(r, judged, added, ctx);
+    const { section, processScore, reward } = routelensSection(r, judged, added, ctx);
     const line = `${traceBody(r, judged)},"meta":${metaWithSection(r.meta, section)}}`;
-    yield batchOfRows([[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, r.process_score, reward, r.labelled, line]], COLUMNS.length);
+    yield batchOfRows([[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, processScore, reward, r.labelled, line]], COLUMNS.length);
   }
 }
 

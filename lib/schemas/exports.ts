@@ -3,8 +3,8 @@
 // URLSearchParams by the route and from flags by `npm run export`, and used by the Exports page to
 // build its links.
 import { z } from 'zod';
-import { DEFAULT_PAIRS, DEFAULT_REWARD } from '@/lib/domain/types';
 import { FILTER_KEYS, paramsObject, trajectoryFilterSchema, type TrajectoryFilter } from './filters';
+import { pairSettingsSchema, viewSettingsSchema } from './view-settings';
 
 export const EXPORT_KINDS = ['traces', 'steps', 'stepwise', 'preferences', 'labels'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
@@ -18,26 +18,18 @@ export type UnscoredPolicy = (typeof UNSCORED_POLICIES)[number];
 
 export const FILE_EXTENSIONS: Record<ExportFormat, string> = { jsonl: 'jsonl', csv: 'csv', parquet: 'parquet' };
 
-export const SETTING_KEYS = ['format', 'lambda', 'mu', 'threshold', 'delta_p', 'ratio_c', 'cap', 'unscored'] as const;
+export const SETTING_KEYS = ['format', 'judge', 'lambda', 'mu', 'threshold', 'delta_p', 'ratio_c', 'cap', 'unscored'] as const;
 
 const finite = (what: string) =>
   z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
 
 export const exportKindSchema = z.enum(EXPORT_KINDS, { error: `must be one of ${EXPORT_KINDS.join(', ')}` });
 
-export const exportSettingsSchema = z.object({
+/** The view settings (judge, lambda, mu) and pair settings of every view, plus what only exports take. */
+export const exportSettingsSchema = viewSettingsSchema.extend(pairSettingsSchema.shape).extend({
   format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }).default('jsonl'),
-  lambda: finite('a finite number').default(DEFAULT_REWARD.lambda),
-  mu: finite('a finite number').default(DEFAULT_REWARD.mu),
   threshold: finite('a number between 0 and 1')
     .refine((t) => t >= 0 && t <= 1, 'must be a number between 0 and 1')
-    .optional(),
-  delta_p: finite('a finite number').refine((d) => d >= 0, 'must be >= 0').default(DEFAULT_PAIRS.deltaP),
-  ratio_c: finite('a finite number').refine((r) => r >= 1, 'must be >= 1').default(DEFAULT_PAIRS.ratioC),
-  cap: z.coerce
-    .number({ error: 'must be an integer >= 0' })
-    .int('must be an integer >= 0')
-    .min(0, 'must be an integer >= 0')
     .optional(),
   unscored: z.enum(UNSCORED_POLICIES, { error: `must be one of ${UNSCORED_POLICIES.join(', ')}` }).default('zero'),
 });
@@ -46,6 +38,8 @@ export type ExportSettingsInput = z.input<typeof exportSettingsSchema>;
 
 export interface ExportSettings {
   format: ExportFormat;
+  /** Whose judgments enter the figures (scoring.md's judge setting); `null` for every judgment. */
+  judge: string | null;
   lambda: number;
   mu: number;
   /** Stepwise labels become booleans (score >= threshold) when set. */
@@ -73,6 +67,7 @@ export function parseExportRequest(kind: string, params: URLSearchParams): Expor
     filter,
     settings: {
       format: s.format,
+      judge: s.judge ?? null,
       lambda: s.lambda,
       mu: s.mu,
       threshold: s.threshold ?? null,

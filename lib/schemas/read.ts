@@ -1,14 +1,8 @@
-// Query parameters of the read routes other than the list filters (filters.ts): reward settings,
-// pair settings, step pages, agreement filters. Shared by the routes and the pages that build URLs.
+// Query parameters of the read routes other than the list filters (filters.ts) and the view settings
+// (view-settings.ts): step pages, agreement filters. Shared by the routes and the pages that build URLs.
 import { z } from 'zod';
-import { DEFAULT_PAIRS, DEFAULT_REWARD } from '@/lib/domain';
 import { paramsObject } from './filters';
-
-const nonNegative = () =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .refine(Number.isFinite, 'must be a finite number')
-    .refine((n) => n >= 0, 'must be >= 0');
+import { pairSettingsSchema } from './view-settings';
 
 const integer = (min: number, max: number) =>
   z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -20,25 +14,8 @@ const id = z
   // PostgreSQL text cannot hold NUL, so no stored id has one: say so instead of failing the query.
   .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character');
 
-/** lambda and mu of the combined reward. Negative weights would reward bad process or high cost. */
-export const rewardParamsSchema = z.object({
-  lambda: nonNegative().default(DEFAULT_REWARD.lambda),
-  mu: nonNegative().default(DEFAULT_REWARD.mu),
-});
-export type RewardParams = z.infer<typeof rewardParamsSchema>;
-
-export function parseRewardParams(params: URLSearchParams): RewardParams {
-  return rewardParamsSchema.parse(paramsObject(params, ['lambda', 'mu']));
-}
-
-export const pairParamsSchema = z.object({
-  delta_p: nonNegative().default(DEFAULT_PAIRS.deltaP),
-  ratio_c: nonNegative()
-    .refine((n) => n >= 1, 'must be >= 1: below 1 the costlier trajectory could be the cheaper one')
-    .default(DEFAULT_PAIRS.ratioC),
-  cap: integer(0, 1_000_000).optional(),
-  run: id.optional(),
-});
+/** A query's preference pairs (GET /api/queries/{id}/pairs): the pair settings, within one run or all. */
+export const pairParamsSchema = pairSettingsSchema.extend({ run: id.optional() });
 export type PairParams = z.infer<typeof pairParamsSchema>;
 
 export function parsePairParams(params: URLSearchParams): PairParams {

@@ -1,9 +1,9 @@
 import 'server-only';
 // GET /api/trajectories/{id}/scores: the rubric figures of scoring.md for one trajectory, from its
-// judgments with the newest human label of each, and the combined reward at the caller's lambda and mu.
+// judgments with the newest human label of each, under the view's judge, lambda and mu.
 import { getPool } from '@/lib/db/pool';
-import { combinedReward, criterionScores, processScoreOf, stepRubricScores } from '@/lib/domain';
-import type { RewardParams } from '@/lib/schemas/read';
+import { judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
+import type { ViewSettings } from '@/lib/schemas/view-settings';
 import {
   criterionDefs,
   findTrajectory,
@@ -14,22 +14,22 @@ import {
   scaleJson,
 } from './trajectory-parts';
 
-export async function trajectoryScores(id: string, reward: RewardParams) {
+export async function trajectoryScores(id: string, view: ViewSettings) {
   const db = getPool();
   const t = await findTrajectory(db, id);
   const [criteria, judgments] = await Promise.all([loadCriteria(db, t.rubric_id), loadJudgments(db, t.pk)]);
   const defs = criterionDefs(criteria);
   const inputs = judgmentInputs(judgments);
-  const perCriterion = criterionScores(inputs, defs);
-  const process = processScoreOf(perCriterion);
-  const steps = stepRubricScores(t.step_count, inputs, defs);
+  const figures = viewScores({ correct: t.correct, costUsd: t.cost_usd, allLargestUsd: t.all_largest_usd, criteria: defs, judgments: inputs }, view);
+  const inView = judgmentsOfJudge(inputs, view.judge);
+  const steps = stepRubricScores(t.step_count, inView, defs);
   const counts = new Map<string, number>();
-  for (const j of judgments) counts.set(j.criterion_id, (counts.get(j.criterion_id) ?? 0) + 1);
+  for (const j of inView) counts.set(j.criterion, (counts.get(j.criterion) ?? 0) + 1);
 
   return {
     id: t.id,
     steps: steps.map((rubric_score, index) => ({ index, rubric_score })),
-    criteria: perCriterion.map((c, i) => ({
+    criteria: figures.criterionScores.map((c, i) => ({
       id: c.id,
       weight: c.weight,
       score: c.score,
@@ -37,13 +37,11 @@ export async function trajectoryScores(id: string, reward: RewardParams) {
       scale: scaleJson(criteria[i]!),
       judgments: counts.get(c.id) ?? 0,
     })),
-    process_score: process,
-    reward: combinedReward(
-      { correct: t.correct, processScore: process, costUsd: t.cost_usd, allLargestUsd: t.all_largest_usd },
-      { lambda: reward.lambda, mu: reward.mu },
-    ),
-    lambda: reward.lambda,
-    mu: reward.mu,
+    process_score: figures.processScore,
+    reward: figures.reward,
+    judge: view.judge,
+    lambda: view.lambda,
+    mu: view.mu,
     correct: t.correct,
     cost_usd: t.cost_usd,
     all_largest_usd: t.all_largest_usd,

@@ -127,6 +127,7 @@ const judgmentInput = (j: JudgmentRecord): JudgmentInput => ({
   steps: j.steps,
   judgeScore: j.judge_score,
   humanScore: j.human_score,
+  judge: j.judge,
 });
 
 export const judgmentInputs = (judgments: readonly JudgmentRecord[]): JudgmentInput[] => judgments.map(judgmentInput);

@@ -1,10 +1,12 @@
 import 'server-only';
 // GET /api/trajectories/{id}: the trajectory as the trace format writes it, with one page of its
-// steps and the derived figures of scoring.md per step and for the whole.
+// steps and the derived figures of scoring.md per step and for the whole, under the view's judge,
+// lambda and mu (the stored figures without them).
 import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
-import { cumulativeCosts, stepRubricScores } from '@/lib/domain';
+import { cumulativeCosts, judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
 import type { StepsPage } from '@/lib/schemas/read';
+import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { empty, queryRows, sql } from '@/lib/server/sql';
 import {
   criterionDefs,
@@ -73,7 +75,7 @@ async function loadDimensions(db: pg.Pool, t: TrajectoryRecord): Promise<Dimensi
   return row!;
 }
 
-export async function getTrajectory(id: string, page: StepsPage) {
+export async function getTrajectory(id: string, page: StepsPage, view: ViewSettings = DEFAULT_VIEW) {
   const db = getPool();
   const t: TrajectoryRecord = await findTrajectory(db, id);
   const [{ run, query, rubric }, models, criteria, judgments, steps, before] = await Promise.all([
@@ -84,7 +86,13 @@ export async function getTrajectory(id: string, page: StepsPage) {
     loadStepPage(db, t.pk, page),
     costBefore(db, t.pk, Math.min(page.steps_from, t.step_count)),
   ]);
-  const rubricScores = stepRubricScores(t.step_count, judgmentInputs(judgments), criterionDefs(criteria));
+  const inputs = judgmentInputs(judgments);
+  const defs = criterionDefs(criteria);
+  const rubricScores = stepRubricScores(t.step_count, judgmentsOfJudge(inputs, view.judge), defs);
+  const stored = view.judge === null && isDefaultReward(view);
+  const figures = stored
+    ? { processScore: t.process_score, reward: t.reward }
+    : viewScores({ correct: t.correct, costUsd: t.cost_usd, allLargestUsd: t.all_largest_usd, criteria: defs, judgments: inputs }, view);
   const cumulative = cumulativeCosts([before, ...steps.map((s) => s.cost_usd)]).slice(1);
   const pageEnd = page.steps_from + page.steps_limit;
 
@@ -124,8 +132,11 @@ export async function getTrajectory(id: string, page: StepsPage) {
     cost_usd: t.cost_usd,
     all_largest_usd: t.all_largest_usd,
     savings: t.savings,
-    process_score: t.process_score,
-    reward: t.reward,
+    process_score: figures.processScore,
+    reward: figures.reward,
+    judge: view.judge,
+    lambda: view.lambda,
+    mu: view.mu,
     labelled: t.labelled,
     ingested_at: t.ingested_at.toISOString(),
     updated_at: t.updated_at.toISOString(),

@@ -1,8 +1,7 @@
-import { parseRewardParams } from '@/lib/schemas/read';
-import { parseParams } from '@/lib/server/params';
 import { trajectoryScores } from '@/lib/server/queries/scores';
 import { route } from '@/lib/server/route';
+import { resolveViewSettings } from '@/lib/server/view-settings';
 
 export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params, url }) =>
-  Response.json(await trajectoryScores(params.id, parseParams(parseRewardParams, url.searchParams))),
+  Response.json(await trajectoryScores(params.id, await resolveViewSettings(url.searchParams))),
 );

@@ -1,0 +1,63 @@
+import 'server-only';
+// The view settings of a request (lib/schemas/view-settings.ts), checked against the database: a
+// `judge` that names no stored judge is a 400 that lists the known ones. Every route that takes
+// judge, lambda and mu, or delta_p, ratio_c and cap, parses them here.
+import type pg from 'pg';
+import { getPool } from '@/lib/db/pool';
+import { UNNAMED_JUDGE, type PairSettings } from '@/lib/domain';
+import { parsePairSettings, parseViewSettings, type ViewSettings } from '@/lib/schemas/view-settings';
+import { ApiError } from './errors';
+import { parseParams } from './params';
+import { queryRows, raw, sql, type Sql } from './sql';
+
+/** Every judge that scored a stored judgment, by name (the unnamed judge as "judge"). */
+export async function knownJudges(db: pg.Pool | pg.PoolClient = getPool()): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`SELECT DISTINCT coalesce(judge, ${UNNAMED_JUDGE}) AS name FROM judgments WHERE judge_score IS NOT NULL ORDER BY 1`,
+  );
+  return rows.map((r) => r.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** How many judges a 400 lists by name; the rest are counted. */
+const LISTED_JUDGES = 50;
+
+export function unknownJudge(name: string, known: readonly string[]): ApiError {
+  const listed = known.slice(0, LISTED_JUDGES).map((k) => JSON.stringify(k));
+  const more = known.length > LISTED_JUDGES ? ` and ${known.length - LISTED_JUDGES} more` : '';
+  const which = known.length === 0 ? 'no judge has scored anything yet' : `the known judges are ${listed.join(', ')}${more}`;
+  return new ApiError('invalid_parameter', `parameter "judge": no judge is named ${JSON.stringify(name)}; ${which}`, {
+    parameter: 'judge',
+    known_judges: known,
+  });
+}
+
+/** Checks that `judge` names a stored judge; throws unknownJudge otherwise. */
+export async function checkJudge(judge: string | null, db: pg.Pool | pg.PoolClient = getPool()): Promise<void> {
+  if (judge === null) return;
+  const known = await knownJudges(db);
+  if (!known.includes(judge)) throw unknownJudge(judge, known);
+}
+
+/** judge, lambda and mu of a request: a 400 names a bad parameter, or lists the judges when none matches. */
+export async function resolveViewSettings(params: URLSearchParams, db: pg.Pool | pg.PoolClient = getPool()): Promise<ViewSettings> {
+  const view = parseParams(parseViewSettings, params);
+  await checkJudge(view.judge, db);
+  return view;
+}
+
+/** delta_p, ratio_c and cap of a request; a 400 names a bad one. */
+export function resolvePairSettings(params: URLSearchParams): PairSettings {
+  return parseParams(parsePairSettings, params);
+}
+
+/**
+ * The judge setting in SQL, over judgments aliased `alias`: true for the judgments that enter a view
+ * of `judge` (the judge's own, and the ones people added, which have no judge score); with no judge,
+ * every judgment. The SQL form of lib/domain's judgmentsOfJudge.
+ */
+export function judgmentInView(judge: string | null, alias = 'j'): Sql {
+  if (judge === null) return sql`true`;
+  const a = raw(alias);
+  return sql`(${a}.judge_score IS NULL OR coalesce(${a}.judge, ${UNNAMED_JUDGE}) = ${judge})`;
+}
