@@ -19,6 +19,8 @@ export interface RunSummary {
   total_cost_usd?: number;
   cost_by_model?: Record<string, number>;
   models?: RunModel[];
+  accuracy_ci?: [number, number] | null;
+  mean_cost_ci?: [number, number] | null;
 }
 
 export interface RunModel {
