@@ -8,20 +8,20 @@ test('the replay steps through a trajectory by keyboard and plays it', async ({ 
   await page.goto(trajectoryUrl(SHORT_ID));
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true');
   await expect(page.getByTestId('step-text').first()).toBeVisible();
-  await expect(position(page)).toContainText('step 0 of 50');
+  await expect(position(page)).toContainText('step 1 of 50');
 
   await page.keyboard.press('j');
   await page.keyboard.press('j');
   await page.keyboard.press('ArrowDown');
-  await expect(position(page)).toContainText('step 3 of 50');
+  await expect(position(page)).toContainText('step 4 of 50');
   await expect(page.locator('[data-testid=step-row][data-current=true]')).toHaveAttribute('data-step', '3');
   await page.keyboard.press('k');
-  await expect(position(page)).toContainText('step 2 of 50');
+  await expect(position(page)).toContainText('step 3 of 50');
   await page.keyboard.press('G');
-  await expect(position(page)).toContainText('step 49 of 50');
+  await expect(position(page)).toContainText('step 50 of 50');
   await expect(page.locator('[data-testid=step-row][data-step="49"] [data-testid=step-text]')).toBeVisible();
   await page.keyboard.press('g');
-  await expect(position(page)).toContainText('step 0 of 50');
+  await expect(position(page)).toContainText('step 1 of 50');
 
   await page.keyboard.press('?');
   await expect(page.getByTestId('keyboard-help')).toBeVisible();
@@ -34,14 +34,15 @@ test('the replay steps through a trajectory by keyboard and plays it', async ({ 
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press(' ');
   await expect(page.getByTestId('play-toggle')).toHaveAccessibleName('Pause');
-  await expect(position(page)).not.toContainText('step 0 of');
+  await expect(position(page)).not.toContainText('step 1 of');
   await page.keyboard.press(' ');
   await expect(page.getByTestId('play-toggle')).toHaveAccessibleName('Play');
 
-  // Clicking the timeline moves the playhead there.
+  // Clicking the timeline moves the playhead there (playing brought the steps into view: back up to it).
+  await page.getByTestId('timeline').scrollIntoViewIfNeeded();
   const box = (await page.getByTestId('timeline').boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.5 + 1, box.y + 5);
-  await expect(position(page)).toContainText('step 25 of 50');
+  await expect(position(page)).toContainText('step 26 of 50');
   await shot(page, 'replay-short');
 });
 
@@ -73,11 +74,42 @@ test('a trajectory of 20,000 steps opens with its timeline and its first steps, 
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-steps', String(LONG_STEPS));
   await expect(page.getByTestId('step-text').first()).toBeVisible();
-  await expect(position(page)).toContainText('step 0 of 20,000');
+  await expect(position(page)).toContainText('step 1 of 20,000');
   // Only the rows in view exist.
   expect(await page.getByTestId('step-row').count()).toBeLessThan(60);
   await page.keyboard.press('End');
-  await expect(position(page)).toContainText('step 19,999 of 20,000');
+  await expect(position(page)).toContainText('step 20,000 of 20,000');
   await expect(page.locator(`[data-testid=step-row][data-step="${LONG_STEPS - 1}"] [data-testid=step-text]`)).toBeVisible();
   await shot(page, 'replay-20000-steps');
+});
+
+test('stepping with j keeps the current step inside the window, at 1280x720 and 1440x900, and the last step reads "step 50 of 50"', async ({ page }) => {
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 1440, height: 900 },
+  ]) {
+    await page.setViewportSize(viewport);
+    await page.goto(trajectoryUrl(SHORT_ID));
+    await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true');
+    await expect(page.getByTestId('step-text').first()).toBeVisible();
+    for (let i = 1; i <= 12; i++) {
+      await page.keyboard.press('j');
+      await expect(position(page)).toContainText(`step ${i + 1} of 50`);
+      const row = page.locator(`[data-testid=step-row][data-step="${i}"]`);
+      await expect(row).toHaveAttribute('data-current', 'true');
+      // Inside the window, not only inside the list's own scroll box.
+      await expect
+        .poll(async () => {
+          const b = await row.boundingBox();
+          return b !== null && b.y >= 0 && b.y + Math.min(b.height, 80) <= viewport.height;
+        }, { message: `step ${i} in the ${viewport.width}x${viewport.height} window` })
+        .toBe(true);
+    }
+    await page.keyboard.press('G');
+    await expect(position(page)).toContainText('step 50 of 50');
+    const last = await page.locator('[data-testid=step-row][data-step="49"]').boundingBox();
+    expect(last!.y).toBeGreaterThanOrEqual(0);
+    expect(last!.y).toBeLessThan(viewport.height);
+    await shot(page, `replay-follow-${viewport.width}x${viewport.height}`);
+  }
 });

@@ -48,7 +48,7 @@ export function PlaybackControls({ playback, stepCount }: { playback: Playback; 
         </select>
       </label>
       <span className="ml-2 text-xs tabular-nums text-slate-600" data-testid="step-position">
-        step <span className="font-semibold text-slate-900">{formatInt(current)}</span> of {formatInt(stepCount)}
+        step <span className="font-semibold text-slate-900">{formatInt(stepCount === 0 ? 0 : current + 1)}</span> of {formatInt(stepCount)}
       </span>
       <button type="button" onClick={() => playback.setHelpOpen(true)} className="ml-auto inline-flex items-center gap-1 text-xs text-slate-500 hover:text-slate-800">
         <Kbd>?</Kbd> keys

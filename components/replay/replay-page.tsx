@@ -164,7 +164,7 @@ export function ReplayPage({
           <Card>
             <CardHeader title="Timeline" subtitle={`${formatInt(stepCount)} steps by model; rubric score per step; criteria × steps`} actions={<ModelLegend models={models} color={palette.color} />} />
             <div className="space-y-3 px-4 py-3">
-              <StepStrips steps={data.steps} stepCount={stepCount} modelOrder={modelOrder} color={palette.color} heatmap={heatmap} current={playback.current} onSeek={playback.seek} colorsReady={palette.ready} />
+              <StepStrips steps={data.steps} stepCount={stepCount} modelOrder={modelOrder} color={palette.color} heatmap={heatmap} current={playback.current} onSeek={playback.scrub} colorsReady={palette.ready} />
               {!data.steps && stepCount > 0 && (
                 <p className="text-xs text-slate-500 tabular-nums" data-testid="timeline-progress">
                   loading steps… {formatInt(data.loadedSteps)} of {formatInt(stepCount)}
@@ -179,7 +179,8 @@ export function ReplayPage({
               stepCount={stepCount}
               steps={data.steps}
               current={playback.current}
-              onSelect={playback.seek}
+              follow={playback.follow}
+              onSelect={playback.scrub}
               color={palette.color}
               judgmentsByStep={judgmentsByStep}
               criteria={criteria}

@@ -16,6 +16,8 @@ export interface StepListProps {
   stepCount: number;
   steps: StepDetail[] | null;
   current: number;
+  /** Bring the current step into the window too, not only into the list's own scroll box. */
+  follow?: boolean;
   onSelect: (index: number) => void;
   color: ModelColor;
   judgmentsByStep: ReadonlyMap<number, ScoredJudgment[]>;
@@ -24,7 +26,7 @@ export interface StepListProps {
   className?: string;
 }
 
-export function StepList({ trajectoryId, stepCount, steps, current, onSelect, color, judgmentsByStep, criteria, panel, className = '' }: StepListProps) {
+export function StepList({ trajectoryId, stepCount, steps, current, follow = false, onSelect, color, judgmentsByStep, criteria, panel, className = '' }: StepListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   // The virtualizer's functions change with every scroll: the React Compiler must leave this component alone.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -44,7 +46,27 @@ export function StepList({ trajectoryId, stepCount, steps, current, onSelect, co
 
   useEffect(() => {
     if (stepCount > 0) virtualizer.scrollToIndex(current, { align: 'auto' });
-  }, [current, stepCount, virtualizer]);
+    if (!follow) return;
+    // The list is a scroll box of its own, part of which may lie below the window (or above it): once
+    // the row is laid out in the box, the window scrolls as little as it takes to show the row.
+    // The virtualizer settles the row's place over a frame or two (rows are measured as they render).
+    let frame = 0;
+    let raf = 0;
+    const reveal = () => {
+      const row = scroller.current?.querySelector<HTMLElement>(`[data-index="${current}"]`);
+      if (row) {
+        const r = row.getBoundingClientRect();
+        const margin = 8;
+        const h = window.innerHeight;
+        // A row taller than the window shows its top.
+        if (r.top < margin) window.scrollBy({ top: r.top - margin });
+        else if (r.bottom > h - margin) window.scrollBy({ top: Math.min(r.bottom - h + margin, r.top - margin) });
+      }
+      if (++frame < 4) raf = requestAnimationFrame(reveal);
+    };
+    raf = requestAnimationFrame(reveal);
+    return () => cancelAnimationFrame(raf);
+  }, [current, stepCount, virtualizer, follow]);
 
   return (
     <div ref={scroller} className={`overflow-y-auto overscroll-contain ${className}`} data-testid="step-list" tabIndex={-1}>

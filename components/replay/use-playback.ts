@@ -8,9 +8,13 @@ export type Speed = (typeof SPEEDS)[number];
 
 export interface Playback {
   current: number;
+  /** The last move came from the keys, the buttons or playing (not from pointing at the timeline): the page brings the step into view. */
+  follow: boolean;
   playing: boolean;
   speed: Speed;
   seek: (index: number) => void;
+  /** Like seek, for a pointer on the timeline: the page stays where it is under the pointer. */
+  scrub: (index: number) => void;
   step: (delta: number) => void;
   toggle: () => void;
   setSpeed: (s: Speed) => void;
@@ -28,14 +32,36 @@ function typingTarget(t: EventTarget | null): boolean {
 
 export function usePlayback(stepCount: number, initial = 0): Playback {
   const [current, setCurrent] = useState(initial);
+  const [follow, setFollow] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<Speed>(2);
   const [helpOpen, setHelpOpen] = useState(false);
   const last = Math.max(0, stepCount - 1);
 
-  const seek = useCallback((i: number) => setCurrent(Math.max(0, Math.min(last, Math.round(i)))), [last]);
-  const step = useCallback((d: number) => setCurrent((c) => Math.max(0, Math.min(last, c + d))), [last]);
+  const clamp = useCallback((i: number) => Math.max(0, Math.min(last, Math.round(i))), [last]);
+  const seek = useCallback(
+    (i: number) => {
+      setFollow(true);
+      setCurrent(clamp(i));
+    },
+    [clamp],
+  );
+  const scrub = useCallback(
+    (i: number) => {
+      setFollow(false);
+      setCurrent(clamp(i));
+    },
+    [clamp],
+  );
+  const step = useCallback(
+    (d: number) => {
+      setFollow(true);
+      setCurrent((c) => clamp(c + d));
+    },
+    [clamp],
+  );
   const toggle = useCallback(() => {
+    setFollow(true);
     setPlaying((p) => {
       // Play from the start again once the end is reached.
       if (!p) setCurrent((c) => (c >= last ? 0 : c));
@@ -95,5 +121,5 @@ export function usePlayback(stepCount: number, initial = 0): Playback {
     return () => window.removeEventListener('keydown', onKey);
   }, [step, toggle, seek, last, speed]);
 
-  return { current: Math.min(current, last), playing, speed, seek, step, toggle, setSpeed, helpOpen, setHelpOpen };
+  return { current: Math.min(current, last), follow, playing, speed, seek, scrub, step, toggle, setSpeed, helpOpen, setHelpOpen };
 }
