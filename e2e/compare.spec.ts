@@ -22,6 +22,9 @@ test('two trajectories of a query open side by side from the query page, with th
   await expect(page.getByTestId('compare-row').first()).toContainText('#0');
   await expect(page.getByTestId('compare-row').first().locator('.katex, p').first()).toBeVisible();
   await shot(page, 'compare');
+  // The rules are named for what they are, with the page that states them.
+  const rules = page.getByRole('link', { name: "routelens's preference rules" });
+  await expect(rules).toHaveAttribute('href', '/docs/scoring#preference-pairs');
 
   // The chosen side agrees with the pairs route.
   const chosenSide = (await page.getByTestId('side-A').getByText('chosen').count()) > 0 ? 'roro-s800/math500-0037/r0' : 'all-small/math500-0037/r0';
@@ -31,4 +34,9 @@ test('two trajectories of a query open side by side from the query page, with th
       [p.chosen, p.rejected].includes('roro-s800/math500-0037/r0') && [p.chosen, p.rejected].includes('all-small/math500-0037/r0'),
   );
   expect(pair?.chosen).toBe(chosenSide);
+
+  await rules.click();
+  await expect(page).toHaveURL(/\/docs\/scoring#preference-pairs$/);
+  await expect(page.locator('h2#preference-pairs')).toBeInViewport();
+  await expect(page.getByTestId('doc-page').locator('table').first()).toBeVisible();
 });

@@ -215,7 +215,17 @@ function CompareBoth({ a, b, onChange }: { a: string; b: string; onChange: (next
           </div>
         </Card>
         <Card>
-          <CardHeader title="Preference" subtitle="scoring.md's rules on the stored outcome, process score and cost" />
+          <CardHeader
+            title="Preference"
+            subtitle={
+              <>
+                <Link href="/docs/scoring#preference-pairs" className="text-sky-700 hover:underline">
+                  routelens&apos;s preference rules
+                </Link>{' '}
+                on the stored outcome, process score and cost
+              </>
+            }
+          />
           {ia && ib && sameQuery ? <Decision a={ia} b={ib} /> : <div className="p-4">{ia && ib ? <p className="text-sm text-slate-500">Not a pair: different queries.</p> : <Skeleton className="h-10" />}</div>}
         </Card>
         <Card>

@@ -22,6 +22,13 @@ describe('explainPair', () => {
     expect(byCost.lines[2]!.text).toContain('1.50×');
   });
 
+  it('names the higher score first, whichever side has it', () => {
+    const bHigher = explainPair(t('a', true, 0.511, 1), t('b', true, 1, 1), DEFAULT_PAIRS);
+    expect(bHigher.lines[1]!.text).toMatch(/^B scores higher, 1\.000 vs 0\.511:/);
+    const aHigher = explainPair(t('a', true, 0.9, 1), t('b', true, 0.2, 1), DEFAULT_PAIRS);
+    expect(aHigher.lines[1]!.text).toMatch(/^A scores higher, 0\.900 vs 0\.200:/);
+  });
+
   it('says why no rule decides', () => {
     const e = explainPair(t('a', true, null, 1), t('b', true, 0.5, 1.1), DEFAULT_PAIRS);
     expect(e.pair).toBeNull();

@@ -27,14 +27,15 @@ function processLine(a: PairCandidate, b: PairCandidate, deltaP: number, decided
     return { rule: 'process', decided, text: `a process score is undefined (A ${formatScore(a.processScore)}, B ${formatScore(b.processScore)})` };
   }
   const diff = Math.abs(a.processScore - b.processScore);
-  const higher = a.processScore > b.processScore ? 'A' : 'B';
+  // The higher score first, so that "B scores higher, x vs y" reads with x as B's.
+  const [higher, hi, lo] = a.processScore > b.processScore ? (['A', a.processScore, b.processScore] as const) : (['B', b.processScore, a.processScore] as const);
   return {
     rule: 'process',
     decided,
     text:
       diff === 0
         ? `equal process scores (${formatScore(a.processScore)})`
-        : `${higher} scores higher, ${formatScore(a.processScore)} vs ${formatScore(b.processScore)}: difference ${formatScore(diff)} ${decided ? '≥' : '<'} Δp ${deltaP}`,
+        : `${higher} scores higher, ${formatScore(hi)} vs ${formatScore(lo)}: difference ${formatScore(diff)} ${decided ? '≥' : '<'} Δp ${deltaP}`,
   };
 }
 
