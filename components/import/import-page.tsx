@@ -12,13 +12,14 @@ import { ErrorState } from '@/components/ui/states';
 import { pageHref } from '@/lib/client/api';
 import { formatBytes, formatInt } from '@/lib/client/format';
 import type { IngestReport } from '@/lib/client/types';
-import { csrfTokenForUpload, uploadTraceFile, type Upload, type UploadProgress } from '@/lib/client/upload';
+import { csrfTokenForUpload, notJsonLines, sniffTraceFile, uploadTraceFile, type Upload, type UploadProgress } from '@/lib/client/upload';
 
 type State =
   | { kind: 'idle' }
   | { kind: 'uploading'; progress: UploadProgress; upload: Upload | null }
   | { kind: 'done'; report: IngestReport; status: 'ok' | 'partial' }
-  | { kind: 'failed'; error: unknown };
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'refused'; message: string };
 
 const ACCEPT = '.jsonl,.jsonl.gz,.gz,.json,.ndjson,application/gzip,application/x-ndjson';
 
@@ -35,6 +36,25 @@ function ProgressBar({ progress }: { progress: UploadProgress }) {
       </div>
     </div>
   );
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${formatInt(n)} ${n === 1 ? one : many}`;
+
+/** What the upload did, in a sentence: the headline of the report. */
+export function reportHeadline(r: IngestReport): string {
+  const total = r.stored + r.unchanged + r.replaced + r.failed;
+  if (total === 0) return 'The file holds no trajectories';
+  if (r.failed === 0) {
+    if (r.stored + r.replaced === 0) return `Nothing new: all ${count(total, 'trajectory', 'trajectories')} were already stored`;
+    return `Imported ${count(r.stored + r.replaced, 'trajectory', 'trajectories')}`;
+  }
+  if (r.failed === total) return `Nothing imported: ${total === 1 ? 'the line' : `all ${formatInt(total)} lines`} failed`;
+  return `Imported ${count(r.stored + r.replaced, 'trajectory', 'trajectories')}; ${count(r.failed, 'line')} failed`;
+}
+
+function reportDetail(r: IngestReport): string {
+  const parts = [`${formatInt(r.stored)} new`, `${formatInt(r.replaced)} replaced`, `${formatInt(r.unchanged)} already stored`];
+  return r.failed > 0 ? `${parts.join(', ')}; the failed lines are listed below and nothing of them was stored` : parts.join(', ');
 }
 
 function Report({ report }: { report: IngestReport }) {
@@ -97,11 +117,17 @@ export function ImportPage() {
 
   async function start() {
     if (!file) return;
+    const sniffed = await sniffTraceFile(file);
+    if (sniffed.kind === 'binary') {
+      setState({ kind: 'refused', message: notJsonLines(file.name, sniffed.what) });
+      return;
+    }
     setState({ kind: 'uploading', progress: { sent: 0, total: file.size, processing: false }, upload: null });
     try {
       const csrfToken = await csrfTokenForUpload();
       const upload = uploadTraceFile(file, {
         replace,
+        gzip: sniffed.kind === 'gzip',
         csrfToken,
         onProgress: (progress) => setState((s) => (s.kind === 'uploading' ? { ...s, progress } : s)),
       });
@@ -160,6 +186,13 @@ export function ImportPage() {
               </div>
             )}
           </Card>
+          {state.kind === 'refused' && (
+            <Card>
+              <div role="alert" className="px-4 py-3 text-sm text-rose-800" data-testid="upload-refused">
+                {state.message}
+              </div>
+            </Card>
+          )}
           {state.kind === 'failed' && (
             <Card>
               <ErrorState error={state.error} title="The upload failed" onRetry={file ? start : undefined} />
@@ -168,8 +201,8 @@ export function ImportPage() {
           {state.kind === 'done' && (
             <Card>
               <CardHeader
-                title={state.status === 'ok' ? 'Every line is stored' : `${formatInt(state.report.failed)} line${state.report.failed === 1 ? '' : 's'} could not be stored`}
-                subtitle={state.status === 'ok' ? 'The server answered 200' : 'The server answered 207: the other lines are stored'}
+                title={<span data-testid="report-headline">{reportHeadline(state.report)}</span>}
+                subtitle={reportDetail(state.report)}
                 actions={
                   <Link href={pageHref.trajectories({ sort: 'ingested_at', order: 'desc' })} className="text-xs font-medium text-sky-700 hover:underline">
                     Newest trajectories →

@@ -1,6 +1,9 @@
 // Uploads a trace file to POST /api/ingest with XMLHttpRequest, whose upload events report the bytes
 // sent (fetch has none), and reads the per-line report of 200/207 or the error of any other status.
 import { ApiRequestError } from './api';
+import { sniffBytes, type Sniffed } from '@/lib/ingest/sniff';
+
+export { notJsonLines } from '@/lib/ingest/sniff';
 import { fetchMe } from './auth';
 import type { ApiErrorBody, IngestReport } from './types';
 
@@ -20,6 +23,11 @@ export function isGzip(file: File): boolean {
   return /\.gz$/i.test(file.name) || file.type === 'application/gzip' || file.type === 'application/x-gzip';
 }
 
+export async function sniffTraceFile(file: File): Promise<Sniffed> {
+  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  return sniffBytes(head);
+}
+
 function parse(xhr: XMLHttpRequest): IngestReport | ApiErrorBody | null {
   try {
     return JSON.parse(xhr.responseText) as IngestReport | ApiErrorBody;
@@ -28,11 +36,11 @@ function parse(xhr: XMLHttpRequest): IngestReport | ApiErrorBody | null {
   }
 }
 
-export function uploadTraceFile(file: File, opts: { replace: boolean; csrfToken: string | null; onProgress: (p: UploadProgress) => void }): Upload {
+export function uploadTraceFile(file: File, opts: { replace: boolean; gzip?: boolean; csrfToken: string | null; onProgress: (p: UploadProgress) => void }): Upload {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<IngestReport>((resolve, reject) => {
     xhr.open('POST', `/api/ingest${opts.replace ? '?replace=true' : ''}`);
-    xhr.setRequestHeader('content-type', isGzip(file) ? 'application/gzip' : 'application/x-ndjson');
+    xhr.setRequestHeader('content-type', (opts.gzip ?? isGzip(file)) ? 'application/gzip' : 'application/x-ndjson');
     xhr.setRequestHeader('accept', 'application/json');
     if (opts.csrfToken) xhr.setRequestHeader('x-csrf-token', opts.csrfToken);
     xhr.upload.onprogress = (e) => opts.onProgress({ sent: e.loaded, total: e.lengthComputable ? e.total : file.size, processing: false });

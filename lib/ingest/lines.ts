@@ -3,6 +3,7 @@
 // buffered, and the decompressed size capped so a gzip bomb stops early.
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
+import { notJsonLines, sniffBytes } from './sniff';
 
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -64,12 +65,17 @@ export async function* decodedChunks(
   let total = 0;
   try {
     for await (const chunk of out) {
+      if (total === 0) {
+        // An image or an archive sent by mistake is one problem, not one "line" error per newline byte.
+        const sniffed = sniffBytes(chunk.subarray(0, 4096));
+        if (sniffed.kind === 'binary') throw new InputDecodeError(notJsonLines('the input', sniffed.what));
+      }
       total += chunk.length;
       if (total > maxBytes) throw new InputTooLargeError(maxBytes);
       yield chunk;
     }
   } catch (e) {
-    if (e instanceof InputTooLargeError) throw e;
+    if (e instanceof InputTooLargeError || e instanceof InputDecodeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code && code.startsWith('Z_')) throw new InputDecodeError(`the gzip data is corrupt or truncated (${code})`);
     throw e;
