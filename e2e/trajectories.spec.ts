@@ -17,20 +17,20 @@ test('filters, sorting and pages live in the URL, the back button restores them,
   await page.locator('select[name=correct]').selectOption('true');
   await expect(page).toHaveURL(/correct=true/);
   await settled(page);
-  for (const outcome of await rows.locator('td:nth-child(5)').allInnerTexts()) expect(outcome).toBe('correct');
+  for (const outcome of await rows.locator('td[data-col=outcome]').allInnerTexts()) expect(outcome).toBe('correct');
   const filteredTotal = await page.getByTestId('page-range').innerText();
 
   await page.getByTestId('sort-cost').click();
   await expect(page).toHaveURL(/sort=cost&order=desc|order=desc.*sort=cost|sort=cost.*order=desc/);
   await settled(page);
-  const costs = (await rows.locator('td:nth-child(7)').allInnerTexts()).map((t) => Number(t.replace(/[$,]/g, '')));
+  const costs = (await rows.locator('td[data-col=cost]').allInnerTexts()).map((t) => Number(t.replace(/[$,]/g, '')));
   expect(costs.length).toBeGreaterThan(1);
   expect([...costs].sort((a, b) => b - a)).toEqual(costs);
 
   await page.getByPlaceholder('text in the query…').fill('probability');
   await expect(page).toHaveURL(/q=probability/);
   await settled(page);
-  for (const text of await rows.locator('td:nth-child(3)').allInnerTexts()) expect(text.toLowerCase()).toContain('probability');
+  for (const text of await rows.locator('td[data-col=query]').allInnerTexts()) expect(text.toLowerCase()).toContain('probability');
   await shot(page, 'trajectories-filtered');
 
   // Back: the search goes, the sort and filters stay.

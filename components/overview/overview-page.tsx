@@ -59,23 +59,19 @@ export function OverviewPage() {
             <Stat label="Total cost" value={formatUsd(totalCost)} />
           </Card>
           <Card>
-            <CardHeader
-              title="Runs"
-              subtitle="Click a run to list its trajectories"
-              actions={
-                <div className="flex flex-wrap items-center gap-3 text-xs text-slate-600">
-                  {catalogue.map((m) => (
-                    <span key={m.id} className="inline-flex items-center gap-1.5" title={`$ per million tokens in / out`}>
-                      <ModelSwatch color={palette.color(m.id)} />
-                      <span className="font-mono">{m.id}</span>
-                      <span className="tabular-nums text-slate-400">
-                        {formatPrice(m.usd_per_mtok_in)}/{formatPrice(m.usd_per_mtok_out)}
-                      </span>
-                    </span>
-                  ))}
-                </div>
-              }
-            />
+            <CardHeader title="Runs" subtitle="Click a run to list its trajectories" />
+            <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-100 px-4 py-2 text-xs text-slate-600" data-testid="model-price-legend">
+              {catalogue.map((m) => (
+                <span key={m.id} className="inline-flex items-center gap-1.5">
+                  <ModelSwatch color={palette.color(m.id)} />
+                  <span className="font-mono">{m.id}</span>
+                  <span className="tabular-nums text-slate-400">
+                    {formatPrice(m.usd_per_mtok_in)}/{formatPrice(m.usd_per_mtok_out)}
+                  </span>
+                </span>
+              ))}
+              <span className="text-slate-400">prices: $ per million tokens, in / out</span>
+            </div>
             <RunsTable runs={list} modelOrder={modelOrder} color={palette.color} />
           </Card>
           <div className="grid gap-4 lg:grid-cols-2">

@@ -1,6 +1,7 @@
 'use client';
-// Every filter of the list API. Selects apply at once; typed values apply on Enter or when the field
-// is left (the search box also after a pause), so each change is one history entry.
+// Every filter of the list API. Selects apply at once; typed values apply as they are typed (after a
+// pause), on Enter or when the field is left — all the same way. A value the API would refuse is
+// not applied and says why on its field; the two cost bounds are one range, applied together.
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { activeFilterCount, type ListState } from '@/lib/client/list-url';
@@ -17,13 +18,21 @@ function Labelled({ label, children }: { label: string; children: React.ReactNod
   );
 }
 
-/** A text field that commits its value on Enter, on blur, or (with `live`) after a pause in typing. */
+/** A text field that commits its value after a pause in typing, on Enter, or on blur; `check` keeps a bad value from being committed. */
 function CommitInput({
   value,
   onCommit,
-  live = false,
+  check,
+  error: shownError,
   ...rest
-}: { value: string | undefined; onCommit: (v: string) => void; live?: boolean } & Omit<React.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+}: {
+  value: string | undefined;
+  onCommit: (v: string) => void;
+  /** Why the value cannot apply, or null. */
+  check?: (v: string) => string | null;
+  /** A problem to show whatever is typed (e.g. one of a range). */
+  error?: string | null;
+} & Omit<React.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
   const [draft, setDraft] = useState(value ?? '');
   // The last value handed to onCommit: the URL takes a moment to follow, and must not get it twice.
   const [sent, setSent] = useState(value ?? '');
@@ -34,27 +43,116 @@ function CommitInput({
     setDraft(value ?? '');
     setSent(value ?? '');
   }
+  const problem = check?.(draft.trim()) ?? null;
   const commit = () => {
     const v = draft.trim();
-    if (v === sent) return;
+    if (v === sent || problem) return;
     setSent(v);
     onCommit(v);
   };
   useEffect(() => {
-    if (!live) return;
     const t = setTimeout(commit, 400);
     return () => clearTimeout(t);
   });
+  const error = problem ?? shownError ?? null;
   return (
-    <input
-      {...rest}
-      value={draft}
-      onChange={(e) => setDraft(e.target.value)}
-      onBlur={commit}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') commit();
-      }}
-    />
+    <span className="relative inline-flex flex-col">
+      <input
+        {...rest}
+        value={draft}
+        aria-invalid={error ? true : undefined}
+        className={`${rest.className ?? ''} ${error ? 'border-rose-400 focus:border-rose-500 focus:ring-rose-100' : ''}`}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+      />
+      {error && (
+        <span role="alert" className="absolute left-0 top-full z-10 mt-0.5 whitespace-nowrap rounded bg-rose-50 px-1.5 py-0.5 text-[11px] text-rose-700 ring-1 ring-rose-200" data-testid={`field-error-${rest.name ?? ''}`}>
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Why a typed amount cannot be a cost bound (the list API's own rule), or null. */
+export function costProblem(v: string): string | null {
+  if (v === '') return null;
+  const n = Number(v);
+  if (!Number.isFinite(n)) return 'not a number';
+  if (n < 0) return 'must be ≥ 0';
+  return null;
+}
+
+/**
+ * The cost range: both bounds are typed drafts until they apply, and they apply together, so that a
+ * bound typed in one box is never lost to a commit of the other (both go into the URL at once).
+ */
+function CostRange({
+  min,
+  max,
+  problems,
+  onChange,
+}: {
+  min: string | undefined;
+  max: string | undefined;
+  problems: Partial<Record<string, string>>;
+  onChange: (range: { min_cost?: string; max_cost?: string }) => void;
+}) {
+  const [drafts, setDrafts] = useState({ min: min ?? '', max: max ?? '' });
+  const [shown, setShown] = useState({ min, max });
+  if (shown.min !== min || shown.max !== max) {
+    setShown({ min, max });
+    setDrafts({ min: min ?? '', max: max ?? '' });
+  }
+  const lo = drafts.min.trim();
+  const hi = drafts.max.trim();
+  const order = !costProblem(lo) && !costProblem(hi) && lo !== '' && hi !== '' && Number(lo) > Number(hi) ? 'min is above max' : null;
+  const commit = (next: { min: string; max: string }) => {
+    const a = next.min.trim();
+    const b = next.max.trim();
+    if (costProblem(a) || costProblem(b) || (a !== '' && b !== '' && Number(a) > Number(b))) return;
+    if (a === (min ?? '') && b === (max ?? '')) return;
+    onChange({ min_cost: a || undefined, max_cost: b || undefined });
+  };
+  return (
+    <div className="flex items-center gap-1">
+      <CommitInput
+        className={`${FIELD} w-24 tabular-nums`}
+        inputMode="decimal"
+        placeholder="min"
+        value={min}
+        check={costProblem}
+        error={order ?? (drafts.min.trim() === (min ?? '') ? problems.min_cost : null)}
+        onCommit={(v) => {
+          const next = { ...drafts, min: v };
+          setDrafts(next);
+          commit(next);
+        }}
+        onInput={(e) => setDrafts((d) => ({ ...d, min: (e.target as HTMLInputElement).value }))}
+        name="min_cost"
+        aria-label="Minimum cost"
+      />
+      <span className="text-slate-400">–</span>
+      <CommitInput
+        className={`${FIELD} w-24 tabular-nums`}
+        inputMode="decimal"
+        placeholder="max"
+        value={max}
+        check={costProblem}
+        error={drafts.max.trim() === (max ?? '') ? problems.max_cost : null}
+        onCommit={(v) => {
+          const next = { ...drafts, max: v };
+          setDrafts(next);
+          commit(next);
+        }}
+        onInput={(e) => setDrafts((d) => ({ ...d, max: (e.target as HTMLInputElement).value }))}
+        name="max_cost"
+        aria-label="Maximum cost"
+      />
+    </div>
   );
 }
 
@@ -63,17 +161,18 @@ export interface FiltersBarProps {
   runs: readonly RunSummary[];
   models: readonly ModelInfo[];
   benchmarks: readonly string[];
+  /** Values in the URL that the API would refuse: not applied, shown on their fields. */
+  problems?: Partial<Record<keyof ListState, string>>;
   onChange: (change: ListState) => void;
 }
 
-export function FiltersBar({ state, runs, models, benchmarks, onChange }: FiltersBarProps) {
+export function FiltersBar({ state, runs, models, benchmarks, problems = {}, onChange }: FiltersBarProps) {
   const set = (key: keyof ListState) => (v: string) => onChange({ [key]: v || undefined });
   const active = activeFilterCount(state);
   return (
     <div className="flex flex-wrap items-end gap-3 p-3" data-testid="filters">
       <Labelled label="Search queries">
         <CommitInput
-          live
           type="search"
           placeholder="text in the query…"
           className={`${FIELD} w-56`}
@@ -121,11 +220,7 @@ export function FiltersBar({ state, runs, models, benchmarks, onChange }: Filter
         </select>
       </Labelled>
       <Labelled label="Cost, USD">
-        <div className="flex items-center gap-1">
-          <CommitInput className={`${FIELD} w-24 tabular-nums`} inputMode="decimal" placeholder="min" value={state.min_cost} onCommit={set('min_cost')} name="min_cost" aria-label="Minimum cost" />
-          <span className="text-slate-400">–</span>
-          <CommitInput className={`${FIELD} w-24 tabular-nums`} inputMode="decimal" placeholder="max" value={state.max_cost} onCommit={set('max_cost')} name="max_cost" aria-label="Maximum cost" />
-        </div>
+        <CostRange min={state.min_cost} max={state.max_cost} problems={problems} onChange={onChange} />
       </Labelled>
       <Labelled label="Labels">
         <select className={`${FIELD} w-32`} value={state.labelled ?? ''} onChange={(e) => set('labelled')(e.target.value)} name="labelled">

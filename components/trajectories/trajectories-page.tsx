@@ -1,7 +1,7 @@
 'use client';
 // The trajectory list: every filter, sort and page lives in the URL.
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
@@ -9,7 +9,8 @@ import { SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { formatInt } from '@/lib/client/format';
 import { useModelPalette, useRuns, useTrajectoryList } from '@/lib/client/hooks';
-import { activeFilterCount, apiParams, changed, listStateFrom, PAGE_SIZE, toSearch, type ListState } from '@/lib/client/list-url';
+import { activeFilterCount, apiParams, changed, filterProblems, listStateFrom, PAGE_SIZE, toSearch, validState, type ListState } from '@/lib/client/list-url';
+import type { RunSummary } from '@/lib/client/types';
 import { modelsByPrice } from '@/lib/client/model-colors';
 import type { SortField } from '@/lib/schemas/filters';
 import { FiltersBar } from './filters-bar';
@@ -37,6 +38,14 @@ function previousOf(cursor: string): string | undefined {
   }
 }
 
+/** The models that the selected run used (all runs' when none is selected); null before the runs load. */
+function modelsUsedBy(runs: readonly RunSummary[], run: string | undefined): Set<string> | null {
+  if (runs.length === 0) return null;
+  const chosen = run === undefined ? runs : runs.filter((r) => r.id === run);
+  if (chosen.length === 0) return null;
+  return new Set(chosen.flatMap((r) => Object.entries(r.step_share_by_model).filter(([, share]) => share > 0).map(([m]) => m)));
+}
+
 const DEFAULT_ORDER: Record<SortField, 'asc' | 'desc'> = { id: 'asc', cost: 'desc', process_score: 'desc', reward: 'desc', steps: 'desc', ingested_at: 'desc' };
 
 export function TrajectoriesPage() {
@@ -44,7 +53,8 @@ export function TrajectoriesPage() {
   const router = useRouter();
   const pathname = usePathname();
   const state = useMemo(() => listStateFrom(new URLSearchParams(search.toString())), [search]);
-  const params = useMemo(() => apiParams(state), [state]);
+  // A filter value the API would refuse (a hand-edited URL) is left out of the request and shown on its field.
+  const params = useMemo(() => apiParams(validState(state)), [state]);
   const list = useTrajectoryList(params);
   const runs = useRuns();
   const palette = useModelPalette();
@@ -53,8 +63,29 @@ export function TrajectoriesPage() {
   const unseen = [...new Set((list.data?.items ?? []).map((t) => t.benchmark).filter((b): b is string => !!b && !benchmarks.includes(b)))];
   if (unseen.length > 0) setBenchmarks([...benchmarks, ...unseen].sort());
 
-  const go = useCallback((next: ListState) => router.push(`${pathname}${toSearch(next)}`, { scroll: false }), [router, pathname]);
-  const onChange = useCallback((change: ListState) => go(changed(state, change)), [go, state]);
+  // The state the page is going to: the URL follows router.push a moment later, and a change made in
+  // that moment (a bound typed, then Next) must build on the one before it, not on the URL's old state.
+  const latest = useRef(state);
+  useEffect(() => {
+    latest.current = state;
+  }, [state]);
+  const go = useCallback(
+    (next: ListState) => {
+      latest.current = next;
+      router.push(`${pathname}${toSearch(next)}`, { scroll: false });
+    },
+    [router, pathname],
+  );
+  const onChange = useCallback((change: ListState) => go(changed(latest.current, change)), [go]);
+  const top = useRef<HTMLDivElement>(null);
+  /** Pages keep the column headers in view: back to the table's top when it has scrolled away. */
+  const toTop = () => {
+    const el = top.current;
+    if (el && el.getBoundingClientRect().top < 0) el.scrollIntoView({ block: 'start' });
+  };
+  const runList = runs.data ?? [];
+  const usedModels = modelsUsedBy(runList, state.run);
+  const models = modelsByPrice(palette.catalogue).filter((m) => usedModels === null || usedModels.has(m.id));
   const onSort = (field: SortField) => {
     const same = (state.sort ?? 'id') === field;
     const order = same ? ((state.order ?? 'asc') === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[field];
@@ -73,8 +104,8 @@ export function TrajectoriesPage() {
         description={total === null ? 'Every stored trajectory, filtered and sorted.' : `${formatInt(total)} trajector${total === 1 ? 'y' : 'ies'}${activeFilterCount(state) ? ' match the filters' : ''}`}
       />
       <Card>
-        <FiltersBar state={state} runs={runs.data ?? []} models={modelsByPrice(palette.catalogue)} benchmarks={benchmarks} onChange={onChange} />
-        <div className="border-t border-slate-200" data-testid="list-body" data-settled={list.isFetching ? 'false' : 'true'}>
+        <FiltersBar state={state} runs={runList} models={models} benchmarks={benchmarks} problems={filterProblems(state)} onChange={onChange} />
+        <div ref={top} className="scroll-mt-2 border-t border-slate-200" data-testid="list-body" data-settled={list.isFetching ? 'false' : 'true'}>
           {list.isError ? (
             <ErrorState error={list.error} onRetry={() => list.refetch()} title="Could not load the trajectories" />
           ) : list.isPending ? (
@@ -85,7 +116,7 @@ export function TrajectoriesPage() {
             </EmptyState>
           ) : (
             <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : ''}>
-              <TrajectoryTable items={items} state={state} onSort={onSort} />
+              <TrajectoryTable items={items} state={state} onSort={onSort} color={palette.color} modelOrder={models.map((m) => m.id)} />
             </div>
           )}
         </div>
@@ -100,8 +131,11 @@ export function TrajectoriesPage() {
                 size="sm"
                 disabled={!state.cursor}
                 onClick={() => {
+                  // A filter that changed on the way to this click (its field was left) starts over at page 1.
+                  if (latest.current !== state) return;
                   const prev = state.cursor ? previousOf(state.cursor) : undefined;
                   go({ ...state, cursor: prev, page: prev ? String(Math.max(1, page - 1)) : undefined });
+                  toTop();
                 }}
               >
                 ← Previous
@@ -111,9 +145,10 @@ export function TrajectoriesPage() {
                 disabled={!nextCursor}
                 data-testid="next-page"
                 onClick={() => {
-                  if (!nextCursor) return;
+                  if (!nextCursor || latest.current !== state) return;
                   rememberPrevious(nextCursor, state.cursor);
                   go({ ...state, cursor: nextCursor, page: String(page + 1) });
+                  toTop();
                 }}
               >
                 Next →

@@ -1,6 +1,6 @@
 // The trajectory list's state lives in the URL (filters, sort, cursor), so a view can be shared and
 // the back button works. These helpers read it and write changes back.
-import { FILTER_KEYS } from '@/lib/schemas/filters';
+import { FILTER_KEYS, trajectoryFilterSchema } from '@/lib/schemas/filters';
 import type { Params } from './api';
 
 export const LIST_KEYS = [...FILTER_KEYS, 'sort', 'order', 'cursor', 'page'] as const;
@@ -48,4 +48,26 @@ export function toSearch(state: ListState): string {
 
 export function activeFilterCount(state: ListState): number {
   return FILTER_KEYS.filter((k) => state[k] !== undefined).length;
+}
+
+/** Each filter value that the list API would refuse, with the API's reason (the same zod schema). */
+export function filterProblems(state: ListState): Partial<Record<ListKey, string>> {
+  const values: Record<string, string> = {};
+  for (const k of FILTER_KEYS) if (state[k] !== undefined) values[k] = state[k]!;
+  const parsed = trajectoryFilterSchema.safeParse(values);
+  const out: Partial<Record<ListKey, string>> = {};
+  if (parsed.success) return out;
+  for (const issue of parsed.error.issues) {
+    const key = issue.path[0];
+    if (typeof key === 'string' && (FILTER_KEYS as readonly string[]).includes(key) && !out[key as ListKey]) out[key as ListKey] = issue.message;
+  }
+  return out;
+}
+
+/** The state without the filter values that the API would refuse. */
+export function validState(state: ListState): ListState {
+  const bad = filterProblems(state);
+  const out: ListState = { ...state };
+  for (const k of Object.keys(bad) as ListKey[]) delete out[k];
+  return out;
 }

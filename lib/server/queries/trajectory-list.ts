@@ -95,6 +95,8 @@ export interface TrajectoryListItem {
   labelled: boolean;
   ingested_at: string;
   query_text: string;
+  /** The share of the trajectory's steps on each model (the list's "did it use the large model?"). */
+  step_share_by_model: Record<string, number>;
 }
 
 export interface TrajectoryListPage {
@@ -306,7 +308,24 @@ export async function countTrajectories(filter: TrajectoryFilter): Promise<numbe
   return row?.n ?? 0;
 }
 
-function toItem(r: ItemRow): TrajectoryListItem {
+/** Steps by model for a page's trajectories: one index range of steps per trajectory. */
+async function stepSharesOf(db: pg.Pool, rows: readonly ItemRow[]): Promise<Map<number, Record<string, number>>> {
+  const out = new Map<number, Record<string, number>>();
+  if (rows.length === 0) return out;
+  const counts = await queryRows<{ pk: number; model: string; n: number }>(
+    db,
+    sql`SELECT trajectory_pk AS pk, model, count(*)::int AS n FROM steps WHERE trajectory_pk = ANY(${rows.map((r) => r.pk)}::int[]) GROUP BY 1, 2`,
+  );
+  const steps = new Map(rows.map((r) => [r.pk, r.step_count]));
+  for (const c of counts) {
+    const shares = out.get(c.pk) ?? {};
+    shares[c.model] = c.n / (steps.get(c.pk) || 1);
+    out.set(c.pk, shares);
+  }
+  return out;
+}
+
+function toItem(r: ItemRow, shares: Record<string, number> = {}): TrajectoryListItem {
   return {
     id: r.id,
     run_id: r.run_id,
@@ -321,6 +340,7 @@ function toItem(r: ItemRow): TrajectoryListItem {
     labelled: r.labelled,
     ingested_at: r.ingested_at.toISOString(),
     query_text: r.query_text,
+    step_share_by_model: shares,
   };
 }
 
@@ -333,5 +353,6 @@ export async function listTrajectories(filter: TrajectoryFilter, params: ListPar
     rows.length > params.limit && last
       ? encodeCursor({ sort: params.sort, order: params.order, value: last.sort_key, pk: last.pk })
       : null;
-  return { items: page.map(toItem), next_cursor, total };
+  const shares = await stepSharesOf(db, page);
+  return { items: page.map((r) => toItem(r, shares.get(r.pk))), next_cursor, total };
 }
