@@ -58,20 +58,6 @@ test('typed filters apply as they are typed; a bad number is shown on its field 
   await shot(page, 'trajectories-bad-number');
 });
 
-test('the benchmark filter matches without case, and "Model used" offers the models the run used', async ({ page }) => {
-  const lower = await apiTotal(page, 'benchmark=gsm8k');
-  const upper = await apiTotal(page, 'benchmark=GSM8K');
-  expect(lower).toBeGreaterThan(0);
-  expect(lower).toBe(upper);
-  await page.goto('/trajectories?run=all-small');
-  await settled(page);
-  const options = await page.locator('select[name=model] option').allInnerTexts();
-  expect(options).toEqual(['Any model', 'qwen3-1.7b']);
-  // The suggestions are the benchmarks that exist, not those of the page's rows.
-  const suggestions = await page.locator('datalist#benchmarks option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-  expect(suggestions.length).toBeGreaterThanOrEqual(3);
-});
-
 test('after Next the column headers are in view; the query reads as text; each row shows its steps by model', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto('/trajectories');
