@@ -4,6 +4,20 @@ import { shot, trajectoryUrl } from './helpers';
 
 const position = (page: import('@playwright/test').Page) => page.getByTestId('step-position');
 
+/** The element's box once the page has stopped scrolling it (two reads a few frames apart agree). */
+async function stableBox(locator: import('@playwright/test').Locator) {
+  let last = '';
+  await expect
+    .poll(async () => {
+      const b = JSON.stringify(await locator.boundingBox());
+      const same = b === last;
+      last = b;
+      return same;
+    })
+    .toBe(true);
+  return JSON.parse(last) as { x: number; y: number; width: number; height: number };
+}
+
 test('the replay steps through a trajectory by keyboard and plays it', async ({ page }) => {
   await page.goto(trajectoryUrl(SHORT_ID));
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true');
@@ -40,7 +54,7 @@ test('the replay steps through a trajectory by keyboard and plays it', async ({ 
 
   // Clicking the timeline moves the playhead there (playing brought the steps into view: back up to it).
   await page.getByTestId('timeline').scrollIntoViewIfNeeded();
-  const box = (await page.getByTestId('timeline').boundingBox())!;
+  const box = await stableBox(page.getByTestId('timeline'));
   await page.mouse.click(box.x + box.width * 0.5 + 1, box.y + 5);
   await expect(position(page)).toContainText('step 26 of 50');
   await shot(page, 'replay-short');
@@ -84,6 +98,7 @@ test('a trajectory of 20,000 steps opens with its timeline and its first steps, 
 });
 
 test('stepping with j keeps the current step inside the window, at 1280x720 and 1440x900, and the last step reads "step 50 of 50"', async ({ page }) => {
+  test.setTimeout(180_000);
   for (const viewport of [
     { width: 1280, height: 720 },
     { width: 1440, height: 900 },

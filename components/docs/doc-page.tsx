@@ -19,13 +19,16 @@ function docHref(href: string | undefined): string | undefined {
   return m ? `/docs/${m[1]}${m[2] ?? ''}` : href;
 }
 
-const heading =
-  (Tag: 'h1' | 'h2' | 'h3' | 'h4') =>
-  ({ children }: { children?: React.ReactNode }) => (
-    <Tag id={headingId(text(children))} className="scroll-mt-20">
-      {children}
-    </Tag>
-  );
+function heading(Tag: 'h1' | 'h2' | 'h3' | 'h4') {
+  function Heading({ children }: { children?: React.ReactNode }) {
+    return (
+      <Tag id={headingId(text(children))} className="scroll-mt-20">
+        {children}
+      </Tag>
+    );
+  }
+  return Heading;
+}
 
 const components: Components = {
   h1: heading('h1'),
