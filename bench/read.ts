@@ -244,7 +244,7 @@ function percentile(sorted: number[], p: number): number {
 async function measure(s: Scenario, requests: number, warmup: number, samples?: Samples): Promise<Timing> {
   const once = async () => {
     const t0 = performance.now();
-    const res = await (s.handler as Handler)(new Request(`http://bench.local${s.path}`), { params: Promise.resolve((s.params ?? {}) as never) });
+    const res = await (s.handler as Handler)(new Request(`http://localhost${s.path}`), { params: Promise.resolve((s.params ?? {}) as never) });
     const body = await res.text();
     const ms = performance.now() - t0;
     if (res.status !== 200) throw new Error(`${s.name}: ${res.status} ${body.slice(0, 300)}`);

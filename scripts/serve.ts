@@ -11,6 +11,8 @@ import { applyMigrations } from '../lib/db/migrate';
 import { closePool } from '../lib/db/pool';
 import { loadDemoData } from '../lib/db/demo';
 import { ensureFirstAdmin } from '../lib/db/first-admin';
+import { signInRequired } from '../lib/server/auth';
+import { listenProblem, publicUrl } from '../lib/server/request-guard';
 import { buildIfNeeded, holdBuild, NEXT_BIN as NEXT } from './next-build';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -18,6 +20,12 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 async function main(): Promise<void> {
   const dev = process.argv.includes('--dev');
   const port = process.env.PORT ?? '3000';
+  const host = process.env.HOST?.trim() || '127.0.0.1';
+  // Settings are checked before anything starts: a bad one is an error, never a quiet default.
+  const embedded = !process.env.DATABASE_URL?.trim();
+  const problem = listenProblem(host, signInRequired(embedded));
+  if (problem) throw new Error(problem);
+  publicUrl();
   const db = await resolveDatabase((l) => console.log(l));
   process.env.DATABASE_URL = db.url;
   const applied = await applyMigrations(db.url);
@@ -36,7 +44,7 @@ async function main(): Promise<void> {
   if (!dev) buildIfNeeded();
   const release = dev ? () => undefined : holdBuild();
   const env = { ...process.env, DATABASE_URL: db.url, ROUTELENS_EMBEDDED: db.embedded ? 'true' : 'false', NEXT_TELEMETRY_DISABLED: '1' };
-  const child = spawn(NEXT, [dev ? 'dev' : 'start', '-p', port, '-H', process.env.HOST ?? '127.0.0.1'], { cwd: ROOT, stdio: 'inherit', env });
+  const child = spawn(NEXT, [dev ? 'dev' : 'start', '-p', port, '-H', host], { cwd: ROOT, stdio: 'inherit', env });
   console.log(`routelens: http://localhost:${port}${db.embedded ? '  (embedded PostgreSQL, data in .data/)' : ''}`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -53,6 +61,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(`routelens: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(`routelens: ${(e instanceof Error ? e.message : String(e)).replace(/^routelens: /, '')}`);
   process.exit(1);
 });

@@ -93,7 +93,7 @@ describe('signing in', () => {
       body: 'username=carol&password=x',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    expect(form.status).toBe(400);
+    expect(form.status).toBe(415);
     const missing = await call(await login(), { method: 'POST', body: { username: 'carol' } });
     expect(missing.status).toBe(400);
     expect((await json<{ error: { message: string } }>(missing)).error.message).toContain('password');

@@ -20,7 +20,7 @@ let totalSteps = 0;
 let trajectories = 0;
 
 function call(kind: string, query = ''): Promise<Response> {
-  return GET(new Request(`http://routelens.test/api/exports/${kind}${query ? `?${query}` : ''}`), { params: Promise.resolve({ kind }) });
+  return GET(new Request(`http://localhost/api/exports/${kind}${query ? `?${query}` : ''}`), { params: Promise.resolve({ kind }) });
 }
 
 /** The pool's connections that are checked out (the export's own, while it runs). */

@@ -10,6 +10,8 @@ import { useTestDatabase } from './helpers/db';
 import { baseLine, ingestText, jsonl, source, withChange } from './helpers/trace';
 import { ingestStream } from '@/lib/ingest/pipeline';
 
+const NDJSON = { 'content-type': 'application/x-ndjson' };
+
 const db = useTestDatabase('ingest');
 
 // Generated lines under runs of their own, so each test's trajectories are new to the database.
@@ -267,7 +269,7 @@ describe('POST /api/ingest', () => {
     expect(await ok.json()).toMatchObject({ stored: 6, unchanged: 0, replaced: 0, failed: 0, errors: [] });
 
     const bad = jsonl([baseLine('http/0'), withChange(baseLine('http/1'), ['steps', 0, 'model'], 'nope')]);
-    const partial = await POST(new Request('http://localhost/api/ingest', { method: 'POST', body: bad }), { params: Promise.resolve({}) });
+    const partial = await POST(new Request('http://localhost/api/ingest', { method: 'POST', headers: NDJSON, body: bad }), { params: Promise.resolve({}) });
     expect(partial.status).toBe(207);
     const body = await partial.json();
     expect(body).toMatchObject({ stored: 1, failed: 1, errors: [{ line: 2, id: 'http/1', path: '/steps/0/model' }] });
@@ -277,13 +279,13 @@ describe('POST /api/ingest', () => {
     const { POST } = await import('@/app/api/ingest/route');
     process.env.ROUTELENS_INGEST_MAX_BYTES = '100';
     try {
-      const r = await POST(new Request('http://localhost/api/ingest', { method: 'POST', body: jsonl([baseLine('big/0')]) }), { params: Promise.resolve({}) });
+      const r = await POST(new Request('http://localhost/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([baseLine('big/0')]) }), { params: Promise.resolve({}) });
       expect(r.status).toBe(413);
       expect((await r.json()).error.code).toBe('payload_too_large');
     } finally {
       delete process.env.ROUTELENS_INGEST_MAX_BYTES;
     }
-    const r2 = await POST(new Request('http://localhost/api/ingest?replace=yes', { method: 'POST', body: '\n' }), { params: Promise.resolve({}) });
+    const r2 = await POST(new Request('http://localhost/api/ingest?replace=yes', { method: 'POST', headers: NDJSON, body: '\n' }), { params: Promise.resolve({}) });
     expect(r2.status).toBe(400);
     expect((await r2.json()).error.message).toMatch(/replace/);
   });

@@ -117,7 +117,7 @@ type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Respon
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
 async function call(handler: unknown, path: string, params: Record<string, string> = {}): Promise<{ status: number; body: Body }> {
-  const res = await (handler as Handler)(new Request(`http://routelens.test${path}`), { params: Promise.resolve(params as never) });
+  const res = await (handler as Handler)(new Request(`http://localhost${path}`), { params: Promise.resolve(params as never) });
   return { status: res.status, body: await res.json() };
 }
 const list = (query: string) => call(getList, `/api/trajectories?${query}`);

@@ -36,10 +36,25 @@ function newKey(): string {
   return API_KEY_PREFIX + crypto.randomBytes(24).toString('base64url');
 }
 
+/** The first active admin who can sign in: whose key it is when the local user (sign-in off) makes one. */
+export async function firstSignInAdmin(): Promise<number | null> {
+  const r = await getPool().query<{ id: number }>(
+    "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL AND password_hash IS NOT NULL ORDER BY id LIMIT 1",
+  );
+  return r.rows[0]?.id ?? null;
+}
+
 /** The key in clear is in the answer and nowhere else. */
 export async function createApiKey(userId: number, name: string): Promise<ApiKeyView & { key: string }> {
-  const user = await getPool().query('SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL', [userId]);
+  const user = await getPool().query<{ can_sign_in: boolean }>(
+    'SELECT password_hash IS NOT NULL AS can_sign_in FROM users WHERE id = $1 AND disabled_at IS NULL',
+    [userId],
+  );
   if (user.rowCount === 0) throw new ApiError('bad_request', `field "user_id": no active user ${userId}`);
+  // A key is a sign-in for scripts: it belongs to a real account, never to the passwordless local user.
+  if (!user.rows[0]!.can_sign_in) {
+    throw new ApiError('bad_request', `field "user_id": user ${userId} cannot sign in (no password); a key acts for an account that can`);
+  }
   // The lookup prefix has 48 random bits; a collision is unlikely but must not fail the request.
   for (let attempt = 0; attempt < 5; attempt++) {
     const key = newKey();

@@ -38,9 +38,22 @@ export const API_KEY_LOOKUP_CHARS = 11;
  * sign-in unless ROUTELENS_AUTH=on; with DATABASE_URL naming a server, sign-in is always required.
  */
 export function signInRequired(embedded = process.env.ROUTELENS_EMBEDDED === 'true'): boolean {
+  const setting = authSetting();
   if (!embedded) return true;
-  const v = process.env.ROUTELENS_AUTH?.trim().toLowerCase();
-  return v === 'on' || v === 'true';
+  return setting === 'on';
+}
+
+/**
+ * ROUTELENS_AUTH as written: on or off (true/false, 1/0, yes/no too), null when unset. Any other value
+ * is an error, never a silent "off": a typo must not leave a server open.
+ */
+export function authSetting(): 'on' | 'off' | null {
+  const raw = process.env.ROUTELENS_AUTH;
+  if (raw === undefined || raw.trim() === '') return null;
+  const v = raw.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(v)) return 'on';
+  if (['off', 'false', '0', 'no'].includes(v)) return 'off';
+  throw new Error(`routelens: ROUTELENS_AUTH=${raw} is neither on nor off`);
 }
 
 export function sha256Hex(text: string): string {
@@ -87,6 +100,8 @@ async function actorForSession(token: string): Promise<Actor | null> {
   return r ? { userId: r.user_id, username: r.username, name: r.name, role: r.role, via: 'session', csrfToken: r.csrf_token } : null;
 }
 
+// A key acts for an account that can sign in: keys that an older version made for the passwordless
+// local user (sign-in off) stop working once sign-in is on.
 // Keys are 192 random bits, so a fast hash is as good as a slow one against guessing, and a slow
 // one on every scripted request would cost more than the request.
 async function actorForApiKey(key: string): Promise<Actor | null> {
@@ -98,7 +113,7 @@ async function actorForApiKey(key: string): Promise<Actor | null> {
                (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS last_used_stale,
                u.id AS user_id, u.username, u.name, u.role
           FROM api_keys k JOIN users u ON u.id = k.user_id
-         WHERE k.prefix = ${key.slice(0, API_KEY_LOOKUP_CHARS)} AND u.disabled_at IS NULL`,
+         WHERE k.prefix = ${key.slice(0, API_KEY_LOOKUP_CHARS)} AND u.disabled_at IS NULL AND u.password_hash IS NOT NULL`,
   );
   const r = rows[0];
   if (!r || r.revoked || !sameSecret(sha256Hex(key), r.key_hash)) return null;

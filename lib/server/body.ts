@@ -6,6 +6,11 @@ import { ApiError, toApiError } from './errors';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** application/json, with or without parameters (charset=utf-8). */
+export function isJsonContentType(value: string | null): boolean {
+  return value !== null && /^application\/json\s*(;|$)/i.test(value.trim());
+}
+
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`);
@@ -13,6 +18,10 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   if (text.length > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`);
   let value: unknown = {};
   if (text.trim() !== '') {
+    // A form or a no-cors fetch of another site can send text/plain or form types, never this one.
+    if (!isJsonContentType(request.headers.get('content-type'))) {
+      throw new ApiError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
+    }
     try {
       value = JSON.parse(text);
     } catch {

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'misdirected_request'
   | 'rate_limited'
   | 'database_unavailable'
   | 'internal';
@@ -24,6 +26,8 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  misdirected_request: 421,
   rate_limited: 429,
   database_unavailable: 503,
   internal: 500,

@@ -20,6 +20,10 @@ async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): Asy
   }
 }
 
+// The body types that a page of another site can send without asking (a form, a no-cors fetch).
+// Anything else needs a CORS preflight, which routelens never grants.
+const FORM_TYPES = /^(text\/plain|application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
 /** POST /api/ingest: trace v1 JSON Lines, plain or gzip, streamed (api.md). */
 export async function ingest(request: Request, url: URL): Promise<Response> {
   try {
@@ -28,6 +32,13 @@ export async function ingest(request: Request, url: URL): Promise<Response> {
       throw new ApiError('invalid_parameter', 'parameter "replace" must be true or false');
     }
     if (!request.body) throw new ApiError('bad_request', 'the request has no body: send trace v1 JSON Lines');
+    const type = request.headers.get('content-type');
+    if (type !== null && FORM_TYPES.test(type.trim())) {
+      throw new ApiError(
+        'unsupported_media_type',
+        `send trace v1 JSON Lines as Content-Type: application/x-ndjson (or application/gzip), not ${type.split(';')[0]!.trim()}`,
+      );
+    }
     const declared = Number(request.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > settings.ingestMaxBodyBytes) {
       throw new ApiError('payload_too_large', `the request body exceeds the limit of ${settings.ingestMaxBodyBytes} bytes (ROUTELENS_INGEST_MAX_BYTES)`);

@@ -6,6 +6,7 @@ import 'server-only';
 // out): the actor is then whoever the credentials name, or null.
 import { authenticate, checkCsrf, type Actor, type Role, ROLE_RANK } from './auth';
 import { ApiError, errorResponse } from './errors';
+import { refusal } from './request-guard';
 
 export interface RouteContext<P> {
   request: Request;
@@ -36,6 +37,9 @@ export function route<P = Record<string, never>>(
     // Route handlers are dynamic in this app (no cacheComponents, no prerendered GETs), so nothing
     // here runs at build time and handlers can be called directly from tests.
     try {
+      // Another site's page (a foreign Host, or a write with a foreign Origin) gets nothing, whoever it is.
+      const refused = refusal(request);
+      if (refused) throw new ApiError(refused.code, refused.message);
       const actor = await authenticate(request);
       // Public routes skip the CSRF check: signing in happens before there is a token to send.
       if (opts.role !== 'public') {

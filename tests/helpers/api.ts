@@ -34,7 +34,7 @@ export function request(opts: CallOptions): Request {
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  return new Request(`http://routelens.test${opts.path ?? '/api/x'}`, { method: opts.method ?? 'GET', headers, body });
+  return new Request(`http://localhost${opts.path ?? '/api/x'}`, { method: opts.method ?? 'GET', headers, body });
 }
 
 export function call(handler: unknown, opts: CallOptions = {}): Promise<Response> {
