@@ -3,10 +3,23 @@
 // "" so that the two stay apart. Lists and JSON are written as JSON text in one field.
 import type { Batch, Column } from './columns';
 
+//
+// A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or CR) is
+// written with a leading ' so that it shows as text: a query or step text such as
+// =HYPERLINK("http://evil.example/","x") must not become a live link. A cell that is a number
+// (-0.5, +3, 1e-9) is left as it is. Every CSV export goes through csvField.
 const NEEDS_QUOTES = /[",\r\n]/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-export function csvField(text: string): string {
-  if (text === '') return '""';
+/** The text as a spreadsheet must see it: with a leading ' when it would start a formula. */
+export function defuseFormula(text: string): string {
+  return FORMULA_START.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+}
+
+export function csvField(raw: string): string {
+  if (raw === '') return '""';
+  const text = defuseFormula(raw);
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,6 +1,7 @@
 // The trajectory list's filters (api.md), shared by the list route, the exports, the annotation
 // queues and the pages that put them in their URLs. One schema, parsed from URLSearchParams.
 import { z } from 'zod';
+import { storableString } from './text';
 
 export const SORT_FIELDS = ['id', 'cost', 'process_score', 'reward', 'steps', 'ingested_at'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -8,12 +9,9 @@ export type SortField = (typeof SORT_FIELDS)[number];
 const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 const money = z.coerce.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number').refine((n) => n >= 0, 'must be >= 0');
 const text = (max: number) =>
-  z
-    .string()
+  storableString()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    // PostgreSQL text cannot hold NUL, so no stored value has one: say so instead of failing the query.
-    .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character');
+    .max(max, `must be at most ${max} characters`);
 
 export const trajectoryFilterSchema = z
   .object({

@@ -1,12 +1,12 @@
 // Bodies of the label routes (api.md "Label"), shared by the forms and the handlers. Whether a score
 // lies on its criterion's scale needs the criterion, so the handler checks that (lib/domain isOnScale).
 import { z } from 'zod';
+import { storableString } from './text';
 
 export const MAX_RATIONALE = 10_000;
 
 const score = z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number');
-const rationale = z
-  .string({ error: 'must be a string' })
+const rationale = storableString({ error: 'must be a string' })
   .max(MAX_RATIONALE, `must be at most ${MAX_RATIONALE} characters`)
   .nullish()
   .transform((r) => (r?.trim() ? r.trim() : null));
@@ -23,7 +23,7 @@ export const revertBodySchema = z.object({
 export type RevertBody = z.infer<typeof revertBodySchema>;
 
 export const newJudgmentBodySchema = z.object({
-  criterion: z.string({ error: 'must be a criterion id' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  criterion: storableString({ error: 'must be a criterion id' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   steps: z
     .array(z.number().int('must be step indexes').min(0, 'must be step indexes'), { error: 'must be an array of step indexes' })
     .max(20_000, 'must name at most 20000 steps')

@@ -1,6 +1,7 @@
 // Annotation queues: which judgments (the list filters + an optional criterion) and which of them
 // (the rule), shared by the admin's form and the handler.
 import { z } from 'zod';
+import { storableString } from './text';
 import { trajectoryFilterSchema } from './filters';
 
 export const QUEUE_RULES = ['all', 'sample', 'score_range', 'disagreement'] as const;
@@ -44,13 +45,13 @@ function withoutEmptyValues(f: unknown): unknown {
 }
 
 export const newQueueBodySchema = z.object({
-  name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  name: storableString({ error: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   /** The trajectory list's filters, as the list's URL carries them (strings). */
   filters: z.preprocess(withoutEmptyValues, trajectoryFilterSchema),
-  criterion: z.string().min(1).max(200).nullish(),
+  criterion: storableString().min(1).max(200).nullish(),
   rule: ruleParamsSchema,
   overlap: z.number({ error: 'must be an integer 1..20' }).int('must be an integer').min(1, 'must be >= 1').max(20, 'must be <= 20').default(1),
-  guidelines: z.string().max(50_000, 'must be at most 50000 characters').nullish(),
+  guidelines: storableString().max(50_000, 'must be at most 50000 characters').nullish(),
 });
 export type NewQueueBody = z.input<typeof newQueueBodySchema>;
 

@@ -1,18 +1,16 @@
 // Query parameters of the read routes other than the list filters (filters.ts) and the view settings
 // (view-settings.ts): step pages, agreement filters. Shared by the routes and the pages that build URLs.
 import { z } from 'zod';
+import { storableString } from './text';
 import { paramsObject } from './filters';
 import { pairSettingsSchema } from './view-settings';
 
 const integer = (min: number, max: number) =>
   z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
-const id = z
-  .string()
+const id = storableString()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
-  // PostgreSQL text cannot hold NUL, so no stored id has one: say so instead of failing the query.
-  .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character');
+  .max(200, 'must be at most 200 characters');
 
 /** A query's preference pairs (GET /api/queries/{id}/pairs): the pair settings, within one run or all. */
 export const pairParamsSchema = pairSettingsSchema.extend({ run: id.optional() });

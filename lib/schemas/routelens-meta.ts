@@ -4,6 +4,7 @@
 // again) and the human judgments and labels are restored, so that labels survive an export and a
 // re-import; this schema says what ingest accepts there.
 import { z } from 'zod';
+import { storableString } from './text';
 import { isOnScale } from '@/lib/domain/rubric';
 import type { Scale } from '@/lib/domain/types';
 
@@ -14,16 +15,16 @@ const int = (min: number) => z.number({ error: `must be an integer >= ${min}` })
 export const restoredLabelSchema = z.object({
   version: int(1),
   score: z.number({ error: 'must be a finite number' }),
-  author: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  author: storableString({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   created_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
-  rationale: z.string({ error: 'must be a string' }).max(1_048_576, 'must be at most 1048576 characters').nullable().optional(),
+  rationale: storableString({ error: 'must be a string' }).max(1_048_576, 'must be at most 1048576 characters').nullable().optional(),
   revert_of_version: int(1).nullable().optional(),
 });
 
 export const restoredJudgmentSchema = z.object({
   /** Index of the judgment in the line's `judgments`, or null for a judgment that a person added. */
   index: int(0).nullable(),
-  criterion: z.string({ error: 'must be a string id' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  criterion: storableString({ error: 'must be a string id' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   steps: z.array(int(0), { error: 'must be an array of step indexes' }),
   labels: z.array(restoredLabelSchema, { error: 'must be an array of labels' }).max(100_000, 'must hold at most 100000 labels'),
 });

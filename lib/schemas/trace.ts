@@ -1,6 +1,7 @@
 // The trace v1 line (../shared/spec/trace-format.md) as one zod schema: the structural rules of
 // trace.schema.json, then the cross-references, so that one parse says whether a line may be stored.
 import { z } from 'zod';
+import { hasNoNul as noNul, NUL_MESSAGE } from './text';
 import { isOnScale, validateScale } from '@/lib/domain/rubric';
 import { checkRoutelensMeta } from './routelens-meta';
 
@@ -17,9 +18,7 @@ export const MAX_META_DEPTH = 64;
 export const PROBS_SUM_TOLERANCE = 0.01;
 
 // PostgreSQL text cannot hold the NUL character: a line that has one in a stored string is refused
-// here, with its path, rather than by the database.
-const noNul = (s: string) => !s.includes('\u0000');
-const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+// here, with its path, rather than by the database (lib/schemas/text.ts).
 const id = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string id') })
   .min(1, 'must not be empty')

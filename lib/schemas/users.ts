@@ -1,5 +1,6 @@
 // Bodies of the account routes: sign-in, users, API keys.
 import { z } from 'zod';
+import { storableString } from './text';
 
 export const ROLE_VALUES = ['viewer', 'annotator', 'admin'] as const;
 const role = z.enum(ROLE_VALUES, { error: `must be one of ${ROLE_VALUES.join(', ')}` });
@@ -10,17 +11,16 @@ const password = z
   .max(1000, 'must be at most 1000 characters');
 
 export const loginBodySchema = z.object({
-  username: z.string({ error: 'is required' }).min(1, 'is required').max(100, 'must be at most 100 characters'),
+  username: storableString({ error: 'is required' }).min(1, 'is required').max(100, 'must be at most 100 characters'),
   password: z.string({ error: 'is required' }).min(1, 'is required').max(1000, 'must be at most 1000 characters'),
 });
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export const newUserBodySchema = z.object({
-  username: z
-    .string({ error: 'is required' })
+  username: storableString({ error: 'is required' })
     .regex(USERNAME_PATTERN, 'must be 1..63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit'),
-  name: z.string().max(200, 'must be at most 200 characters').nullish(),
+  name: storableString().max(200, 'must be at most 200 characters').nullish(),
   role,
   /** Absent: the server draws one and shows it once. */
   password: password.optional(),
@@ -28,7 +28,7 @@ export const newUserBodySchema = z.object({
 
 export const userChangeBodySchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+    name: storableString().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
     role: role.optional(),
     disabled: z.boolean({ error: 'must be true or false' }).optional(),
     password: password.optional(),
@@ -36,7 +36,7 @@ export const userChangeBodySchema = z
   .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'must change something: name, role, disabled or password' });
 
 export const newApiKeyBodySchema = z.object({
-  name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  name: storableString({ error: 'is required' }).trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
   /** Whose key it is (the key acts with that person's role); absent: the caller's. */
   user_id: z.number().int().positive().optional(),
 });

@@ -53,12 +53,23 @@ function zodDetails(e: ZodError, source: string) {
   return e.issues.map((i) => ({ [source]: i.path.join('.'), message: i.message }));
 }
 
+// 22021: invalid byte sequence ("0x00") in text; 22P05: \u0000 in jsonb.
+function isNulError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = (e as { message?: unknown } | null)?.message;
+  return (code === '22021' || code === '22P05') && typeof message === 'string' && /0x00|\\u0000/.test(message);
+}
+
 export function toApiError(e: unknown, source: 'parameter' | 'field' = 'field'): ApiError {
   if (e instanceof ApiError) return e;
   if (e instanceof ZodError) {
     const first = e.issues[0];
     const name = first?.path.join('.') || '(body)';
     return new ApiError(source === 'parameter' ? 'invalid_parameter' : 'bad_request', `${source} "${name}": ${first?.message ?? 'invalid'}`, zodDetails(e, source));
+  }
+  // A NUL that reached PostgreSQL despite the schemas (lib/schemas/text.ts): bad input, not a 500.
+  if (isNulError(e)) {
+    return new ApiError('bad_request', 'a value holds the NUL character (\\u0000), which PostgreSQL cannot store');
   }
   if (isConnectionError(e)) {
     return new ApiError('database_unavailable', 'the database is unavailable; try again shortly', undefined, { 'Retry-After': '5' });
