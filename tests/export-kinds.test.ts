@@ -3,7 +3,7 @@
 // holding the same rows (CSV read back by an RFC 4180 parser of the test's own, Parquet by hyparquet).
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPreferencePairs, combinedReward, cumulativeCosts, stepCosts, stepRubricScores } from '@/lib/domain';
+import { buildPreferencePairs, combinedReward, cumulativeCosts, stepCosts, stepRouting, stepRubricScores } from '@/lib/domain';
 import { startExport } from '@/lib/export/run';
 import { MANIFEST_PARQUET_KEY } from '@/lib/export/manifest';
 import type { Column } from '@/lib/export/columns';
@@ -194,6 +194,10 @@ describe('exports with known labels', () => {
       expect(mine.map((r) => r.cost_usd)).toEqual(stepCosts(line.steps.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.cost_usd })), prices));
       expect(mine.map((r) => r.rubric_score)).toEqual(stepRubricScores(line.steps.length, judgments, criteria));
       expect(mine.map((r) => r.cumulative_cost_usd)).toEqual(cumulativeCosts(mine.map((r) => r.cost_usd as number)));
+      const routing = stepRouting(prices, line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })));
+      expect(mine.map((r) => r.escalation)).toEqual(routing.map((s) => s.escalation));
+      expect(mine.map((r) => r.chosen_probability)).toEqual(routing.map((s) => s.chosenProbability));
+      expect(mine.map((r) => r.normalized_entropy)).toEqual(routing.map((s) => s.normalizedEntropy));
       expect(mine.at(-1)!.cumulative_cost_usd).toBe(t.get(line.id)!.cost_usd);
       for (const r of mine) {
         expect(r).toMatchObject({ run_id: line.run.id, query_id: line.query.id, correct: line.correct, process_score: t.get(line.id)!.process_score });

@@ -24,7 +24,7 @@ describe('rollups stay equal to a recomputation', () => {
   it('after ingest', async () => {
     const s = await ingestText(text(lines), { batchLines: 17 });
     expect(s).toMatchObject({ stored: lines.length, failed: 0 });
-    expect(await expectRollupsExact()).toEqual(['run_model_stats', 'run_stats']);
+    expect(await expectRollupsExact()).toEqual(['run_model_stats', 'run_routing_model_stats', 'run_routing_stats', 'run_stats']);
   });
 
   it('after replacing trajectories with other outcomes, steps and models', async () => {

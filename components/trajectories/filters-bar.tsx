@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { activeFilterCount, type ListState } from '@/lib/client/list-url';
+import { FILTER_KEYS } from '@/lib/schemas/filters';
 import type { ModelInfo, RunSummary } from '@/lib/client/types';
 
 const FIELD = 'h-8 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-100';
@@ -229,6 +230,22 @@ export function FiltersBar({ state, runs, models, benchmarks, problems = {}, onC
           <option value="false">Not labelled</option>
         </select>
       </Labelled>
+      <Labelled label="Escalations">
+        <select className={`${FIELD} w-24`} value={state.escalations ?? ''} onChange={(e) => set('escalations')(e.target.value)} name="escalations">
+          <option value="">Any</option>
+          <option value="0">None</option>
+          <option value="1">1</option>
+          <option value="2">2</option>
+          <option value="3+">3 or more</option>
+        </select>
+      </Labelled>
+      <Labelled label="Router's top choice">
+        <select className={`${FIELD} w-40`} value={state.off_argmax ?? ''} onChange={(e) => set('off_argmax')(e.target.value)} name="off_argmax">
+          <option value="">Any</option>
+          <option value="true">Some steps off it</option>
+          <option value="false">Every step on it</option>
+        </select>
+      </Labelled>
       {state.query && (
         <span className="mb-1 inline-flex items-center gap-1 rounded bg-sky-50 px-2 py-1 text-xs text-sky-800 ring-1 ring-sky-200">
           query <span className="font-mono">{state.query}</span>
@@ -242,9 +259,7 @@ export function FiltersBar({ state, runs, models, benchmarks, problems = {}, onC
           variant="ghost"
           size="sm"
           className="mb-0.5"
-          onClick={() =>
-            onChange({ run: undefined, query: undefined, benchmark: undefined, correct: undefined, model: undefined, min_cost: undefined, max_cost: undefined, labelled: undefined, q: undefined })
-          }
+          onClick={() => onChange(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])))}
         >
           Clear {active} filter{active === 1 ? '' : 's'}
         </Button>

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { trajectoryFigures, type CriterionDef, type Scale } from '@/lib/domain';
 import { RollupDeltas } from './rollups';
+import { recomputeRoutingQuality } from './routing-rollups';
 
 interface CriterionDbRow {
   id: string;
@@ -86,5 +87,6 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward }, -1);
   own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward }, 1);
   // The trajectory count must not move: the two calls above cancel it, and the step/cost parts.
+  await recomputeRoutingQuality(client, pk, steps.rows.map((s) => s.model), f.stepRubricScores, own.routing);
   if (!deltas) await own.apply(client);
 }

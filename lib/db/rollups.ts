@@ -1,6 +1,7 @@
 // Per-run rollups (run_stats, run_model_stats) move by deltas in the same transaction as the change
 // that causes them, so the overview reads a handful of rows however many trajectories there are.
 import type pg from 'pg';
+import { addStoredRouting, RoutingDeltas } from './routing-rollups';
 
 export interface RunDelta {
   trajectories: number;
@@ -35,6 +36,8 @@ export interface TrajectoryFiguresRow {
 export class RollupDeltas {
   readonly runs = new Map<string, RunDelta>();
   readonly models = new Map<string, ModelDelta>(); // key: runId + "\u0000" + model
+  /** The routing rollups (routing-rollups.ts), applied with these. */
+  readonly routing = new RoutingDeltas();
 
   addTrajectory(runId: string, t: TrajectoryFiguresRow, sign: 1 | -1 = 1): void {
     const d = this.run(runId);
@@ -77,7 +80,7 @@ export class RollupDeltas {
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.models.size === 0;
+    return this.runs.size === 0 && this.models.size === 0 && this.routing.empty;
   }
 
   async apply(client: pg.PoolClient): Promise<void> {
@@ -145,6 +148,7 @@ export class RollupDeltas {
         [parts.map((p) => p[0]), parts.map((p) => p[1])],
       );
     }
+    await this.routing.apply(client);
     this.runs.clear();
     this.models.clear();
   }
@@ -179,5 +183,6 @@ export async function addStoredToRollups(client: pg.PoolClient, pks: readonly nu
       [chunk],
     );
     for (const m of models.rows) deltas.addModel(m.runId, m.model, m, sign);
+    await addStoredRouting(client, chunk, deltas.routing, sign);
   }
 }

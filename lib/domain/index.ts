@@ -8,3 +8,4 @@ export * from './pairs';
 export * from './agreement';
 export * from './settings';
 export * from './judges';
+export * from './routing';

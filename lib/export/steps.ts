@@ -20,6 +20,9 @@ const COLUMNS: Column[] = [
   { name: 'cost_usd', type: 'double', description: 'step cost (scoring.md)' },
   { name: 'cumulative_cost_usd', type: 'double', description: 'cost of steps 0..step_index' },
   { name: 'rubric_score', type: 'double', nullable: true, description: "step rubric score with human labels applied (under the export's judge); null where no judgment names the step" },
+  { name: 'escalation', type: 'string', nullable: true, description: 'up: a switch to a more expensive model than the previous step’s; down: to a cheaper one; empty otherwise' },
+  { name: 'chosen_probability', type: 'double', nullable: true, description: 'the router’s probability of the step’s model, probabilities divided by their sum; empty without router probabilities' },
+  { name: 'normalized_entropy', type: 'double', nullable: true, description: 'entropy of the router’s probabilities over the trajectory’s models, divided by log2 of their number; empty without router probabilities' },
   { name: 'correct', type: 'bool', description: "the trajectory's graded outcome" },
   { name: 'process_score', type: 'double', nullable: true, description: "the trajectory's process score (under the export's judge)" },
   { name: 'reward', type: 'double', description: "the trajectory's combined reward at the export's judge, lambda and mu" },
@@ -68,12 +71,15 @@ export function unpackSteps(packed: string | null, modelIds: readonly string[]):
 
 // Positions in the statement's row (rowMode 'array').
 const ID = 0, RUN = 1, QUERY = 2, CORRECT = 3, PROCESS = 4, COST = 5, ALL_LARGEST = 6, MODEL_IDS = 7, STEPS = 8, JUDGMENTS = 9, CRITERIA = 10;
+const ESCALATIONS = 11, CHOSEN = 12, ENTROPY = 13;
 
 function query({ filter, settings }: KindContext) {
   return sql`
     SELECT t.id, t.run_id, t.query_id, t.correct, t.process_score, t.cost_usd, t.all_largest_usd, t.model_ids,
-           ${packedSteps}, ${judgmentsJson(settings.judge)}, ${criteriaJson}
+           ${packedSteps}, ${judgmentsJson(settings.judge)}, ${criteriaJson},
+           rs.escalations, rs.chosen_probability, rs.normalized_entropy
       FROM trajectories t
+      LEFT JOIN trajectory_routing_steps rs ON rs.trajectory_pk = t.pk
       ${trajectoryWhere(filter)}
      ORDER BY t.pk`;
 }
@@ -83,6 +89,15 @@ const indexes: number[] = [];
 function stepIndexes(n: number): number[] {
   for (let k = indexes.length; k < n; k++) indexes.push(k);
   return indexes;
+}
+
+const ESCALATION_OF: Record<string, 'up' | 'down' | null> = { u: 'up', d: 'down', '-': null };
+
+/** trajectory_routing_steps.escalations ("-u-d") as up / down / null per step. */
+function stepEscalations(text: string | null, n: number): ('up' | 'down' | null)[] {
+  const out: ('up' | 'down' | null)[] = new Array(n).fill(null);
+  if (text !== null) for (let k = 0; k < n; k++) out[k] = ESCALATION_OF[text[k]!] ?? null;
+  return out;
 }
 
 function trajectoryBatch(t: unknown[], ctx: KindContext): Batch {
@@ -112,6 +127,9 @@ function trajectoryBatch(t: unknown[], ctx: KindContext): Batch {
       each(costs),
       each(cumulative),
       each(scores),
+      each(stepEscalations(t[ESCALATIONS] as string | null, n)),
+      each((t[CHOSEN] as (number | null)[] | null) ?? new Array<null>(n).fill(null)),
+      each((t[ENTROPY] as (number | null)[] | null) ?? new Array<null>(n).fill(null)),
       same(correct),
       same(processScore),
       same(reward),
@@ -125,7 +143,8 @@ async function* rows(source: AsyncIterable<unknown[]>, ctx: KindContext): AsyncG
 
 export const stepsExport: KindDefinition<unknown[]> = {
   kind: 'steps',
-  summary: 'One row per step: ids, model, tokens, cost and cumulative cost, rubric score, and the trajectory’s outcome, process score and reward.',
+  summary:
+    'One row per step: ids, model, tokens, cost and cumulative cost, rubric score, escalation and router confidence, and the trajectory’s outcome, process score and reward.',
   columns: () => COLUMNS,
   query,
   rowMode: 'array',

@@ -2,7 +2,7 @@
 // its definition, so a conflicting redefinition is one comparison), the trajectory with its derived
 // figures from lib/domain, its steps and its judgments.
 import { createHash } from 'node:crypto';
-import { trajectoryFigures, type CriterionDef, type ModelPrice, type Scale } from '@/lib/domain';
+import { routingContribution, trajectoryFigures, type CriterionDef, type ModelPrice, type RoutingContribution, type Scale } from '@/lib/domain';
 import type { TraceLine } from '@/lib/schemas/trace';
 import { ROUTELENS_META_KEY, routelensMetaSchema, type RestoredJudgment } from '@/lib/schemas/routelens-meta';
 
@@ -112,6 +112,8 @@ export interface NormalizedLine {
   trajectory: TrajectoryRow;
   steps: StepRow[];
   judgments: JudgmentRow[];
+  /** The trajectory's part of the routing figures (stored in trajectory_routing, added to the rollups). */
+  routing: RoutingContribution;
   /**
    * What meta.routelens brings back: the judgments that people added and every human label. Stored
    * only with a trajectory that is new to the database; a stored trajectory keeps its own history.
@@ -290,5 +292,10 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
     labelled: restored.labels.length > 0,
     hash: hashParsed(content),
   };
-  return { models, run, query, rubric, trajectory, steps, judgments, restored: { judgments: restored.judgments, labels: restored.labels } };
+  const routing = routingContribution({
+    models: prices,
+    steps: line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })),
+    stepScores: figures.stepRubricScores,
+  });
+  return { models, run, query, rubric, trajectory, steps, judgments, routing, restored: { judgments: restored.judgments, labels: restored.labels } };
 }

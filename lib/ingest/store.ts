@@ -7,6 +7,7 @@ import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './c
 import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
 import { addStoredToRollups, RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
 import { recomputeTrajectory } from '@/lib/db/derived';
+import { copyRouting, deleteStoredRouting } from '@/lib/db/routing-rollups';
 
 export interface BatchLine {
   lineNo: number;
@@ -305,6 +306,7 @@ async function restoreLabels(client: pg.PoolClient, items: { pk: number; norm: N
 export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1 | -1): void {
   const t = norm.trajectory;
   deltas.addTrajectory(t.runId, t, sign);
+  deltas.routing.add(t.runId, norm.routing, t.correct, sign);
   const perModel = new Map<string, ModelDelta>();
   for (const s of norm.steps) {
     let m = perModel.get(s.model);
@@ -362,6 +364,7 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
   // the new one comes in. The new figures are the judge's; storeBatch folds kept labels in afterwards
   // (recomputeTrajectory).
   await addStoredToRollups(client, [pk], deltas, -1);
+  await deleteStoredRouting(client, [pk]);
   addToRollups(deltas, norm, 1);
 
   await client.query('DELETE FROM steps WHERE trajectory_pk = $1', [pk]);
@@ -460,6 +463,7 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   if (inserts.length) await copyRows(client, 'trajectories', TRAJECTORY_COLUMNS, trajectoryCopyRows(inserts));
   const withSteps = [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))];
   if (withSteps.length) await copyRows(client, 'steps', STEP_COLUMNS, stepCopyRows(withSteps));
+  await copyRouting(client, withSteps.map(({ pk, norm }) => ({ pk, routing: norm.routing })));
   if (inserts.some((i) => i.norm.judgments.length + i.norm.restored.judgments.length > 0)) {
     await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(inserts));
   }

@@ -13,6 +13,8 @@ const text = (max: number) =>
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`);
 
+export const ESCALATION_FILTER_VALUES = ['0', '1', '2', '3+'] as const;
+
 export const trajectoryFilterSchema = z
   .object({
     run: text(200).optional(),
@@ -24,6 +26,10 @@ export const trajectoryFilterSchema = z
     max_cost: money.optional(),
     labelled: bool.optional(),
     q: text(500).optional(),
+    // Routing decisions (scoring.md): the trajectory's number of escalations, and whether any of its
+    // steps went off the router's most probable model(s).
+    escalations: z.enum(ESCALATION_FILTER_VALUES, { error: `must be one of ${ESCALATION_FILTER_VALUES.join(', ')}` }).optional(),
+    off_argmax: bool.optional(),
   })
   .refine((f) => f.min_cost === undefined || f.max_cost === undefined || f.min_cost <= f.max_cost, {
     message: 'must not be above max_cost',
@@ -41,7 +47,7 @@ export const listParamsSchema = z.object({
 
 export type ListParams = z.infer<typeof listParamsSchema>;
 
-export const FILTER_KEYS = ['run', 'query', 'benchmark', 'correct', 'model', 'min_cost', 'max_cost', 'labelled', 'q'] as const;
+export const FILTER_KEYS = ['run', 'query', 'benchmark', 'correct', 'model', 'min_cost', 'max_cost', 'labelled', 'q', 'escalations', 'off_argmax'] as const;
 
 /** The last value of each key, as URLSearchParams may repeat keys; empty values count as absent. */
 export function paramsObject(params: URLSearchParams, keys?: readonly string[]): Record<string, string> {

@@ -26,6 +26,27 @@ export const RECOMPUTE: Record<string, string> = {
            sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd
       FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
      GROUP BY t.run_id, s.model`,
+  // Sums of the stored contributions (trajectory_routing); tests/routing.test.ts checks those against
+  // lib/domain over the steps, judgments and labels.
+  run_routing_stats: `
+    SELECT x.id AS run_id, count(r.trajectory_pk)::int AS trajectories, coalesce(sum(t.step_count), 0)::bigint AS steps,
+           coalesce(sum(r.switches), 0)::bigint AS switches, coalesce(sum(r.escalations), 0)::bigint AS escalations,
+           coalesce(sum(r.deescalations), 0)::bigint AS deescalations,
+           ARRAY[count(r.trajectory_pk) FILTER (WHERE r.escalations = 0), count(r.trajectory_pk) FILTER (WHERE r.escalations = 1), count(r.trajectory_pk) FILTER (WHERE r.escalations = 2), count(r.trajectory_pk) FILTER (WHERE r.escalations >= 3)]::int[] AS trajectories_by_escalations,
+           ARRAY[count(r.trajectory_pk) FILTER (WHERE r.escalations = 0 AND t.correct), count(r.trajectory_pk) FILTER (WHERE r.escalations = 1 AND t.correct), count(r.trajectory_pk) FILTER (WHERE r.escalations = 2 AND t.correct), count(r.trajectory_pk) FILTER (WHERE r.escalations >= 3 AND t.correct)]::int[] AS correct_by_escalations,
+           coalesce(sum(r.router_steps), 0)::bigint AS router_steps, coalesce(sum(r.not_argmax), 0)::bigint AS not_argmax,
+           ARRAY[coalesce(sum(r.chosen_histogram[1]), 0), coalesce(sum(r.chosen_histogram[2]), 0), coalesce(sum(r.chosen_histogram[3]), 0), coalesce(sum(r.chosen_histogram[4]), 0), coalesce(sum(r.chosen_histogram[5]), 0), coalesce(sum(r.chosen_histogram[6]), 0), coalesce(sum(r.chosen_histogram[7]), 0), coalesce(sum(r.chosen_histogram[8]), 0), coalesce(sum(r.chosen_histogram[9]), 0), coalesce(sum(r.chosen_histogram[10]), 0)]::bigint[] AS chosen_histogram,
+           ARRAY[coalesce(sum(r.entropy_histogram[1]), 0), coalesce(sum(r.entropy_histogram[2]), 0), coalesce(sum(r.entropy_histogram[3]), 0), coalesce(sum(r.entropy_histogram[4]), 0), coalesce(sum(r.entropy_histogram[5]), 0), coalesce(sum(r.entropy_histogram[6]), 0), coalesce(sum(r.entropy_histogram[7]), 0), coalesce(sum(r.entropy_histogram[8]), 0), coalesce(sum(r.entropy_histogram[9]), 0), coalesce(sum(r.entropy_histogram[10]), 0)]::bigint[] AS entropy_histogram,
+           ARRAY[coalesce(sum(r.scored_by_bin[1]), 0), coalesce(sum(r.scored_by_bin[2]), 0), coalesce(sum(r.scored_by_bin[3]), 0), coalesce(sum(r.scored_by_bin[4]), 0), coalesce(sum(r.scored_by_bin[5]), 0), coalesce(sum(r.scored_by_bin[6]), 0), coalesce(sum(r.scored_by_bin[7]), 0), coalesce(sum(r.scored_by_bin[8]), 0), coalesce(sum(r.scored_by_bin[9]), 0), coalesce(sum(r.scored_by_bin[10]), 0)]::bigint[] AS scored_by_bin,
+           ARRAY[coalesce(sum(r.score_sum_by_bin[1]), 0), coalesce(sum(r.score_sum_by_bin[2]), 0), coalesce(sum(r.score_sum_by_bin[3]), 0), coalesce(sum(r.score_sum_by_bin[4]), 0), coalesce(sum(r.score_sum_by_bin[5]), 0), coalesce(sum(r.score_sum_by_bin[6]), 0), coalesce(sum(r.score_sum_by_bin[7]), 0), coalesce(sum(r.score_sum_by_bin[8]), 0), coalesce(sum(r.score_sum_by_bin[9]), 0), coalesce(sum(r.score_sum_by_bin[10]), 0)]::float8[] AS score_sum_by_bin
+      FROM runs x LEFT JOIN trajectories t ON t.run_id = x.id LEFT JOIN trajectory_routing r ON r.trajectory_pk = t.pk
+     GROUP BY x.id`,
+  run_routing_model_stats: `
+    SELECT t.run_id, m.model, ARRAY[sum(r.position_steps[(m.k - 1) * 10 + 1]), sum(r.position_steps[(m.k - 1) * 10 + 2]), sum(r.position_steps[(m.k - 1) * 10 + 3]), sum(r.position_steps[(m.k - 1) * 10 + 4]), sum(r.position_steps[(m.k - 1) * 10 + 5]), sum(r.position_steps[(m.k - 1) * 10 + 6]), sum(r.position_steps[(m.k - 1) * 10 + 7]), sum(r.position_steps[(m.k - 1) * 10 + 8]), sum(r.position_steps[(m.k - 1) * 10 + 9]), sum(r.position_steps[(m.k - 1) * 10 + 10])]::bigint[] AS position_steps,
+           sum(r.scored_by_model[m.k])::bigint AS scored_steps, sum(r.score_sum_by_model[m.k]) AS score_sum
+      FROM trajectory_routing r JOIN trajectories t ON t.pk = r.trajectory_pk
+     CROSS JOIN LATERAL unnest(r.models) WITH ORDINALITY AS m(model, k)
+     GROUP BY t.run_id, m.model`,
 };
 
 async function rollupTables(): Promise<string[]> {
@@ -49,10 +70,12 @@ async function primaryKey(table: string): Promise<string[]> {
   return r.rows.map((x) => x.attname);
 }
 
+/** Float columns, and arrays of floats (compared element by element). */
 async function floatColumns(table: string): Promise<Set<string>> {
   const r = await getPool().query<{ column_name: string }>(
     `SELECT column_name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = $1 AND data_type IN ('double precision', 'real', 'numeric')`,
+      WHERE table_schema = current_schema() AND table_name = $1
+        AND (data_type IN ('double precision', 'real', 'numeric') OR udt_name IN ('_float8', '_float4', '_numeric'))`,
     [table],
   );
   return new Set(r.rows.map((x) => x.column_name));
@@ -81,6 +104,14 @@ export async function expectRollupsExact(): Promise<string[]> {
         expect(col in got, `${table}: the recomputation's column ${col} is not a column of the table`).toBe(true);
         if (floats.has(col) && typeof value === 'number' && typeof got[col] === 'number') {
           expect(close(got[col], value), `${table} ${k} ${col}: stored ${got[col] as number}, recomputed ${value}`).toBe(true);
+        } else if (floats.has(col) && Array.isArray(value) && Array.isArray(got[col])) {
+          const list = got[col] as unknown[];
+          expect(list.length, `${table} ${k} ${col}: length`).toBe(value.length);
+          value.forEach((v, i) => {
+            const g = list[i];
+            const same = typeof v === 'number' && typeof g === 'number' ? close(g, v) : g === v;
+            expect(same, `${table} ${k} ${col}[${i}]: stored ${String(g)}, recomputed ${String(v)}`).toBe(true);
+          });
         } else {
           expect(got[col], `${table} ${k} ${col}`).toEqual(value);
         }

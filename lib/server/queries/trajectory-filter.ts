@@ -20,6 +20,14 @@ export function trajectoryConditions(f: TrajectoryFilter): Sql[] {
   if (f.max_cost !== undefined) c.push(sql`t.cost_usd <= ${f.max_cost}`);
   if (f.labelled !== undefined) c.push(sql`t.labelled = ${f.labelled}`);
   if (f.q !== undefined) c.push(sql`t.query_id IN (SELECT qq.id FROM queries qq WHERE qq.text ILIKE ${likePattern(f.q)})`);
+  if (f.escalations !== undefined) {
+    const n = f.escalations === '3+' ? sql`rr.escalations >= 3` : sql`rr.escalations = ${Number(f.escalations)}`;
+    c.push(sql`t.pk IN (SELECT rr.trajectory_pk FROM trajectory_routing rr WHERE ${n})`);
+  }
+  if (f.off_argmax !== undefined) {
+    const off = f.off_argmax ? sql`rr.not_argmax > 0` : sql`rr.not_argmax = 0`;
+    c.push(sql`t.pk IN (SELECT rr.trajectory_pk FROM trajectory_routing rr WHERE ${off})`);
+  }
   return c;
 }
 
