@@ -2,6 +2,7 @@
 // JSON path, nothing of that line is stored, and the valid lines around it are.
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/db';
+import { call } from './helpers/api';
 import { baseLine, ingestText, jsonl, withChange, type Json } from './helpers/trace';
 
 const db = useTestDatabase('rules');
@@ -125,6 +126,45 @@ describe('every rule of trace-format.md', () => {
     expect(s.stored).toBe(1);
     const r = await db.pool().query("SELECT meta::text AS meta FROM trajectories WHERE id = 'meta/0'");
     expect(r.rows[0].meta).toBe('{"b":[1,{"z":null}],"a":"x","nested":{"deep":{"deeper":true}}}');
+  });
+
+  it('stores meta, run meta and router as the line writes them, and serves and exports them so', async () => {
+    // Numbers as written, integer-like keys where they stand, escapes as written, a key given twice.
+    const meta = '{"b": 1.50, "10": "\\u00e9 is \u00e9", "b": 2, "tool": "routelens"}';
+    const runMeta = '{ "lr" : 3.0e-6, "2": null }';
+    const router = '{"probs": {"large": 0.70, "small": 0.30}}';
+    const json = JSON.stringify(baseLine('verbatim/0', { run: { id: 'verbatim-run', policy: 'roro' } }));
+    const text = json
+      .replace('"policy":"roro"', `"policy":"roro","meta":${runMeta}`)
+      .replace('"router":{"probs":{"small":0.3,"large":0.7}}', `"router":${router}`)
+      .replace('"meta":{"seed":7,"note":"kept as given"}', `"meta":${meta}`);
+    expect(text).toContain(router);
+    expect(text).toContain(`"meta":${meta}`);
+    const s = await ingestText(text + '\n');
+    expect(s).toMatchObject({ stored: 1, failed: 0 });
+    const t = await db.pool().query(
+      `SELECT t.meta::text AS meta, r.meta::text AS run_meta, s.router::text AS router
+         FROM trajectories t JOIN runs r ON r.id = t.run_id JOIN steps s ON s.trajectory_pk = t.pk AND s.index = 1
+        WHERE t.id = 'verbatim/0'`,
+    );
+    expect(t.rows[0]).toEqual({ meta, run_meta: runMeta, router });
+
+    // The same line again is unchanged (identity compares values); with 1.5 for 1.50 too.
+    expect(await ingestText(text + '\n')).toMatchObject({ unchanged: 1 });
+
+    process.env.ROUTELENS_EMBEDDED = 'true';
+    const { GET } = await import('@/app/api/exports/[kind]/route');
+    const res = await call(GET, { path: '/api/exports/traces?format=jsonl&run=verbatim-run', params: { kind: 'traces' } });
+    const exported = await res.text();
+    expect(exported).toContain(`"meta":${meta.slice(0, -1)},"routelens":`);
+    expect(exported).toContain(`"meta":${runMeta}`);
+    expect(exported).toContain(`"router":${router}`);
+    // meta.routelens of an export is routelens's own: ingest leaves it out of the stored meta.
+    await db.pool().query("DELETE FROM steps; DELETE FROM judgments; DELETE FROM trajectories WHERE id = 'verbatim/0'");
+    await db.pool().query("DELETE FROM run_stats; DELETE FROM run_model_stats");
+    expect(await ingestText(exported)).toMatchObject({ stored: 1, failed: 0 });
+    const again = await db.pool().query("SELECT meta::text AS meta FROM trajectories WHERE id = 'verbatim/0'");
+    expect(again.rows[0].meta).toBe(meta);
   });
 });
 

@@ -18,6 +18,7 @@ import {
 } from '@/lib/domain';
 import { scaleOf } from '@/lib/db/derived';
 import { ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
+import { objectTextWithout } from '@/lib/ingest/json-spans';
 import { TRACE_FORMAT } from '@/lib/schemas/trace';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
@@ -112,12 +113,9 @@ function rawJson(text: string): string {
 /** The trajectory's own meta object with routelens's section added as its last key. */
 export function metaWithSection(stored: string | null, section: string): string {
   let own = stored === null ? '{}' : rawJson(stored);
-  // A meta stored before ingest learned to strip meta.routelens may still hold one: ours replaces it.
-  if (own.includes(J(ROUTELENS_META_KEY))) {
-    const obj = JSON.parse(own) as Record<string, unknown>;
-    delete obj[ROUTELENS_META_KEY];
-    own = J(obj);
-  }
+  // A meta stored before ingest learned to strip meta.routelens may still hold one: ours replaces it
+  // (the rest of the text stays as given).
+  if (own.includes(J(ROUTELENS_META_KEY))) own = objectTextWithout(own, [0, own.length], ROUTELENS_META_KEY) ?? '{}';
   const body = own.slice(0, own.lastIndexOf('}')).trimEnd();
   return `${body}${body.endsWith('{') ? '' : ','}${J(ROUTELENS_META_KEY)}:${section}}`;
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { routingContribution, trajectoryFigures, type CriterionDef, type ModelPrice, type RoutingContribution, type Scale } from '@/lib/domain';
 import type { TraceLine } from '@/lib/schemas/trace';
 import { ROUTELENS_META_KEY, routelensMetaSchema, type RestoredJudgment } from '@/lib/schemas/routelens-meta';
+import { freeFormTexts, type FreeFormTexts } from './json-spans';
 
 /**
  * Hash of a value that came out of the line's zod schema. Its objects have their keys in the schema's
@@ -165,7 +166,19 @@ function restore(line: TraceLine): NormalizedLine['restored'] & { newest: Map<nu
   return { judgments, labels, newest };
 }
 
-export function normalizeLine(line: TraceLine): NormalizedLine {
+/** JSON of the line's free-form values, for a line built in code rather than read. */
+function stringifiedTexts(line: TraceLine): FreeFormTexts {
+  const meta = ownMeta(line.meta);
+  return {
+    meta: meta === undefined ? null : JSON.stringify(meta),
+    runMeta: line.run.meta === undefined ? null : JSON.stringify(line.run.meta),
+    routers: line.steps.map((s) => (s.router === undefined ? null : JSON.stringify(s.router))),
+  };
+}
+
+/** `raw` is the line as read: meta, run.meta and routers are stored as written there. */
+export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: string }): NormalizedLine {
+  const free = raw ? freeFormTexts(raw.bytes, raw.text, line, ROUTELENS_META_KEY) : stringifiedTexts(line);
   const models: ModelRow[] = line.models.map((m) => {
     const def = { id: m.id, params_b: m.params_b, usd_per_mtok_in: m.usd_per_mtok_in, usd_per_mtok_out: m.usd_per_mtok_out };
     return {
@@ -179,7 +192,7 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
   const run: RunRow = {
     id: line.run.id,
     policy: orNull(line.run.policy),
-    meta: line.run.meta === undefined ? null : JSON.stringify(line.run.meta),
+    meta: free.runMeta,
     hash: hashParsed(line.run),
   };
   const query: QueryRow = {
@@ -244,7 +257,7 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
       tokensIn: s.tokens_in,
       tokensOut: s.tokens_out,
       latencyMs: orNull(s.latency_ms),
-      router: s.router === undefined ? null : JSON.stringify(s.router),
+      router: free.routers[i] ?? null,
       givenCostUsd: s.cost_usd ?? null,
       costUsd: figures.stepCosts[i] ?? 0,
     };
@@ -278,7 +291,7 @@ export function normalizeLine(line: TraceLine): NormalizedLine {
     benchmark: orNull(line.query.benchmark),
     correct: line.correct,
     finalAnswer: orNull(line.final_answer),
-    meta: meta === undefined ? null : JSON.stringify(meta),
+    meta: free.meta,
     modelIds: line.models.map((m) => m.id),
     modelsUsed: [...used].sort(),
     stepCount: steps.length,

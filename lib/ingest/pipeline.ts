@@ -97,7 +97,7 @@ export function parseLine(lineNo: number, bytes: Buffer): BatchLine | LineError 
     const p = firstProblem(parsed.error, value);
     return { line: lineNo, id: idOf(value), path: p.path, message: p.message };
   }
-  return { lineNo, norm: normalizeLine(parsed.data) };
+  return { lineNo, norm: normalizeLine(parsed.data, { bytes, text }) };
 }
 
 export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: IngestOptions = {}): Promise<IngestSummary> {
