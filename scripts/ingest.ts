@@ -7,6 +7,8 @@ import { resolveDatabase } from '../lib/db/resolve';
 import { closePool } from '../lib/db/pool';
 import { applyMigrations } from '../lib/db/migrate';
 import { ingestStream, type IngestSummary } from '../lib/ingest/pipeline';
+import { InputTooLargeError } from '../lib/ingest/lines';
+import { settings } from '../lib/server/settings';
 import { formatSummary, progressLine } from '../lib/ingest/report';
 
 const USAGE = `usage: npm run ingest -- FILE... [--replace] [--json]
@@ -45,10 +47,22 @@ async function main(argv: string[]): Promise<number> {
       const size = file === '-' ? 0 : fs.statSync(file).size;
       const input = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
       const started = Date.now();
-      const summary = await ingestStream(input, {
-        replace: flags.has('--replace'),
-        onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(name, p, size, Date.now() - started)}`) : undefined,
-      });
+      let summary: IngestSummary;
+      try {
+        summary = await ingestStream(input, {
+          replace: flags.has('--replace'),
+          // The same guard against gzip bombs as POST /api/ingest.
+          maxDecodedBytes: settings.ingestMaxDecodedBytes,
+          onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(name, p, size, Date.now() - started)}`) : undefined,
+        });
+      } catch (e) {
+        if (!(e instanceof InputTooLargeError)) throw e;
+        if (tty) process.stderr.write('\n');
+        console.error(`routelens ingest: ${name}: ${e.message} (ROUTELENS_INGEST_MAX_DECODED_BYTES); the lines before the limit were stored`);
+        failedAny = true;
+        input.destroy();
+        continue;
+      }
       if (tty) process.stderr.write('\n');
       totals.push(summary);
       if (summary.failed > 0) failedAny = true;

@@ -1,5 +1,8 @@
 // The ingest pipeline against a real PostgreSQL: idempotence, conflicts and replace, broken input,
 // gzip over HTTP, and the stored derived figures against hand-computed literals and lib/domain.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { trajectoryFigures } from '@/lib/domain';
@@ -9,6 +12,7 @@ import { DEMO_RUNS, generateTraces, renderJsonl, type GenerateOptions } from '@/
 import { useTestDatabase } from './helpers/db';
 import { baseLine, ingestText, jsonl, source, withChange } from './helpers/trace';
 import { ingestStream } from '@/lib/ingest/pipeline';
+import { runCli } from './helpers/cli';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
 
@@ -288,5 +292,43 @@ describe('POST /api/ingest', () => {
     const r2 = await POST(new Request('http://localhost/api/ingest?replace=yes', { method: 'POST', headers: NDJSON, body: '\n' }), { params: Promise.resolve({}) });
     expect(r2.status).toBe(400);
     expect((await r2.json()).error.message).toMatch(/replace/);
+  });
+
+  it('reads ?replace= by the parameter rules: the last value counts, an empty one is absent', async () => {
+    const { POST } = await import('@/app/api/ingest/route');
+    const post = (query: string, line: Record<string, unknown>) =>
+      POST(new Request(`http://localhost/api/ingest${query}`, { method: 'POST', body: jsonl([line]) }), { params: Promise.resolve({}) });
+    expect((await post('', baseLine('rp/0'))).status).toBe(200);
+    const changed = withChange(baseLine('rp/0'), ['correct'], false);
+    const answer = async (query: string) => {
+      const r = await post(query, changed);
+      return { status: r.status, body: (await r.json()) as { replaced?: number; failed?: number; error?: { code: string } } };
+    };
+    // Empty is absent: not a bad value, and no replace.
+    expect(await answer('?replace=')).toMatchObject({ status: 207, body: { failed: 1 } });
+    // The last value counts.
+    expect(await answer('?replace=true&replace=false')).toMatchObject({ status: 207, body: { failed: 1 } });
+    expect(await answer('?replace=yes&replace=true')).toMatchObject({ status: 200, body: { replaced: 1 } });
+    expect(await answer('?replace=false&replace=yes')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter' } } });
+  });
+
+  it('applies the decompressed-size limit to npm run ingest too', async () => {
+    const file = path.join(os.tmpdir(), `routelens-limit-${process.pid}.jsonl.gz`);
+    const lines = Array.from({ length: 40 }, (_, i) => baseLine(`cli-limit/${i}`));
+    const text = jsonl(lines);
+    fs.writeFileSync(file, gzipSync(text));
+    try {
+      const limit = Math.floor(text.length / 2);
+      const r = await runCli('ingest.ts', [file], { DATABASE_URL: db.url, ROUTELENS_INGEST_MAX_DECODED_BYTES: String(limit) });
+      expect(r.stderr).toMatch(/exceeds the limit of \d+ bytes \(ROUTELENS_INGEST_MAX_DECODED_BYTES\); the lines before the limit were stored/);
+      expect(r.code).toBe(1);
+      const n = (await db.pool().query("SELECT count(*) AS n FROM trajectories WHERE id LIKE 'cli-limit/%'")).rows[0].n as number;
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(lines.length);
+      const whole = await runCli('ingest.ts', [file], { DATABASE_URL: db.url });
+      expect(whole.code, whole.stderr).toBe(0);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { ingestStream } from '@/lib/ingest/pipeline';
 import { InputTooLargeError } from '@/lib/ingest/lines';
 import { ApiError, errorResponse } from './errors';
 import { settings } from './settings';
+import { paramsObject } from '@/lib/schemas/filters';
 
 async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
   let n = 0;
@@ -27,8 +28,9 @@ const FORM_TYPES = /^(text\/plain|application\/x-www-form-urlencoded|multipart\/
 /** POST /api/ingest: trace v1 JSON Lines, plain or gzip, streamed (api.md). */
 export async function ingest(request: Request, url: URL): Promise<Response> {
   try {
-    const replace = url.searchParams.get('replace');
-    if (replace !== null && replace !== 'true' && replace !== 'false') {
+    // The parameter rules of every route (api.md): the last value counts, an empty one is absent.
+    const replace = paramsObject(url.searchParams, ['replace']).replace;
+    if (replace !== undefined && replace !== 'true' && replace !== 'false') {
       throw new ApiError('invalid_parameter', 'parameter "replace" must be true or false');
     }
     if (!request.body) throw new ApiError('bad_request', 'the request has no body: send trace v1 JSON Lines');
