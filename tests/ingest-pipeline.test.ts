@@ -297,7 +297,9 @@ describe('POST /api/ingest', () => {
   it('reads ?replace= by the parameter rules: the last value counts, an empty one is absent', async () => {
     const { POST } = await import('@/app/api/ingest/route');
     const post = (query: string, line: Record<string, unknown>) =>
-      POST(new Request(`http://localhost/api/ingest${query}`, { method: 'POST', body: jsonl([line]) }), { params: Promise.resolve({}) });
+      POST(new Request(`http://localhost/api/ingest${query}`, { method: 'POST', body: jsonl([line]), headers: { 'content-type': 'application/x-ndjson' } }), {
+        params: Promise.resolve({}),
+      });
     expect((await post('', baseLine('rp/0'))).status).toBe(200);
     const changed = withChange(baseLine('rp/0'), ['correct'], false);
     const answer = async (query: string) => {

@@ -46,7 +46,7 @@ describe('decodedChunks', () => {
 
   it('stops once the decoded bytes pass the limit', async () => {
     const consume = async () => {
-      for await (const _ of decodedChunks(chunksOf(gzipSync(Buffer.alloc(1 << 20)), 1024), { maxBytes: 1000 })) void _;
+      for await (const _ of decodedChunks(chunksOf(gzipSync(Buffer.alloc(1 << 20, '{}\n')), 1024), { maxBytes: 1000 })) void _;
     };
     await expect(consume()).rejects.toBeInstanceOf(InputTooLargeError);
   });
