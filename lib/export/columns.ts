@@ -24,6 +24,11 @@ export interface Column {
   nullableItems?: boolean;
   /** One line for docs/exports.md and the dataset card. */
   description: string;
+  /**
+   * Free text or JSON of any length, different on every row (step texts): Parquet writes it PLAIN,
+   * without a dictionary or min/max statistics, which would cost time and say nothing.
+   */
+  long?: boolean;
 }
 
 export type Row = unknown[];

@@ -23,9 +23,21 @@ export function csvField(raw: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** For each byte: whether a cell that starts with it is never one defuseFormula changes (printable ASCII only). */
+const PLAIN_START = Array.from({ length: 256 }, (_, b) => b >= 0x20 && b < 0x7f && !FORMULA_START.test(String.fromCharCode(b)));
+
+/**
+ * Whether a cell that starts with this byte is written as csvField writes any text: quoted when it
+ * holds a quote, comma, CR or LF, and otherwise as it is. The byte-level writer (copy-text.ts) writes
+ * only such cells itself and hands every other one to csvField, so the rule stays here alone.
+ */
+export function csvPlainStart(byte: number): boolean {
+  return PLAIN_START[byte]!;
+}
+
 type Encode = (v: unknown) => string;
 
-function encoderOf(c: Column): Encode {
+export function encoderOf(c: Column): Encode {
   switch (c.type) {
     case 'int':
     case 'double':

@@ -22,7 +22,7 @@ function remembering(encode: Encode): Encode {
   };
 }
 
-function encoderOf(c: Column): Encode {
+export function encoderOf(c: Column): Encode {
   switch (c.type) {
     case 'string':
     case 'timestamp':

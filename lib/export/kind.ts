@@ -2,6 +2,7 @@ import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import type { ExportKind, ExportSettings } from '@/lib/schemas/exports';
 import type { Sql } from '@/lib/server/sql';
 import type { Batch, Column } from './columns';
+import type { ByteSink } from './copy-text';
 
 export interface KindContext {
   filter: TrajectoryFilter;
@@ -28,4 +29,31 @@ export interface KindDefinition<DbRow = unknown> {
   rows(source: AsyncIterable<DbRow>, ctx: KindContext): AsyncGenerator<Batch>;
   /** When the JSON Lines form of a row is not the object of its columns (traces: the trace line). */
   jsonLines?(batch: Batch): string;
+}
+
+/** What a kind read through COPY makes of its rows, in one format. */
+export type CopyEncoder =
+  | {
+      /** JSON Lines and CSV: writes the export's bytes for a chunk of whole COPY rows; returns the rows written. */
+      text(chunk: Uint8Array, sink: ByteSink): number;
+    }
+  | {
+      /** Parquet: the export's rows of a chunk of whole COPY rows, as batches. */
+      batches(chunk: Uint8Array): Batch[];
+      /** The rows still held at the end (a trajectory's steps go out together). */
+      finish(): Batch[];
+    };
+
+/**
+ * A kind read through `COPY (SELECT ...) TO STDOUT` (copy.ts) rather than a cursor: for the kinds
+ * whose files are the largest (steps), where the driver's per-row work would cost most. Its rows
+ * stay bytes from PostgreSQL to the file, except what it computes with lib/domain.
+ */
+export interface CopyKindDefinition {
+  kind: ExportKind;
+  summary: string;
+  columns(settings: ExportSettings): Column[];
+  /** The SELECT that COPY runs (one statement: one snapshot). */
+  copyQuery(ctx: KindContext): Sql;
+  encoder(ctx: KindContext, columns: readonly Column[]): CopyEncoder;
 }

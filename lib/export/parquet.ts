@@ -70,7 +70,7 @@ class ChunkWriter extends ByteWriter {
 }
 
 function textLength(v: unknown): number {
-  if (typeof v === 'string') return v.length;
+  if (typeof v === 'string' || v instanceof Uint8Array) return v.length;
   if (!Array.isArray(v)) return 0;
   let n = 0;
   for (const x of v) if (typeof x === 'string') n += x.length;
@@ -133,7 +133,7 @@ export class ParquetRowWriter {
   /** Encodes the gathered rows as one row group. */
   writeGroup(): void {
     if (this.rows === 0) return;
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.cols[i]! }));
+    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.cols[i]!, ...(c.long ? { encoding: 'PLAIN' as const, statistics: false } : {}) }));
     void this.pq.write({ columnData, rowGroupSize: this.rows });
     this.cols = this.columns.map(() => []);
     this.rows = 0;

@@ -10,7 +10,9 @@ import type { ExportFormat, ExportKind, ExportRequest } from '@/lib/schemas/expo
 import type { Batch, Column } from './columns';
 import { csvHeader, csvRecordsEncoder } from './csv';
 import { jsonLinesEncoder } from './jsonl';
-import type { KindDefinition } from './kind';
+import { openCopyOut, type CopyOut } from './copy';
+import { ByteSink } from './copy-text';
+import type { CopyEncoder, CopyKindDefinition, KindDefinition } from './kind';
 import { labelsExport } from './labels';
 import { buildManifest, MANIFEST_PARQUET_KEY, routelensVersion, type ExportManifest } from './manifest';
 import { ParquetRowWriter } from './parquet';
@@ -20,7 +22,7 @@ import { stepwiseExport } from './stepwise';
 import { openCursor, primed } from './stream';
 import { tracesExport } from './traces';
 
-export const KINDS: Record<ExportKind, KindDefinition<never>> = {
+export const KINDS: Record<ExportKind, KindDefinition<never> | CopyKindDefinition> = {
   traces: tracesExport,
   steps: stepsExport,
   stepwise: stepwiseExport,
@@ -30,6 +32,8 @@ export const KINDS: Record<ExportKind, KindDefinition<never>> = {
 
 /** Text is handed out in chunks of about this many characters: fewer, larger writes. */
 const TEXT_CHUNK = 64 * 1024;
+/** Bytes made from COPY rows go out in chunks of about this many bytes. */
+const COPY_CHUNK = 256 * 1024;
 
 export interface ExportRun {
   manifest: ExportManifest;
@@ -53,6 +57,21 @@ async function* textChunks(batches: AsyncIterable<Batch>, head: string, encode: 
     }
   }
   if (buf.length > 0) yield Buffer.from(buf, 'utf8');
+}
+
+async function* copyTextChunks(copy: CopyOut, head: string, encoder: Extract<CopyEncoder, { text: unknown }>, counter: { n: number }): AsyncGenerator<Uint8Array> {
+  const sink = new ByteSink(COPY_CHUNK + (COPY_CHUNK >> 1));
+  sink.text(head);
+  for await (const chunk of copy) {
+    counter.n += encoder.text(chunk, sink);
+    if (sink.length >= COPY_CHUNK) yield sink.take();
+  }
+  if (sink.length > 0) yield sink.take();
+}
+
+async function* copyBatches(copy: CopyOut, encoder: Extract<CopyEncoder, { batches: unknown }>): AsyncGenerator<Batch> {
+  for await (const chunk of copy) yield* encoder.batches(chunk);
+  yield* encoder.finish();
 }
 
 interface FormatOptions {
@@ -107,9 +126,22 @@ export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; no
   const ctx = { filter: req.filter, settings: req.settings };
   const columns = def.columns(req.settings);
   const manifest = buildManifest(req, columns, opts.now);
+  const counter = { n: 0 };
   // The comment names the statement in pg_stat_activity and the server's logs.
-  const statement = sql`${raw(`/* routelens export: ${req.kind} */`)} ${def.query(ctx)}`;
-  const cursor = await openCursor<never>(opts.pool ?? getPool(), statement, { batchSize: def.batchSize, rowMode: def.rowMode });
+  const comment = `/* routelens export: ${req.kind} */`;
+  const pool = opts.pool ?? getPool();
+  if ('copyQuery' in def) {
+    const copy = await openCopyOut(pool, def.copyQuery(ctx), comment);
+    const encoder = def.encoder(ctx, columns);
+    const format = req.settings.format;
+    const chunks =
+      'text' in encoder
+        ? copyTextChunks(copy, format === 'csv' ? csvHeader(columns) : '', encoder, counter)
+        : parquetChunks(copyBatches(copy, encoder), columns, manifest, counter, opts);
+    return { manifest, columns, chunks, rows: () => counter.n, close: () => copy.close() };
+  }
+  const statement = sql`${raw(comment)} ${def.query(ctx)}`;
+  const cursor = await openCursor<never>(pool, statement, { batchSize: def.batchSize, rowMode: def.rowMode });
   let source;
   try {
     source = await primed(cursor);
@@ -117,7 +149,6 @@ export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; no
     await cursor.close();
     throw e;
   }
-  const counter = { n: 0 };
   return {
     manifest,
     columns,

@@ -1,155 +1,428 @@
 import 'server-only';
-// `steps`: one row per step, with its trajectory's outcome and figures. The statement returns one row
-// per trajectory with its steps packed in one text value (a driver row per step costs several times
-// more, on both sides); each trajectory is scored once with lib/domain and unpacked into step rows.
-import { combinedReward, cumulativeCosts, processScore as processScoreOfJudgments, stepRubricScores } from '@/lib/domain';
+// `steps`: one row per step, with its text, the router's probabilities, latency, cost, its trajectory's
+// outcome and figures. Read through COPY (copy.ts): PostgreSQL writes the step rows in its text format
+// and they become JSON Lines or CSV bytes field by field (copy-text.ts), with no value made in between
+// for what passes through. The trajectory's own fields, its judgments and criteria come on its first
+// step's row only; from them each trajectory is scored once with lib/domain (rubric scores per step,
+// reward), and its fixed columns are encoded once and pasted into each of its steps' rows.
+//
+// A column comes from one of four places (StepColumn.from): a field of every step's row, a field of
+// the trajectory's first row, a figure computed once per trajectory, or one computed per step. A new
+// column is one entry in COLUMNS (and, for a stored one, its field in the statement).
+import { combinedReward, processScore as processScoreOfJudgments, stepRubricScores } from '@/lib/domain';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
-import { each, same, type Batch, type Column } from './columns';
-import type { KindContext, KindDefinition } from './kind';
+import { each, type Column, type ColumnType } from './columns';
+import {
+  ByteSink,
+  csvBool,
+  csvNumber,
+  csvText,
+  decodeBool,
+  decodeNullableBytes,
+  decodeNullableText,
+  decodeNumber,
+  decodeText,
+  jsonBool,
+  jsonNumber,
+  jsonRaw,
+  jsonString,
+  scanRow,
+} from './copy-text';
+import { encoderOf as csvEncoderOf } from './csv';
+import { encoderOf as jsonEncoderOf } from './jsonl';
+import type { CopyEncoder, CopyKindDefinition, KindContext } from './kind';
 import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionTuple, type JudgmentTuple } from './scoring';
 
-const COLUMNS: Column[] = [
-  { name: 'trajectory_id', type: 'string', description: 'the trajectory' },
-  { name: 'run_id', type: 'string', description: 'its run (router checkpoint)' },
-  { name: 'query_id', type: 'string', description: 'its query' },
-  { name: 'step_index', type: 'int', description: 'the step, 0-based' },
-  { name: 'model', type: 'string', description: 'the model the router sent the step to' },
-  { name: 'tokens_in', type: 'int', description: 'input tokens' },
-  { name: 'tokens_out', type: 'int', description: 'output tokens' },
-  { name: 'cost_usd', type: 'double', description: 'step cost (scoring.md)' },
-  { name: 'cumulative_cost_usd', type: 'double', description: 'cost of steps 0..step_index' },
-  { name: 'rubric_score', type: 'double', nullable: true, description: "step rubric score with human labels applied (under the export's judge); null where no judgment names the step" },
-  { name: 'escalation', type: 'string', nullable: true, description: 'up: a switch to a more expensive model than the previous step’s; down: to a cheaper one; empty otherwise' },
-  { name: 'chosen_probability', type: 'double', nullable: true, description: 'the router’s probability of the step’s model, probabilities divided by their sum; empty without router probabilities' },
-  { name: 'normalized_entropy', type: 'double', nullable: true, description: 'entropy of the router’s probabilities over the trajectory’s models, divided by log2 of their number; empty without router probabilities' },
-  { name: 'correct', type: 'bool', description: "the trajectory's graded outcome" },
-  { name: 'process_score', type: 'double', nullable: true, description: "the trajectory's process score (under the export's judge)" },
-  { name: 'reward', type: 'double', description: "the trajectory's combined reward at the export's judge, lambda and mu" },
-];
+// Fields of the statement's rows. Every row: the step's own.
+const F_INDEX = 0, F_MODEL = 1, F_TEXT = 2, F_TOKENS_IN = 3, F_TOKENS_OUT = 4, F_LATENCY = 5, F_PROBS = 6, F_COST = 7;
+// The first step's row only (\N on the others): the trajectory's.
+const F_ID = 8, F_RUN = 9, F_QUERY = 10, F_CORRECT = 11, F_PROCESS = 12, F_T_COST = 13, F_ALL_LARGEST = 14, F_STEP_COUNT = 15, F_JUDGMENTS = 16, F_CRITERIA = 17;
+// Its routing decisions per step (trajectory_routing_steps, computed at ingest by lib/domain's stepRouting).
+const F_ESCALATIONS = 18, F_CHOSEN = 19, F_ENTROPY = 20;
+const FIELDS = 21;
 
-/**
- * A trajectory's steps as "m,in,out,cost;m,in,out,cost;..." in step order, m being the 1-based
- * position of the step's model in the trajectory's model_ids: digits only, so a split cannot go wrong,
- * and cheaper for PostgreSQL to build than JSON. Costs are float8 text, exact (extra_float_digits).
- */
-const packedSteps = sql`(
-  SELECT string_agg(concat_ws(',', array_position(t.model_ids, s.model), s.tokens_in, s.tokens_out, s.cost_usd), ';' ORDER BY s.index)
-    FROM steps s WHERE s.trajectory_pk = t.pk)`;
-
-interface Steps {
-  models: string[];
-  tokensIn: number[];
-  tokensOut: number[];
-  costs: number[];
-}
-
-/** Reads the packed steps with one pass over the text (no intermediate substrings but the costs'). */
-export function unpackSteps(packed: string | null, modelIds: readonly string[]): Steps {
-  const out: Steps = { models: [], tokensIn: [], tokensOut: [], costs: [] };
-  if (packed === null) return out;
-  const COMMA = 44;
-  const ZERO = 48;
-  let pos = 0;
-  while (pos < packed.length) {
-    let model = 0;
-    for (let c = packed.charCodeAt(pos++); c !== COMMA && pos <= packed.length; c = packed.charCodeAt(pos++)) model = model * 10 + c - ZERO;
-    let tokensIn = 0;
-    for (let c = packed.charCodeAt(pos++); c !== COMMA && pos <= packed.length; c = packed.charCodeAt(pos++)) tokensIn = tokensIn * 10 + c - ZERO;
-    let tokensOut = 0;
-    for (let c = packed.charCodeAt(pos++); c !== COMMA && pos <= packed.length; c = packed.charCodeAt(pos++)) tokensOut = tokensOut * 10 + c - ZERO;
-    const semicolon = packed.indexOf(';', pos);
-    const end = semicolon === -1 ? packed.length : semicolon;
-    out.models.push(modelIds[model - 1]!);
-    out.tokensIn.push(tokensIn);
-    out.tokensOut.push(tokensOut);
-    out.costs.push(Number(packed.slice(pos, end)));
-    pos = end + 1;
-  }
-  return out;
-}
-
-// Positions in the statement's row (rowMode 'array').
-const ID = 0, RUN = 1, QUERY = 2, CORRECT = 3, PROCESS = 4, COST = 5, ALL_LARGEST = 6, MODEL_IDS = 7, STEPS = 8, JUDGMENTS = 9, CRITERIA = 10;
-const ESCALATIONS = 11, CHOSEN = 12, ENTROPY = 13;
-
-function query({ filter, settings }: KindContext) {
+function copyQuery({ filter, settings }: KindContext) {
+  const first = (expr: ReturnType<typeof sql>) => sql`CASE WHEN s.index = 0 THEN ${expr} END`;
   return sql`
-    SELECT t.id, t.run_id, t.query_id, t.correct, t.process_score, t.cost_usd, t.all_largest_usd, t.model_ids,
-           ${packedSteps}, ${judgmentsJson(settings.judge)}, ${criteriaJson},
-           rs.escalations, rs.chosen_probability, rs.normalized_entropy
-      FROM trajectories t
-      LEFT JOIN trajectory_routing_steps rs ON rs.trajectory_pk = t.pk
+    SELECT s.index, s.model, s.text, s.tokens_in, s.tokens_out, s.latency_ms, s.router -> 'probs', s.cost_usd,
+           ${first(sql`t.id`)}, ${first(sql`t.run_id`)}, ${first(sql`t.query_id`)}, ${first(sql`t.correct`)},
+           ${first(sql`t.process_score`)}, ${first(sql`t.cost_usd`)}, ${first(sql`t.all_largest_usd`)}, ${first(sql`t.step_count`)},
+           ${first(judgmentsJson(settings.judge))}, ${first(criteriaJson)},
+           ${first(sql`(SELECT rs.escalations FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
+           ${first(sql`(SELECT rs.chosen_probability FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
+           ${first(sql`(SELECT rs.normalized_entropy FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)}
+      FROM trajectories t JOIN steps s ON s.trajectory_pk = t.pk
       ${trajectoryWhere(filter)}
-     ORDER BY t.pk`;
+     ORDER BY t.pk, s.index`;
 }
 
-/** 0, 1, 2, ...: the step indexes, shared by every trajectory of that length. */
-const indexes: number[] = [];
-function stepIndexes(n: number): number[] {
-  for (let k = indexes.length; k < n; k++) indexes.push(k);
-  return indexes;
+/** What is known of the trajectory whose steps are being written. */
+interface Trajectory {
+  stepCount: number;
+  correct: boolean;
+  processScore: number | null;
+  costUsd: number;
+  allLargestUsd: number;
+  /** Step rubric scores (lib/domain), or null when no judgment names a step. */
+  scores: (number | null)[] | null;
+  /** One character per step: "u" up, "d" down, "-" neither (trajectory_routing_steps.escalations). */
+  escalations: string | null;
+  /** Per step, PostgreSQL's text of the number (shortest exact), or null. */
+  chosenProbability: (string | null)[] | null;
+  normalizedEntropy: (string | null)[] | null;
+  /** Cost of steps 0..the current one: lib/domain's cumulativeCosts, one step at a time. */
+  cumulative: number;
+  /** The current step. */
+  index: number;
 }
+
+type Source =
+  | { step: number }
+  | { trajectory: number }
+  | { ofTrajectory: (t: Trajectory, ctx: KindContext) => unknown }
+  | { ofStep: (t: Trajectory) => unknown };
+
+interface StepColumn extends Column {
+  from: Source;
+}
+
+const COLUMNS: StepColumn[] = [
+  { name: 'trajectory_id', type: 'string', description: 'the trajectory', from: { trajectory: F_ID } },
+  { name: 'run_id', type: 'string', description: 'its run (router checkpoint)', from: { trajectory: F_RUN } },
+  { name: 'query_id', type: 'string', description: 'its query', from: { trajectory: F_QUERY } },
+  { name: 'step_index', type: 'int', description: 'the step, 0-based', from: { step: F_INDEX } },
+  { name: 'model', type: 'string', description: 'the model the router sent the step to', from: { step: F_MODEL } },
+  { name: 'text', type: 'string', long: true, description: 'the step as the model wrote it', from: { step: F_TEXT } },
+  { name: 'tokens_in', type: 'int', description: 'input tokens', from: { step: F_TOKENS_IN } },
+  { name: 'tokens_out', type: 'int', description: 'output tokens', from: { step: F_TOKENS_OUT } },
+  { name: 'latency_ms', type: 'double', nullable: true, description: "the step's latency in milliseconds, as the trace gave it; null when absent", from: { step: F_LATENCY } },
+  {
+    name: 'router_probs',
+    type: 'json',
+    nullable: true,
+    long: true,
+    description: "the router's probability of each model for this step (router.probs as the trace gave it, a JSON object); null when absent",
+    from: { step: F_PROBS },
+  },
+  { name: 'cost_usd', type: 'double', description: 'step cost (scoring.md)', from: { step: F_COST } },
+  { name: 'cumulative_cost_usd', type: 'double', description: 'cost of steps 0..step_index', from: { ofStep: (t) => t.cumulative } },
+  {
+    name: 'rubric_score',
+    type: 'double',
+    nullable: true,
+    description: "step rubric score with human labels applied (under the export's judge); null where no judgment names the step",
+    from: { ofStep: (t) => t.scores?.[t.index] ?? null },
+  },
+  {
+    name: 'escalation',
+    type: 'string',
+    nullable: true,
+    description: 'up: a switch to a more expensive model than the previous step’s; down: to a cheaper one; empty otherwise',
+    from: { ofStep: (t) => ESCALATION_OF[t.escalations?.[t.index] ?? '-'] ?? null },
+  },
+  {
+    name: 'chosen_probability',
+    type: 'double',
+    nullable: true,
+    description: 'the router’s probability of the step’s model, probabilities divided by their sum; empty without router probabilities',
+    from: { ofStep: (t) => t.chosenProbability?.[t.index] ?? null },
+  },
+  {
+    name: 'normalized_entropy',
+    type: 'double',
+    nullable: true,
+    description: 'entropy of the router’s probabilities over the trajectory’s models, divided by log2 of their number; empty without router probabilities',
+    from: { ofStep: (t) => t.normalizedEntropy?.[t.index] ?? null },
+  },
+  { name: 'correct', type: 'bool', description: "the trajectory's graded outcome", from: { trajectory: F_CORRECT } },
+  { name: 'process_score', type: 'double', nullable: true, description: "the trajectory's process score (under the export's judge)", from: { ofTrajectory: (t) => t.processScore } },
+  {
+    name: 'reward',
+    type: 'double',
+    description: "the trajectory's combined reward at the export's judge, lambda and mu",
+    from: {
+      ofTrajectory: (t, ctx) =>
+        combinedReward({ correct: t.correct, processScore: t.processScore, costUsd: t.costUsd, allLargestUsd: t.allLargestUsd }, { lambda: ctx.settings.lambda, mu: ctx.settings.mu }),
+    },
+  },
+];
 
 const ESCALATION_OF: Record<string, 'up' | 'down' | null> = { u: 'up', d: 'down', '-': null };
 
-/** trajectory_routing_steps.escalations ("-u-d") as up / down / null per step. */
-function stepEscalations(text: string | null, n: number): ('up' | 'down' | null)[] {
-  const out: ('up' | 'down' | null)[] = new Array(n).fill(null);
-  if (text !== null) for (let k = 0; k < n; k++) out[k] = ESCALATION_OF[text[k]!] ?? null;
-  return out;
+/** A float8[] in PostgreSQL's text ("{0.5,NULL,1e-05}") as the text of each element, null for NULL. */
+function numberTexts(text: string | null): (string | null)[] | null {
+  if (text === null) return null;
+  const inner = text.slice(1, -1);
+  return inner === '' ? [] : inner.split(',').map((x) => (x === 'NULL' ? null : x));
 }
 
-function trajectoryBatch(t: unknown[], ctx: KindContext): Batch {
-  const { models, tokensIn, tokensOut, costs } = unpackSteps(t[STEPS] as string | null, t[MODEL_IDS] as string[]);
-  const n = costs.length;
-  const cumulative = cumulativeCosts(costs);
-  const judgments = judgmentInputs(t[JUDGMENTS] as JudgmentTuple[]);
-  const criteria = criterionDefs(t[CRITERIA] as CriterionTuple[]);
-  const scores = stepRubricScores(n, judgments, criteria);
-  const correct = t[CORRECT] as boolean;
-  // With a judge the statement brought that judge's judgments (and people's) alone: score them.
-  const processScore = ctx.settings.judge === null ? (t[PROCESS] as number | null) : processScoreOfJudgments(judgments, criteria);
-  const reward = combinedReward(
-    { correct, processScore, costUsd: t[COST] as number, allLargestUsd: t[ALL_LARGEST] as number },
-    { lambda: ctx.settings.lambda, mu: ctx.settings.mu },
-  );
+const isTrajectoryLevel = (s: Source) => 'trajectory' in s || 'ofTrajectory' in s;
+
+/** Reads the trajectory's fields off its first step's row and scores it with lib/domain. */
+function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext): Trajectory {
+  const f = (k: number): [Uint8Array, number, number] => [src, b[2 * k]!, b[2 * k + 1]!];
+  const stepCount = decodeNumber(...f(F_STEP_COUNT))!;
+  const judgmentRows = JSON.parse(decodeText(...f(F_JUDGMENTS))) as JudgmentTuple[];
+  const judged = ctx.settings.judge !== null;
+  let scores: (number | null)[] | null = null;
+  let processScore = decodeNumber(...f(F_PROCESS));
+  if (judgmentRows.length > 0 || judged) {
+    const judgments = judgmentInputs(judgmentRows);
+    const criteria = criterionDefs(JSON.parse(decodeText(...f(F_CRITERIA))) as CriterionTuple[]);
+    if (judgmentRows.length > 0) scores = stepRubricScores(stepCount, judgments, criteria);
+    // With a judge the statement brought that judge's judgments (and people's) alone: score them.
+    if (judged) processScore = processScoreOfJudgments(judgments, criteria);
+  }
   return {
-    length: n,
-    columns: [
-      same(t[ID]),
-      same(t[RUN]),
-      same(t[QUERY]),
-      each(stepIndexes(n)),
-      each(models),
-      each(tokensIn),
-      each(tokensOut),
-      each(costs),
-      each(cumulative),
-      each(scores),
-      each(stepEscalations(t[ESCALATIONS] as string | null, n)),
-      each((t[CHOSEN] as (number | null)[] | null) ?? new Array<null>(n).fill(null)),
-      each((t[ENTROPY] as (number | null)[] | null) ?? new Array<null>(n).fill(null)),
-      same(correct),
-      same(processScore),
-      same(reward),
-    ],
+    stepCount,
+    escalations: decodeNullableText(...f(F_ESCALATIONS)),
+    chosenProbability: numberTexts(decodeNullableText(...f(F_CHOSEN))),
+    normalizedEntropy: numberTexts(decodeNullableText(...f(F_ENTROPY))),
+    correct: decodeBool(...f(F_CORRECT))!,
+    processScore,
+    costUsd: decodeNumber(...f(F_T_COST))!,
+    allLargestUsd: decodeNumber(...f(F_ALL_LARGEST))!,
+    scores,
+    cumulative: 0,
+    index: 0,
   };
 }
 
-async function* rows(source: AsyncIterable<unknown[]>, ctx: KindContext): AsyncGenerator<Batch> {
-  for await (const t of source) yield trajectoryBatch(t, ctx);
+/** Advances the trajectory to the step of this row (its cost added to the running total). */
+function step(t: Trajectory, src: Uint8Array, b: Int32Array): void {
+  t.index = decodeNumber(src, b[2 * F_INDEX]!, b[2 * F_INDEX + 1]!)!;
+  t.cumulative += decodeNumber(src, b[2 * F_COST]!, b[2 * F_COST + 1]!)!;
 }
 
-export const stepsExport: KindDefinition<unknown[]> = {
+const isFirstStep = (src: Uint8Array, b: Int32Array) => b[1]! - b[0]! === 1 && src[b[0]!] === 48;
+
+// ---------------------------------------------------------------- JSON Lines and CSV
+
+type FieldWriter = (sink: ByteSink, src: Uint8Array, a: number, b: number) => void;
+
+const JSON_FIELD: Record<ColumnType, FieldWriter | undefined> = {
+  string: jsonString,
+  timestamp: jsonString,
+  int: jsonNumber,
+  double: jsonNumber,
+  bool: jsonBool,
+  json: jsonRaw,
+  int_list: undefined,
+  double_list: undefined,
+  bool_list: undefined,
+  string_list: undefined,
+};
+
+const CSV_FIELD: Record<ColumnType, FieldWriter | undefined> = {
+  string: csvText,
+  timestamp: csvText,
+  int: csvNumber,
+  double: csvNumber,
+  bool: csvBool,
+  json: csvText,
+  int_list: undefined,
+  double_list: undefined,
+  bool_list: undefined,
+  string_list: undefined,
+};
+
+/** One piece of a row: bytes fixed for the trajectory, a field of the step's row, or a figure of the step. */
+type Op =
+  | { kind: 0; segment: number }
+  | { kind: 1; prefix: Uint8Array; field: number; write: FieldWriter }
+  | { kind: 2; prefix: Uint8Array; value: (t: Trajectory) => unknown; encode: (v: unknown) => string; ascii: boolean };
+
+/** The trajectory-level columns of one segment: written once per trajectory, with their keys. */
+interface Segment {
+  parts: { prefix: Uint8Array; source: Source; column: Column; encode: (v: unknown) => string }[];
+}
+
+interface TextFormat {
+  /** What goes before column i's value ('{"name":' or ',"name":' for JSON, ',' for CSV). */
+  prefix(i: number, name: string): string;
+  end: Uint8Array;
+  field: Record<ColumnType, FieldWriter | undefined>;
+  encoderOf(c: Column): (v: unknown) => string;
+}
+
+const enc = new TextEncoder();
+
+const jsonScalar = (v: unknown): string => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? 'null' : String(v));
+const csvScalar = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+const JSONL: TextFormat = {
+  prefix: (i, name) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
+  end: enc.encode('}\n'),
+  field: JSON_FIELD,
+  encoderOf: jsonEncoderOf,
+};
+
+const CSV: TextFormat = {
+  prefix: (i) => (i === 0 ? '' : ','),
+  end: enc.encode('\r\n'),
+  field: CSV_FIELD,
+  encoderOf: csvEncoderOf,
+};
+
+function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly StepColumn[]): CopyEncoder {
+  const ops: Op[] = [];
+  const segments: Segment[] = [];
+  columns.forEach((c, i) => {
+    const prefix = format.prefix(i, c.name);
+    if (isTrajectoryLevel(c.from)) {
+      const part = { prefix: enc.encode(prefix), source: c.from, column: c, encode: format.encoderOf(c) };
+      const last = ops[ops.length - 1];
+      if (last?.kind === 0) segments[last.segment]!.parts.push(part);
+      else {
+        ops.push({ kind: 0, segment: segments.length });
+        segments.push({ parts: [part] });
+      }
+    } else if ('step' in c.from) {
+      const write = format.field[c.type];
+      if (!write) throw new Error(`steps: no COPY field writer for a ${c.type} column`);
+      ops.push({ kind: 1, prefix: enc.encode(prefix), field: c.from.step, write });
+    } else if ('ofStep' in c.from) {
+      // Numbers and booleans are their own text in both formats (JSON: null for a missing or non-finite one).
+      const plain = c.type === 'int' || c.type === 'double' || c.type === 'bool';
+      const encode = plain ? (format === JSONL ? jsonScalar : csvScalar) : format.encoderOf(c);
+      ops.push({ kind: 2, prefix: enc.encode(prefix), value: c.from.ofStep, encode, ascii: plain });
+    }
+  });
+
+  const scratch = new ByteSink(4096);
+  /** The trajectory's segments, encoded off its first row. */
+  const encodeSegments = (t: Trajectory, src: Uint8Array, b: Int32Array): Uint8Array[] => {
+    scratch.o = 0;
+    return segments.map((seg) => {
+      const start = scratch.o;
+      for (const p of seg.parts) {
+        scratch.bytes(p.prefix);
+        if ('trajectory' in p.source) {
+          const k = p.source.trajectory;
+          format.field[p.column.type]!(scratch, src, b[2 * k]!, b[2 * k + 1]!);
+        } else if ('ofTrajectory' in p.source) {
+          scratch.text(p.encode(p.source.ofTrajectory(t, ctx)));
+        }
+      }
+      return scratch.buf.slice(start, scratch.o);
+    });
+  };
+
+  const bounds = new Int32Array(2 * FIELDS);
+  let t: Trajectory | null = null;
+  let fixed: Uint8Array[] = [];
+  return {
+    text(src, sink) {
+      let rows = 0;
+      for (let pos = 0; pos < src.length; ) {
+        pos = scanRow(src, pos, bounds, FIELDS);
+        if (isFirstStep(src, bounds)) {
+          t = startTrajectory(src, bounds, ctx);
+          fixed = encodeSegments(t, src, bounds);
+        }
+        if (t === null) throw new Error('steps: a step row came before its trajectory');
+        step(t, src, bounds);
+        for (let k = 0; k < ops.length; k++) {
+          const op = ops[k]!;
+          if (op.kind === 0) sink.bytes(fixed[op.segment]!);
+          else if (op.kind === 1) {
+            sink.bytes(op.prefix);
+            op.write(sink, src, bounds[2 * op.field]!, bounds[2 * op.field + 1]!);
+          } else {
+            sink.bytes(op.prefix);
+            const text = op.encode(op.value(t));
+            if (op.ascii) sink.ascii(text);
+            else sink.text(text);
+          }
+        }
+        sink.bytes(format.end);
+        rows++;
+      }
+      return rows;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Parquet
+
+function decoderOf(c: Column): (src: Uint8Array, a: number, b: number) => unknown {
+  switch (c.type) {
+    case 'int':
+    case 'double':
+      return decodeNumber;
+    case 'bool':
+      return decodeBool;
+    case 'string':
+    case 'json':
+    case 'timestamp':
+      // Long texts go to Parquet as their UTF-8 bytes, as COPY sent them: no string made and encoded again.
+      return c.long ? decodeNullableBytes : decodeNullableText;
+    default:
+      throw new Error(`steps: no COPY field decoder for a ${c.type} column`);
+  }
+}
+
+/**
+ * The rows of a chunk as one batch, every column one value per row (the Parquet writer spreads a
+ * batch's shared values over its rows anyway).
+ */
+function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[]): CopyEncoder {
+  const decoders = columns.map((c) => ('step' in c.from || 'trajectory' in c.from ? decoderOf(c) : null));
+  const numeric = columns.map((c) => c.type === 'int' || c.type === 'double');
+  const bounds = new Int32Array(2 * FIELDS);
+  let t: Trajectory | null = null;
+  let fixedValues: unknown[] = [];
+  return {
+    batches(src) {
+      const values: unknown[][] = columns.map(() => []);
+      let rows = 0;
+      for (let pos = 0; pos < src.length; ) {
+        pos = scanRow(src, pos, bounds, FIELDS);
+        if (isFirstStep(src, bounds)) {
+          t = startTrajectory(src, bounds, ctx);
+          const traj = t;
+          fixedValues = columns.map((c, i) => {
+            if ('trajectory' in c.from) return decoders[i]!(src, bounds[2 * c.from.trajectory]!, bounds[2 * c.from.trajectory + 1]!);
+            if ('ofTrajectory' in c.from) return c.from.ofTrajectory(traj, ctx);
+            return undefined;
+          });
+        }
+        if (t === null) throw new Error('steps: a step row came before its trajectory');
+        step(t, src, bounds);
+        for (let i = 0; i < columns.length; i++) {
+          const from = columns[i]!.from;
+          const out = values[i]!;
+          if ('step' in from) out.push(decoders[i]!(src, bounds[2 * from.step]!, bounds[2 * from.step + 1]!));
+          else if ('ofStep' in from) {
+            const v = from.ofStep(t);
+            // Numbers that arrive as PostgreSQL's text (the routing arrays) become numbers here.
+            out.push(typeof v === 'string' && numeric[i] ? Number(v) : v);
+          }
+          else out.push(fixedValues[i]);
+        }
+        rows++;
+      }
+      return rows === 0 ? [] : [{ length: rows, columns: values.map((v) => each(v)) }];
+    },
+    finish: () => [],
+  };
+}
+
+export const stepsExport: CopyKindDefinition = {
   kind: 'steps',
   summary:
-    'One row per step: ids, model, tokens, cost and cumulative cost, rubric score, escalation and router confidence, and the trajectory’s outcome, process score and reward.',
-  columns: () => COLUMNS,
-  query,
-  rowMode: 'array',
-  // 100 trajectories per round trip: enough to keep the database busy while rows are written, and
-  // bounded even for trajectories of 20,000 steps.
-  batchSize: 100,
-  rows,
+    'One row per step: ids, model, text, tokens, latency, router probabilities, cost and cumulative cost, rubric score, escalation and router confidence, and the trajectory’s outcome, process score and reward.',
+  columns: () => COLUMNS.map(({ from: _from, ...c }) => c),
+  copyQuery,
+  encoder(ctx) {
+    switch (ctx.settings.format) {
+      case 'jsonl':
+        return textEncoder(JSONL, ctx, COLUMNS);
+      case 'csv':
+        return textEncoder(CSV, ctx, COLUMNS);
+      case 'parquet':
+        return parquetEncoder(ctx, COLUMNS);
+    }
+  },
 };

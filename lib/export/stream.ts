@@ -19,6 +19,20 @@ export interface CursorOptions {
 }
 
 /**
+ * The settings of a connection while it exports. The planner prices the per-trajectory subqueries as
+ * if they ran on every row and would JIT-compile the statement, which costs a third of a second before
+ * the first row and saves nothing here. Doubles go out as text: extra_float_digits > 0 makes that text
+ * the shortest exact one whatever the server's default.
+ */
+export async function prepareExportConnection(client: pg.PoolClient): Promise<void> {
+  await client.query('SET jit = off; SET extra_float_digits = 3');
+}
+
+export async function resetExportConnection(client: pg.PoolClient): Promise<void> {
+  await client.query('RESET jit; RESET extra_float_digits');
+}
+
+/**
  * Opens a cursor over one SQL statement on a client of its own. The connection is taken here, so an
  * unreachable database fails the caller before anything has been sent to its client.
  */
@@ -48,10 +62,7 @@ export async function openCursor<R>(pool: pg.Pool, q: Sql, opts: CursorOptions =
         });
   client.on('error', onClientError);
   try {
-    // The planner prices the per-trajectory subqueries as if they ran on every row and would JIT-compile
-    // the statement, which costs a third of a second before the first row and saves nothing here.
-    // Doubles go out as text: extra_float_digits > 0 makes that text exact whatever the server's default.
-    await client.query('SET jit = off; SET extra_float_digits = 3');
+    await prepareExportConnection(client);
   } catch (e) {
     client.release(e as Error);
     throw e;
@@ -67,7 +78,7 @@ export async function openCursor<R>(pool: pg.Pool, q: Sql, opts: CursorOptions =
         stream.destroy();
         await unlessBroken(closed).catch(() => undefined);
       }
-      if (!failure) await client.query('RESET jit; RESET extra_float_digits').catch((e: Error) => (failure = e));
+      if (!failure) await resetExportConnection(client).catch((e: Error) => (failure = e));
       if (!failure) client.removeListener('error', onClientError);
       // A connection that saw an error is not trusted again: the pool replaces it.
       client.release(failure);

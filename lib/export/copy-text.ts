@@ -1,0 +1,323 @@
+// PostgreSQL's COPY text format, read as bytes and written as JSON Lines or CSV bytes, with no string
+// or value made in between for what passes through unchanged (docs: "COPY", "Text Format").
+//
+// A COPY row is its fields separated by tabs and ended by "\n"; a null is `\N`; in a value, a
+// backslash, tab, newline, CR, backspace, form feed and vertical tab are written `\\`, `\t`, `\n`,
+// `\r`, `\b`, `\f`, `\v`, and every other byte (UTF-8 included) as itself. JSON's string escapes are
+// the same but for `\v` (JSON has none) and `"` (COPY leaves it bare), so a COPY text value becomes a
+// JSON string by copying it byte for byte and escaping those two, and raw control bytes.
+// Numbers are PostgreSQL's float8/int text: with extra_float_digits > 0 the shortest exact one, valid
+// JSON and CSV as they are.
+import { csvField, csvPlainStart } from './csv';
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const COMMA = 44;
+const BACKSLASH = 92;
+const N = 78;
+
+const HEX = new TextEncoder().encode('0123456789abcdef');
+const NULL_BYTES = new TextEncoder().encode('null');
+const TRUE_BYTES = new TextEncoder().encode('true');
+const FALSE_BYTES = new TextEncoder().encode('false');
+const EMPTY_CSV = new TextEncoder().encode('""');
+
+/** The byte a COPY escape `\x` stands for. */
+function unescaped(x: number): number {
+  switch (x) {
+    case 110: // n
+      return LF;
+    case 114: // r
+      return CR;
+    case 116: // t
+      return TAB;
+    case 98: // b
+      return 8;
+    case 102: // f
+      return 12;
+    case 118: // v
+      return 11;
+    default:
+      return x; // \\ and anything else PostgreSQL would read as the character itself
+  }
+}
+
+/** An output buffer that grows; `take` hands out what was written and starts a fresh buffer. */
+export class ByteSink {
+  buf: Uint8Array;
+  o = 0;
+  /** buf as a Buffer, for its native UTF-8 writer. */
+  private view: Buffer;
+
+  constructor(private readonly size = 1 << 17) {
+    this.buf = new Uint8Array(size);
+    this.view = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
+
+  private replace(next: Uint8Array): void {
+    this.buf = next;
+    this.view = Buffer.from(next.buffer, next.byteOffset, next.length);
+  }
+
+  /** Room for n more bytes. */
+  ensure(n: number): void {
+    if (this.o + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.o + n));
+    next.set(this.buf.subarray(0, this.o));
+    this.replace(next);
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    const buf = this.buf;
+    let o = this.o;
+    // Short runs (keys, ids) copy faster in a loop than through a native call.
+    if (b.length < 64) for (let i = 0; i < b.length; i++) buf[o++] = b[i]!;
+    else {
+      buf.set(b, o);
+      o += b.length;
+    }
+    this.o = o;
+  }
+
+  /** A string of ASCII characters (numbers, keys). */
+  ascii(s: string): void {
+    this.ensure(s.length);
+    const buf = this.buf;
+    let o = this.o;
+    for (let i = 0; i < s.length; i++) buf[o++] = s.charCodeAt(i);
+    this.o = o;
+  }
+
+  /** Any string, as UTF-8. */
+  text(s: string): void {
+    this.ensure(s.length * 3);
+    this.o += this.view.write(s, this.o, 'utf8');
+  }
+
+  get length(): number {
+    return this.o;
+  }
+
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.o);
+    this.replace(new Uint8Array(Math.max(this.size, out.length)));
+    this.o = 0;
+    return out;
+  }
+}
+
+/** Where each field of the row at `pos` starts and ends: bounds[2k], bounds[2k + 1]. Returns the next row's start. */
+export function scanRow(src: Uint8Array, pos: number, bounds: Int32Array, fields: number): number {
+  let k = 0;
+  let start = pos;
+  let p = pos;
+  for (;;) {
+    const c = src[p]!;
+    if (c === TAB || c === LF) {
+      if (k < fields) {
+        bounds[2 * k] = start;
+        bounds[2 * k + 1] = p;
+      }
+      k++;
+      start = p + 1;
+      if (c === LF) break;
+    }
+    p++;
+  }
+  if (k !== fields) throw new Error(`a COPY row has ${k} fields where ${fields} were expected`);
+  return p + 1;
+}
+
+export const isNull = (src: Uint8Array, a: number, b: number): boolean => b - a === 2 && src[a] === BACKSLASH && src[a + 1] === N;
+
+/** A COPY text value as a JSON string (with its quotes), or null. */
+export function jsonString(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  if (isNull(src, a, b)) return sink.bytes(NULL_BYTES);
+  sink.ensure(6 * (b - a) + 2);
+  const buf = sink.buf;
+  let o = sink.o;
+  buf[o++] = QUOTE;
+  for (let i = a; i < b; i++) {
+    const c = src[i]!;
+    if (c === QUOTE) {
+      buf[o++] = BACKSLASH;
+      buf[o++] = QUOTE;
+    } else if (c === BACKSLASH) {
+      const x = src[++i]!;
+      if (x === 118) {
+        // \v: JSON has no such escape
+        buf[o++] = BACKSLASH;
+        buf[o++] = 117;
+        buf[o++] = 48;
+        buf[o++] = 48;
+        buf[o++] = 48;
+        buf[o++] = 98;
+      } else {
+        buf[o++] = BACKSLASH;
+        buf[o++] = x;
+      }
+    } else if (c < 32) {
+      buf[o++] = BACKSLASH;
+      buf[o++] = 117;
+      buf[o++] = 48;
+      buf[o++] = 48;
+      buf[o++] = HEX[c >> 4]!;
+      buf[o++] = HEX[c & 15]!;
+    } else buf[o++] = c;
+  }
+  buf[o++] = QUOTE;
+  sink.o = o;
+}
+
+/** A COPY json value, unescaped: the JSON text itself, or null. */
+export function jsonRaw(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  if (isNull(src, a, b)) return sink.bytes(NULL_BYTES);
+  copyUnescaped(sink, src, a, b);
+}
+
+function copyUnescaped(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  sink.ensure(b - a);
+  const buf = sink.buf;
+  let o = sink.o;
+  for (let i = a; i < b; i++) {
+    const c = src[i]!;
+    buf[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
+  }
+  sink.o = o;
+}
+
+/** A COPY number as JSON: as it is, or null (for \N, NaN and the infinities, as JSON.stringify writes them). */
+export function jsonNumber(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  const c = src[a];
+  if (b === a || c === BACKSLASH || c === 78 /* NaN */ || c === 73 /* Infinity */ || (c === 45 && src[a + 1] === 73)) return sink.bytes(NULL_BYTES);
+  copyBytes(sink, src, a, b);
+}
+
+export function jsonBool(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  if (isNull(src, a, b)) return sink.bytes(NULL_BYTES);
+  sink.bytes(src[a] === 116 ? TRUE_BYTES : FALSE_BYTES);
+}
+
+function copyBytes(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  sink.ensure(b - a);
+  const buf = sink.buf;
+  let o = sink.o;
+  for (let i = a; i < b; i++) buf[o++] = src[i]!;
+  sink.o = o;
+}
+
+/** A COPY number in CSV: as it is, or an empty field for a null. */
+export function csvNumber(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  if (isNull(src, a, b)) return;
+  copyBytes(sink, src, a, b);
+}
+
+export function csvBool(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  if (isNull(src, a, b)) return;
+  sink.bytes(src[a] === 116 ? TRUE_BYTES : FALSE_BYTES);
+}
+
+/**
+ * A COPY text value as a CSV field, exactly as csvField writes the text it stands for (an empty
+ * field for a null). A value that starts with anything but a letter or digit goes through csvField
+ * itself, so every rule csvField has about how a cell starts holds here too.
+ */
+export function csvText(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  if (isNull(src, a, b)) return;
+  if (a === b) return sink.bytes(EMPTY_CSV);
+  if (!csvPlainStart(src[a]!)) return sink.text(csvField(decodeText(src, a, b)));
+  let quote = false;
+  for (let i = a; i < b; i++) {
+    const c = src[i]!;
+    if (c === QUOTE || c === COMMA) quote = true;
+    else if (c === BACKSLASH) {
+      const x = src[++i]!;
+      if (x === 110 || x === 114) quote = true;
+    }
+  }
+  if (!quote) return copyUnescaped(sink, src, a, b);
+  sink.ensure(2 * (b - a) + 2);
+  const buf = sink.buf;
+  let o = sink.o;
+  buf[o++] = QUOTE;
+  for (let i = a; i < b; i++) {
+    const c = src[i]!;
+    if (c === QUOTE) {
+      buf[o++] = QUOTE;
+      buf[o++] = QUOTE;
+    } else buf[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
+  }
+  buf[o++] = QUOTE;
+  sink.o = o;
+}
+
+/** A COPY text value as a string. */
+export function decodeText(src: Uint8Array, a: number, b: number): string {
+  let plain = true;
+  let ascii = true;
+  for (let i = a; i < b; i++) {
+    const c = src[i]!;
+    if (c === BACKSLASH) plain = false;
+    else if (c >= 0x80) ascii = false;
+  }
+  if (plain) return bufferOf(src).toString(ascii ? 'latin1' : 'utf8', a, b);
+  return Buffer.from(decodeBytes(src, a, b)).toString('utf8');
+}
+
+/** A COPY text value as its UTF-8 bytes: the chunk's own bytes when nothing is escaped. */
+export function decodeBytes(src: Uint8Array, a: number, b: number): Uint8Array {
+  let i = a;
+  while (i < b && src[i] !== BACKSLASH) i++;
+  if (i === b) return src.subarray(a, b);
+  const out = new Uint8Array(b - a);
+  let o = i - a;
+  out.set(src.subarray(a, i));
+  for (; i < b; i++) {
+    const c = src[i]!;
+    out[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
+  }
+  return out.subarray(0, o);
+}
+
+export function decodeNullableBytes(src: Uint8Array, a: number, b: number): Uint8Array | null {
+  return isNull(src, a, b) ? null : decodeBytes(src, a, b);
+}
+
+export function decodeNullableText(src: Uint8Array, a: number, b: number): string | null {
+  return isNull(src, a, b) ? null : decodeText(src, a, b);
+}
+
+let viewOf: Uint8Array | null = null;
+let view: Buffer = Buffer.alloc(0);
+/** The chunk as a Buffer, for its native latin1 slicing (one view per chunk). */
+function bufferOf(src: Uint8Array): Buffer {
+  if (src !== viewOf) {
+    viewOf = src;
+    view = Buffer.from(src.buffer, src.byteOffset, src.length);
+  }
+  return view;
+}
+
+/** A COPY number (int or float8 text) as a number, null for \N. */
+export function decodeNumber(src: Uint8Array, a: number, b: number): number | null {
+  if (isNull(src, a, b)) return null;
+  if (b - a <= 15) {
+    // Plain integers of up to 15 digits are exact this way; anything else goes through Number().
+    let n = 0;
+    let i = src[a] === 45 ? a + 1 : a;
+    for (; i < b; i++) {
+      const d = src[i]! - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === b && b > a) return src[a] === 45 ? -n : n;
+  }
+  return Number(bufferOf(src).toString('latin1', a, b));
+}
+
+export function decodeBool(src: Uint8Array, a: number, b: number): boolean | null {
+  return isNull(src, a, b) ? null : src[a] === 116;
+}
