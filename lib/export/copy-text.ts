@@ -228,7 +228,8 @@ export function csvBool(sink: ByteSink, src: Uint8Array, a: number, b: number): 
 export function csvText(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
   if (isNull(src, a, b)) return;
   if (a === b) return sink.bytes(EMPTY_CSV);
-  if (!csvPlainStart(src[a]!)) return sink.text(csvField(decodeText(src, a, b)));
+  // (A first byte that is an escape stands for another character: csvField decides.)
+  if (src[a] === BACKSLASH || !csvPlainStart(src[a]!)) return sink.text(csvField(decodeText(src, a, b)));
   let quote = false;
   for (let i = a; i < b; i++) {
     const c = src[i]!;
