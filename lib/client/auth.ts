@@ -90,7 +90,20 @@ export function forgetCsrfToken(): void {
   csrfToken = undefined;
 }
 
-/** A path inside routelens to go back to after signing in; anything else goes home. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+/**
+ * A path inside routelens to go back to after signing in; anything else goes home. The value is read
+ * the way the browser will read it (the URL parser drops tabs and newlines, takes \ for /, resolves
+ * dots), so `/\t/evil.example` or `/.//evil.example` cannot leave this origin.
+ */
+export function safeNext(next: string | null, origin = typeof window === 'undefined' ? 'http://localhost' : window.location.origin): string {
+  if (!next || !next.startsWith('/')) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== new URL(origin).origin) return '/';
+  // A path that starts with // would be read as another host on the next navigation.
+  return `${url.pathname.replace(/^\/+/, '/')}${url.search}${url.hash}`;
 }
