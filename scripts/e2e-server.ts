@@ -1,6 +1,6 @@
 // The app as the end-to-end tests and the replay benchmark see it: a fresh database copied from the
 // migrated test template, the demo data and the special trajectories of e2e/special-traces.ts
-// loaded into it, the production build (built when the sources changed), and `next start` on it
+// loaded into it, the production build (built when the sources changed), and Next on it as `npm start` serves it
 // with sign-in off (the embedded single-user mode). Stops and drops the database on SIGINT/SIGTERM.
 //
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server scripts/e2e-server.ts
@@ -16,7 +16,7 @@ import { closePool } from '../lib/db/pool';
 import { createTestDatabase, prepareTestServer, type TestDatabase, type TestServer } from '../lib/db/testing';
 import { ingestStream } from '../lib/ingest/pipeline';
 import { specialLines } from '../e2e/special-traces';
-import { buildIfNeeded, holdBuild, NEXT_BIN } from './next-build';
+import { buildIfNeeded, holdBuild } from './next-build';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const E2E_PORT = 3100;
@@ -109,10 +109,20 @@ export async function startE2EServer(opts: E2EServerOptions = {}): Promise<E2ESe
     log(`routelens e2e: database ${db.name} with ${demo.stored} demo trajectories and the special ones`);
     buildIfNeeded(log);
     release = holdBuild();
-    child = spawn(NEXT_BIN, ['start', '-p', String(port), '-H', '127.0.0.1'], {
+    // Served as npm start serves it (scripts/next-server.ts: Next behind a server that passes the socket address).
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/next-server.ts', String(port), '127.0.0.1'], {
       cwd: ROOT,
       stdio: opts.inheritOutput ? 'inherit' : 'ignore',
-      env: { ...process.env, DATABASE_URL: db.url, ROUTELENS_EMBEDDED: 'true', ROUTELENS_AUTH: 'off', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port) },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        ROUTELENS_EMBEDDED: 'true',
+        ROUTELENS_AUTH: 'off',
+        ROUTELENS_PEER_HEADER: '1',
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        PORT: String(port),
+      },
     });
     await waitForPort(port, child);
     return { baseUrl: `http://127.0.0.1:${port}`, databaseUrl: db.url, stop };

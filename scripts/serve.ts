@@ -43,8 +43,15 @@ async function main(): Promise<void> {
 
   if (!dev) buildIfNeeded();
   const release = dev ? () => undefined : holdBuild();
-  const env = { ...process.env, DATABASE_URL: db.url, ROUTELENS_EMBEDDED: db.embedded ? 'true' : 'false', NEXT_TELEMETRY_DISABLED: '1' };
-  const child = spawn(NEXT, [dev ? 'dev' : 'start', '-p', port, '-H', host], { cwd: ROOT, stdio: 'inherit', env });
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, ROUTELENS_EMBEDDED: db.embedded ? 'true' : 'false', NEXT_TELEMETRY_DISABLED: '1' };
+  // Production runs Next behind scripts/next-server.ts, which passes the client's socket address.
+  const child = dev
+    ? spawn(NEXT, ['dev', '-p', port, '-H', host], { cwd: ROOT, stdio: 'inherit', env })
+    : spawn(process.execPath, ['--import', 'tsx', 'scripts/next-server.ts', port, host], {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...env, NODE_ENV: 'production', ROUTELENS_PEER_HEADER: '1' },
+      });
   console.log(`routelens: http://localhost:${port}${db.embedded ? '  (embedded PostgreSQL, data in .data/)' : ''}`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

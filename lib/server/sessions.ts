@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { getPool } from '@/lib/db/pool';
 import { cookieValue, sha256Hex, signInRequired, SESSION_COOKIE, type Actor, type Role } from './auth';
 import { ApiError } from './errors';
-import { clientAddress, loginThrottle } from './login-throttle';
+import { attemptSucceeded, clientAddress, countAttempt, withVerificationSlot } from './login-throttle';
 import { verifyPassword } from './passwords';
 import { queryRows, sql } from './sql';
 import { settings } from './settings';
@@ -39,11 +39,13 @@ async function openSession(userId: number): Promise<{ token: string; csrfToken: 
   return { token, csrfToken };
 }
 
-/** POST /api/auth/login: checks the password under the failure throttle and sets the cookie. */
+/**
+ * POST /api/auth/login: counts the attempt (login-throttle.ts), then checks the password, at most a
+ * few at a time, and sets the cookie.
+ */
 export async function login(request: Request, username: string, password: string): Promise<Response> {
   const address = clientAddress(request);
-  const throttle = loginThrottle();
-  const wait = throttle.retryAfterSeconds(username, address);
+  const wait = await countAttempt(username, address);
   if (wait > 0) {
     throw new ApiError('rate_limited', `too many failed sign-ins; try again in ${wait} s`, { retry_after_seconds: wait }, { 'Retry-After': String(wait) });
   }
@@ -53,12 +55,9 @@ export async function login(request: Request, username: string, password: string
   );
   const user = rows[0];
   // verifyPassword spends the same time for an unknown user as for a wrong password.
-  const ok = await verifyPassword(password, user?.password_hash ?? null);
-  if (!user || !ok) {
-    throttle.recordFailure(username, address);
-    throw new ApiError('unauthenticated', 'wrong username or password');
-  }
-  throttle.recordSuccess(username, address);
+  const ok = await withVerificationSlot(() => verifyPassword(password, user?.password_hash ?? null));
+  if (!user || !ok) throw new ApiError('unauthenticated', 'wrong username or password');
+  await attemptSucceeded(username, address);
   const { token, csrfToken } = await openSession(user.id);
   const body: SignedIn = { user: { id: user.id, username: user.username, name: user.name, role: user.role }, csrf_token: csrfToken };
   return Response.json(body, { headers: { 'Set-Cookie': cookieHeader(request, token, Math.round(settings.sessionHours * 3600)) } });

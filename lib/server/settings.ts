@@ -27,6 +27,22 @@ export const settings = {
   get loginWindowMinutes() {
     return num('ROUTELENS_LOGIN_WINDOW_MINUTES', 15);
   },
+  /** Password checks (scrypt) that run at once in one process; more wait briefly, then get 429. */
+  get loginConcurrency() {
+    return num('ROUTELENS_LOGIN_CONCURRENCY', 2);
+  },
+  /**
+   * How many proxies in front append to X-Forwarded-For (0: none, the header is not read). `true`
+   * means one.
+   */
+  get trustProxy() {
+    const v = process.env.ROUTELENS_TRUST_PROXY?.trim().toLowerCase();
+    if (v === 'true' || v === 'yes' || v === 'on') return 1;
+    if (v === 'false' || v === 'no' || v === 'off') return 0;
+    const n = num('ROUTELENS_TRUST_PROXY', 0);
+    if (!Number.isInteger(n)) throw new Error(`routelens: setting ROUTELENS_TRUST_PROXY=${v} is not a number of proxies`);
+    return n;
+  },
   /** How long an annotator holds a queue item that they took, in minutes. */
   get leaseMinutes() {
     return num('ROUTELENS_LEASE_MINUTES', 5);
