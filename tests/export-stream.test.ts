@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/exports/[kind]/route';
+import { getExportPool } from '@/lib/db/pool';
 import { startExport } from '@/lib/export/run';
 import { MANIFEST_PARQUET_KEY } from '@/lib/export/manifest';
 import { generateTraces, serializeLine } from '@/lib/generate';
@@ -23,8 +24,8 @@ function call(kind: string, query = ''): Promise<Response> {
   return GET(new Request(`http://localhost/api/exports/${kind}${query ? `?${query}` : ''}`), { params: Promise.resolve({ kind }) });
 }
 
-/** The pool's connections that are checked out (the export's own, while it runs). */
-const busy = () => db.pool().totalCount - db.pool().idleCount;
+/** The export pool's connections that are checked out (the export's own, while it runs). */
+const busy = () => getExportPool().totalCount - getExportPool().idleCount;
 
 /** Waits (bounded) for a condition that another part of the process brings about. */
 async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {

@@ -15,7 +15,7 @@ const types = {
   },
 };
 
-type Globals = { __routelensPool?: pg.Pool; __routelensPoolUrl?: string };
+type Globals = { __routelensPool?: pg.Pool; __routelensPoolUrl?: string; __routelensExportPool?: pg.Pool; __routelensExportPoolUrl?: string };
 const g = globalThis as typeof globalThis & Globals;
 
 export function databaseUrl(): string {
@@ -63,11 +63,29 @@ export function getPool(): pg.Pool {
   return g.__routelensPool;
 }
 
+/**
+ * The connections that exports stream through, apart from the app's pool, so that slow downloads
+ * cannot take the connections every other request needs. Its size is the most exports that run at
+ * once in this process (ROUTELENS_EXPORTS_MAX, lib/server/exports.ts).
+ */
+export function getExportPool(): pg.Pool {
+  const url = databaseUrl();
+  if (!g.__routelensExportPool || g.__routelensExportPoolUrl !== url) {
+    const pool = new pg.Pool({ ...poolConfig(url), max: Math.max(1, Number(process.env.ROUTELENS_EXPORTS_MAX ?? 4)) });
+    pool.on('error', (err) => console.error('routelens: idle export connection failed:', err.message));
+    g.__routelensExportPool = pool;
+    g.__routelensExportPoolUrl = url;
+  }
+  return g.__routelensExportPool;
+}
+
 export async function closePool(): Promise<void> {
-  const pool = g.__routelensPool;
+  const pools = [g.__routelensPool, g.__routelensExportPool];
   g.__routelensPool = undefined;
   g.__routelensPoolUrl = undefined;
-  if (pool) await pool.end();
+  g.__routelensExportPool = undefined;
+  g.__routelensExportPoolUrl = undefined;
+  await Promise.all(pools.map((p) => p?.end()));
 }
 
 /** Runs fn in one transaction on one client of the pool. */

@@ -132,16 +132,55 @@ export async function primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable
  * A pull-based byte stream over an async iterator: one chunk per pull, so nothing is read ahead of
  * the client. cancel() (the client went away) runs onCancel, which closes the database cursor.
  */
+export interface StreamOptions {
+  /**
+   * A reader that asks for nothing for this long is cut off: the cursor closes, its connection goes
+   * back, and the body ends with an error (a slow reader that keeps reading is never cut).
+   */
+  idleMs?: number;
+  /** Called once when the stream ends, whichever way: done, failed, cancelled or cut off. */
+  onEnd?: () => void;
+}
+
 export function toReadableStream(
   chunks: AsyncIterable<Uint8Array>,
   onCancel: () => Promise<void>,
   onError: (e: unknown) => void = () => undefined,
+  opts: StreamOptions = {},
 ): ReadableStream<Uint8Array> {
   const it = chunks[Symbol.asyncIterator]();
   let cancelled = false;
+  let ended = false;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const end = () => {
+    clearTimeout(idle);
+    if (ended) return;
+    ended = true;
+    opts.onEnd?.();
+  };
+  const watch = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (!opts.idleMs) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      if (cancelled || ended) return;
+      cancelled = true;
+      const e = new Error(`the reader took nothing for ${Math.round(opts.idleMs! / 1000)} s; the export was cut off`);
+      onError(e);
+      void onCancel()
+        .catch(() => undefined)
+        .finally(() => {
+          controller.error(e);
+          end();
+        });
+    }, opts.idleMs);
+  };
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        watch(controller);
+      },
       async pull(controller) {
+        clearTimeout(idle);
         let r: IteratorResult<Uint8Array>;
         try {
           r = await it.next();
@@ -151,15 +190,25 @@ export function toReadableStream(
           onError(e);
           await onCancel().catch(() => undefined);
           controller.error(e);
+          end();
           return;
         }
         if (cancelled) return;
-        if (r.done) controller.close();
-        else controller.enqueue(r.value);
+        if (r.done) {
+          controller.close();
+          end();
+        } else {
+          controller.enqueue(r.value);
+          watch(controller);
+        }
       },
       async cancel() {
         cancelled = true;
-        await onCancel();
+        try {
+          await onCancel();
+        } finally {
+          end();
+        }
       },
     },
     { highWaterMark: 0 },

@@ -7,7 +7,9 @@ import { FILE_EXTENSIONS, parseExportRequest, type ExportFormat, type ExportKind
 import { asciiJson, MANIFEST_HEADER } from '@/lib/export/manifest';
 import { startExport } from '@/lib/export/run';
 import { toReadableStream } from '@/lib/export/stream';
-import { toApiError } from './errors';
+import { getExportPool } from '@/lib/db/pool';
+import { ApiError, toApiError } from './errors';
+import { settings } from './settings';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: 'application/jsonl; charset=utf-8',
@@ -27,15 +29,48 @@ function parse(kind: string, url: URL) {
   }
 }
 
-export async function exportResponse(kind: string, url: URL): Promise<Response> {
+// Exports that stream now, per person and in all (this process). An export holds a connection of the
+// export pool until its body ends, so these caps keep downloads from queueing on each other forever.
+const running = new Map<string, number>();
+let runningTotal = 0;
+
+/** Takes a slot for `person`, or refuses with 429; the returned function gives it back (once). */
+function takeExportSlot(person: string): () => void {
+  const mine = running.get(person) ?? 0;
+  const busy = (what: string) =>
+    new ApiError('rate_limited', `${what}; try again when one finishes`, { retry_after_seconds: 5 }, { 'Retry-After': '5' });
+  if (mine >= settings.exportsPerPerson) throw busy(`you have ${mine} exports running (ROUTELENS_EXPORTS_PER_PERSON)`);
+  if (runningTotal >= settings.exportsMax) throw busy(`${runningTotal} exports are running (ROUTELENS_EXPORTS_MAX)`);
+  running.set(person, mine + 1);
+  runningTotal++;
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    runningTotal--;
+    const left = (running.get(person) ?? 1) - 1;
+    if (left > 0) running.set(person, left);
+    else running.delete(person);
+  };
+}
+
+export async function exportResponse(kind: string, url: URL, person: string): Promise<Response> {
   const req = parse(kind, url);
   const now = new Date();
-  const run = await startExport(req, { now });
+  const release = takeExportSlot(person);
+  let run: Awaited<ReturnType<typeof startExport>>;
+  try {
+    run = await startExport(req, { now, pool: getExportPool() });
+  } catch (e) {
+    release();
+    throw e;
+  }
   const { format } = req.settings;
   const { rows: _rows, ...manifest } = run.manifest;
   // A failure after the headers went out can only cut the body short: the server's log says why.
-  const onError = (e: unknown) => console.error(`routelens: the ${req.kind} export failed mid-stream:`, e);
-  return new Response(toReadableStream(run.chunks, run.close, onError), {
+  const onError = (e: unknown) => console.error(`routelens: the ${req.kind} export failed mid-stream:`, e instanceof Error ? e.message : e);
+  const body = toReadableStream(run.chunks, run.close, onError, { idleMs: settings.exportIdleSeconds * 1000, onEnd: release });
+  return new Response(body, {
     status: 200,
     headers: {
       'Content-Type': CONTENT_TYPES[format],

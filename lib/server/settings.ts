@@ -43,6 +43,18 @@ export const settings = {
     if (!Number.isInteger(n)) throw new Error(`routelens: setting ROUTELENS_TRUST_PROXY=${v} is not a number of proxies`);
     return n;
   },
+  /** Exports that one person may stream at once (per app process); more get 429. */
+  get exportsPerPerson() {
+    return num('ROUTELENS_EXPORTS_PER_PERSON', 2);
+  },
+  /** Exports that stream at once in one app process, each on a connection of the export pool. */
+  get exportsMax() {
+    return num('ROUTELENS_EXPORTS_MAX', 4);
+  },
+  /** A download that takes no bytes for this long is cut off and its connection returned. */
+  get exportIdleSeconds() {
+    return num('ROUTELENS_EXPORT_IDLE_SECONDS', 60);
+  },
   /** How long an annotator holds a queue item that they took, in minutes. */
   get leaseMinutes() {
     return num('ROUTELENS_LEASE_MINUTES', 5);
