@@ -13,7 +13,7 @@ import { generateTraces, serializeLine } from '@/lib/generate';
 import { normalizeLine, type NormalizedLine } from '@/lib/ingest/normalize';
 import { ingestStream } from '@/lib/ingest/pipeline';
 import { copyNumber, copyText } from '@/lib/ingest/copy';
-import { JUDGMENT_COLUMNS, STEP_COLUMNS, TRAJECTORY_COLUMNS, judgmentCopyRows, stepCopyRows, trajectoryCopyRows } from '@/lib/ingest/store';
+import { ITEM_COLUMNS, JUDGMENT_COLUMNS, STEP_COLUMNS, TRAJECTORY_COLUMNS, itemCopyRows, judgmentCopyRows, stepCopyRows, trajectoryCopyRows, withItemIds } from '@/lib/ingest/store';
 import { traceLineSchema } from '@/lib/schemas/trace';
 import { numberArg, runIfMain } from './cli';
 import { measureInterleaved, round, Samples, type BenchOutput } from './results';
@@ -57,7 +57,7 @@ function writeLines(file: string, rows: Iterable<string>): void {
 
 /** The rows the pipeline would write, rendered once as COPY text files (not timed). */
 function renderCopyFiles(lines: NormalizedLine[], dir: string): CopyFile[] {
-  const items = lines.map((norm, i) => ({ pk: i + 1, norm }));
+  const items = withItemIds(lines.map((norm, i) => ({ pk: i + 1, norm })), 1).lines;
   const models = new Map<string, NormalizedLine['models'][number]>();
   const runs = new Map<string, NormalizedLine['run']>();
   const queries = new Map<string, NormalizedLine['query']>();
@@ -80,6 +80,7 @@ function renderCopyFiles(lines: NormalizedLine[], dir: string): CopyFile[] {
     { table: 'criteria', columns: ['rubric_id', 'id', 'position', 'text', 'weight', 'kind', 'scale_min', 'scale_max'], file: 'criteria.tsv' },
     { table: 'trajectories', columns: TRAJECTORY_COLUMNS, file: 'trajectories.tsv' },
     { table: 'steps', columns: STEP_COLUMNS, file: 'steps.tsv' },
+    { table: 'items', columns: ITEM_COLUMNS, file: 'items.tsv' },
     { table: 'judgments', columns: JUDGMENT_COLUMNS, file: 'judgments.tsv' },
   ];
   const rows: Record<string, Iterable<string>> = {
@@ -92,6 +93,7 @@ function renderCopyFiles(lines: NormalizedLine[], dir: string): CopyFile[] {
     ),
     trajectories: trajectoryCopyRows(items),
     steps: stepCopyRows(items),
+    items: itemCopyRows(items),
     judgments: judgmentCopyRows(items),
   };
   for (const f of files) {

@@ -115,17 +115,20 @@ async function makeAnnotators(n: number): Promise<Annotator[]> {
 
 interface HotJudgment {
   id: number;
+  /** Its item: labels and versions belong to the item. */
+  item: number;
   choices: number[];
 }
 
 async function hotJudgments(n: number): Promise<HotJudgment[]> {
-  const r = await getPool().query<{ id: number; kind: string; scale_min: number | null; scale_max: number | null }>(
-    `SELECT j.id, c.kind, c.scale_min, c.scale_max FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
+  const r = await getPool().query<{ id: number; item_id: number; kind: string; scale_min: number | null; scale_max: number | null }>(
+    `SELECT j.id, j.item_id, c.kind, c.scale_min, c.scale_max FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
        JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id ORDER BY md5(j.id::text) LIMIT $1`,
     [n],
   );
   return r.rows.map((j) => ({
     id: j.id,
+    item: j.item_id,
     choices: j.kind === 'binary' ? [0, 1] : j.kind === 'ternary' ? [-1, 0, 1] : [j.scale_min!, (j.scale_min! + j.scale_max!) / 2, j.scale_max!],
   }));
 }
@@ -134,8 +137,8 @@ async function countLabels(): Promise<{ rows: number; gaps: number }> {
   const r = await getPool().query<{ rows: number; gaps: number }>(
     `SELECT (SELECT count(*)::int FROM labels) AS rows,
             (SELECT count(*)::int FROM (
-               SELECT j.id FROM judgments j JOIN labels l ON l.judgment_id = j.id
-                GROUP BY j.id, j.version HAVING count(*) <> max(l.version) OR max(l.version) <> j.version) g) AS gaps`,
+               SELECT i.id FROM items i JOIN labels l ON l.item_id = i.id
+                GROUP BY i.id, i.version HAVING count(*) <> max(l.version) OR max(l.version) <> i.version) g) AS gaps`,
   );
   return r.rows[0]!;
 }
@@ -155,9 +158,9 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
     const summary = await ingestStream(Readable.from([Buffer.from(lines)]));
     const annotators = await makeAnnotators(connections);
     const hot = await hotJudgments(opts.judgments ?? 400);
-    const seen = new Map<number, number>(hot.map((j) => [j.id, 0]));
-    const learn = (judgmentId: number, version: number | undefined) => {
-      if (version !== undefined) seen.set(judgmentId, Math.max(seen.get(judgmentId) ?? 0, version));
+    const seen = new Map<number, number>(hot.map((j) => [j.item, 0]));
+    const learn = (itemId: number, version: number | undefined) => {
+      if (version !== undefined) seen.set(itemId, Math.max(seen.get(itemId) ?? 0, version));
     };
     let server201 = 0;
     httpServer = await serveLabelRoute((s) => {
@@ -178,7 +181,7 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
           ...req,
           path: `/api/judgments/${j.id}/labels`,
           headers: { 'content-type': 'application/json', cookie: who.cookie, 'x-csrf-token': who.csrf },
-          body: JSON.stringify({ score, rationale: 'bench', expected_version: seen.get(j.id) ?? 0 }),
+          body: JSON.stringify({ score, rationale: 'bench', expected_version: seen.get(j.item) ?? 0 }),
         };
       },
       // A 201 carries the new version; a 409 the current one and the label that made it.
@@ -186,12 +189,12 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
         try {
           const parsed = JSON.parse(body) as {
             version?: number;
-            label?: { judgment_id: number };
-            error?: { details?: { current_version?: number; newest_label?: { judgment_id: number } | null } };
+            label?: { item_id: number };
+            error?: { details?: { current_version?: number; newest_label?: { item_id: number } | null } };
           };
           const d = parsed.error?.details;
-          if (status === 201 && parsed.label) learn(parsed.label.judgment_id, parsed.version);
-          if (status === 409 && d?.newest_label) learn(d.newest_label.judgment_id, d.current_version);
+          if (status === 201 && parsed.label) learn(parsed.label.item_id, parsed.version);
+          if (status === 409 && d?.newest_label) learn(d.newest_label.item_id, d.current_version);
         } catch {
           /* a body that is not JSON is counted by its status */
         }

@@ -24,12 +24,15 @@ import { ingestStream } from '@/lib/ingest/pipeline';
 import {
   addToRollups,
   insertDims,
+  ITEM_COLUMNS,
+  itemCopyRows,
   JUDGMENT_COLUMNS,
   judgmentCopyRows,
   STEP_COLUMNS,
   stepCopyRows,
   TRAJECTORY_COLUMNS,
   trajectoryCopyRows,
+  withItemIds,
   type Dims,
 } from '@/lib/ingest/store';
 import { parseTrajectoryFilter, listParamsSchema, SORT_FIELDS, type SortField } from '@/lib/schemas/filters';
@@ -150,12 +153,14 @@ async function connect(url: string): Promise<pg.Client> {
 
 /** Generates and COPYs n trajectories of 20 steps; returns the number of steps written. */
 async function loadTrajectories(url: string, n: number, log: (s: string) => void): Promise<number> {
-  const clients = await Promise.all([connect(url), connect(url), connect(url), connect(url)]);
-  const [dimsClient, tc, sc, jc] = clients as [pg.Client, pg.Client, pg.Client, pg.Client];
+  const clients = await Promise.all([connect(url), connect(url), connect(url), connect(url), connect(url)]);
+  const [dimsClient, tc, sc, jc, ic] = clients as [pg.Client, pg.Client, pg.Client, pg.Client, pg.Client];
   try {
     const trajectories = openCopy(tc, 'trajectories', TRAJECTORY_COLUMNS);
     const steps = openCopy(sc, 'steps', STEP_COLUMNS);
+    const items = openCopy(ic, 'items', ITEM_COLUMNS);
     const judgments = openCopy(jc, 'judgments', JUDGMENT_COLUMNS);
+    let nextItem = 1;
     const seen = emptyDims();
     const deltas = new RollupDeltas();
     const queries = Math.ceil(n / (DEMO_RUNS.length * PER_QUERY));
@@ -167,10 +172,13 @@ async function loadTrajectories(url: string, n: number, log: (s: string) => void
     const flush = async () => {
       await insertDims(dimsClient as unknown as pg.PoolClient, fresh);
       fresh = emptyDims();
+      const numbered = withItemIds(batch, nextItem);
+      nextItem = numbered.next;
       await Promise.all([
         trajectories.write(join(trajectoryCopyRows(batch))),
         steps.write(join(stepCopyRows(batch))),
-        judgments.write(join(judgmentCopyRows(batch))),
+        items.write(join(itemCopyRows(numbered.lines))),
+        judgments.write(join(judgmentCopyRows(numbered.lines))),
       ]);
       batch = [];
       await yieldToIo(); // let the sockets drain while the next batch is generated
@@ -185,8 +193,9 @@ async function loadTrajectories(url: string, n: number, log: (s: string) => void
       if (pk % 100_000 === 0) log(`  ${pk.toLocaleString('en')} trajectories generated (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
     await flush();
-    await Promise.all([trajectories.end(), steps.end(), judgments.end()]);
+    await Promise.all([trajectories.end(), steps.end(), items.end(), judgments.end()]);
     await dimsClient.query(`SELECT setval(pg_get_serial_sequence('trajectories', 'pk'), $1)`, [pk]);
+    await dimsClient.query(`SELECT setval(pg_get_serial_sequence('items', 'id'), $1)`, [nextItem]);
     await deltas.apply(dimsClient as unknown as pg.PoolClient);
     return stepCount;
   } finally {
@@ -201,15 +210,15 @@ async function loadTrajectories(url: string, n: number, log: (s: string) => void
  */
 async function addLabels(client: pg.Client): Promise<void> {
   await client.query(`
-    INSERT INTO labels (judgment_id, version, score, author)
-    SELECT j.id, v.version, j.judge_score, v.author
+    INSERT INTO labels (item_id, version, score, author)
+    SELECT j.item_id, v.version, j.judge_score, v.author
       FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
      CROSS JOIN (VALUES (1, 'bench-alice'), (2, 'bench-bob')) AS v(version, author)
      WHERE j.position = 0 AND t.pk % 100 = 0 AND (v.version = 1 OR t.pk % 200 = 0)`);
   await client.query(`
-    UPDATE judgments j SET version = l.version
-      FROM (SELECT judgment_id, max(version) AS version FROM labels GROUP BY judgment_id) l WHERE l.judgment_id = j.id`);
-  await client.query(`UPDATE trajectories SET labelled = true WHERE pk IN (SELECT j.trajectory_pk FROM labels l JOIN judgments j ON j.id = l.judgment_id)`);
+    UPDATE items i SET version = l.version
+      FROM (SELECT item_id, max(version) AS version FROM labels GROUP BY item_id) l WHERE l.item_id = i.id`);
+  await client.query(`UPDATE trajectories SET labelled = true WHERE pk IN (SELECT i.trajectory_pk FROM labels l JOIN items i ON i.id = l.item_id)`);
 }
 
 /** One trajectory of 2,000 steps through the real ingest pipeline (its own run and query). */

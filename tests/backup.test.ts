@@ -60,9 +60,9 @@ describe('backup and restore', () => {
     const s = await ingestText(renderJsonl(generateTraces({ seed: 2, queries: 10 })));
     expect(s.failed).toBe(0);
     await withTransaction(async (c) => {
-      const j = (await c.query('SELECT j.id, j.trajectory_pk FROM judgments j ORDER BY j.id LIMIT 1')).rows[0];
-      await c.query("INSERT INTO labels (judgment_id, version, score, author) VALUES ($1, 1, $2, 'ann')", [j.id, 0]);
-      await c.query('UPDATE judgments SET version = 1 WHERE id = $1', [j.id]);
+      const j = (await c.query('SELECT j.item_id, j.trajectory_pk FROM judgments j ORDER BY j.id LIMIT 1')).rows[0];
+      await c.query("INSERT INTO labels (item_id, version, score, author) VALUES ($1, 1, $2, 'ann')", [j.item_id, 0]);
+      await c.query('UPDATE items SET version = 1 WHERE id = $1', [j.item_id]);
       await recomputeTrajectory(c, j.trajectory_pk);
     });
     const before = await fingerprint(db.url);

@@ -127,7 +127,8 @@ describe('exports with known labels', () => {
     expect(await exportJsonl('labels', { run: 'x' })).toEqual([]);
     const tracesBefore = await exportJsonl('traces', { run: 'x' });
     const judgmentsBefore = ((tracesBefore[0]!.meta as Record<string, Record<string, unknown>>).routelens!.judgments as Rows)[0]!;
-    expect(judgmentsBefore).toMatchObject({ index: 0, criterion: 'c1', source: 'judge', effective_score: 1, labelled_by: null, labels: [] });
+    expect(judgmentsBefore).toMatchObject({ index: 0, criterion: 'c1', source: 'judge', effective_score: 1, labelled_by: null });
+    expect((tracesBefore[0]!.meta as Record<string, Record<string, unknown>>).routelens!.items).toEqual([]);
 
     await addLabel(db.pool(), 'x/0', 0, { score: 0, author: 'Ann "A", Lee', rationale: 'Not the crux,\nreally.', createdAt: '2026-02-03T04:05:06.789Z' });
 
@@ -146,12 +147,16 @@ describe('exports with known labels', () => {
         criterion: 'c1',
         steps: [1],
         judge_score: 1,
+        judge_scores: [{ judge: 'judge-v2', score: 1 }],
         human_score: 0,
         version: 1,
         author: 'Ann "A", Lee',
+        author_name: 'Ann "A", Lee',
         created_at: '2026-02-03T04:05:06.789Z',
         rationale: 'Not the crux,\nreally.',
         revert_of_label_id: null,
+        revert_to_judge: null,
+        on_earlier_content: false,
       }),
     ]);
 
@@ -163,9 +168,30 @@ describe('exports with known labels', () => {
       effective_score: 0,
       source: 'human',
       labelled_by: 'Ann "A", Lee',
+      labelled_by_name: 'Ann "A", Lee',
       labelled_at: '2026-02-03T04:05:06.789Z',
-      labels: [{ version: 1, score: 0, author: 'Ann "A", Lee', created_at: '2026-02-03T04:05:06.789Z', rationale: 'Not the crux,\nreally.', revert_of_version: null }],
     });
+    // The label's history belongs to the item (criterion c1, step 1), once, whatever judges scored it.
+    expect(section.items).toEqual([
+      {
+        criterion: 'c1',
+        steps: [1],
+        version: 1,
+        labels: [
+          {
+            version: 1,
+            score: 0,
+            author: 'Ann "A", Lee',
+            author_name: 'Ann "A", Lee',
+            created_at: '2026-02-03T04:05:06.789Z',
+            rationale: 'Not the crux,\nreally.',
+            revert_of_version: null,
+            revert_to_judge: null,
+            on_earlier_content: false,
+          },
+        ],
+      },
+    ]);
     expect(section).toMatchObject({ process_score: 0.375, labelled: true, lambda: 0.5, mu: 0.1 });
     expect((section.steps as Rows).map((s) => s.rubric_score)).toEqual([0.5, 0.5 / 3, null]);
     // The judge's own score stays in the trace; the label lives beside it.
@@ -285,7 +311,7 @@ describe('exports with known labels', () => {
       [1, 0, 'Ann "A", Lee'],
       [2, 1, 'Bo'],
     ]);
-    expect(rows[1]).toMatchObject({ label_id: revert, revert_of_label_id: rows[0]!.label_id, judgment_id: rows[0]!.judgment_id, rationale: null });
+    expect(rows[1]).toMatchObject({ label_id: revert, revert_of_label_id: rows[0]!.label_id, item_id: rows[0]!.item_id, rationale: null });
     // The revert restores the judge's view of step 1.
     expect(byStep(await exportJsonl('steps', { run: 'x' }), 'x/0')).toEqual([0.5, 2.5 / 3, null]);
     // Undo, so the other tests see the single label they expect.

@@ -61,15 +61,16 @@ describe('traces round trip', () => {
 
   it('restores every label with its author, time, rationale, version and revert', async () => {
     const strip = (rows: Record<string, unknown>[], idOf: Map<unknown, unknown>) =>
-      rows.map(({ label_id, judgment_id: _j, revert_of_label_id, ...rest }) => ({ ...rest, reverts: idOf.get(revert_of_label_id) ?? null, self: idOf.get(label_id) }));
+      rows.map(({ label_id, item_id: _i, revert_of_label_id, ...rest }) => ({ ...rest, reverts: idOf.get(revert_of_label_id) ?? null, self: idOf.get(label_id) }));
     const a = parseJsonl((await exported('labels')).toString('utf8'));
     const b = parseJsonl((await exported('labels', otherPool)).toString('utf8'));
     const key = (r: Record<string, unknown>) => `${r.trajectory_id}/${r.criterion}/${r.version}`;
     expect(a.length).toBe(5);
     expect(strip(b, new Map(b.map((r) => [r.label_id, key(r)])))).toEqual(strip(a, new Map(a.map((r) => [r.label_id, key(r)]))));
     const versions = await otherPool.query(
-      `SELECT t.id, j.position, j.version, j.judge_score, t.labelled FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
-        WHERE t.id IN ('x/0', 'x/1') AND (j.version > 0 OR j.judge_score IS NULL) ORDER BY t.id, j.position`,
+      `SELECT t.id, j.position, i.version, j.judge_score, t.labelled FROM judgments j JOIN items i ON i.id = j.item_id
+         JOIN trajectories t ON t.pk = j.trajectory_pk
+        WHERE t.id IN ('x/0', 'x/1') AND (i.version > 0 OR j.judge_score IS NULL) ORDER BY t.id, j.position`,
     );
     expect(versions.rows).toEqual([
       { id: 'x/0', position: 0, version: 2, judge_score: 1, labelled: true },
@@ -119,7 +120,8 @@ describe('meta.routelens on ingest', () => {
   it.each([
     ['a label on a judgment the line does not have', [{ index: 7, criterion: 'c1', steps: [1], labels: [label] }], '/meta/routelens/judgments/0/index'],
     ['a judgment that does not match the line', [{ index: 0, criterion: 'c2', steps: [1], labels: [label] }], '/meta/routelens/judgments/0/criterion'],
-    ['versions that skip', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, version: 2 }] }], '/meta/routelens/judgments/0/labels/0/version'],
+    ['versions that go back', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, version: 2 }, label] }], '/meta/routelens/judgments/0/labels/1/version'],
+    ['a revert of a version that is not there', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, revert_of_version: 1 }] }], '/meta/routelens/judgments/0/labels/0/revert_of_version'],
     ['a score off the scale', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, score: 0.5 }] }], '/meta/routelens/judgments/0/labels/0/score'],
     ['a person’s judgment on an unknown criterion', [{ index: null, criterion: 'c9', steps: [], labels: [label] }], '/meta/routelens/judgments/0/criterion'],
     ['a person’s judgment on a step that does not exist', [{ index: null, criterion: 'c1', steps: [3], labels: [label] }], '/meta/routelens/judgments/0/steps/0'],
@@ -128,6 +130,45 @@ describe('meta.routelens on ingest', () => {
     const s = await ingestText(jsonl([withSection(judgments)]));
     expect(s.failed).toBe(1);
     expect(s.errors[0]!.path).toBe(path);
+  });
+
+  const withItems = (items: unknown) => withChange(withChange(base(), ['id'], `bad/${Math.random()}`), ['meta', 'routelens'], { items });
+  it.each([
+    ['an item on an unknown criterion', [{ criterion: 'c9', steps: [], labels: [label] }], '/meta/routelens/items/0/criterion'],
+    ['an item on a step that does not exist', [{ criterion: 'c1', steps: [0, 5], labels: [label] }], '/meta/routelens/items/0/steps/1'],
+    ['an item listed twice', [{ criterion: 'c1', steps: [1], labels: [label] }, { criterion: 'c1', steps: [1, 1], labels: [label] }], '/meta/routelens/items/1/steps'],
+    ['an item whose versions repeat', [{ criterion: 'c1', steps: [1], labels: [label, label] }], '/meta/routelens/items/0/labels/1/version'],
+    ['an item older than its newest label', [{ criterion: 'c1', steps: [1], version: 1, labels: [{ ...label, version: 2 }] }], '/meta/routelens/items/0/version'],
+  ])('refuses %s, naming where', async (_what, items, path) => {
+    const s = await ingestText(jsonl([withItems(items)]));
+    expect(s.failed).toBe(1);
+    expect(s.errors[0]!.path).toBe(path);
+  });
+
+  it('reads an export made before labels moved to items: two judges\' histories of one item merge in time order', async () => {
+    const line = withChange(base(), ['id'], 'old-export/0');
+    (line.judgments as Json[]).push({ criterion: 'c1', steps: [1], score: 0, judge: 'judge-v3' });
+    const at = (d: number) => `2026-01-0${d}T00:00:00.000Z`;
+    (line.meta as Json).routelens = {
+      version: 1,
+      judgments: [
+        { index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, created_at: at(1) }, { version: 2, score: 1, author: 'Bo', created_at: at(4), revert_of_version: 1 }] },
+        { index: 3, criterion: 'c1', steps: [1], labels: [{ ...label, score: 1, author: 'Cy', created_at: at(2) }] },
+      ],
+    };
+    expect(await ingestText(jsonl([line]))).toMatchObject({ stored: 1, failed: 0 });
+    const rows = await db.pool().query(
+      `SELECT l.version, l.score, l.author, rv.version AS reverts FROM labels l JOIN items i ON i.id = l.item_id
+         JOIN trajectories t ON t.pk = i.trajectory_pk LEFT JOIN labels rv ON rv.id = l.revert_of_label_id
+        WHERE t.id = 'old-export/0' ORDER BY l.version`,
+    );
+    expect(rows.rows).toEqual([
+      { version: 1, score: 0, author: 'Ann', reverts: null },
+      { version: 2, score: 1, author: 'Cy', reverts: null },
+      { version: 3, score: 1, author: 'Bo', reverts: 1 },
+    ]);
+    const items = await db.pool().query("SELECT i.version FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.id = 'old-export/0' AND i.criterion_id = 'c1'");
+    expect(items.rows).toEqual([{ version: 3 }]);
   });
 
   it('stores a line whose labels fit, with its figures computed from them', async () => {

@@ -151,7 +151,7 @@ describe('GET /api/exports/{kind}', () => {
       const viewer = await signedIn('vera', 'viewer');
       const res = await GET(request({ path: '/api/exports/labels?format=csv', as: viewer }), { params: Promise.resolve({ kind: 'labels' }) });
       expect(res.status).toBe(200);
-      expect(await res.text()).toMatch(/^label_id,judgment_id,/);
+      expect(await res.text()).toMatch(/^label_id,item_id,/);
     } finally {
       process.env.ROUTELENS_EMBEDDED = 'true';
     }

@@ -166,19 +166,23 @@ describe('idempotence, conflicts and replace', () => {
   it('keeps every human label when a trajectory is replaced, and folds them into its figures', async () => {
     await ingestText(jsonl([baseLine('lab/0')]));
     const t = await trajectory('lab/0');
-    const j = await db.pool().query('SELECT id FROM judgments WHERE trajectory_pk = $1 AND criterion_id = $2', [t.pk, 'c1']);
+    const j = await db.pool().query('SELECT id, item_id FROM judgments WHERE trajectory_pk = $1 AND criterion_id = $2', [t.pk, 'c1']);
     const judgmentId = j.rows[0].id as number;
+    const itemId = j.rows[0].item_id as number;
     await withTransaction(async (c) => {
-      await c.query("INSERT INTO labels (judgment_id, version, score, author) VALUES ($1, 1, 0, 'ann')", [judgmentId]);
-      await c.query('UPDATE judgments SET version = 1 WHERE id = $1', [judgmentId]);
+      await c.query("INSERT INTO labels (item_id, version, score, author) VALUES ($1, 1, 0, 'ann')", [itemId]);
+      await c.query('UPDATE items SET version = 1 WHERE id = $1', [itemId]);
       await recomputeTrajectory(c, t.pk);
     });
     // The judge's c1 judgment changes its rationale; the label must stay on it and stay effective.
     const changed = withChange(baseLine('lab/0'), ['judgments', 0, 'rationale'], 'revised');
     const s = await ingestText(jsonl([changed]), { replace: true });
     expect(s).toMatchObject({ replaced: 1, failed: 0 });
-    const after = await db.pool().query('SELECT id, version, rationale FROM judgments WHERE trajectory_pk = $1 AND criterion_id = $2', [t.pk, 'c1']);
-    expect(after.rows[0]).toMatchObject({ id: judgmentId, version: 1, rationale: 'revised' });
+    const after = await db.pool().query(
+      'SELECT j.id, j.item_id, i.version, j.rationale FROM judgments j JOIN items i ON i.id = j.item_id WHERE j.trajectory_pk = $1 AND j.criterion_id = $2',
+      [t.pk, 'c1'],
+    );
+    expect(after.rows[0]).toMatchObject({ id: judgmentId, item_id: itemId, version: 1, rationale: 'revised' });
     const t2 = await trajectory('lab/0');
     // c1 now 0 by the person: (2*0 + 1*0.5) / 3
     expect(t2.process_score).toBeCloseTo(0.5 / 3, 12);

@@ -33,7 +33,13 @@ interface Queue {
 interface Item {
   item_id: number;
   position: number;
-  judgment: { id: number; version: number; judge_score: number | null; criterion: { id: string; scale: { kind: string; min?: number; max?: number } } };
+  judgment: {
+    id: number;
+    version: number;
+    judge_score: number | null;
+    criterion: { id: string; scale: { kind: string; min?: number; max?: number } };
+    item: { id: number; judgments: { id: number; judge: string | null }[] };
+  };
   steps: { index: number; text: string }[];
   criteria: { id: string; text: string }[];
   guidelines: string | null;
@@ -68,9 +74,12 @@ async function label(as: Caller, item: Item): Promise<Response> {
 }
 
 async function itemsOf(queueId: number): Promise<number[]> {
-  const r = await db.pool().query('SELECT judgment_id FROM queue_items WHERE queue_id = $1 ORDER BY position', [queueId]);
-  return r.rows.map((x) => x.judgment_id as number);
+  const r = await db.pool().query('SELECT item_id FROM queue_items WHERE queue_id = $1 ORDER BY position', [queueId]);
+  return r.rows.map((x) => x.item_id as number);
 }
+
+/** The items of judgments in their order, each once (where it first appears). */
+const uniqueItems = (ids: number[]) => [...new Set(ids)];
 
 beforeAll(async () => {
   await storeSmallFixture();
@@ -80,16 +89,17 @@ beforeAll(async () => {
 });
 
 describe('building a queue', () => {
-  it('takes every judgment that the filters select, in trajectory order', async () => {
+  it('takes every item that the filters select, in trajectory order', async () => {
     const q = await queueOf({ filters: { run: 'roro-s800', labelled: '' }, rule: { rule: 'all' }, guidelines: 'Score the step, not the answer.' });
     const want = await db.pool().query(
-      `SELECT j.id FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = 'roro-s800' ORDER BY t.pk, j.position`,
+      `SELECT j.item_id FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = 'roro-s800' ORDER BY t.pk, j.position`,
     );
-    expect(q.items).toBe(want.rowCount);
-    expect(await itemsOf(q.id)).toEqual(want.rows.map((r) => r.id));
+    const items = uniqueItems(want.rows.map((r) => r.item_id));
+    expect(q.items).toBe(items.length);
+    expect(await itemsOf(q.id)).toEqual(items);
   });
 
-  it('samples n judgments, the same ones for the same seed', async () => {
+  it('samples n items, the same ones for the same seed', async () => {
     const a = await queueOf({ rule: { rule: 'sample', n: 5, seed: 7 } });
     const b = await queueOf({ rule: { rule: 'sample', n: 5, seed: 7 } });
     const c = await queueOf({ rule: { rule: 'sample', n: 5, seed: 8 } });
@@ -98,13 +108,13 @@ describe('building a queue', () => {
     expect(await itemsOf(a.id)).not.toEqual(await itemsOf(c.id));
   });
 
-  it('takes the judgments whose normalized judge score lies in the range', async () => {
+  it('takes the items that a judge scored within the range (normalized)', async () => {
     const q = await queueOf({ rule: { rule: 'score_range', min: 0, max: 0.5 } });
     const rows = await db.pool().query(
-      `SELECT j.id, j.judge_score, c.kind, c.scale_min, c.scale_max FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
+      `SELECT j.item_id, j.judge_score, c.kind, c.scale_min, c.scale_max FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
          JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id ORDER BY t.pk, j.position`,
     );
-    const want = rows.rows.filter((r) => normalizedScore(r.judge_score, scaleOf(r.kind, r.scale_min, r.scale_max)) <= 0.5).map((r) => r.id);
+    const want = uniqueItems(rows.rows.filter((r) => normalizedScore(r.judge_score, scaleOf(r.kind, r.scale_min, r.scale_max)) <= 0.5).map((r) => r.item_id));
     expect(want.length).toBeGreaterThan(0);
     expect(want.length).toBeLessThan(rows.rowCount!);
     expect(await itemsOf(q.id)).toEqual(want);
@@ -166,13 +176,36 @@ describe('taking items', () => {
     const b = await next(bob, q.id);
     await db.pool().query(`UPDATE queue_assignments SET leased_until = now() - interval '1 second' WHERE item_id = $1`, [a!.item_id]);
     expect((await next(bob, q.id, [b!.item_id]))!.item_id).toBe(a!.item_id);
+    // Taking a gave back b: one open lease per person per queue.
     const release = await call(await releaseRoute(), { method: 'POST', params: { id: String(q.id), item: String(b!.item_id) }, as: bob });
-    expect(await json(release)).toEqual({ released: true });
+    expect(await json(release)).toEqual({ released: false });
     const back = await next(ann, q.id);
     expect(back!.item_id).toBe(b!.item_id);
+    const c = await next(bob, q.id, [a!.item_id]);
+    const releaseA = await call(await releaseRoute(), { method: 'POST', params: { id: String(q.id), item: String(c!.item_id) }, as: bob });
+    expect(await json(releaseA)).toEqual({ released: true });
   });
 
-  it('marks an item done when its judgment is labelled, counts progress per annotator, and ends', async () => {
+  it('holds at most one open lease per person per queue, whatever the skips, and the database refuses a second', async () => {
+    const q = await queueOf({ rule: { rule: 'sample', n: 4, seed: 21 } });
+    const dee = await signedIn('dee', 'annotator');
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await next(dee, q.id, seen))!.item_id);
+    expect(new Set(seen).size).toBe(3);
+    const open = await db.pool().query(
+      `SELECT a.item_id FROM queue_assignments a JOIN queue_items qi ON qi.id = a.item_id WHERE qi.queue_id = $1 AND a.user_id = $2 AND a.done_at IS NULL`,
+      [q.id, dee.userId],
+    );
+    expect(open.rows).toEqual([{ item_id: seen[2] }]);
+    await expect(
+      db.pool().query(`INSERT INTO queue_assignments (item_id, user_id, leased_until) VALUES ($1, $2, now() + interval '5 minutes')`, [seen[0], dee.userId]),
+    ).rejects.toThrow(/already holds an open lease/);
+    // A second queue is another matter.
+    const other = await queueOf({ rule: { rule: 'sample', n: 1, seed: 22 } });
+    expect(await next(dee, other.id)).not.toBeNull();
+  });
+
+  it('marks an item done when it is labelled, counts progress per annotator, and ends', async () => {
     const q = await queueOf({ rule: { rule: 'sample', n: 4, seed: 9 } });
     const done: number[] = [];
     for (;;) {
@@ -194,7 +227,7 @@ describe('taking items', () => {
     expect(again.judgment.version).toBeGreaterThan(0);
   });
 
-  it('finds the judgments that people disagree on', async () => {
+  it('finds the items that people disagree on', async () => {
     const q = await queueOf({ rule: { rule: 'sample', n: 1, seed: 11 }, overlap: 2 });
     const a = await next(ann, q.id);
     const b = await next(bob, q.id);
@@ -208,9 +241,9 @@ describe('taking items', () => {
     });
     expect(res.status).toBe(201);
     const dq = await queueOf({ rule: { rule: 'disagreement', between: 'people' } });
-    expect(await itemsOf(dq.id)).toContain(j.id);
+    expect(await itemsOf(dq.id)).toContain(j.item.id);
     const jq = await queueOf({ rule: { rule: 'disagreement', between: 'judge_human' } });
-    expect(await itemsOf(jq.id)).not.toContain(j.id);
+    expect(await itemsOf(jq.id)).not.toContain(j.item.id);
   });
 
   it('lists queues with the caller progress', async () => {

@@ -140,7 +140,7 @@ describe('two annotators labelling the same judgment at once', () => {
     const res = await Promise.all(people.map((p) => postLabel(p, j.id, { score: j.judge_score, expected_version: j.version })));
     expect(res.filter((r) => r.status === 201)).toHaveLength(1);
     expect(res.filter((r) => r.status === 409)).toHaveLength(7);
-    const n = await db.pool().query('SELECT count(*)::int AS n FROM labels WHERE judgment_id = $1', [j.id]);
+    const n = await db.pool().query('SELECT count(*)::int AS n FROM labels WHERE item_id = $1', [j.item_id]);
     expect(n.rows[0].n).toBe(1);
   });
 });

@@ -98,16 +98,16 @@ const FIXTURE = [
   }),
 ];
 
-/** Appends a human label the way the label route does: bump the version, write the label, recompute. */
+/** Appends a human label the way the label route does: bump the item's version, write the label, recompute. */
 async function addLabel(trajectoryId: string, position: number, author: string, score: number) {
   await withTransaction(async (c) => {
     const j = await c.query<{ id: number; version: number; trajectory_pk: number }>(
-      `UPDATE judgments j SET version = version + 1 FROM trajectories t
-        WHERE t.pk = j.trajectory_pk AND t.id = $1 AND j.position = $2 RETURNING j.id, j.version, j.trajectory_pk`,
+      `UPDATE items i SET version = i.version + 1 FROM judgments j, trajectories t
+        WHERE i.id = j.item_id AND t.pk = j.trajectory_pk AND t.id = $1 AND j.position = $2 RETURNING i.id, i.version, i.trajectory_pk`,
       [trajectoryId, position],
     );
     const row = j.rows[0]!;
-    await c.query('INSERT INTO labels (judgment_id, version, score, author) VALUES ($1, $2, $3, $4)', [row.id, row.version, score, author]);
+    await c.query('INSERT INTO labels (item_id, version, score, author) VALUES ($1, $2, $3, $4)', [row.id, row.version, score, author]);
     await recomputeTrajectory(c, row.trajectory_pk);
   });
 }

@@ -6,8 +6,8 @@ import type pg from 'pg';
 import { routingContribution, stepRouting } from '@/lib/domain';
 import { generateTraces } from '@/lib/generate';
 import { normalizeLine } from '@/lib/ingest/normalize';
-import { copyRows } from '@/lib/ingest/copy';
-import { insertDims, judgmentCopyRows, JUDGMENT_COLUMNS, STEP_COLUMNS, stepCopyRows, TRAJECTORY_COLUMNS, trajectoryCopyRows, type Dims } from '@/lib/ingest/store';
+import { copyIntArray, copyNumber, copyRows, copyText } from '@/lib/ingest/copy';
+import { insertDims, STEP_COLUMNS, stepCopyRows, TRAJECTORY_COLUMNS, trajectoryCopyRows, type Dims } from '@/lib/ingest/store';
 import { traceLineSchema } from '@/lib/schemas/trace';
 import { closePool } from '@/lib/db/pool';
 import { databaseBefore, type UpgradeDatabase } from './helpers/upgrade';
@@ -75,7 +75,11 @@ beforeAll(async () => {
   const items = lines.map((norm, i) => ({ pk: i + 1, norm }));
   await copyRows(client, 'trajectories', TRAJECTORY_COLUMNS, trajectoryCopyRows(items));
   await copyRows(client, 'steps', STEP_COLUMNS, stepCopyRows(items));
-  await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(items));
+  // Judgments as they were before labels moved to items (labels_on_items): no item.
+  const oldJudgments = items.flatMap(({ pk, norm }) =>
+    norm.judgments.map((j) => `${pk}\t${j.position}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${copyNumber(j.judgeScore)}\t${copyText(j.rationale)}\t${copyText(j.judge)}`),
+  );
+  await copyRows(client, 'judgments', ['trajectory_pk', 'position', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'], oldJudgments);
   // Human labels: the newest one of a judgment is its effective score.
   await client.query(
     `INSERT INTO labels (judgment_id, version, score, author)

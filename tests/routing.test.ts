@@ -145,7 +145,7 @@ describe('routing rollups', () => {
 
   it('follow labels, which move step scores and so quality by decision', async () => {
     const j = await db.pool().query<{ id: number; version: number }>(
-      `SELECT j.id, j.version FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
+      `SELECT j.id, i.version FROM judgments j JOIN items i ON i.id = j.item_id JOIN trajectories t ON t.pk = j.trajectory_pk
         WHERE cardinality(j.steps) > 0 ORDER BY t.pk, j.position LIMIT 6`,
     );
     const before = await answer({});

@@ -1,32 +1,14 @@
 // Recomputes the stored derived figures of one trajectory from what is stored now (prices, steps,
-// criteria, judgments and the newest human label of each), through lib/domain, and moves the run
+// criteria, judgments and the newest human label of each one's item), through lib/domain, and moves the run
 // rollups by the difference. Called in the transaction of every change that can move them: a label,
 // a replaced trajectory.
 import type pg from 'pg';
-import { trajectoryFigures, type CriterionDef, type Scale } from '@/lib/domain';
+import { trajectoryFigures } from '@/lib/domain';
+import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from './items';
 import { RollupDeltas } from './rollups';
 import { recomputeRoutingQuality } from './routing-rollups';
 
-interface CriterionDbRow {
-  id: string;
-  weight: number;
-  kind: Scale['kind'];
-  scale_min: number | null;
-  scale_max: number | null;
-}
-
-export function scaleOf(kind: Scale['kind'], min: number | null, max: number | null): Scale {
-  return kind === 'numeric' ? { kind, min: min ?? 0, max: max ?? 1 } : { kind };
-}
-
-export async function loadCriteria(client: pg.PoolClient | pg.Pool, rubricId: string | null): Promise<CriterionDef[]> {
-  if (!rubricId) return [];
-  const r = await client.query<CriterionDbRow>(
-    'SELECT id, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = $1 ORDER BY position',
-    [rubricId],
-  );
-  return r.rows.map((c) => ({ id: c.id, weight: c.weight, scale: scaleOf(c.kind, c.scale_min, c.scale_max) }));
-}
+export { scaleOf } from './items';
 
 export async function recomputeTrajectory(client: pg.PoolClient, pk: number, deltas?: RollupDeltas): Promise<void> {
   const t = await client.query<{
@@ -55,17 +37,10 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
       'SELECT model, tokens_in, tokens_out, given_cost_usd FROM steps WHERE trajectory_pk = $1 ORDER BY index',
       [pk],
     );
-  const criteria = await loadCriteria(client, row.rubric_id);
-  const judgments = await client.query<{ criterion_id: string; steps: number[]; judge_score: number | null; human: number | null }>(
-      `SELECT j.criterion_id, j.steps, j.judge_score,
-              (SELECT l.score FROM labels l WHERE l.judgment_id = j.id ORDER BY l.version DESC LIMIT 1) AS human
-         FROM judgments j WHERE j.trajectory_pk = $1 ORDER BY j.position`,
-      [pk],
-    );
-  const labelled = await client.query<{ any: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM labels l JOIN judgments j ON j.id = l.judgment_id WHERE j.trajectory_pk = $1) AS any',
-      [pk],
-    );
+  const criteria = criterionDefs(await loadCriteria(client, row.rubric_id));
+  const judgments = await loadJudgments(client, pk);
+  // Every item has a judgment (a labelled item that loses its judges keeps a person's own).
+  const labelled = judgments.some((j) => j.label_id !== null);
   const byId = new Map(models.rows.map((m) => [m.id, m]));
   const f = trajectoryFigures({
     models: row.model_ids.map((id) => {
@@ -76,12 +51,12 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     steps: steps.rows.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.given_cost_usd })),
     correct: row.correct,
     criteria,
-    judgments: judgments.rows.map((j) => ({ criterion: j.criterion_id, steps: j.steps, judgeScore: j.judge_score, humanScore: j.human })),
+    judgments: judgmentInputs(judgments),
   });
   await client.query(
     `UPDATE trajectories SET cost_usd = $2, all_largest_usd = $3, savings = $4, process_score = $5, reward = $6,
             labelled = $7, updated_at = now() WHERE pk = $1`,
-    [pk, f.costUsd, f.allLargestUsd, f.savings, f.processScore, f.reward, labelled.rows[0]?.any ?? false],
+    [pk, f.costUsd, f.allLargestUsd, f.savings, f.processScore, f.reward, labelled],
   );
   const own = deltas ?? new RollupDeltas();
   own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward }, -1);

@@ -8,7 +8,7 @@ import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { empty, sql } from '@/lib/server/sql';
 import { batchOfRows, type Batch, type Column, type Row } from './columns';
 import type { KindContext, KindDefinition } from './kind';
-import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionTuple, type JudgmentTuple } from './scoring';
+import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
 
 export const STEP_SEPARATOR = '\n\n';
 
@@ -32,8 +32,8 @@ interface DbRow {
   cost_usd: number;
   text: string | null;
   /** With a judge: the judgments in its view and the rubric's criteria, to score the trajectory under it. */
-  judgments?: JudgmentTuple[];
-  criteria?: CriterionTuple[];
+  judgments?: JudgmentJson[];
+  criteria?: CriterionJson[];
 }
 
 function query({ filter, settings }: KindContext) {

@@ -32,7 +32,7 @@ import {
 import { encoderOf as csvEncoderOf } from './csv';
 import { encoderOf as jsonEncoderOf } from './jsonl';
 import type { CopyEncoder, CopyKindDefinition, KindContext } from './kind';
-import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionTuple, type JudgmentTuple } from './scoring';
+import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
 
 // Fields of the statement's rows. Every row: the step's own.
 const F_INDEX = 0, F_MODEL = 1, F_TEXT = 2, F_TOKENS_IN = 3, F_TOKENS_OUT = 4, F_LATENCY = 5, F_PROBS = 6, F_COST = 7;
@@ -163,13 +163,13 @@ const isTrajectoryLevel = (s: Source) => 'trajectory' in s || 'ofTrajectory' in 
 function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext): Trajectory {
   const f = (k: number): [Uint8Array, number, number] => [src, b[2 * k]!, b[2 * k + 1]!];
   const stepCount = decodeNumber(...f(F_STEP_COUNT))!;
-  const judgmentRows = JSON.parse(decodeText(...f(F_JUDGMENTS))) as JudgmentTuple[];
+  const judgmentRows = JSON.parse(decodeText(...f(F_JUDGMENTS))) as JudgmentJson[];
   const judged = ctx.settings.judge !== null;
   let scores: (number | null)[] | null = null;
   let processScore = decodeNumber(...f(F_PROCESS));
   if (judgmentRows.length > 0 || judged) {
     const judgments = judgmentInputs(judgmentRows);
-    const criteria = criterionDefs(JSON.parse(decodeText(...f(F_CRITERIA))) as CriterionTuple[]);
+    const criteria = criterionDefs(JSON.parse(decodeText(...f(F_CRITERIA))) as CriterionJson[]);
     if (judgmentRows.length > 0) scores = stepRubricScores(stepCount, judgments, criteria);
     // With a judge the statement brought that judge's judgments (and people's) alone: score them.
     if (judged) processScore = processScoreOfJudgments(judgments, criteria);

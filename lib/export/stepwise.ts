@@ -10,7 +10,7 @@ import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
 import { batchOfRows, type Batch, type Column } from './columns';
 import type { KindContext, KindDefinition } from './kind';
-import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionTuple, type JudgmentTuple } from './scoring';
+import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
 
 function columns(s: ExportSettings): Column[] {
   const boolean = s.threshold !== null;
@@ -39,8 +39,8 @@ interface DbRow {
   prompt: string;
   correct: boolean;
   texts: string[];
-  judgments: JudgmentTuple[];
-  criteria: CriterionTuple[];
+  judgments: JudgmentJson[];
+  criteria: CriterionJson[];
 }
 
 function query({ filter, settings }: KindContext) {

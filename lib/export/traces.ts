@@ -1,9 +1,9 @@
 import 'server-only';
 // `traces`: trace v1 lines, rebuilt from what is stored, that ingest back into routelens unchanged,
 // with routelens's additions under meta.routelens (docs/exports.md): per-step cost, cumulative cost
-// and rubric score; criterion and process scores; the reward at the export's lambda and mu; and for
-// every judgment where its effective score came from (judge or person, who, when) with its full label
-// history, which ingest restores. Free-form JSON (run meta, trajectory meta, router) is copied as
+// and rubric score; criterion and process scores; the reward at the export's lambda and mu; for every
+// judgment where its effective score came from (judge or person, who, when); and for every labelled
+// item (labels belong to items) its full label history, which ingest restores. Free-form JSON (run meta, trajectory meta, router) is copied as
 // stored, so its key order survives.
 import {
   combinedReward,
@@ -16,7 +16,7 @@ import {
   type CriterionDef,
   type JudgmentInput,
 } from '@/lib/domain';
-import { scaleOf } from '@/lib/db/derived';
+import { criterionDefs } from '@/lib/db/items';
 import { ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
 import { objectTextWithout } from '@/lib/ingest/json-spans';
 import { TRACE_FORMAT } from '@/lib/schemas/trace';
@@ -42,10 +42,12 @@ type ModelTuple = [string, number | null, number, number];
 /** model, text, tokens in, tokens out, latency, router (json text), given cost, step cost */
 type StepTuple = [string, string, number, number, number | null, string | null, number | null, number];
 type CriterionTuple = [string, string, number, CriterionDef['scale']['kind'], number | null, number | null];
-/** version, score, author, created_at, rationale, version it reverts */
-type LabelTuple = [number, number, string, string, string | null, number | null];
-/** criterion, steps, judge score, rationale, judge, labels by version */
-type JudgmentTuple = [string, number[] | null, number | null, string | null, string | null, LabelTuple[] | null];
+/** version, score, author (username), author's display name, created_at, rationale, version it reverts, judge it reverts to, made on earlier content */
+type LabelTuple = [number, number, string, string, string, string | null, number | null, string | null, boolean];
+/** criterion, steps, judge score, rationale, judge, item id */
+type JudgmentTuple = [string, number[] | null, number | null, string | null, string | null, number];
+/** item id, criterion, step set, version, labels by version */
+type ItemTuple = [number, string, number[], number, LabelTuple[]];
 
 interface DbRow {
   id: string;
@@ -63,6 +65,7 @@ interface DbRow {
   generator: string | null;
   criteria: CriterionTuple[] | null;
   judgments: JudgmentTuple[] | null;
+  items: ItemTuple[] | null;
   meta: string | null;
   cost_usd: number;
   all_largest_usd: number;
@@ -85,11 +88,18 @@ function query({ filter }: KindContext) {
               FROM steps s WHERE s.trajectory_pk = t.pk) AS steps,
            (SELECT json_agg(json_build_array(c.id, c.text, c.weight, c.kind, c.scale_min, c.scale_max) ORDER BY c.position)
               FROM criteria c WHERE c.rubric_id = t.rubric_id) AS criteria,
-           (SELECT json_agg(json_build_array(j.criterion_id, j.steps, j.judge_score, j.rationale, j.judge,
-                     (SELECT json_agg(json_build_array(l.version, l.score, l.author, to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale, rv.version) ORDER BY l.version)
-                        FROM labels l LEFT JOIN labels rv ON rv.id = l.revert_of_label_id AND rv.judgment_id = l.judgment_id
-                       WHERE l.judgment_id = j.id)) ORDER BY j.position)
+           (SELECT json_agg(json_build_array(j.criterion_id, j.steps, j.judge_score, j.rationale, j.judge, j.item_id) ORDER BY j.position)
               FROM judgments j WHERE j.trajectory_pk = t.pk) AS judgments,
+           CASE WHEN t.labelled THEN
+             (SELECT json_agg(json_build_array(i.id, i.criterion_id, i.steps, i.version,
+                       (SELECT json_agg(json_build_array(l.version, l.score, l.author, coalesce(u.name, l.author),
+                                  to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale, rv.version,
+                                  l.revert_to_judge, l.content_revision < i.content_revision) ORDER BY l.version)
+                          FROM labels l LEFT JOIN labels rv ON rv.id = l.revert_of_label_id AND rv.item_id = l.item_id
+                          LEFT JOIN users u ON u.id = l.user_id
+                         WHERE l.item_id = i.id)) ORDER BY i.id)
+                FROM items i WHERE i.trajectory_pk = t.pk AND EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id))
+           END AS items,
            t.meta::text AS meta, t.cost_usd, t.all_largest_usd, t.savings, t.process_score, t.labelled
       FROM trajectories t
       ${trajectoryWhere(filter)}
@@ -130,20 +140,21 @@ interface Judgment {
   judgeScore: number | null;
   rationale: string | null;
   judge: string | null;
-  labels: LabelTuple[];
+  item: number;
 }
 
-function judgmentsOf(r: DbRow): { judged: Judgment[]; added: Judgment[] } {
-  const all = (r.judgments ?? []).map(([criterion, steps, judgeScore, rationale, judge, labels]) => ({
+function judgmentsOf(r: DbRow): { judged: Judgment[]; added: Judgment[]; labels: Map<number, LabelTuple[]> } {
+  const all = (r.judgments ?? []).map(([criterion, steps, judgeScore, rationale, judge, item]) => ({
     criterion,
     steps: steps ?? [],
     judgeScore,
     rationale,
     judge,
-    labels: labels ?? [],
+    item,
   }));
-  // The line's `judgments` are the judge's; the ones a person added travel in meta.routelens only.
-  return { judged: all.filter((j) => j.judgeScore !== null), added: all.filter((j) => j.judgeScore === null) };
+  const labels = new Map((r.items ?? []).map(([id, , , , list]) => [id, list ?? []]));
+  // The line's `judgments` are the judges'; the ones a person added travel in meta.routelens only.
+  return { judged: all.filter((j) => j.judgeScore !== null), added: all.filter((j) => j.judgeScore === null), labels };
 }
 
 function traceBody(r: DbRow, judged: Judgment[]): string {
@@ -182,20 +193,26 @@ function traceBody(r: DbRow, judged: Judgment[]): string {
   return s;
 }
 
-function judgmentEntry(j: Judgment, index: number | null): string {
-  const input: JudgmentInput = { criterion: j.criterion, steps: j.steps, judgeScore: j.judgeScore, humanScore: j.labels.at(-1)?.[1] ?? null };
-  const newest = j.labels.at(-1);
-  const labels = j.labels
+function judgmentEntry(j: Judgment, index: number | null, labels: ReadonlyMap<number, LabelTuple[]>): string {
+  const newest = labels.get(j.item)?.at(-1);
+  const input: JudgmentInput = { criterion: j.criterion, steps: j.steps, judgeScore: j.judgeScore, humanScore: newest?.[1] ?? null };
+  return (
+    `{"index":${J(index)},"criterion":${J(j.criterion)},"steps":${J(j.steps)},"judge":${J(j.judge)},"judge_score":${J(j.judgeScore)},` +
+    `"effective_score":${J(effectiveScore(input))},"source":${J(newest ? 'human' : j.judgeScore === null ? null : 'judge')},` +
+    `"labelled_by":${J(newest?.[2] ?? null)},"labelled_by_name":${J(newest?.[3] ?? null)},"labelled_at":${J(newest?.[4] ?? null)}}`
+  );
+}
+
+/** A labelled item with its full history: what ingest restores. */
+function itemEntry([, criterion, steps, version, labels]: ItemTuple): string {
+  const list = (labels ?? [])
     .map(
-      ([version, score, author, at, rationale, revertOf]) =>
-        `{"version":${version},"score":${J(score)},"author":${J(author)},"created_at":${J(at)},"rationale":${J(rationale)},"revert_of_version":${J(revertOf)}}`,
+      ([version, score, author, authorName, at, rationale, revertOf, revertToJudge, earlier]) =>
+        `{"version":${version},"score":${J(score)},"author":${J(author)},"author_name":${J(authorName)},"created_at":${J(at)},` +
+        `"rationale":${J(rationale)},"revert_of_version":${J(revertOf)},"revert_to_judge":${J(revertToJudge)},"on_earlier_content":${J(earlier)}}`,
     )
     .join(',');
-  return (
-    `{"index":${J(index)},"criterion":${J(j.criterion)},"steps":${J(j.steps)},"judge_score":${J(j.judgeScore)},` +
-    `"effective_score":${J(effectiveScore(input))},"source":${J(newest ? 'human' : j.judgeScore === null ? null : 'judge')},` +
-    `"labelled_by":${J(newest?.[2] ?? null)},"labelled_at":${J(newest?.[3] ?? null)},"labels":[${labels}]}`
-  );
+  return `{"criterion":${J(criterion)},"steps":${J(steps ?? [])},"version":${version},"labels":[${list}]}`;
 }
 
 interface Figures {
@@ -205,8 +222,8 @@ interface Figures {
 }
 
 /** meta.routelens: the figures of scoring.md (lib/domain over the stored rows) and the judgments' provenance. */
-function routelensSection(r: DbRow, judged: Judgment[], added: Judgment[], ctx: KindContext): Figures {
-  const criteria: CriterionDef[] = (r.criteria ?? []).map(([id, , weight, kind, min, max]) => ({ id, weight, scale: scaleOf(kind, min, max) }));
+function routelensSection(r: DbRow, judged: Judgment[], added: Judgment[], labels: ReadonlyMap<number, LabelTuple[]>, ctx: KindContext): Figures {
+  const criteria = criterionDefs((r.criteria ?? []).map(([id, , weight, kind, scale_min, scale_max]) => ({ id, weight, kind, scale_min, scale_max })));
   const { judge, lambda, mu } = ctx.settings;
   // The line keeps every judgment; the figures are those of the export's judge (scoring.md).
   const inputs: JudgmentInput[] = judgmentsOfJudge(
@@ -214,7 +231,7 @@ function routelensSection(r: DbRow, judged: Judgment[], added: Judgment[], ctx: 
       criterion: j.criterion,
       steps: j.steps,
       judgeScore: j.judgeScore,
-      humanScore: j.labels.at(-1)?.[1] ?? null,
+      humanScore: labels.get(j.item)?.at(-1)?.[1] ?? null,
       judge: j.judge,
     })),
     judge,
@@ -229,18 +246,19 @@ function routelensSection(r: DbRow, judged: Judgment[], added: Judgment[], ctx: 
   const criterionList = perCriterion
     .map((c) => `{"id":${J(c.id)},"weight":${J(c.weight)},"score":${J(c.score)}}`)
     .join(',');
-  const entries = [...judged.map((j, i) => judgmentEntry(j, i)), ...added.map((j) => judgmentEntry(j, null))].join(',');
+  const entries = [...judged.map((j, i) => judgmentEntry(j, i, labels)), ...added.map((j) => judgmentEntry(j, null, labels))].join(',');
+  const items = (r.items ?? []).map(itemEntry).join(',');
   const section =
-    `{"version":1,"cost_usd":${J(r.cost_usd)},"all_largest_usd":${J(r.all_largest_usd)},"savings":${J(r.savings)},` +
+    `{"version":2,"cost_usd":${J(r.cost_usd)},"all_largest_usd":${J(r.all_largest_usd)},"savings":${J(r.savings)},` +
     `"process_score":${J(processScore)},"reward":${J(reward)},"judge":${J(judge)},"lambda":${J(lambda)},"mu":${J(mu)},"labelled":${J(r.labelled)},` +
-    `"steps":[${steps}],"criteria":[${criterionList}],"judgments":[${entries}]}`;
+    `"steps":[${steps}],"criteria":[${criterionList}],"judgments":[${entries}],"items":[${items}]}`;
   return { section, processScore, reward };
 }
 
 async function* rows(source: AsyncIterable<DbRow>, ctx: KindContext): AsyncGenerator<Batch> {
   for await (const r of source) {
-    const { judged, added } = judgmentsOf(r);
-    const { section, processScore, reward } = routelensSection(r, judged, added, ctx);
+    const { judged, added, labels } = judgmentsOf(r);
+    const { section, processScore, reward } = routelensSection(r, judged, added, labels, ctx);
     const line = `${traceBody(r, judged)},"meta":${metaWithSection(r.meta, section)}}`;
     yield batchOfRows([[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, processScore, reward, r.labelled, line]], COLUMNS.length);
   }

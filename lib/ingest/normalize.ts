@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { routingContribution, trajectoryFigures, type CriterionDef, type ModelPrice, type RoutingContribution, type Scale } from '@/lib/domain';
 import type { TraceLine } from '@/lib/schemas/trace';
-import { ROUTELENS_META_KEY, routelensMetaSchema, type RestoredJudgment } from '@/lib/schemas/routelens-meta';
+import { itemKey, stepSet } from '@/lib/db/items';
+import { restoredItems, ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
 import { freeFormTexts, type FreeFormTexts } from './json-spans';
 
 /**
@@ -62,18 +63,31 @@ export interface StepRow {
   givenCostUsd: number | null;
   costUsd: number;
 }
+/** An item of the line (scoring.md): a criterion and a step set; its labels correct every judgment of it. */
+export interface ItemRow {
+  criterionId: string;
+  /** Distinct, ascending; [] = the trajectory as a whole. */
+  steps: number[];
+  /** The restored item's version (0: no label). */
+  version: number;
+  /** 1 when some restored label was made on earlier content (those have revision 0), else 0. */
+  contentRevision: number;
+}
 export interface JudgmentRow {
   position: number;
+  /** Index of the judgment's item in NormalizedLine.items. */
+  item: number;
   criterionId: string;
+  /** As the line gave them (the item holds the set). */
   steps: number[];
   /** null for a judgment that a person added (restored from meta.routelens). */
   judgeScore: number | null;
   rationale: string | null;
   judge: string | null;
 }
-/** A human label restored from meta.routelens, for the judgment at `position`. */
+/** A human label restored from meta.routelens, for the item at index `item` of NormalizedLine.items. */
 export interface LabelRow {
-  position: number;
+  item: number;
   version: number;
   score: number;
   rationale: string | null;
@@ -81,6 +95,8 @@ export interface LabelRow {
   /** ISO 8601, as exported. */
   createdAt: string;
   revertOfVersion: number | null;
+  revertToJudge: string | null;
+  contentRevision: number;
 }
 export interface TrajectoryRow {
   id: string;
@@ -112,6 +128,8 @@ export interface NormalizedLine {
   rubric: RubricRow | null;
   trajectory: TrajectoryRow;
   steps: StepRow[];
+  /** The items of the line's judgments (and of the restored ones), first judgment first. */
+  items: ItemRow[];
   judgments: JudgmentRow[];
   /** The trajectory's part of the routing figures (stored in trajectory_routing, added to the rollups). */
   routing: RoutingContribution;
@@ -131,39 +149,62 @@ export function ownMeta(meta: Record<string, unknown> | undefined): Record<strin
   return Object.keys(rest).length === 0 ? undefined : rest;
 }
 
-function restoredJudgments(line: TraceLine): RestoredJudgment[] {
-  const section = line.meta?.[ROUTELENS_META_KEY];
-  if (section === undefined) return [];
-  // The trace schema has checked it (checkRoutelensMeta); a failure here is a bug, not bad input.
-  return routelensMetaSchema.parse(section).judgments ?? [];
-}
-
-function restore(line: TraceLine): NormalizedLine['restored'] & { newest: Map<number, number> } {
-  const judged = line.judgments?.length ?? 0;
-  const judgments: JudgmentRow[] = [];
+/**
+ * The line's items, its judgments on them, and what meta.routelens restores: the judgments that
+ * people added (an item no judgment of the line names) and every human label, on its item.
+ */
+function itemsOf(line: TraceLine): { items: ItemRow[]; judgments: JudgmentRow[]; restored: NormalizedLine['restored']; newest: Map<number, number> } {
+  const items: ItemRow[] = [];
+  const index = new Map<string, number>();
+  const itemOf = (criterion: string, steps: readonly number[]): number => {
+    const key = itemKey(criterion, steps);
+    let i = index.get(key);
+    if (i === undefined) {
+      i = items.length;
+      index.set(key, i);
+      items.push({ criterionId: criterion, steps: stepSet(steps), version: 0, contentRevision: 0 });
+    }
+    return i;
+  };
+  const judgments: JudgmentRow[] = (line.judgments ?? []).map((j, position) => ({
+    position,
+    item: itemOf(j.criterion, j.steps ?? []),
+    criterionId: j.criterion,
+    steps: j.steps ?? [],
+    judgeScore: j.score,
+    rationale: orNull(j.rationale),
+    judge: orNull(j.judge),
+  }));
+  const judged = new Set(judgments.map((j) => j.item));
+  const restoredJudgments: JudgmentRow[] = [];
   const labels: LabelRow[] = [];
   const newest = new Map<number, number>();
-  for (const r of restoredJudgments(line)) {
-    let position = r.index;
-    if (position === null) {
-      position = judged + judgments.length;
-      judgments.push({ position, criterionId: r.criterion, steps: r.steps, judgeScore: null, rationale: null, judge: null });
+  for (const r of restoredItems(line)) {
+    const item = itemOf(r.criterion, r.steps);
+    if (!judged.has(item)) {
+      judged.add(item);
+      restoredJudgments.push({ position: judgments.length + restoredJudgments.length, item, criterionId: r.criterion, steps: r.given, judgeScore: null, rationale: null, judge: null });
     }
+    const earlier = r.labels.some((l) => l.on_earlier_content);
     for (const l of r.labels) {
       labels.push({
-        position,
+        item,
         version: l.version,
         score: l.score,
         rationale: l.rationale ?? null,
         author: l.author,
         createdAt: l.created_at,
         revertOfVersion: l.revert_of_version ?? null,
+        revertToJudge: l.revert_to_judge ?? null,
+        contentRevision: earlier && !l.on_earlier_content ? 1 : 0,
       });
     }
-    const last = r.labels[r.labels.length - 1];
-    if (last) newest.set(position, last.score);
+    const last = r.labels.at(-1);
+    items[item]!.version = r.version;
+    items[item]!.contentRevision = earlier ? 1 : 0;
+    if (last) newest.set(item, last.score);
   }
-  return { judgments, labels, newest };
+  return { items, judgments, restored: { judgments: restoredJudgments, labels }, newest };
 }
 
 /** JSON of the line's free-form values, for a line built in code rather than read. */
@@ -225,16 +266,13 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     usdPerMtokOut: m.usd_per_mtok_out,
   }));
   const criteria: CriterionDef[] = (line.rubric?.criteria ?? []).map((c) => ({ id: c.id, weight: c.weight, scale: c.scale }));
-  const restored = restore(line);
-  const judgmentsIn = [
-    ...(line.judgments ?? []).map((j, position) => ({
-      criterion: j.criterion,
-      steps: j.steps ?? [],
-      judgeScore: j.score as number | null,
-      humanScore: restored.newest.get(position) ?? null,
-    })),
-    ...restored.judgments.map((j) => ({ criterion: j.criterionId, steps: j.steps, judgeScore: null, humanScore: restored.newest.get(j.position) ?? null })),
-  ];
+  const { items, judgments, restored, newest } = itemsOf(line);
+  const judgmentsIn = [...judgments, ...restored.judgments].map((j) => ({
+    criterion: j.criterionId,
+    steps: j.steps,
+    judgeScore: j.judgeScore,
+    humanScore: newest.get(j.item) ?? null,
+  }));
   const figures = trajectoryFigures({
     models: prices,
     steps: line.steps.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.cost_usd })),
@@ -262,15 +300,6 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
       costUsd: figures.stepCosts[i] ?? 0,
     };
   });
-  const judgments: JudgmentRow[] = (line.judgments ?? []).map((j, position) => ({
-    position,
-    criterionId: j.criterion,
-    steps: j.steps ?? [],
-    judgeScore: j.score,
-    rationale: orNull(j.rationale),
-    judge: orNull(j.judge),
-  }));
-
   // The identity of the trajectory's content: the line as stored. `cost_usd: null` and an absent
   // cost_usd mean the same, as do `steps: []` and absent steps of a judgment, `judgments: []` and no
   // judgments, `meta: {}` and no meta. meta.routelens is routelens's own (derived figures and labels
@@ -310,5 +339,5 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     steps: line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })),
     stepScores: figures.stepRubricScores,
   });
-  return { models, run, query, rubric, trajectory, steps, judgments, routing, restored: { judgments: restored.judgments, labels: restored.labels } };
+  return { models, run, query, rubric, trajectory, steps, items, judgments, routing, restored };
 }

@@ -4,10 +4,12 @@
 // nothing. The writes are set-based: COPY for trajectories, steps and judgments, unnest for the rest.
 import type pg from 'pg';
 import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './copy';
+import { createHash } from 'node:crypto';
 import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
 import { addStoredToRollups, RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
 import { recomputeTrajectory } from '@/lib/db/derived';
 import { copyRouting, deleteStoredRouting } from '@/lib/db/routing-rollups';
+import { itemKey } from '@/lib/db/items';
 
 export interface BatchLine {
   lineNo: number;
@@ -212,7 +214,22 @@ export const TRAJECTORY_COLUMNS = [
   'step_count', 'tokens_in', 'tokens_out', 'cost_usd', 'all_largest_usd', 'savings', 'process_score', 'reward', 'content_hash', 'labelled',
 ] as const;
 export const STEP_COLUMNS = ['trajectory_pk', 'index', 'model', 'text', 'tokens_in', 'tokens_out', 'latency_ms', 'router', 'given_cost_usd', 'cost_usd'] as const;
-export const JUDGMENT_COLUMNS = ['trajectory_pk', 'position', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'] as const;
+export const ITEM_COLUMNS = ['id', 'trajectory_pk', 'criterion_id', 'steps', 'version', 'content_revision'] as const;
+export const JUDGMENT_COLUMNS = ['trajectory_pk', 'position', 'item_id', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'] as const;
+
+/** A line about to be stored: its trajectory's pk and the id of each of its items (norm.items). */
+export interface StoredLine {
+  pk: number;
+  itemIds: readonly number[];
+  norm: NormalizedLine;
+}
+
+/** Item ids for lines stored in bulk (a benchmark's load): consecutive from `first`. */
+export function withItemIds(lines: { pk: number; norm: NormalizedLine }[], first: number): { lines: StoredLine[]; next: number } {
+  let next = first;
+  const out = lines.map((l) => ({ ...l, itemIds: l.norm.items.map(() => next++) }));
+  return { lines: out, next };
+}
 
 export function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
   for (const { pk, norm } of items) {
@@ -251,55 +268,56 @@ export function* stepCopyRows(items: { pk: number; norm: NormalizedLine }[]): Ge
   }
 }
 
-function judgmentCopyRow(pk: number, j: JudgmentRow): string {
-  return `${pk}\t${j.position}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${copyNumber(j.judgeScore)}\t${copyText(j.rationale)}\t${copyText(j.judge)}`;
+export function* itemCopyRows(lines: readonly StoredLine[]): Generator<string> {
+  for (const { pk, itemIds, norm } of lines) {
+    for (let i = 0; i < norm.items.length; i++) {
+      const it = norm.items[i]!;
+      yield `${itemIds[i]}\t${pk}\t${copyText(it.criterionId)}\t${copyIntArray(it.steps)}\t${it.version}\t${it.contentRevision}`;
+    }
+  }
 }
 
-export function* judgmentCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
-  for (const { pk, norm } of items) {
-    for (const j of norm.judgments) yield judgmentCopyRow(pk, j);
-    for (const j of norm.restored.judgments) yield judgmentCopyRow(pk, j);
+function judgmentCopyRow(pk: number, itemId: number, j: JudgmentRow): string {
+  return `${pk}\t${j.position}\t${itemId}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${copyNumber(j.judgeScore)}\t${copyText(j.rationale)}\t${copyText(j.judge)}`;
+}
+
+export function* judgmentCopyRows(lines: readonly StoredLine[]): Generator<string> {
+  for (const { pk, itemIds, norm } of lines) {
+    for (const j of norm.judgments) yield judgmentCopyRow(pk, itemIds[j.item]!, j);
+    for (const j of norm.restored.judgments) yield judgmentCopyRow(pk, itemIds[j.item]!, j);
   }
 }
 
 /**
- * The human labels that an exported line carried in meta.routelens, written with their author and
- * time for trajectories new to the database. Label ids are drawn first so that a revert can name the
- * label it reverts in the same statement (labels are append-only: no later UPDATE may fix it).
+ * The human labels that an exported line carried in meta.routelens, written on their items with their
+ * author and time for trajectories new to the database (the items were stored with their versions).
+ * Label ids are drawn first so that a revert can name the label it reverts in the same statement
+ * (labels are append-only: no later UPDATE may fix it).
  */
-async function restoreLabels(client: pg.PoolClient, items: { pk: number; norm: NormalizedLine }[]): Promise<void> {
-  const rows = items.flatMap(({ pk, norm }) => norm.restored.labels.map((l) => ({ pk, ...l })));
+async function restoreLabels(client: pg.PoolClient, lines: readonly StoredLine[]): Promise<void> {
+  const rows = lines.flatMap(({ itemIds, norm }) => norm.restored.labels.map((l) => ({ ...l, itemId: itemIds[l.item]! })));
   if (rows.length === 0) return;
   const ids = (
     await client.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('labels', 'id'))::int AS id FROM generate_series(1, $1)", [rows.length])
   ).rows.map((r) => r.id);
-  const key = (pk: number, position: number, version: number) => `${pk}:${position}:${version}`;
-  const idOf = new Map(rows.map((r, i) => [key(r.pk, r.position, r.version), ids[i]!]));
-  const inserted = await client.query(
-    `INSERT INTO labels (id, judgment_id, version, score, rationale, author, created_at, revert_of_label_id)
-     SELECT x.id, j.id, x.version, x.score, x.rationale, x.author, x.created_at::timestamptz, x.revert
-       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::int[])
-            AS x(id, pk, position, version, score, rationale, author, created_at, revert)
-       JOIN judgments j ON j.trajectory_pk = x.pk AND j.position = x.position`,
+  const idOf = new Map(rows.map((r, i) => [`${r.itemId}:${r.version}`, ids[i]!]));
+  await client.query(
+    `INSERT INTO labels (id, item_id, version, score, rationale, author, created_at, revert_of_label_id, revert_to_judge, content_revision)
+     SELECT x.id, x.item_id, x.version, x.score, x.rationale, x.author, x.created_at::timestamptz, x.revert, x.revert_to_judge, x.content_revision
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::int[])
+            AS x(id, item_id, version, score, rationale, author, created_at, revert, revert_to_judge, content_revision)`,
     [
       ids,
-      rows.map((r) => r.pk),
-      rows.map((r) => r.position),
+      rows.map((r) => r.itemId),
       rows.map((r) => r.version),
       rows.map((r) => r.score),
       rows.map((r) => r.rationale),
       rows.map((r) => r.author),
       rows.map((r) => r.createdAt),
-      rows.map((r) => (r.revertOfVersion === null ? null : (idOf.get(key(r.pk, r.position, r.revertOfVersion)) ?? null))),
+      rows.map((r) => (r.revertOfVersion === null ? null : (idOf.get(`${r.itemId}:${r.revertOfVersion}`) ?? null))),
+      rows.map((r) => r.revertToJudge),
+      rows.map((r) => r.contentRevision),
     ],
-  );
-  if (inserted.rowCount !== rows.length) throw new Error(`restored ${inserted.rowCount} of ${rows.length} labels: a judgment is missing`);
-  // A judgment's version is the version of its newest label (optimistic concurrency of relabels).
-  await client.query(
-    `UPDATE judgments j SET version = x.version
-       FROM (SELECT pk, position, max(version) AS version FROM unnest($1::int[], $2::int[], $3::int[]) AS u(pk, position, version) GROUP BY pk, position) x
-      WHERE j.trajectory_pk = x.pk AND j.position = x.position`,
-    [rows.map((r) => r.pk), rows.map((r) => r.position), rows.map((r) => r.version)],
   );
 }
 
@@ -319,46 +337,107 @@ export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1
   for (const [model, m] of perModel) deltas.addModel(t.runId, model, m, sign);
 }
 
-const judgmentKey = (criterion: string, steps: readonly number[]) => `${criterion}\u0000${[...steps].sort((a, b) => a - b).join(',')}`;
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 /**
- * Replaces a stored trajectory in place (same pk), keeping every human label: a labelled judgment is
- * matched to the new judgment of the same criterion and steps and keeps its id, version and history;
- * a labelled judgment with no match stays as a person's judgment (no judge score) when its criterion
- * and steps still exist, and otherwise the replacement is refused, since it would orphan labels.
+ * The items whose content a replace changes: those naming a step whose model or text changes, and
+ * the whole-trajectory ones when any step, the step count or the final answer changes.
+ */
+async function itemsWithNewContent(
+  client: pg.PoolClient,
+  pk: number,
+  norm: NormalizedLine,
+  oldFinal: string | null,
+  kept: readonly { id: number; steps: number[] }[],
+): Promise<number[]> {
+  if (kept.length === 0) return [];
+  const old = await client.query<{ model: string; h: string }>('SELECT model, md5(text) AS h FROM steps WHERE trajectory_pk = $1 ORDER BY index', [pk]);
+  const changed = new Set<number>();
+  const n = Math.max(old.rows.length, norm.steps.length);
+  for (let k = 0; k < n; k++) {
+    const o = old.rows[k];
+    const s = norm.steps[k];
+    if (!o || !s || o.model !== s.model || o.h !== md5(s.text)) changed.add(k);
+  }
+  const wholeChanged = changed.size > 0 || oldFinal !== norm.trajectory.finalAnswer;
+  return kept.filter((it) => (it.steps.length === 0 ? wholeChanged : it.steps.some((k) => changed.has(k)))).map((it) => it.id);
+}
+
+/**
+ * Replaces a stored trajectory in place (same pk), keeping every human label: labels belong to items,
+ * and an item of the new content with the same criterion and step set keeps its id, version and
+ * history (and its queue entries); a judgment of the same judge on a kept item keeps its id. A labelled
+ * item that the new content no longer judges stays with a person's judgment (no judge score) when its
+ * criterion and steps still exist; otherwise the replacement is refused, since it would orphan labels.
+ * A kept item whose steps change (text or model; any step for a whole-trajectory item) gets a new
+ * version and content revision: its labels read as made on earlier content, and a labeller who saw
+ * the old content gets a 409.
  */
 async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: NormalizedLine, deltas: RollupDeltas): Promise<void> {
   // Locked first, so that no label lands on it while it is compared and replaced.
-  await client.query('SELECT 1 FROM trajectories WHERE pk = $1 FOR UPDATE', [pk]);
-  const judged = await client.query<{ id: number; criterion_id: string; steps: number[]; labelled: boolean }>(
-    `SELECT j.id, j.criterion_id, j.steps, EXISTS (SELECT 1 FROM labels l WHERE l.judgment_id = j.id) AS labelled
-       FROM judgments j WHERE j.trajectory_pk = $1 ORDER BY j.position`,
+  const old = await client.query<{ final_answer: string | null }>('SELECT final_answer FROM trajectories WHERE pk = $1 FOR UPDATE', [pk]);
+  const oldFinal = old.rows[0]!.final_answer;
+  const oldItems = await client.query<{ id: number; criterion_id: string; steps: number[]; labelled: boolean }>(
+    `SELECT i.id, i.criterion_id, i.steps, EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id) AS labelled
+       FROM items i WHERE i.trajectory_pk = $1 ORDER BY i.id`,
+    [pk],
+  );
+  const oldJudgments = await client.query<{ id: number; item_id: number; judge: string | null }>(
+    'SELECT id, item_id, judge FROM judgments WHERE trajectory_pk = $1 ORDER BY position',
     [pk],
   );
 
+  // The items of the new content: those its judgments name (meta.routelens restores nothing here).
+  const lineItems = new Map<string, number>();
+  for (const j of norm.judgments) lineItems.set(itemKey(norm.items[j.item]!.criterionId, norm.items[j.item]!.steps), j.item);
   const criteria = new Set(norm.rubric?.criteria.map((c) => c.id) ?? []);
-  const unmatchedNew = new Map<string, number[]>(); // key -> positions of new judgments not yet matched
-  norm.judgments.forEach((j) => {
-    const k = judgmentKey(j.criterionId, j.steps);
-    const list = unmatchedNew.get(k) ?? [];
-    list.push(j.position);
-    unmatchedNew.set(k, list);
-  });
-  const matched = new Map<number, number>(); // new position -> kept judgment id
-  const keptHuman: number[] = [];
-  for (const j of judged.rows.filter((r) => r.labelled)) {
-    const list = unmatchedNew.get(judgmentKey(j.criterion_id, j.steps));
-    if (list && list.length > 0) {
-      matched.set(list.shift()!, j.id);
-    } else if (criteria.has(j.criterion_id) && j.steps.every((k) => k < norm.steps.length)) {
-      keptHuman.push(j.id);
+  const itemIds: (number | undefined)[] = norm.items.map(() => undefined);
+  const kept: { id: number; steps: number[] }[] = [];
+  const personOnly: number[] = [];
+  const dropped: number[] = [];
+  for (const it of oldItems.rows) {
+    const k = lineItems.get(itemKey(it.criterion_id, it.steps));
+    if (k !== undefined) {
+      itemIds[k] = it.id;
+      kept.push(it);
+    } else if (!it.labelled) {
+      dropped.push(it.id);
+    } else if (criteria.has(it.criterion_id) && it.steps.every((s) => s < norm.steps.length)) {
+      personOnly.push(it.id);
+      kept.push(it);
     } else {
       throw new LineConflict(
         '/judgments',
-        `trajectory "${norm.trajectory.id}" has human labels on judgment ${j.id} (criterion "${j.criterion_id}", steps [${j.steps.join(', ')}]) that the new content has no place for; replacing it would lose them`,
+        `trajectory "${norm.trajectory.id}" has human labels on item ${it.id} (criterion "${it.criterion_id}", steps [${it.steps.join(', ')}]) that the new content has no place for; replacing it would lose them`,
       );
     }
   }
+  const newContent = await itemsWithNewContent(client, pk, norm, oldFinal, kept);
+
+  // Judgments: the same judge on a kept item keeps its judgment's id; a labelled item with no judge
+  // left keeps its first judgment as a person's.
+  const oldByJudge = new Map<string, number[]>();
+  const firstOfItem = new Map<number, number>();
+  for (const j of oldJudgments.rows) {
+    const key = JSON.stringify([j.item_id, j.judge]);
+    oldByJudge.set(key, [...(oldByJudge.get(key) ?? []), j.id]);
+    if (!firstOfItem.has(j.item_id)) firstOfItem.set(j.item_id, j.id);
+  }
+  const freshItems = norm.items.map((_, i) => i).filter((i) => itemIds[i] === undefined && [...lineItems.values()].includes(i));
+  if (freshItems.length) {
+    const ids = await client.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('items', 'id'))::int AS id FROM generate_series(1, $1)", [freshItems.length]);
+    freshItems.forEach((i, n) => (itemIds[i] = ids.rows[n]!.id));
+  }
+  const updated: { id: number; j: JudgmentRow }[] = [];
+  const fresh: JudgmentRow[] = [];
+  for (const j of norm.judgments) {
+    const list = oldByJudge.get(JSON.stringify([itemIds[j.item], j.judge]));
+    const id = list?.shift();
+    if (id !== undefined) updated.push({ id, j });
+    else fresh.push(j);
+  }
+  const personJudgments = personOnly.map((itemId) => firstOfItem.get(itemId)!);
+  const keepJudgments = [...updated.map((u) => u.id), ...personJudgments];
 
   // The old contribution leaves the rollups (only now: a refusal above must leave the deltas alone),
   // the new one comes in. The new figures are the judge's; storeBatch folds kept labels in afterwards
@@ -368,28 +447,47 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
   addToRollups(deltas, norm, 1);
 
   await client.query('DELETE FROM steps WHERE trajectory_pk = $1', [pk]);
-  const keep = new Set([...matched.values(), ...keptHuman]);
-  await client.query('DELETE FROM judgments WHERE trajectory_pk = $1 AND NOT (id = ANY($2::int[]))', [pk, [...keep]]);
+  if (dropped.length) await client.query('DELETE FROM items WHERE id = ANY($1::int[])', [dropped]);
+  await client.query('DELETE FROM judgments WHERE trajectory_pk = $1 AND NOT (id = ANY($2::int[]))', [pk, keepJudgments]);
   // Park the kept judgments out of the way of the positions about to be written.
   await client.query('UPDATE judgments SET position = -1 - position WHERE trajectory_pk = $1', [pk]);
-  for (const j of norm.judgments) {
-    const keptId = matched.get(j.position);
-    if (keptId !== undefined) {
-      await client.query('UPDATE judgments SET position = $2, judge_score = $3, rationale = $4, judge = $5 WHERE id = $1', [
-        keptId,
-        j.position,
-        j.judgeScore,
-        j.rationale,
-        j.judge,
-      ]);
-    }
+  if (freshItems.length) {
+    await client.query(
+      `INSERT INTO items (id, trajectory_pk, criterion_id, steps)
+       SELECT x.id, $1, x.criterion_id, x.steps::int[] FROM unnest($2::int[], $3::text[], $4::text[]) AS x(id, criterion_id, steps)`,
+      [pk, freshItems.map((i) => itemIds[i]), freshItems.map((i) => norm.items[i]!.criterionId), freshItems.map((i) => copyIntArray(norm.items[i]!.steps))],
+    );
   }
-  let next = norm.judgments.length;
-  for (const id of keptHuman) {
-    await client.query('UPDATE judgments SET position = $2, judge_score = NULL, rationale = NULL, judge = NULL WHERE id = $1', [id, next++]);
+  if (updated.length) {
+    await client.query(
+      `UPDATE judgments j SET position = x.position, item_id = x.item_id, criterion_id = x.criterion_id, steps = x.steps::int[],
+              judge_score = x.judge_score, rationale = x.rationale, judge = x.judge
+         FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[])
+              AS x(id, position, item_id, criterion_id, steps, judge_score, rationale, judge)
+        WHERE j.id = x.id`,
+      [
+        updated.map((u) => u.id),
+        updated.map((u) => u.j.position),
+        updated.map((u) => itemIds[u.j.item]),
+        updated.map((u) => u.j.criterionId),
+        updated.map((u) => copyIntArray(u.j.steps)),
+        updated.map((u) => u.j.judgeScore),
+        updated.map((u) => u.j.rationale),
+        updated.map((u) => u.j.judge),
+      ],
+    );
   }
-  const fresh = norm.judgments.filter((j) => !matched.has(j.position));
-  if (fresh.length) await copyRows(client, 'judgments', JUDGMENT_COLUMNS, fresh.map((j) => judgmentCopyRow(pk, j)));
+  if (personJudgments.length) {
+    await client.query(
+      `UPDATE judgments j SET position = x.position, judge_score = NULL, rationale = NULL, judge = NULL
+         FROM unnest($1::int[], $2::int[]) AS x(id, position) WHERE j.id = x.id`,
+      [personJudgments, personJudgments.map((_, n) => norm.judgments.length + n)],
+    );
+  }
+  if (fresh.length) await copyRows(client, 'judgments', JUDGMENT_COLUMNS, fresh.map((j) => judgmentCopyRow(pk, itemIds[j.item]!, j)));
+  if (newContent.length) {
+    await client.query('UPDATE items SET version = version + 1, content_revision = content_revision + 1 WHERE id = ANY($1::int[])', [newContent]);
+  }
 
   const t = norm.trajectory;
   await client.query(
@@ -444,7 +542,14 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
         ])
       ).rows.map((r) => r.pk)
     : [];
-  const inserts = toInsert.map((line, i) => ({ pk: pks[i]!, norm: line.norm }));
+  const itemCount = toInsert.reduce((n, l) => n + l.norm.items.length, 0);
+  const itemIdPool = itemCount
+    ? (
+        await client.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('items', 'id'))::int AS id FROM generate_series(1, $1)", [itemCount])
+      ).rows.map((r) => r.id)
+    : [];
+  let nextItem = 0;
+  const inserts: StoredLine[] = toInsert.map((line, i) => ({ pk: pks[i]!, itemIds: line.norm.items.map(() => itemIdPool[nextItem++]!), norm: line.norm }));
 
   for (const { pk, line } of toReplace) {
     try {
@@ -464,7 +569,8 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   const withSteps = [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))];
   if (withSteps.length) await copyRows(client, 'steps', STEP_COLUMNS, stepCopyRows(withSteps));
   await copyRouting(client, withSteps.map(({ pk, norm }) => ({ pk, routing: norm.routing })));
-  if (inserts.some((i) => i.norm.judgments.length + i.norm.restored.judgments.length > 0)) {
+  if (itemCount > 0) {
+    await copyRows(client, 'items', ITEM_COLUMNS, itemCopyRows(inserts));
     await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(inserts));
   }
   await restoreLabels(client, inserts);

@@ -15,13 +15,27 @@ const version = z.number({ error: 'must be an integer >= 0' }).int('must be an i
 export const labelBodySchema = z.object({ score, rationale, expected_version: version });
 export type LabelBody = z.infer<typeof labelBodySchema>;
 
-export const revertBodySchema = z.object({
-  label_id: z.number({ error: 'must be a label id' }).int('must be a label id').positive('must be a label id'),
-  rationale,
-  expected_version: version,
-});
+/**
+ * A revert appends a label equal to an earlier one: `label_id` names an earlier label of the item, or
+ * `to: "judge"` restores the score of the judge of the judgment in the URL.
+ */
+export const revertBodySchema = z
+  .object({
+    label_id: z.number({ error: 'must be a label id' }).int('must be a label id').positive('must be a label id').optional(),
+    to: z.literal('judge', { error: 'must be "judge"' }).optional(),
+    rationale,
+    expected_version: version,
+  })
+  .refine((b) => (b.label_id === undefined) !== (b.to === undefined), {
+    message: 'give either label_id (an earlier label) or to: "judge" (the judge\'s score)',
+    path: ['label_id'],
+  });
 export type RevertBody = z.infer<typeof revertBodySchema>;
 
+/**
+ * `steps` is a set (trace-format.md): order and repeats do not matter, [3, 2, 2] names the item of
+ * steps {2, 3}, exactly as a line's judgment does at ingest.
+ */
 export const newJudgmentBodySchema = z.object({
   criterion: storableString({ error: 'must be a criterion id' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   steps: z

@@ -1,4 +1,4 @@
-// Annotation queues: which judgments (the list filters + an optional criterion) and which of them
+// Annotation queues: which items (the list filters + an optional criterion) and which of them
 // (the rule), shared by the admin's form and the handler.
 import { z } from 'zod';
 import { storableString } from './text';
@@ -29,8 +29,11 @@ export const ruleParamsSchema = z.discriminatedUnion(
       .refine((r) => r.min <= r.max, { message: 'must not be above max', path: ['min'] }),
     z.object({
       rule: z.literal('disagreement'),
-      /** people: two annotators' newest labels differ; judge_human: the newest label differs from the judge. */
-      between: z.enum(['people', 'judge_human'], { error: 'must be people or judge_human' }).default('people'),
+      /**
+       * people: two annotators' newest labels of the item differ; judge_human: the item's newest label
+       * differs from a judge's score; judges: two judges scored the item differently.
+       */
+      between: z.enum(['people', 'judge_human', 'judges'], { error: 'must be people, judge_human or judges' }).default('people'),
     }),
   ],
   { error: `must name a rule: ${QUEUE_RULES.join(', ')}` },

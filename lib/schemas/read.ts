@@ -47,7 +47,7 @@ export function parseAgreementParams(params: URLSearchParams): AgreementParams {
 }
 
 export const disagreementParamsSchema = agreementParamsSchema.extend({
-  between: z.enum(['judge_human', 'people'], { error: 'must be judge_human or people' }).default('judge_human'),
+  between: z.enum(['judge_human', 'people', 'judges'], { error: 'must be judge_human, people or judges' }).default('judge_human'),
   after: integer(0, 2_147_483_647).optional(),
   limit: integer(1, 500).default(100),
 });

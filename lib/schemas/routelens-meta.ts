@@ -19,19 +19,36 @@ export const restoredLabelSchema = z.object({
   created_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
   rationale: storableString({ error: 'must be a string' }).max(1_048_576, 'must be at most 1048576 characters').nullable().optional(),
   revert_of_version: int(1).nullable().optional(),
+  revert_to_judge: storableString({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullable().optional(),
+  /** Made before a replace changed the steps under the item. */
+  on_earlier_content: z.boolean({ error: 'must be true or false' }).optional(),
 });
+
+const steps = z.array(int(0), { error: 'must be an array of step indexes' });
+const labels = z.array(restoredLabelSchema, { error: 'must be an array of labels' }).max(100_000, 'must hold at most 100000 labels');
 
 export const restoredJudgmentSchema = z.object({
   /** Index of the judgment in the line's `judgments`, or null for a judgment that a person added. */
   index: int(0).nullable(),
   criterion: storableString({ error: 'must be a string id' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  steps: z.array(int(0), { error: 'must be an array of step indexes' }),
-  labels: z.array(restoredLabelSchema, { error: 'must be an array of labels' }).max(100_000, 'must hold at most 100000 labels'),
+  steps,
+  /** Exports before labels moved to items carried each judgment's labels here; read as its item's. */
+  labels: labels.optional(),
+});
+
+/** A labelled item with its full history (exports since labels moved to items). */
+export const restoredItemSchema = z.object({
+  criterion: storableString({ error: 'must be a string id' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  steps,
+  /** The item's version: its newest label's, or more when a replace changed the steps under it since. */
+  version: int(0).optional(),
+  labels,
 });
 
 /** Only what ingest reads; the derived figures beside it are free to change between versions. */
 export const routelensMetaSchema = z.object({
   judgments: z.array(restoredJudgmentSchema, { error: 'must be an array' }).max(100_000, 'must hold at most 100000 judgments').optional(),
+  items: z.array(restoredItemSchema, { error: 'must be an array' }).max(100_000, 'must hold at most 100000 items').optional(),
 });
 
 export type RestoredLabel = z.infer<typeof restoredLabelSchema>;
@@ -47,26 +64,47 @@ interface LineShape {
 
 type Issue = (path: (string | number)[], message: string) => void;
 
-const sameSteps = (a: readonly number[], b: readonly number[]) => {
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-};
+const setOf = (a: readonly number[]) => [...new Set(a)].sort((p, q) => p - q);
+const sameSteps = (a: readonly number[], b: readonly number[]) => setOf(a).join(',') === setOf(b).join(',');
 
-function checkLabels(labels: readonly RestoredLabel[], scale: Scale | undefined, at: (string | number)[], issue: Issue): void {
-  labels.forEach((l, k) => {
-    if (l.version !== k + 1) issue([...at, 'labels', k, 'version'], `must be ${k + 1}: label versions run 1, 2, 3, ... in order`);
+/**
+ * Label versions increase in order (the item's version moves with each label, and with a replace that
+ * changes the steps under it, so a history may skip a version); a revert names an earlier label.
+ */
+function checkLabels(list: readonly RestoredLabel[], scale: Scale | undefined, at: (string | number)[], issue: Issue, itemVersion?: number): void {
+  const seen = new Set<number>();
+  list.forEach((l, k) => {
+    const previous = k === 0 ? 0 : list[k - 1]!.version;
+    if (l.version <= previous) issue([...at, 'labels', k, 'version'], `must be more than ${previous}: label versions increase in order`);
     if (scale && !isOnScale(l.score, scale)) issue([...at, 'labels', k, 'score'], `${l.score} is not on the criterion's ${scale.kind} scale`);
-    if (l.revert_of_version != null && l.revert_of_version >= l.version) {
-      issue([...at, 'labels', k, 'revert_of_version'], 'must name an earlier version of the same judgment');
+    if (l.revert_of_version != null && !seen.has(l.revert_of_version)) {
+      issue([...at, 'labels', k, 'revert_of_version'], 'must name an earlier version of the same item');
     }
+    seen.add(l.version);
   });
+  const last = list.at(-1)?.version ?? 0;
+  if (itemVersion !== undefined && itemVersion < last) issue([...at, 'version'], `must be at least ${last}, the newest label's version`);
+}
+
+/** A criterion of the rubric and steps of the trajectory (a set: repeats and order do not matter). */
+function checkItem(criterion: string, itemSteps: readonly number[], line: LineShape, scales: Map<string, Scale>, at: (string | number)[], issue: Issue): boolean {
+  if (!scales.has(criterion)) {
+    issue([...at, 'criterion'], `"${criterion}" is not one of the rubric's criteria`);
+    return false;
+  }
+  const bad = itemSteps.findIndex((k) => k >= line.steps.length);
+  if (bad >= 0) {
+    issue([...at, 'steps', bad], `step ${itemSteps[bad]} does not exist (the trajectory has ${line.steps.length} steps)`);
+    return false;
+  }
+  return true;
 }
 
 /**
  * The cross-references of `meta.routelens` against the rest of the line: each restored judgment names
- * a judgment of the line (same criterion and steps) or, for a person's own judgment, a criterion of
- * the rubric and steps of the trajectory; label versions run 1..n; scores lie on the criterion's scale.
+ * a judgment of the line (same criterion and step set) or, for a person's own judgment, a criterion of
+ * the rubric and steps of the trajectory; so does each restored item; label versions run 1..n; scores
+ * lie on the criterion's scale.
  */
 export function checkRoutelensMeta(line: LineShape, issue: Issue): void {
   const meta = line.meta;
@@ -91,11 +129,69 @@ export function checkRoutelensMeta(line: LineShape, issue: Issue): void {
       if (target.criterion !== j.criterion || !sameSteps(target.steps ?? [], j.steps)) {
         return issue([...at, 'criterion'], `does not match judgment ${j.index} (criterion "${target.criterion}", steps [${(target.steps ?? []).join(', ')}])`);
       }
-    } else {
-      if (!scales.has(j.criterion)) return issue([...at, 'criterion'], `"${j.criterion}" is not one of the rubric's criteria`);
-      const bad = j.steps.findIndex((k, n) => k >= line.steps.length || j.steps.indexOf(k) !== n);
-      if (bad >= 0) return issue([...at, 'steps', bad], `step ${j.steps[bad]} does not exist or is named twice`);
+    } else if (!checkItem(j.criterion, j.steps, line, scales, at, issue)) {
+      return;
     }
-    checkLabels(j.labels, scales.get(j.criterion), at, issue);
+    checkLabels(j.labels ?? [], scales.get(j.criterion), at, issue);
   });
+  const items = new Set<string>();
+  parsed.data.items?.forEach((it, i) => {
+    const at = [...base, 'items', i];
+    if (!checkItem(it.criterion, it.steps, line, scales, at, issue)) return;
+    const key = `${it.criterion}\u0000${setOf(it.steps).join(',')}`;
+    if (items.has(key)) return issue([...at, 'steps'], `item (criterion "${it.criterion}", steps [${setOf(it.steps).join(', ')}]) is listed twice`);
+    items.add(key);
+    checkLabels(it.labels, scales.get(it.criterion), at, issue, it.version);
+  });
+}
+
+/** One item that meta.routelens restores, with its labels in version order (1..n). */
+export interface RestoredItem {
+  criterion: string;
+  /** The step set. */
+  steps: number[];
+  /** The steps as the entry gave them (a person's own judgment is stored with them). */
+  given: number[];
+  /** The item's version (at least its newest label's). */
+  version: number;
+  labels: RestoredLabel[];
+}
+
+/**
+ * The items of a valid line's meta.routelens with their labels: the `items` of current exports, and
+ * the per-judgment labels and people's judgments of older ones. Where one item gets labels from more
+ * than one entry (an older export of two judges' judgments of one item, each labelled), they are
+ * merged in the order they were written and numbered 1..n again, as the labels_on_items migration does.
+ */
+export function restoredItems(line: { meta?: Record<string, unknown> }): RestoredItem[] {
+  const section = line.meta?.[ROUTELENS_META_KEY];
+  if (section === undefined) return [];
+  // The trace schema has checked it (checkRoutelensMeta); a failure here is a bug, not bad input.
+  const meta = routelensMetaSchema.parse(section);
+  const byKey = new Map<string, { item: Omit<RestoredItem, 'labels'>; sources: RestoredLabel[][] }>();
+  const add = (criterion: string, given: number[], list: RestoredLabel[] | undefined, person: boolean, version = 0) => {
+    if (!person && !list?.length) return;
+    const key = `${criterion}\u0000${setOf(given).join(',')}`;
+    let entry = byKey.get(key);
+    if (!entry) byKey.set(key, (entry = { item: { criterion, steps: setOf(given), given, version: 0 }, sources: [] }));
+    entry.item.version = Math.max(entry.item.version, version);
+    if (list?.length) entry.sources.push(list);
+  };
+  for (const j of meta.judgments ?? []) add(j.criterion, j.steps, j.labels, j.index === null);
+  for (const it of meta.items ?? []) add(it.criterion, it.steps, it.labels, false, it.version);
+  return [...byKey.values()].map(({ item, sources }) => {
+    const labels = sources.length <= 1 ? (sources[0] ?? []) : mergeHistories(sources);
+    return { ...item, version: Math.max(item.version, labels.at(-1)?.version ?? 0), labels };
+  });
+}
+
+function mergeHistories(sources: RestoredLabel[][]): RestoredLabel[] {
+  const all = sources.flatMap((list, s) => list.map((l, k) => ({ l, s, k, at: Date.parse(l.created_at) })));
+  all.sort((a, b) => a.at - b.at || a.s - b.s || a.k - b.k);
+  const renumbered = new Map(all.map((x, n) => [`${x.s}:${x.l.version}`, n + 1]));
+  return all.map((x, n) => ({
+    ...x.l,
+    version: n + 1,
+    revert_of_version: x.l.revert_of_version == null ? x.l.revert_of_version : (renumbered.get(`${x.s}:${x.l.revert_of_version}`) ?? null),
+  }));
 }

@@ -75,7 +75,8 @@ const judgment = z.strictObject({
   steps: z.array(count).optional(),
   score: finite,
   rationale: text.optional(),
-  judge: shortText.optional(),
+  /** A judge's name follows the id rules (1..200 characters, no NUL); absent = the unnamed judge. */
+  judge: id.optional(),
 });
 
 const structural = z.strictObject({
@@ -177,23 +178,32 @@ function crossReferences(line: TraceLine, ctx: z.RefinementCtx): void {
     issue(['judgments'], 'judgments need a "rubric" on the same line');
     return;
   }
+  // One judge scores an item (a criterion and a set of steps) at most once.
+  const scoredBy = new Map<string, number>();
   line.judgments?.forEach((j, i) => {
     const c = criteria.get(j.criterion);
     if (!c) {
       issue(['judgments', i, 'criterion'], `"${j.criterion}" is not one of the rubric's criteria`);
       return;
     }
-    const seen = new Set<number>();
+    // `steps` is a set: order and repeats do not matter ([3, 2, 2] names the steps {2, 3}).
     j.steps?.forEach((k, n) => {
-      if (k >= line.steps.length) {
-        issue(['judgments', i, 'steps', n], `step ${k} does not exist (the trajectory has ${line.steps.length} steps)`);
-      } else if (seen.has(k)) {
-        issue(['judgments', i, 'steps', n], `step ${k} is named twice`);
-      }
-      seen.add(k);
+      if (k >= line.steps.length) issue(['judgments', i, 'steps', n], `step ${k} does not exist (the trajectory has ${line.steps.length} steps)`);
     });
     if (!validateScale(c.scale) && !isOnScale(j.score, c.scale)) {
       issue(['judgments', i, 'score'], `${j.score} is not on criterion "${c.id}"'s scale: ${scaleText(c)}`);
+    }
+    const set = [...new Set(j.steps ?? [])].sort((a, b) => a - b);
+    const key = `${j.judge === undefined ? '' : `=${j.judge}`}\u0000${j.criterion}\u0000${set.join(',')}`;
+    const first = scoredBy.get(key);
+    if (first !== undefined) {
+      const who = j.judge === undefined ? 'the unnamed judge' : `judge "${j.judge}"`;
+      issue(
+        ['judgments', i],
+        `${who} already scores this item (criterion "${j.criterion}", steps [${set.join(', ')}]) at /judgments/${first}: one judge scores an item at most once`,
+      );
+    } else {
+      scoredBy.set(key, i);
     }
   });
   checkRoutelensMeta(line, issue);

@@ -1,8 +1,8 @@
 import 'server-only';
-// Annotation queues: an admin picks judgments (filters + rule); annotators take items one at a time
-// under a lease, so that two people do not label the same item at once unless the queue's overlap
-// asks for more than one label per item. Labelling the item's judgment (lib/server/labels) marks the
-// lease done.
+// Annotation queues: an admin picks items (filters + rule); annotators take them one at a time under
+// a lease, so that two people do not label the same item at once unless the queue's overlap asks for
+// more than one label per item. A person holds at most one open lease per queue. Labelling the item,
+// through any of its judgments (lib/server/labels), marks the lease done.
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db/pool';
 import { filterToParams, type TrajectoryFilter } from '@/lib/schemas/filters';
@@ -10,9 +10,9 @@ import { newQueueBodySchema, type RuleParams } from '@/lib/schemas/queues';
 import type { z } from 'zod';
 import type { Actor } from './auth';
 import { ApiError, notFound } from './errors';
-import { judgmentView, LABEL_COLUMNS, type CriterionView, type JudgmentView, type LabelView } from './queries/judgment';
+import { judgmentView, newestLabelBy, type CriterionView, type JudgmentView, type LabelView } from './queries/judgment';
 import { insertQueueItems } from './queries/queue-selection';
-import { scaleOf } from '@/lib/db/derived';
+import { scaleOf } from '@/lib/db/items';
 import { settings } from './settings';
 import { queryRows, sql, type Sql } from './sql';
 import { existingUserId, userIdOf } from './users';
@@ -20,7 +20,7 @@ import { existingUserId, userIdOf } from './users';
 type NewQueue = z.output<typeof newQueueBodySchema>;
 type Db = pg.Pool | pg.PoolClient;
 
-/** Named steps shown with an item; a judgment about more steps says how many it names in all. */
+/** Named steps shown with an item; an item of more steps says how many it names in all. */
 const MAX_ITEM_STEPS = 50;
 
 export interface QueueSummary {
@@ -146,7 +146,7 @@ export async function createQueue(actor: Actor, body: NewQueue): Promise<QueueSu
     const id = q.rows[0]!.id;
     const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rule: body.rule }, settings.queueMaxItems);
     const inserted = await client.query({ text: selection.text, values: selection.values as unknown[] });
-    if (!inserted.rowCount) throw new ApiError('bad_request', 'field "rule": the filters and the rule select no judgments');
+    if (!inserted.rowCount) throw new ApiError('bad_request', 'field "rule": the filters and the rule select no items');
     return queueSummary(client, id, userId);
   });
 }
@@ -157,21 +157,26 @@ export interface ItemDetail {
   position: number;
   /** When the caller's lease on the item ends; null when they hold none. */
   leased_until: Date | null;
+  /**
+   * The item's first judgment, through which the view labels it; `judgment.item.judgments` holds
+   * every judge's judgment of the item, and its labels correct them all.
+   */
   judgment: JudgmentView;
-  /** The caller's newest label of the judgment, if they gave one. */
+  /** The caller's newest label of the item, if they gave one. */
   my_label: LabelView | null;
   trajectory: { id: string; query_id: string; query_text: string; reference_answer: string | null; final_answer: string | null; correct: boolean };
   steps: { index: number; model: string; text: string }[];
-  /** How many steps the judgment names; `steps` holds the first MAX_ITEM_STEPS of them. */
+  /** How many steps the item names; `steps` holds the first MAX_ITEM_STEPS of them. */
   steps_named: number;
   criteria: CriterionView[];
   guidelines: string | null;
 }
 
 async function itemDetail(db: Db, queueId: number, itemId: number, userId: number | null): Promise<ItemDetail> {
-  const items = await queryRows<{ judgment_id: number; position: number; guidelines: string | null; leased_until: Date | null }>(
+  const items = await queryRows<{ item_id: number; judgment_id: number; position: number; guidelines: string | null; leased_until: Date | null }>(
     db,
-    sql`SELECT qi.judgment_id, qi.position, q.guidelines,
+    sql`SELECT qi.item_id, (SELECT j.id FROM judgments j WHERE j.item_id = qi.item_id ORDER BY j.position LIMIT 1) AS judgment_id,
+               qi.position, q.guidelines,
                (SELECT a.leased_until FROM queue_assignments a
                  WHERE a.item_id = qi.id AND a.user_id = ${userId} AND a.done_at IS NULL AND a.leased_until > now()) AS leased_until
           FROM queue_items qi JOIN annotation_queues q ON q.id = qi.queue_id
@@ -180,18 +185,14 @@ async function itemDetail(db: Db, queueId: number, itemId: number, userId: numbe
   const item = items[0];
   if (!item) throw notFound(`item ${itemId} of queue ${queueId}`);
   const judgment = await judgmentView(db, item.judgment_id);
-  const mine = await queryRows<LabelView>(
-    db,
-    sql`SELECT ${LABEL_COLUMNS} FROM labels l LEFT JOIN users u ON u.id = l.user_id
-         WHERE l.judgment_id = ${item.judgment_id} AND l.user_id = ${userId} ORDER BY l.version DESC LIMIT 1`,
-  );
+  const mine = await newestLabelBy(db, item.item_id, userId);
   const traj = await queryRows<ItemDetail['trajectory'] & { rubric_id: string }>(
     db,
     sql`SELECT t.id, t.query_id, qq.text AS query_text, qq.reference_answer, t.final_answer, t.correct, t.rubric_id
           FROM trajectories t JOIN queries qq ON qq.id = t.query_id WHERE t.pk = ${judgment.trajectory_pk}`,
   );
   const { rubric_id: rubricId, ...trajectory } = traj[0]!;
-  const named = [...new Set(judgment.steps)].sort((a, b) => a - b);
+  const named = judgment.item.steps;
   const steps = await queryRows<{ index: number; model: string; text: string }>(
     db,
     sql`SELECT index, model, text FROM steps WHERE trajectory_pk = ${judgment.trajectory_pk} AND index = ANY(${named.slice(0, MAX_ITEM_STEPS)}::int[]) ORDER BY index`,
@@ -206,7 +207,7 @@ async function itemDetail(db: Db, queueId: number, itemId: number, userId: numbe
     position: item.position,
     leased_until: item.leased_until,
     judgment,
-    my_label: mine[0] ?? null,
+    my_label: mine,
     trajectory,
     steps,
     steps_named: named.length,
@@ -220,6 +221,20 @@ export async function getItem(actor: Actor, queueId: number, itemId: number): Pr
   const pool = getPool();
   return itemDetail(pool, queueId, itemId, await existingUserId(pool, actor));
 }
+
+/**
+ * Before a lease: the caller keeps at most one open lease in the queue — the first by position that
+ * has not run out and that they did not pass over — and gives back every other (a trigger refuses a
+ * second open lease from anywhere).
+ */
+const GIVE_BACK_OTHER_LEASES = `
+  DELETE FROM queue_assignments a USING queue_items qi
+   WHERE qi.id = a.item_id AND qi.queue_id = $1 AND a.user_id = $2 AND a.done_at IS NULL
+     AND a.item_id IS DISTINCT FROM (
+       SELECT b.item_id FROM queue_assignments b JOIN queue_items bi ON bi.id = b.item_id
+        WHERE bi.queue_id = $1 AND b.user_id = $2 AND b.done_at IS NULL AND b.leased_until > now()
+          AND NOT (b.item_id = ANY($3::int[]))
+        ORDER BY bi.position LIMIT 1)`;
 
 /**
  * The caller's current lease when they hold one (a reload shows the same item); otherwise the first
@@ -246,8 +261,31 @@ const LEASE_NEXT = `
   ON CONFLICT (item_id, user_id) DO UPDATE SET leased_until = EXCLUDED.leased_until
   RETURNING item_id`;
 
+/** How many of the caller's labelled items the next answer lists (to go back with p after a reload). */
+const MINE_LISTED = 500;
+
+/** The queue entries the caller labelled, oldest first (the newest MINE_LISTED). */
+async function labelledByMe(db: Db, queueId: number, userId: number): Promise<number[]> {
+  const rows = await queryRows<{ item_id: number }>(
+    db,
+    sql`SELECT item_id FROM (
+          SELECT a.item_id, a.done_at FROM queue_assignments a JOIN queue_items qi ON qi.id = a.item_id
+           WHERE qi.queue_id = ${queueId} AND a.user_id = ${userId} AND a.done_at IS NOT NULL
+           ORDER BY a.done_at DESC, a.item_id DESC LIMIT ${MINE_LISTED}) x
+         ORDER BY done_at, item_id`,
+  );
+  return rows.map((r) => r.item_id);
+}
+
+export interface NextItem {
+  item: ItemDetail | null;
+  queue: QueueSummary;
+  /** The entries the caller labelled in this queue, oldest first (at most 500): where p goes back to. */
+  labelled_by_me: number[];
+}
+
 /** POST /api/queues/{id}/next: leases the caller's next item; `item` null when nothing is left for them. */
-export async function leaseNextItem(actor: Actor, queueId: number, skip: readonly number[]): Promise<{ item: ItemDetail | null; queue: QueueSummary }> {
+export async function leaseNextItem(actor: Actor, queueId: number, skip: readonly number[]): Promise<NextItem> {
   return withTransaction(async (client) => {
     const userId = await userIdOf(client, actor);
     const q = await client.query<{ overlap: number }>('SELECT overlap FROM annotation_queues WHERE id = $1', [queueId]);
@@ -256,10 +294,11 @@ export async function leaseNextItem(actor: Actor, queueId: number, skip: readonl
     // One lease decision per queue at a time: a snapshot taken after this lock sees every lease that
     // another annotator took a moment earlier, so an item never goes to more people than the overlap.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('routelens.queue_lease'), $1)`, [queueId]);
+    await client.query(GIVE_BACK_OTHER_LEASES, [queueId, userId, [...skip]]);
     const leased = await client.query<{ item_id: number }>(LEASE_NEXT, [queueId, userId, [...skip], overlap, settings.leaseMinutes * 60]);
     const itemId = leased.rows[0]?.item_id;
     const item = itemId === undefined ? null : await itemDetail(client, queueId, itemId, userId);
-    return { item, queue: await queueSummary(client, queueId, userId) };
+    return { item, queue: await queueSummary(client, queueId, userId), labelled_by_me: await labelledByMe(client, queueId, userId) };
   });
 }
 

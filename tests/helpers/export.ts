@@ -80,7 +80,7 @@ export async function readParquet(bytes: Buffer): Promise<{ rows: Record<string,
   return { rows, kv, rowGroups: meta.row_groups.length, groupRows: meta.row_groups.map((g) => Number(g.num_rows)) };
 }
 
-/** Appends a human label to the judgment at `position` of a trajectory, as a relabel does. */
+/** Appends a human label to the item of the judgment at `position` of a trajectory, as a relabel does. */
 export async function addLabel(
   pool: pg.Pool,
   trajectoryId: string,
@@ -89,7 +89,8 @@ export async function addLabel(
 ): Promise<number> {
   return withTransaction(async (c) => {
     const j = await c.query<{ id: number; version: number; pk: number }>(
-      'SELECT j.id, j.version, t.pk FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.id = $1 AND j.position = $2 FOR UPDATE',
+      `SELECT i.id, i.version, t.pk FROM judgments j JOIN items i ON i.id = j.item_id JOIN trajectories t ON t.pk = j.trajectory_pk
+        WHERE t.id = $1 AND j.position = $2 FOR UPDATE OF i`,
       [trajectoryId, position],
     );
     const row = j.rows[0];
@@ -98,13 +99,13 @@ export async function addLabel(
     const revertOf =
       label.revertOfVersion === undefined
         ? null
-        : (await c.query<{ id: number }>('SELECT id FROM labels WHERE judgment_id = $1 AND version = $2', [row.id, label.revertOfVersion])).rows[0]!.id;
+        : (await c.query<{ id: number }>('SELECT id FROM labels WHERE item_id = $1 AND version = $2', [row.id, label.revertOfVersion])).rows[0]!.id;
     const r = await c.query<{ id: number }>(
-      `INSERT INTO labels (judgment_id, version, score, rationale, author, created_at, revert_of_label_id)
+      `INSERT INTO labels (item_id, version, score, rationale, author, created_at, revert_of_label_id)
        VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'), $7) RETURNING id`,
       [row.id, version, label.score, label.rationale ?? null, label.author, label.createdAt ?? null, revertOf],
     );
-    await c.query('UPDATE judgments SET version = $2 WHERE id = $1', [row.id, version]);
+    await c.query('UPDATE items SET version = $2 WHERE id = $1', [row.id, version]);
     await recomputeTrajectory(c, row.pk);
     return r.rows[0]!.id;
   }, pool);
@@ -119,9 +120,11 @@ export async function addHumanJudgment(
 ): Promise<number> {
   const position = await withTransaction(async (c) => {
     const r = await c.query<{ position: number }>(
-      `INSERT INTO judgments (trajectory_pk, position, criterion_id, steps, judge_score)
-       SELECT t.pk, coalesce((SELECT max(position) + 1 FROM judgments WHERE trajectory_pk = t.pk), 0), $2, $3, NULL
-         FROM trajectories t WHERE t.id = $1 RETURNING position`,
+      `WITH t AS (SELECT pk FROM trajectories WHERE id = $1),
+            item AS (INSERT INTO items (trajectory_pk, criterion_id, steps) SELECT pk, $2, step_set($3) FROM t RETURNING id, trajectory_pk)
+       INSERT INTO judgments (trajectory_pk, position, item_id, criterion_id, steps, judge_score)
+       SELECT item.trajectory_pk, coalesce((SELECT max(position) + 1 FROM judgments WHERE trajectory_pk = item.trajectory_pk), 0), item.id, $2, $3, NULL
+         FROM item RETURNING position`,
       [trajectoryId, judgment.criterion, judgment.steps],
     );
     return r.rows[0]!.position;

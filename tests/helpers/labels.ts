@@ -46,18 +46,20 @@ export function figuresWithLabels(line: FixtureLine, human: ReadonlyMap<number, 
 export interface StoredJudgment {
   id: number;
   position: number;
+  item_id: number;
   criterion_id: string;
   kind: Scale['kind'];
   scale_min: number | null;
   scale_max: number | null;
   judge_score: number | null;
+  /** The item's version (labels belong to items). */
   version: number;
 }
 
 export async function judgmentsOf(trajectoryId: string): Promise<StoredJudgment[]> {
   const r = await getPool().query<StoredJudgment>(
-    `SELECT j.id, j.position, j.criterion_id, c.kind, c.scale_min, c.scale_max, j.judge_score, j.version
-       FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
+    `SELECT j.id, j.position, j.item_id, j.criterion_id, c.kind, c.scale_min, c.scale_max, j.judge_score, i.version
+       FROM judgments j JOIN items i ON i.id = j.item_id JOIN trajectories t ON t.pk = j.trajectory_pk
        JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
       WHERE t.id = $1 ORDER BY j.position`,
     [trajectoryId],

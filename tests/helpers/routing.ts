@@ -34,7 +34,7 @@ export async function storedTrajectories(pool: pg.Pool | pg.Client, judge?: stri
   );
   const judgments = await pool.query<{ trajectory_pk: number; criterion_id: string; steps: number[]; judge_score: number | null; judgeScore: number | null; judge: string | null; human: number | null }>(
     `SELECT j.trajectory_pk, j.criterion_id, j.steps, j.judge_score, j.judge_score AS "judgeScore", j.judge,
-            (SELECT l.score FROM labels l WHERE l.judgment_id = j.id ORDER BY l.version DESC LIMIT 1) AS human
+            (SELECT nl.score FROM newest_label(j.item_id) nl) AS human
        FROM judgments j ORDER BY j.trajectory_pk, j.position`,
   );
   const group = <T extends { trajectory_pk: number }>(rows: T[]) => {

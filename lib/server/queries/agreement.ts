@@ -1,34 +1,47 @@
 import 'server-only';
 // GET /api/agreement: judge vs newest human label, and between people, per criterion and overall
-// (scoring.md). SQL pulls the labelled judgments of the filter with their judge score, newest label
-// and each person's newest label; lib/domain computes the figures.
+// (scoring.md). Labels belong to items: SQL pulls the labelled items of the filter with every judge's
+// score of each, the item's newest label (newest_label) and each person's newest label
+// (people_labels); lib/domain computes the figures. Judge vs human counts each judgment of a labelled
+// item against the item's label; between people counts each item once.
 import { getPool } from '@/lib/db/pool';
-import { scaleOf } from '@/lib/db/derived';
+import { scaleOf } from '@/lib/db/items';
 import { judgeHumanAgreement, peopleAgreement, type JudgeHumanItem, type PeopleItem, type Scale } from '@/lib/domain';
 import type { AgreementParams } from '@/lib/schemas/read';
 import { empty, join, queryRows, sql, type Sql } from '@/lib/server/sql';
 
-/**
- * Who a label belongs to: its user when it has one, else the author's name (labels imported or
- * written before sign-in existed carry only the name).
- */
-export const LABEL_PERSON = sql`COALESCE('user:' || l.user_id, 'author:' || l.author)`;
-
-/** The labelled judgments that the filters select, with `j`, `t` and `c` in scope. */
-export function labelledJudgments(params: AgreementParams, extra: Sql[] = []): Sql {
-  const where: Sql[] = [sql`j.id IN (SELECT judgment_id FROM labels)`];
+/** The conditions of the agreement filters over item `i` and its trajectory `t`. */
+export function agreementConditions(params: Pick<AgreementParams, 'run' | 'rubric' | 'criterion'>): Sql[] {
+  const where: Sql[] = [];
   if (params.run !== undefined) where.push(sql`t.run_id = ${params.run}`);
   if (params.rubric !== undefined) where.push(sql`t.rubric_id = ${params.rubric}`);
-  if (params.criterion !== undefined) where.push(sql`j.criterion_id = ${params.criterion}`);
-  where.push(...extra);
-  return sql`FROM judgments j
-              JOIN trajectories t ON t.pk = j.trajectory_pk
-              JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
-             WHERE ${join(where, ' AND ')}`;
+  if (params.criterion !== undefined) where.push(sql`i.criterion_id = ${params.criterion}`);
+  return where;
 }
 
-/** The newest label of judgment `j` (any person). */
-export const NEWEST_LABEL = sql`(SELECT l.score FROM labels l WHERE l.judgment_id = j.id ORDER BY l.version DESC LIMIT 1)`;
+/**
+ * The labelled items that the filters select, with `i` (the item), `t` and `c` in scope: driven from
+ * the labels (few) rather than the items (one per judged criterion and step set).
+ */
+export function labelledItems(params: Pick<AgreementParams, 'run' | 'rubric' | 'criterion'>, extra: Sql[] = []): Sql {
+  const where = [...agreementConditions(params), ...extra];
+  return sql`FROM (SELECT DISTINCT item_id FROM labels) li
+              JOIN items i ON i.id = li.item_id
+              JOIN trajectories t ON t.pk = i.trajectory_pk
+              JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+             ${where.length ? sql`WHERE ${join(where, ' AND ')}` : empty}`;
+}
+
+/** One judge's score of an item. */
+export interface JudgeScore {
+  judgment_id: number;
+  judge: string | null;
+  score: number;
+}
+
+/** Over item `i`: every judge's score, by position (a person's own judgments have none). */
+export const JUDGE_SCORES_JSON = sql`(SELECT json_agg(json_build_object('judgment_id', j.id, 'judge', j.judge, 'score', j.judge_score) ORDER BY j.position)
+    FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL)`;
 
 interface ItemRow {
   rubric_id: string;
@@ -39,7 +52,7 @@ interface ItemRow {
   kind: Scale['kind'];
   scale_min: number | null;
   scale_max: number | null;
-  judge_score: number | null;
+  judges: JudgeScore[] | null;
   human_score: number;
   people_scores: number[];
 }
@@ -59,7 +72,7 @@ function groupByCriterion(rows: ItemRow[]): CriterionGroup[] {
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { row: r, scale: scaleOf(r.kind, r.scale_min, r.scale_max), labelled: 0, judgeHuman: [], people: [] }));
     g.labelled++;
-    if (r.judge_score !== null) g.judgeHuman.push({ judge: r.judge_score, human: r.human_score, scale: g.scale });
+    for (const j of r.judges ?? []) g.judgeHuman.push({ judge: j.score, human: r.human_score, scale: g.scale });
     if (r.people_scores.length >= 2) g.people.push({ scale: g.scale, scores: r.people_scores });
   }
   return [...groups.values()];
@@ -88,37 +101,14 @@ function criterionFigures(g: CriterionGroup) {
   };
 }
 
-/**
- * One pass over the labels of the selected judgments: each judgment's newest label, and each
- * person's newest label in person order (a window over one sort of the labels, rather than two
- * lookups per judgment).
- */
-function labelledItems(params: AgreementParams): Sql {
-  const where: Sql[] = [];
-  if (params.run !== undefined) where.push(sql`t.run_id = ${params.run}`);
-  if (params.rubric !== undefined) where.push(sql`t.rubric_id = ${params.rubric}`);
-  if (params.criterion !== undefined) where.push(sql`j.criterion_id = ${params.criterion}`);
-  const cond = where.length ? sql`WHERE ${join(where, ' AND ')}` : empty;
-  return sql`SELECT rubric_id, criterion_id, judgment_id, judge_score,
-                    (array_agg(score ORDER BY version DESC))[1] AS human_score,
-                    array_agg(score ORDER BY person) FILTER (WHERE person_rank = 1) AS people_scores
-               FROM (SELECT t.rubric_id, j.criterion_id, j.id AS judgment_id, j.judge_score, l.score, l.version,
-                            ${LABEL_PERSON} AS person,
-                            row_number() OVER (PARTITION BY l.judgment_id, ${LABEL_PERSON} ORDER BY l.version DESC) AS person_rank
-                       FROM labels l
-                       JOIN judgments j ON j.id = l.judgment_id
-                       JOIN trajectories t ON t.pk = j.trajectory_pk
-                       ${cond}) x
-              GROUP BY rubric_id, criterion_id, judgment_id, judge_score`;
-}
-
 export async function agreement(params: AgreementParams) {
   const rows = await queryRows<ItemRow>(
     getPool(),
-    sql`SELECT s.rubric_id, s.criterion_id, c.position, c.text, c.weight, c.kind, c.scale_min, c.scale_max, s.judge_score,
-               s.human_score, s.people_scores
-          FROM (${labelledItems(params)}) s
-          JOIN criteria c ON c.rubric_id = s.rubric_id AND c.id = s.criterion_id`,
+    sql`SELECT t.rubric_id, i.criterion_id, c.position, c.text, c.weight, c.kind, c.scale_min, c.scale_max,
+               ${JUDGE_SCORES_JSON} AS judges,
+               (SELECT nl.score FROM newest_label(i.id) nl) AS human_score,
+               (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p) AS people_scores
+          ${labelledItems(params)}`,
   );
   const groups = groupByCriterion(rows).sort(
     (a, b) => (a.row.rubric_id < b.row.rubric_id ? -1 : a.row.rubric_id > b.row.rubric_id ? 1 : a.row.position - b.row.position),

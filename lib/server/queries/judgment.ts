@@ -1,27 +1,33 @@
 import 'server-only';
 // One judgment as the label panel and the annotation queue show it: the criterion and its scale, the
-// judge's score, the newest human label, the effective score (lib/domain), and the label history.
+// judge's score, its item (every judge's judgment of the same criterion and step set, and the one
+// history of human labels that corrects them all), the effective score (lib/domain), and the history.
 import type pg from 'pg';
+import { scaleOf } from '@/lib/db/items';
 import { effectiveScore, type Scale } from '@/lib/domain';
-import { scaleOf } from '@/lib/db/derived';
 import { notFound } from '@/lib/server/errors';
 import { queryRows, sql } from '@/lib/server/sql';
 
 export interface LabelView {
   id: number;
-  judgment_id: number;
-  /** The judgment version this label produced. */
+  /** The item the label belongs to (and corrects every judgment of). */
+  item_id: number;
+  /** The item version this label produced. */
   version: number;
   score: number;
   rationale: string | null;
   user_id: number | null;
   /** The labeller's username when the label was written. */
   author: string;
-  /** The labeller's display name now (the author when the user is gone). */
+  /** The labeller's display name now (the username when the user is gone). */
   author_name: string;
   created_at: Date;
-  /** The earlier label this one restores, when it is a revert. */
+  /** The earlier label this one restores, when it is a revert to a label. */
   revert_of: number | null;
+  /** The judge whose score this label restores, when it is a revert to a judge's score. */
+  revert_to_judge: string | null;
+  /** Made before a replace on ingest changed the steps under the item. */
+  on_earlier_content: boolean;
 }
 
 export interface CriterionView {
@@ -29,6 +35,24 @@ export interface CriterionView {
   text: string;
   weight: number;
   scale: Scale;
+}
+
+/** One judge's judgment of an item (judge_score null: a person's own judgment). */
+export interface ItemJudgment {
+  id: number;
+  judge: string | null;
+  judge_score: number | null;
+  rationale: string | null;
+}
+
+export interface ItemView {
+  id: number;
+  /** The step set: distinct, ascending; [] = the trajectory as a whole. */
+  steps: number[];
+  /** Bumped by every label and by a replace that changes the steps under it: the next expected_version. */
+  version: number;
+  /** Every judgment of the item, by position. */
+  judgments: ItemJudgment[];
 }
 
 export interface JudgmentView {
@@ -40,35 +64,47 @@ export interface JudgmentView {
   judge_score: number | null;
   rationale: string | null;
   judge: string | null;
+  /** The item's version (labels belong to the item). */
   version: number;
   effective_score: number | null;
   source: 'judge' | 'human' | null;
   newest_label: LabelView | null;
+  item: ItemView;
 }
 
-export const LABEL_COLUMNS = sql`l.id, l.judgment_id, l.version, l.score, l.rationale, l.user_id, l.author,
-  coalesce(u.name, l.author) AS author_name, l.created_at, l.revert_of_label_id AS revert_of`;
+/** The columns of LabelView over LABELS_FROM-shaped sources (`l` a label, `i` its item, `u` its user). */
+export const LABEL_COLUMNS = sql`l.id, l.item_id, l.version, l.score, l.rationale, l.user_id, l.author,
+  coalesce(u.name, l.author) AS author_name, l.created_at, l.revert_of_label_id AS revert_of, l.revert_to_judge,
+  l.content_revision < i.content_revision AS on_earlier_content`;
+const LABELS_FROM = sql`labels l JOIN items i ON i.id = l.item_id LEFT JOIN users u ON u.id = l.user_id`;
 
 type Db = pg.Pool | pg.PoolClient;
 
-export async function labelHistory(db: Db, judgmentId: number): Promise<LabelView[]> {
-  return queryRows<LabelView>(
-    db,
-    sql`SELECT ${LABEL_COLUMNS} FROM labels l LEFT JOIN users u ON u.id = l.user_id WHERE l.judgment_id = ${judgmentId} ORDER BY l.version`,
-  );
+export async function labelHistory(db: Db, itemId: number): Promise<LabelView[]> {
+  return queryRows<LabelView>(db, sql`SELECT ${LABEL_COLUMNS} FROM ${LABELS_FROM} WHERE l.item_id = ${itemId} ORDER BY l.version`);
 }
 
-export async function newestLabel(db: Db, judgmentId: number): Promise<LabelView | null> {
+/** The item's newest label (newest_label, the one definition): the effective one. */
+export async function newestLabel(db: Db, itemId: number): Promise<LabelView | null> {
   const rows = await queryRows<LabelView>(
     db,
-    sql`SELECT ${LABEL_COLUMNS} FROM labels l LEFT JOIN users u ON u.id = l.user_id
-         WHERE l.judgment_id = ${judgmentId} ORDER BY l.version DESC LIMIT 1`,
+    sql`SELECT ${LABEL_COLUMNS} FROM newest_label(${itemId}::int) l JOIN items i ON i.id = l.item_id LEFT JOIN users u ON u.id = l.user_id`,
+  );
+  return rows[0] ?? null;
+}
+
+/** A person's newest label of an item, if they gave one. */
+export async function newestLabelBy(db: Db, itemId: number, userId: number | null): Promise<LabelView | null> {
+  if (userId === null) return null;
+  const rows = await queryRows<LabelView>(
+    db,
+    sql`SELECT ${LABEL_COLUMNS} FROM ${LABELS_FROM} WHERE l.item_id = ${itemId} AND l.user_id = ${userId} ORDER BY l.version DESC LIMIT 1`,
   );
   return rows[0] ?? null;
 }
 
 export async function labelById(db: Db, labelId: number): Promise<LabelView | null> {
-  const rows = await queryRows<LabelView>(db, sql`SELECT ${LABEL_COLUMNS} FROM labels l LEFT JOIN users u ON u.id = l.user_id WHERE l.id = ${labelId}`);
+  const rows = await queryRows<LabelView>(db, sql`SELECT ${LABEL_COLUMNS} FROM ${LABELS_FROM} WHERE l.id = ${labelId}`);
   return rows[0] ?? null;
 }
 
@@ -86,22 +122,34 @@ interface JudgmentRow {
   judge_score: number | null;
   rationale: string | null;
   judge: string | null;
+  item_id: number;
+  item_steps: number[];
   version: number;
+  item_judgments: ItemJudgment[];
+}
+
+/** The item of a judgment, or null when there is no such judgment. */
+export async function itemOfJudgment(db: Db, judgmentId: number): Promise<number | null> {
+  const rows = await queryRows<{ item_id: number }>(db, sql`SELECT item_id FROM judgments WHERE id = ${judgmentId}`);
+  return rows[0]?.item_id ?? null;
 }
 
 export async function judgmentView(db: Db, judgmentId: number): Promise<JudgmentView> {
   const rows = await queryRows<JudgmentRow>(
     db,
     sql`SELECT j.id, j.trajectory_pk, t.id AS trajectory_id, j.criterion_id, c.text AS criterion_text, c.weight, c.kind,
-               c.scale_min, c.scale_max, j.steps, j.judge_score, j.rationale, j.judge, j.version
+               c.scale_min, c.scale_max, j.steps, j.judge_score, j.rationale, j.judge, i.id AS item_id, i.steps AS item_steps, i.version,
+               (SELECT json_agg(json_build_object('id', o.id, 'judge', o.judge, 'judge_score', o.judge_score, 'rationale', o.rationale) ORDER BY o.position)
+                  FROM judgments o WHERE o.item_id = i.id) AS item_judgments
           FROM judgments j
+          JOIN items i ON i.id = j.item_id
           JOIN trajectories t ON t.pk = j.trajectory_pk
           JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
          WHERE j.id = ${judgmentId}`,
   );
   const j = rows[0];
   if (!j) throw notFound(`judgment ${judgmentId}`);
-  const newest = await newestLabel(db, judgmentId);
+  const newest = await newestLabel(db, j.item_id);
   const effective = effectiveScore({ criterion: j.criterion_id, steps: j.steps, judgeScore: j.judge_score, humanScore: newest?.score ?? null });
   return {
     id: j.id,
@@ -116,5 +164,6 @@ export async function judgmentView(db: Db, judgmentId: number): Promise<Judgment
     effective_score: effective,
     source: newest ? 'human' : j.judge_score === null ? null : 'judge',
     newest_label: newest,
+    item: { id: j.item_id, steps: j.item_steps, version: j.version, judgments: j.item_judgments },
   };
 }

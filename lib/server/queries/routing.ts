@@ -194,7 +194,7 @@ function judgedStepScores(filter: TrajectoryFilter, judge: string): Sql {
           JOIN judgments j ON j.trajectory_pk = t.pk
           JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
           CROSS JOIN LATERAL (
-            SELECT coalesce((SELECT l.score FROM labels l WHERE l.judgment_id = j.id ORDER BY l.version DESC LIMIT 1), j.judge_score) AS score
+            SELECT coalesce((SELECT nl.score FROM newest_label(j.item_id) nl), j.judge_score) AS score
           ) e
           CROSS JOIN LATERAL (SELECT DISTINCT u AS step FROM unnest(j.steps) AS u) k
           ${trajectoryWhere(filter, [judgmentInView(judge), sql`cardinality(j.steps) > 0`])}

@@ -1,9 +1,10 @@
 import 'server-only';
 // The stored parts of one trajectory that the detail, scores and cost routes share: the row itself,
-// its models in the line's order, its rubric's criteria, and its judgments with the newest human label.
+// its models in the line's order, its rubric's criteria, and its judgments with their item's newest
+// human label (lib/db/items).
 import type pg from 'pg';
-import { scaleOf } from '@/lib/db/derived';
-import { effectiveScore, type CriterionDef, type JudgmentInput, type ModelPrice, type Scale } from '@/lib/domain';
+import { scaleOfCriterion, type CriterionRecord, type JudgmentRecord } from '@/lib/db/items';
+import { effectiveScore, type ModelPrice, type Scale } from '@/lib/domain';
 import { notFound } from '@/lib/server/errors';
 import { queryRows, sql } from '@/lib/server/sql';
 
@@ -64,27 +65,7 @@ export async function loadModels(db: pg.Pool, modelIds: readonly string[]): Prom
 export const pricesOf = (models: readonly ModelRecord[]): ModelPrice[] =>
   models.map((m) => ({ id: m.id, usdPerMtokIn: m.usd_per_mtok_in, usdPerMtokOut: m.usd_per_mtok_out }));
 
-export interface CriterionRecord {
-  id: string;
-  text: string;
-  weight: number;
-  kind: Scale['kind'];
-  scale_min: number | null;
-  scale_max: number | null;
-}
-
-export async function loadCriteria(db: pg.Pool, rubricId: string | null): Promise<CriterionRecord[]> {
-  if (rubricId === null) return [];
-  return queryRows<CriterionRecord>(
-    db,
-    sql`SELECT id, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = ${rubricId} ORDER BY position`,
-  );
-}
-
-export const scaleOfCriterion = (c: CriterionRecord): Scale => scaleOf(c.kind, c.scale_min, c.scale_max);
-
-export const criterionDefs = (criteria: readonly CriterionRecord[]): CriterionDef[] =>
-  criteria.map((c) => ({ id: c.id, weight: c.weight, scale: scaleOfCriterion(c) }));
+export { criterionDefs, judgmentInputs, loadCriteria, loadJudgments, scaleOfCriterion, type CriterionRecord, type JudgmentRecord } from '@/lib/db/items';
 
 /** A criterion's scale as the trace format writes it. */
 export function scaleJson(c: CriterionRecord): { kind: Scale['kind']; min?: number; max?: number } {
@@ -92,58 +73,24 @@ export function scaleJson(c: CriterionRecord): { kind: Scale['kind']; min?: numb
   return s.kind === 'numeric' ? { kind: s.kind, min: s.min, max: s.max } : { kind: s.kind };
 }
 
-export interface JudgmentRecord {
-  id: number;
-  position: number;
-  criterion_id: string;
-  steps: number[];
-  judge_score: number | null;
-  rationale: string | null;
-  judge: string | null;
-  version: number;
-  /** The newest human label, when there is one. */
-  human_score: number | null;
-  labelled_by: string | null;
-  labelled_at: Date | null;
-  label_rationale: string | null;
-}
-
-export async function loadJudgments(db: pg.Pool, pk: number): Promise<JudgmentRecord[]> {
-  return queryRows<JudgmentRecord>(
-    db,
-    sql`SELECT j.id, j.position, j.criterion_id, j.steps, j.judge_score, j.rationale, j.judge, j.version,
-               l.score AS human_score, l.author AS labelled_by, l.created_at AS labelled_at, l.rationale AS label_rationale
-          FROM judgments j
-          LEFT JOIN LATERAL (
-            SELECT score, author, created_at, rationale FROM labels WHERE judgment_id = j.id ORDER BY version DESC LIMIT 1
-          ) l ON true
-         WHERE j.trajectory_pk = ${pk}
-         ORDER BY j.position`,
-  );
-}
-
-const judgmentInput = (j: JudgmentRecord): JudgmentInput => ({
-  criterion: j.criterion_id,
-  steps: j.steps,
-  judgeScore: j.judge_score,
-  humanScore: j.human_score,
-  judge: j.judge,
-});
-
-export const judgmentInputs = (judgments: readonly JudgmentRecord[]): JudgmentInput[] => judgments.map(judgmentInput);
-
-/** A judgment as the read routes show it: the judge's score and the effective one, with its source. */
+/**
+ * A judgment as the read routes show it: the judge's score and the effective one, with its source,
+ * and its item (whose newest human label corrects every judge of it).
+ */
 export function judgmentJson(j: JudgmentRecord) {
   const human = j.human_score !== null;
   return {
     id: j.id,
+    item_id: j.item_id,
     criterion: j.criterion_id,
     steps: j.steps,
     judge_score: j.judge_score,
-    effective_score: effectiveScore(judgmentInput(j)),
+    effective_score: effectiveScore({ criterion: j.criterion_id, steps: j.steps, judgeScore: j.judge_score, humanScore: j.human_score }),
     source: human ? ('human' as const) : ('judge' as const),
     labelled_by: j.labelled_by,
+    labelled_by_name: j.labelled_by_name,
     labelled_at: j.labelled_at?.toISOString() ?? null,
+    label_on_earlier_content: j.label_on_earlier_content ?? false,
     version: j.version,
     rationale: j.rationale,
     label_rationale: j.label_rationale,

@@ -40,7 +40,7 @@ async function judgmentsOf(db: pg.Pool, pks: number[], judge: string): Promise<J
   return queryRows<JudgmentRow>(
     db,
     sql`SELECT j.trajectory_pk, j.criterion_id, j.steps, j.judge_score, j.judge,
-               (SELECT l.score FROM labels l WHERE l.judgment_id = j.id ORDER BY l.version DESC LIMIT 1) AS human_score
+               (SELECT nl.score FROM newest_label(j.item_id) nl) AS human_score
           FROM judgments j
          WHERE j.trajectory_pk = ANY(${pks}::int[])
            AND ${judgmentInView(judge)}
