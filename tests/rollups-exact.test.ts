@@ -41,10 +41,11 @@ describe('rollups stay equal to a recomputation', () => {
   it('after relabelling judgments', async () => {
     const actor = await annotator();
     const binary = await db.pool().query<{ id: number; judge_score: number; version: number }>(
-      `SELECT j.id, j.judge_score, j.version FROM judgments j
+      `SELECT DISTINCT ON (j.item_id) j.id, j.judge_score, i.version FROM judgments j
+         JOIN items i ON i.id = j.item_id
          JOIN trajectories t ON t.pk = j.trajectory_pk
          JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
-        WHERE c.kind = 'binary' ORDER BY j.id LIMIT 40`,
+        WHERE c.kind = 'binary' ORDER BY j.item_id, j.id LIMIT 40`,
     );
     expect(binary.rows.length).toBeGreaterThan(10);
     for (const j of binary.rows) await addLabel(actor, j.id, { score: 1 - j.judge_score, rationale: null, expected_version: j.version });
