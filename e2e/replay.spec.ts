@@ -52,8 +52,9 @@ test('the replay steps through a trajectory by keyboard and plays it', async ({ 
   await page.keyboard.press(' ');
   await expect(page.getByTestId('play-toggle')).toHaveAccessibleName('Play');
 
-  // Clicking the timeline moves the playhead there (playing brought the steps into view: back up to it).
-  await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+  // Clicking the timeline moves the playhead there (playing brought the steps into view: back up to it,
+  // clear of the sticky header, which would take the click).
+  await page.getByTestId('timeline').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const box = await stableBox(page.getByTestId('timeline'));
   await page.mouse.click(box.x + box.width * 0.5 + 1, box.y + 5);
   await expect(position(page)).toContainText('step 26 of 50');

@@ -4,6 +4,7 @@ import { UserMenu } from '@/components/auth/user-menu';
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/trajectories', label: 'Trajectories' },
+  { href: '/routing', label: 'Routing' },
   { href: '/annotate', label: 'Annotate' },
   { href: '/agreement', label: 'Agreement' },
   { href: '/exports', label: 'Exports' },

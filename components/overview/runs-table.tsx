@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { pageHref } from '@/lib/client/api';
+import { routingHref } from '@/lib/client/routing-url';
 import { formatInt, formatPercent, formatScore, formatUsd } from '@/lib/client/format';
 import type { ModelColor } from '@/lib/client/model-colors';
 import type { RunSummary } from '@/lib/client/types';
@@ -37,7 +38,12 @@ export function RunsTable({ runs, modelOrder, color }: { runs: readonly RunSumma
                   <Link href={href} className="font-mono text-[13px] font-medium text-slate-900 hover:text-sky-700" onClick={(e) => e.stopPropagation()}>
                     {r.id}
                   </Link>
-                  {r.policy && <div className="text-xs text-slate-500">{r.policy}</div>}
+                  <div className="flex gap-2 text-xs text-slate-500">
+                    {r.policy && <span>{r.policy}</span>}
+                    <Link href={routingHref(r.id)} className="text-sky-700 hover:underline" onClick={(e) => e.stopPropagation()} data-testid="run-routing-link">
+                      routing
+                    </Link>
+                  </div>
                 </td>
                 <td className={`${TD} text-right`}>{formatInt(r.trajectories)}</td>
                 <td className={`${TD} text-right`}>{formatPercent(r.accuracy)}</td>

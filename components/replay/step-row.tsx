@@ -30,6 +30,38 @@ function RouterProbs({ probs, color }: { probs: Record<string, number>; color: M
   );
 }
 
+/** The router's confidence in the step's decision (scoring.md): its model's probability and the normalized entropy. */
+function RouterConfidence({ chosen, entropy }: { chosen: number; entropy: number | null | undefined }) {
+  return (
+    <span
+      className="inline-flex items-center gap-1 tabular-nums text-slate-600"
+      data-testid="router-confidence"
+      title="chosen probability: the router's probability of this step's model (probabilities divided by their sum) · normalized entropy: 0 = sure, 1 = undecided"
+    >
+      <span className="text-slate-400">chosen p</span> {chosen.toFixed(2)}
+      {entropy !== null && entropy !== undefined && (
+        <>
+          <span className="text-slate-400"> · entropy</span> {entropy.toFixed(2)}
+        </>
+      )}
+    </span>
+  );
+}
+
+function EscalationMark({ escalation }: { escalation: 'up' | 'down' }) {
+  const up = escalation === 'up';
+  return (
+    <span
+      className={`inline-flex items-center gap-0.5 rounded px-1 py-px text-[11px] font-medium ring-1 ${up ? 'bg-amber-50 text-amber-800 ring-amber-200' : 'bg-sky-50 text-sky-800 ring-sky-200'}`}
+      data-testid="escalation"
+      data-escalation={escalation}
+      title={up ? 'escalation: a more expensive model than the previous step’s' : 'de-escalation: a cheaper model than the previous step’s'}
+    >
+      {up ? '▲ escalation' : '▼ de-escalation'}
+    </span>
+  );
+}
+
 export interface StepRowProps {
   trajectoryId: string;
   step: StepDetail | undefined;
@@ -63,7 +95,11 @@ function StepRowImpl({ trajectoryId, step, index, text, current, color, judgment
               <ModelSwatch color={color(step.model)} />
               {step.model}
             </span>
+            {step.escalation && <EscalationMark escalation={step.escalation} />}
             {probs && Object.keys(probs).length > 0 && <RouterProbs probs={probs} color={color} />}
+            {step.chosen_probability !== null && step.chosen_probability !== undefined && (
+              <RouterConfidence chosen={step.chosen_probability} entropy={step.normalized_entropy} />
+            )}
             <span className="tabular-nums" title="tokens in / out">
               {formatInt(step.tokens_in)} <span className="text-slate-400">in</span> · {formatInt(step.tokens_out)} <span className="text-slate-400">out</span>
             </span>

@@ -1,6 +1,6 @@
 'use client';
-// The timeline (one cell per step, coloured by model, with the step's rubric score beneath) and the
-// criteria-by-steps heatmap, drawn on canvases that share one x-axis and one playhead. 20,000 steps
+// The timeline (one cell per step, coloured by model, with the step's rubric score beneath and its
+// escalation or de-escalation above) and the criteria-by-steps heatmap, drawn on canvases that share one x-axis and one playhead. 20,000 steps
 // draw as one pass over pixel columns; the playhead is a positioned element, so moving it redraws
 // nothing.
 import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
@@ -12,10 +12,15 @@ import { useElementWidth } from '@/lib/client/use-element-width';
 import type { StepDetail } from '@/lib/client/types';
 
 const GUTTER = 88;
+/** Above the model row: a mark where the router switched to a pricier (up) or cheaper (down) model. */
+const SWITCH_ROW = 7;
 const MODEL_ROW = 22;
 const SCORE_ROW = 6;
 const HEAT_ROW = 12;
 const EMPTY = '#f1f5f9';
+export const ESCALATION_COLOR = '#d97706'; // amber-600: up to a pricier model
+export const DEESCALATION_COLOR = '#0284c7'; // sky-600: down to a cheaper one
+const STRIP_HEIGHT = SWITCH_ROW + 1 + MODEL_ROW + SCORE_ROW + 2;
 
 function setupCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
   const dpr = window.devicePixelRatio || 1;
@@ -57,7 +62,10 @@ function drawTimeline(ctx: CanvasRenderingContext2D, steps: readonly StepDetail[
   const mix = columnMix(stepModels, width);
   const columns = mix.length;
   const scores = steps.map((s) => s.rubric_score);
-  ctx.clearRect(0, 0, width, MODEL_ROW + SCORE_ROW + 2);
+  ctx.clearRect(0, 0, width, STRIP_HEIGHT);
+  drawSwitches(ctx, steps, columns, width);
+  ctx.save();
+  ctx.translate(0, SWITCH_ROW + 1);
   mix.forEach((counts, c) => {
     const [x, w] = cellBox(c, columns, width);
     let total = 0;
@@ -82,6 +90,60 @@ function drawTimeline(ctx: CanvasRenderingContext2D, steps: readonly StepDetail[
     ctx.fillStyle = scoreColor(score);
     ctx.fillRect(x, MODEL_ROW + 2, w, SCORE_ROW);
   });
+  ctx.restore();
+}
+
+/** A small triangle pointing up (escalation) or down (de-escalation), centred on x, at least 5 px wide. */
+function triangle(ctx: CanvasRenderingContext2D, x: number, w: number, up: boolean) {
+  const half = Math.max(2.5, Math.min(4, w / 2));
+  const cx = x + w / 2;
+  ctx.beginPath();
+  if (up) {
+    ctx.moveTo(cx - half, SWITCH_ROW);
+    ctx.lineTo(cx + half, SWITCH_ROW);
+    ctx.lineTo(cx, 0);
+  } else {
+    ctx.moveTo(cx - half, 0);
+    ctx.lineTo(cx + half, 0);
+    ctx.lineTo(cx, SWITCH_ROW);
+  }
+  ctx.closePath();
+  ctx.fill();
+}
+
+/** Per column, a mark for each kind of switch among its steps (an escalation drawn over a de-escalation). */
+function drawSwitches(ctx: CanvasRenderingContext2D, steps: readonly StepDetail[], columns: number, width: number) {
+  for (let c = 0; c < columns; c++) {
+    const [from, to] = columns === steps.length ? [c, c + 1] : stepsOfColumn(c, columns, steps.length);
+    let up = false;
+    let down = false;
+    for (let i = from; i < to; i++) {
+      const e = steps[i]?.escalation;
+      if (e === 'up') up = true;
+      else if (e === 'down') down = true;
+    }
+    if (!up && !down) continue;
+    const [x, w] = cellBox(c, columns, width);
+    if (down) {
+      ctx.fillStyle = DEESCALATION_COLOR;
+      triangle(ctx, x, w, false);
+    }
+    if (up) {
+      ctx.fillStyle = ESCALATION_COLOR;
+      triangle(ctx, x, w, true);
+    }
+  }
+}
+
+/** How many steps of the timeline escalate and de-escalate (the canvas says so for tests and screen readers). */
+function switchCounts(steps: readonly StepDetail[] | null): { up: number; down: number } {
+  let up = 0;
+  let down = 0;
+  for (const s of steps ?? []) {
+    if (s.escalation === 'up') up++;
+    else if (s.escalation === 'down') down++;
+  }
+  return { up, down };
 }
 
 function drawHeatmap(ctx: CanvasRenderingContext2D, data: HeatmapData, n: number, width: number) {
@@ -129,7 +191,7 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
   useEffect(() => {
     const canvas = timeline.current;
     if (!canvas || !steps || width <= 0) return;
-    const ctx = setupCanvas(canvas, width, MODEL_ROW + SCORE_ROW + 2);
+    const ctx = setupCanvas(canvas, width, STRIP_HEIGHT);
     if (!ctx) return;
     drawTimeline(ctx, steps, modelOrder, color, width);
     setDrawn({ steps, color });
@@ -157,11 +219,15 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
   const playheadX = centerOf(current, width, stepCount);
   const heatRows = heatmap?.rows.length ?? 0;
   const labels = useMemo(() => heatmap?.criteria ?? [], [heatmap]);
+  const switches = useMemo(() => switchCounts(steps), [steps]);
 
   return (
     <div ref={wrap} className="relative select-none" data-testid="step-strips">
       <div className="flex">
         <div className="shrink-0 text-right text-[11px] leading-none text-slate-500" style={{ width: GUTTER }}>
+          <div className="flex items-center justify-end pr-2 text-[10px]" style={{ height: SWITCH_ROW + 1 }} title="▲ escalation to a pricier model · ▼ de-escalation to a cheaper one">
+            switches
+          </div>
           <div className="flex items-center justify-end pr-2" style={{ height: MODEL_ROW }}>
             steps
           </div>
@@ -192,10 +258,13 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
             data-testid="timeline"
             data-ready={steps !== null && colorsReady && drawn?.steps === steps && drawn.color === color ? 'true' : 'false'}
             data-steps={steps?.length ?? 0}
+            data-escalations={switches.up}
+            data-deescalations={switches.down}
+            aria-label={`Timeline: ${switches.up} escalations, ${switches.down} de-escalations`}
             className="block rounded-sm"
-            style={{ height: MODEL_ROW + SCORE_ROW + 2 }}
+            style={{ height: STRIP_HEIGHT }}
           />
-          {!steps && <div className="absolute inset-0 animate-pulse rounded-sm bg-slate-200/70" style={{ height: MODEL_ROW }} />}
+          {!steps && <div className="absolute inset-x-0 animate-pulse rounded-sm bg-slate-200/70" style={{ top: SWITCH_ROW + 1, height: MODEL_ROW }} />}
           {heatRows > 0 && <canvas ref={heat} data-testid="heatmap" className="mt-0 block" style={{ height: heatRows * (HEAT_ROW + 2) }} />}
           <div
             aria-hidden
@@ -209,7 +278,7 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
               style={{ left: Math.max(40, Math.min(width - 40, hover.x)) }}
             >
               step {hover.index}
-              {hovered ? ` · ${hovered.model}${hovered.rubric_score !== null ? ` · rubric ${formatScore(hovered.rubric_score, 2)}` : ''}` : ''}
+              {hovered ? ` · ${hovered.model}${hovered.escalation === 'up' ? ' ▲ escalation' : hovered.escalation === 'down' ? ' ▼ de-escalation' : ''}${hovered.rubric_score !== null ? ` · rubric ${formatScore(hovered.rubric_score, 2)}` : ''}` : ''}
             </div>
           )}
         </div>

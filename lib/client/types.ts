@@ -82,6 +82,10 @@ export interface StepDetail {
   cost_usd: number;
   cumulative_cost_usd: number;
   rubric_score: number | null;
+  /** up / down: a switch to a more / less expensive model than the previous step's. */
+  escalation?: 'up' | 'down' | null;
+  chosen_probability?: number | null;
+  normalized_entropy?: number | null;
 }
 
 /** A judgment as the detail route sends it: the trace's fields plus its id and effective score. */

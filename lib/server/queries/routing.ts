@@ -256,3 +256,29 @@ export async function routingFor(filter: TrajectoryFilter, options: { judge?: st
   const figures = routingFigures(totals, await prices(db, [...totals.byModel.keys()]));
   return routingAnswer(figures, judge, fromRollups ? 'rollups' : 'trajectories');
 }
+
+export interface StepRoutingValues {
+  /** up: a switch to a more expensive model than the previous step's; down: to a cheaper one. */
+  escalation: 'up' | 'down' | null;
+  chosen_probability: number | null;
+  normalized_entropy: number | null;
+}
+
+const ESCALATION_OF: Record<string, StepRoutingValues['escalation']> = { u: 'up', d: 'down' };
+
+/** Steps [from, from + limit) of one trajectory: the per-step values lib/domain stored at ingest. */
+export async function stepRoutingPage(db: pg.Pool | pg.PoolClient, pk: number, from: number, limit: number): Promise<StepRoutingValues[]> {
+  const [row] = await queryRows<{ e: string; p: (number | null)[]; h: (number | null)[] }>(
+    db,
+    sql`SELECT substr(escalations, ${from + 1}::int, ${limit}::int) AS e,
+               chosen_probability[${from + 1}::int:${from + limit}::int] AS p,
+               normalized_entropy[${from + 1}::int:${from + limit}::int] AS h
+          FROM trajectory_routing_steps WHERE trajectory_pk = ${pk}`,
+  );
+  if (!row) return [];
+  return Array.from(row.e, (c, i) => ({
+    escalation: ESCALATION_OF[c] ?? null,
+    chosen_probability: row.p[i] ?? null,
+    normalized_entropy: row.h[i] ?? null,
+  }));
+}

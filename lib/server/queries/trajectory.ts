@@ -8,6 +8,7 @@ import { cumulativeCosts, judgmentsOfJudge, stepRubricScores, viewScores } from 
 import type { StepsPage } from '@/lib/schemas/read';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { empty, queryRows, sql } from '@/lib/server/sql';
+import { stepRoutingPage } from './routing';
 import {
   criterionDefs,
   findTrajectory,
@@ -78,13 +79,14 @@ async function loadDimensions(db: pg.Pool, t: TrajectoryRecord): Promise<Dimensi
 export async function getTrajectory(id: string, page: StepsPage, view: ViewSettings = DEFAULT_VIEW) {
   const db = getPool();
   const t: TrajectoryRecord = await findTrajectory(db, id);
-  const [{ run, query, rubric }, models, criteria, judgments, steps, before] = await Promise.all([
+  const [{ run, query, rubric }, models, criteria, judgments, steps, before, routing] = await Promise.all([
     loadDimensions(db, t),
     loadModels(db, t.model_ids),
     loadCriteria(db, t.rubric_id),
     loadJudgments(db, t.pk),
     loadStepPage(db, t.pk, page),
     costBefore(db, t.pk, Math.min(page.steps_from, t.step_count)),
+    stepRoutingPage(db, t.pk, page.steps_from, page.steps_limit),
   ]);
   const inputs = judgmentInputs(judgments);
   const defs = criterionDefs(criteria);
@@ -114,6 +116,10 @@ export async function getTrajectory(id: string, page: StepsPage, view: ViewSetti
       cost_usd: s.cost_usd,
       cumulative_cost_usd: cumulative[i]!,
       rubric_score: rubricScores[s.index] ?? null,
+      // Routing decisions (scoring.md): against the previous step, and the router's confidence.
+      escalation: routing[i]?.escalation ?? null,
+      chosen_probability: routing[i]?.chosen_probability ?? null,
+      normalized_entropy: routing[i]?.normalized_entropy ?? null,
     })),
     final_answer: t.final_answer,
     correct: t.correct,
