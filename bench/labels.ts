@@ -4,6 +4,8 @@
 // hot set and the version this client last saw of it; a 409 (someone labelled first) is expected,
 // counted, and teaches the client the current version. Afterwards the label rows are counted: every
 // 201 the server sent must be a stored row, and the versions of each judgment must run 1..n.
+// Baseline, first, through the same server and sessions: the same requests to a write route that
+// signs its caller in, reads the body and stores nothing.
 //
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
 //     npx tsx --conditions=react-server bench/labels.ts [--seconds 30] [--connections 50] [--judgments 400]
@@ -19,6 +21,7 @@ import { ingestStream } from '@/lib/ingest/pipeline';
 import { sha256Hex } from '@/lib/server/auth';
 import { hashPassword } from '@/lib/server/passwords';
 import { POST as postLabel } from '@/app/api/judgments/[id]/labels/route';
+import { route } from '@/lib/server/route';
 import { numberArg, runIfMain } from './cli';
 import { percentile, round, Samples, type BenchOutput } from './results';
 
@@ -63,12 +66,21 @@ export interface BenchLabelsResult {
   errors: number;
   latency_ms: { p50: number; p95: number; p99: number; max: number };
   latency_201_ms: { p50: number; p95: number };
+  /** The same annotators' requests to a write that signs them in and stores nothing. */
+  baseline_latency_ms: { p50: number; p95: number; requests: number };
+  p95_vs_baseline: number;
   server_201: number;
   label_rows: number;
   lost_labels: number;
   version_gaps: number;
 }
 
+
+/** The baseline: a write that signs the annotator in (session and CSRF token), reads the body and stores nothing. */
+const noopWrite = route({ role: 'annotator' }, async ({ request }) => {
+  await request.json();
+  return Response.json({}, { status: 201 });
+});
 
 /** The label route over HTTP: the smallest server that hands Next's handler a web Request. */
 function serveLabelRoute(onStatus: (status: number) => void): Promise<http.Server> {
@@ -77,15 +89,16 @@ function serveLabelRoute(onStatus: (status: number) => void): Promise<http.Serve
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const m = /^\/api\/judgments\/([^/]+)\/labels$/.exec(req.url ?? '');
-      if (!m || req.method !== 'POST') {
+      const noop = req.url?.startsWith('/noop/') === true;
+      if ((!m && !noop) || req.method !== 'POST') {
         res.writeHead(404).end();
         return;
       }
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
       const request = new Request(`http://${req.headers.host}${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) });
-      const response = await postLabel(request, { params: Promise.resolve({ id: m[1]! }) });
-      onStatus(response.status);
+      const response = noop ? await noopWrite(request, { params: Promise.resolve({}) }) : await postLabel(request, { params: Promise.resolve({ id: m![1]! }) });
+      if (!noop) onStatus(response.status);
       const body = Buffer.from(await response.arrayBuffer());
       res.writeHead(response.status, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
     });
@@ -200,6 +213,25 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
         }
       },
     };
+    // Baseline, through the same server and sessions: the same requests to a write that stores nothing.
+    const baselineSeconds = Math.max(2, Math.round(seconds / 3));
+    const baseline: number[] = [];
+    const base = autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections,
+      duration: baselineSeconds,
+      pipelining: 1,
+      requests: [{ ...request, setupRequest: (req) => ({ ...request.setupRequest(req), path: '/noop/labels' }), onResponse: () => undefined }],
+      timeout: 30,
+    });
+    base.on('response', (_client, status, _bytes, ms) => {
+      if (status === 201) baseline.push(ms);
+    });
+    const baseResult = await base;
+    if (baseResult.non2xx > 0 || baseline.length === 0) throw new Error(`labels baseline: ${baseResult.non2xx} answers were not 2xx`);
+    await new Promise((r) => setTimeout(r, 500));
+    baseline.sort((a, b) => a - b);
+    log(`labels bench: baseline p95 ${round(percentile(baseline, 95))} ms over ${baseline.length} requests`);
     const inflight = autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, pipelining: 1, requests: [request], timeout: 30 });
     inflight.on('response', (_client, status, _bytes, ms) => {
       latencies.push(ms);
@@ -226,15 +258,17 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
       errors: result.errors + result.timeouts,
       latency_ms: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
       latency_201_ms: { p50: round(percentile(latencies201, 50)), p95: round(percentile(latencies201, 95)) },
+      baseline_latency_ms: { p50: round(percentile(baseline, 50)), p95: round(percentile(baseline, 95)), requests: baseline.length },
+      p95_vs_baseline: round(percentile(latencies, 95) / percentile(baseline, 95)),
       server_201: server201,
       label_rows: rows,
       lost_labels: server201 - rows,
       version_gaps: gaps,
     };
-    console.log(`labels benchmark: ${JSON.stringify(out, null, 2)}`);
     if (out.lost_labels !== 0 || out.version_gaps !== 0 || out.created_201 > rows) throw new Error(`labels were lost: ${JSON.stringify(out)}`);
     const samples = new Samples();
-    samples.define('label POST latency', { unit: 'ms' }).series['label POST latency']!.values = latencies.map((x) => round(x, 1));
+    samples.define('baseline POST latency', { unit: 'ms' }).series['baseline POST latency']!.values = baseline.map((x) => round(x, 1));
+    samples.define('label POST latency', { unit: 'ms', baseline: 'baseline POST latency' }).series['label POST latency']!.values = latencies.map((x) => round(x, 1));
     return { figures: out, samples };
   } finally {
     const closing = httpServer;

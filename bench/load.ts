@@ -1,8 +1,9 @@
 // Read load: the trajectory list (filters and sorts drawn from a fixed set) and one trajectory (ids
 // drawn at random), each under 50 concurrent connections for a fixed time on loopback (autocannon),
-// served over HTTP by a node server in this process around the same handlers Next calls. The
-// baseline, measured in the same run through the same server, is a handler that answers `{}` without
-// touching the database: the floor of the HTTP stack. Label writes under load are bench/labels.ts.
+// served over HTTP by a node server in this process around the same handlers Next calls. Sign-in is
+// on and every request carries an API key, as a team's scripts do. The baseline, measured in the same
+// run through the same server, is a route that authenticates the key and answers `{}`: the floor of
+// the HTTP stack and of authentication. Label writes under load are bench/labels.ts.
 //
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
 //     npx tsx --conditions=react-server bench/load.ts [--seconds 15] [--connections 50] [--trajectories 30000]
@@ -16,6 +17,8 @@ import { generateTraces, serializeLine } from '@/lib/generate';
 import { ingestStream } from '@/lib/ingest/pipeline';
 import { GET as listRoute } from '@/app/api/trajectories/route';
 import { GET as trajectoryRoute } from '@/app/api/trajectories/[id]/route';
+import { route } from '@/lib/server/route';
+import { benchApiKey, requireSignIn } from './auth';
 import { numberArg, runIfMain } from './cli';
 import { percentile, round, Samples, type BenchOutput } from './results';
 
@@ -30,7 +33,7 @@ type Autocannon = (opts: {
   url: string;
   connections: number;
   duration: number;
-  requests: { method: string; setupRequest: (req: { path?: string }) => { path: string } }[];
+  requests: { method: string; setupRequest: (req: { path?: string; headers?: Record<string, string> }) => { path: string; headers: Record<string, string> } }[];
   timeout: number;
 }) => PromiseLike<AutocannonResult> & { on(e: 'response', fn: (c: unknown, status: number, bytes: number, ms: number) => void): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -61,25 +64,44 @@ const LIST_QUERIES = [
 ];
 
 
+/** The baseline: authentication and nothing else. */
+const noopRoute = route({ role: 'viewer' }, async () => Response.json({}));
+
+/** Requests the server is still answering (autocannon stops waiting at the end of its time; they go on). */
+let inFlight = 0;
+
+async function settled(): Promise<void> {
+  for (let i = 0; i < 600 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 function serve(): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let response: Response;
-    if (url.pathname === '/noop') response = Response.json({});
-    else if (url.pathname === '/api/trajectories') response = await listRoute(new Request(url), { params: Promise.resolve({}) });
-    else if (url.pathname.startsWith('/api/trajectories/')) {
-      const id = decodeURIComponent(url.pathname.slice('/api/trajectories/'.length));
-      response = await trajectoryRoute(new Request(url), { params: Promise.resolve({ id }) });
-    } else response = new Response('not found', { status: 404 });
-    res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
-    res.end(Buffer.from(await response.arrayBuffer()));
+    inFlight++;
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host') headers.set(k, v);
+      const request = new Request(url, { headers });
+      let response: Response;
+      if (url.pathname === '/noop') response = await noopRoute(request, { params: Promise.resolve({}) });
+      else if (url.pathname === '/api/trajectories') response = await listRoute(request, { params: Promise.resolve({}) });
+      else if (url.pathname.startsWith('/api/trajectories/')) {
+        const id = decodeURIComponent(url.pathname.slice('/api/trajectories/'.length));
+        response = await trajectoryRoute(request, { params: Promise.resolve({ id }) });
+      } else response = new Response('not found', { status: 404 });
+      const body = Buffer.from(await response.arrayBuffer());
+      res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+      res.end(body);
+    } finally {
+      inFlight--;
+    }
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function hit(url: string, seconds: number, connections: number, nextPath: () => string): Promise<Omit<LoadScenario, 'name' | 'p95_vs_baseline'> & { latencies: number[] }> {
+async function hit(url: string, seconds: number, connections: number, headers: Record<string, string>, nextPath: () => string): Promise<Omit<LoadScenario, 'name' | 'p95_vs_baseline'> & { latencies: number[] }> {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) }] });
+  const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath(), headers: { ...req.headers, ...headers } }) }] });
   instance.on('response', (_c, _status, _bytes, ms) => latencies.push(ms));
   const r = await instance;
   latencies.sort((a, b) => a - b);
@@ -100,24 +122,26 @@ export async function benchLoad(opts: { seconds?: number; connections?: number; 
   const connections = opts.connections ?? 50;
   const n = opts.trajectories ?? 30_000;
   const log = opts.log ?? ((s: string) => console.error(s));
-  const saved = { url: process.env.DATABASE_URL, embedded: process.env.ROUTELENS_EMBEDDED };
+  const saved = { url: process.env.DATABASE_URL };
   const server = await prepareTestServer();
   const db = await createTestDatabase(server.adminUrl, server.template, 'benchload');
   let http_: http.Server | null = null;
+  let restoreAuth = () => undefined as void;
   try {
     process.env.DATABASE_URL = db.url;
-    process.env.ROUTELENS_EMBEDDED = 'true';
+    restoreAuth = requireSignIn();
     log(`load bench: ingesting ${n} trajectories ...`);
     const lines = generateTraces({ seed: 11, queries: Math.ceil(n / 3), limit: n, steps: { min: 10, max: 40 } });
     const s = await ingestStream(Readable.from((function* () { for (const l of lines) yield Buffer.from(serializeLine(l) + '\n'); })()));
     if (s.failed > 0) throw new Error(`load bench: ${s.failed} lines failed`);
     await getPool().query('ANALYZE');
     const ids = (await getPool().query<{ id: string }>('SELECT id FROM trajectories ORDER BY random() LIMIT 2000')).rows.map((r) => r.id);
+    const { headers } = await benchApiKey('viewer', 'bench-load');
     http_ = await serve();
     const url = `http://127.0.0.1:${(http_.address() as AddressInfo).port}`;
     let i = 0;
     const scenarios: [string, () => string][] = [
-      ['baseline: {} through the same server', () => '/noop'],
+      ['baseline: an authenticated {} through the same server', () => '/noop'],
       ['GET /api/trajectories (10 filter/sort mixes)', () => `/api/trajectories${LIST_QUERIES[i++ % LIST_QUERIES.length]}`],
       ['GET /api/trajectories/{id} (random ids)', () => `/api/trajectories/${encodeURIComponent(ids[i++ % ids.length]!)}`],
     ];
@@ -125,19 +149,22 @@ export async function benchLoad(opts: { seconds?: number; connections?: number; 
     const samples = new Samples();
     for (const [name, next] of scenarios) {
       log(`  ${name}: ${connections} connections for ${seconds} s`);
-      const { latencies, ...r } = await hit(url, seconds, connections, next);
+      const { latencies, ...r } = await hit(url, seconds, connections, headers, next);
+      await settled();
       samples.define(`${name} latency`, { unit: 'ms', baseline: out[0] ? `${out[0].name} latency` : undefined }).series[`${name} latency`]!.values = latencies.map((x) => round(x, 1));
+      // A refused request (401 from a key that does not work) would be fast and measure nothing.
+      if (r.non_2xx > 0 || r.requests === 0) throw new Error(`${name}: ${r.non_2xx} of ${r.requests} answers were not 2xx`);
       out.push({ name, ...r, p95_vs_baseline: out[0] ? round(r.p95_ms / Math.max(out[0].p95_ms, 0.001)) : null });
     }
     return { figures: out, samples };
   } finally {
+    await settled();
     await new Promise<void>((r) => (http_ ? http_.close(() => r()) : r()));
     await closePool();
     await db.drop();
     await server.stop();
     process.env.DATABASE_URL = saved.url;
-    if (saved.embedded === undefined) delete process.env.ROUTELENS_EMBEDDED;
-    else process.env.ROUTELENS_EMBEDDED = saved.embedded;
+    restoreAuth();
   }
 }
 

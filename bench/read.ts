@@ -1,6 +1,9 @@
 // Read benchmark: a fresh database loaded with N generated trajectories of 20 steps (default 1,000,000),
 // then the read routes called in-process (server time: the handler from Request to serialized body,
-// no HTTP), 200 requests per scenario after a warm-up, p50 and p95 of each. The slowest list query is
+// no HTTP), 200 requests per scenario after a warm-up, p50 and p95 of each, against `GET /api/runs`
+// in the same run. As for a team: sign-in on, every request authenticated by an API key; each
+// scenario's requests go through a seeded mix of filter values, sorts, orders, deep pages (a cursor
+// at a random row) and trajectories, not one URL again and again. The slowest list query is
 // explained (ANALYZE, BUFFERS) into bench/out/read-explain.txt.
 //
 //   npx tsx --conditions=react-server bench/read.ts [--trajectories N] [--requests N] [--grid-requests N] [--keep] [--reuse DB]
@@ -18,7 +21,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { closePool, poolConfig } from '@/lib/db/pool';
 import { RollupDeltas } from '@/lib/db/rollups';
 import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
-import { DEMO_RUNS, generateTraces, renderJsonl, type TraceLine } from '@/lib/generate';
+import { DEMO_RUNS, generateTraces, renderJsonl } from '@/lib/generate';
 import { normalizeLine, type NormalizedLine } from '@/lib/ingest/normalize';
 import { ingestStream } from '@/lib/ingest/pipeline';
 import {
@@ -46,7 +49,11 @@ import { GET as getQuery } from '@/app/api/queries/[id]/route';
 import { GET as getPairs } from '@/app/api/queries/[id]/pairs/route';
 import { GET as getAgreement } from '@/app/api/agreement/route';
 import { flagArg, numberArg, runIfMain, stringArg } from './cli';
-import { Samples, type BenchOutput } from './results';
+import { Rng } from '@/lib/generate/rng';
+import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
+import { raw, sql } from '@/lib/server/sql';
+import { benchApiKey, requireSignIn } from './auth';
+import { percentile, round, Samples, type BenchOutput } from './results';
 
 const OUT = path.join(import.meta.dirname, 'out');
 const STEPS_PER_TRAJECTORY = 20;
@@ -54,6 +61,8 @@ const STEPS_PER_TRAJECTORY = 20;
 const PER_QUERY = 20;
 const LONG_STEPS = 2_000;
 const LONG_RUN = 'bench-long';
+const LONG_COUNT = 5;
+const SEED = 14;
 
 export interface BenchReadOptions {
   trajectories?: number;
@@ -70,6 +79,8 @@ export interface BenchReadOptions {
 
 export interface Timing {
   name: string;
+  /** How many different URLs (filter values, sorts, pages, ids) the requests drew from. */
+  distinct_urls: number;
   p50_ms: number;
   p95_ms: number;
   max_ms: number;
@@ -221,104 +232,150 @@ async function addLabels(client: pg.Client): Promise<void> {
   await client.query(`UPDATE trajectories SET labelled = true WHERE pk IN (SELECT i.trajectory_pk FROM labels l JOIN items i ON i.id = l.item_id)`);
 }
 
-/** One trajectory of 2,000 steps through the real ingest pipeline (its own run and query). */
-async function ingestLong(pool: pg.Pool): Promise<TraceLine> {
-  const [line] = generateTraces({
-    seed: 9,
-    queries: 1,
-    runs: [{ ...DEMO_RUNS[2]!, id: LONG_RUN }],
-    steps: LONG_STEPS,
-    judgmentsPerTrajectory: 60,
-  });
-  const summary = await ingestStream(Readable.from([Buffer.from(renderJsonl([line!]))]), { pool });
-  if (summary.stored !== 1) throw new Error(`the long trajectory was not stored: ${JSON.stringify(summary.errors)}`);
-  return line!;
+/** LONG_COUNT trajectories of 2,000 steps through the real ingest pipeline (their own run and queries). */
+async function ingestLong(pool: pg.Pool): Promise<string[]> {
+  const lines = [
+    ...generateTraces({
+      seed: 9,
+      queries: LONG_COUNT,
+      runs: [{ ...DEMO_RUNS[2]!, id: LONG_RUN }],
+      steps: LONG_STEPS,
+      judgmentsPerTrajectory: 60,
+    }),
+  ];
+  const summary = await ingestStream(Readable.from([Buffer.from(renderJsonl(lines))]), { pool });
+  if (summary.stored !== lines.length) throw new Error(`the long trajectories were not stored: ${JSON.stringify(summary.errors)}`);
+  return lines.map((l) => l.id);
 }
 
 // ---------------------------------------------------------------- measuring
 
 type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
 
-interface Scenario {
-  name: string;
-  handler: unknown;
+interface Call {
   path: string;
   params?: Record<string, string>;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+/** A scenario: one route, and the seeded mix of calls its requests draw from in turn. */
+interface Scenario {
+  name: string;
+  handler: unknown;
+  calls: Call[];
+}
+
+/** Every request authenticates with the API key, as a script of a team's member would. */
+let authHeaders: Record<string, string> = {};
+
+async function callOnce(s: Scenario, c: Call): Promise<number> {
+  const t0 = performance.now();
+  const res = await (s.handler as Handler)(new Request(`http://localhost${c.path}`, { headers: authHeaders }), { params: Promise.resolve((c.params ?? {}) as never) });
+  const body = await res.text();
+  const ms = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`${s.name} ${c.path}: ${res.status} ${body.slice(0, 300)}`);
+  return ms;
 }
 
 async function measure(s: Scenario, requests: number, warmup: number, samples?: Samples): Promise<Timing> {
-  const once = async () => {
-    const t0 = performance.now();
-    const res = await (s.handler as Handler)(new Request(`http://localhost${s.path}`), { params: Promise.resolve((s.params ?? {}) as never) });
-    const body = await res.text();
-    const ms = performance.now() - t0;
-    if (res.status !== 200) throw new Error(`${s.name}: ${res.status} ${body.slice(0, 300)}`);
-    return ms;
-  };
-  for (let i = 0; i < warmup; i++) await once();
+  // The warm-up takes the calls from the far end of the mix, so the measured ones are not all warm.
+  for (let i = 0; i < warmup; i++) await callOnce(s, s.calls[(s.calls.length - 1 - i + s.calls.length * warmup) % s.calls.length]!);
   const times: number[] = [];
-  for (let i = 0; i < requests; i++) times.push(await once());
-  if (samples) samples.define(s.name, { unit: 'ms', baseline: s.name === 'runs' ? undefined : 'runs' }).series[s.name]!.values = times.map((x) => Math.round(x * 100) / 100);
+  for (let i = 0; i < requests; i++) times.push(await callOnce(s, s.calls[i % s.calls.length]!));
+  if (samples) samples.define(s.name, { unit: 'ms', baseline: s.name === 'runs' ? undefined : 'runs' }).series[s.name]!.values = times.map((x) => round(x));
   times.sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 100) / 100;
-  return { name: s.name, p50_ms: round(percentile(times, 50)), p95_ms: round(percentile(times, 95)), max_ms: round(times[times.length - 1]!), requests };
+  return { name: s.name, p50_ms: round(percentile(times, 50)), p95_ms: round(percentile(times, 95)), max_ms: round(times[times.length - 1]!), requests, distinct_urls: new Set(s.calls.map((c) => `${c.path} ${JSON.stringify(c.params ?? {})}`)).size };
 }
 
-/** A cursor in the middle of the list in this order: the row at half the set, as a page would end there. */
-async function deepCursor(pool: pg.Pool, sort: SortField, order: 'asc' | 'desc', where: string, values: unknown[]): Promise<string | null> {
+/** A cursor at a random row of the filtered set, in this order: where a page of a deep scroll would end. */
+async function randomCursor(pool: pg.Pool, rng: Rng, maxPk: number, qs: string, sort: SortField, order: 'asc' | 'desc'): Promise<string | null> {
   const col = SORT_COLUMNS[sort];
-  const dir = order === 'asc' ? 'ASC' : 'DESC';
-  const n = (await pool.query(`SELECT count(*)::int AS n FROM trajectories t ${where}`, values)).rows[0].n as number;
-  const r = await pool.query(
-    `SELECT t.${col.column}::text AS v, t.pk FROM trajectories t ${where} ORDER BY t.${col.column} ${dir} NULLS LAST, t.pk ${dir} OFFSET $${values.length + 1} LIMIT 1`,
-    [...values, Math.floor(n / 2)],
-  );
-  const row = r.rows[0];
-  if (!row) return null;
-  return encodeCursor({ sort, order, value: row.v, pk: row.pk });
+  const filter = parseTrajectoryFilter(new URLSearchParams(qs));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const from = attempt === 0 ? rng.int(1, maxPk) : 1;
+    const q = sql`SELECT t.${raw(col.column)}::text AS v, t.pk FROM trajectories t ${trajectoryWhere(filter, [sql`t.pk >= ${from}`])} ORDER BY t.pk LIMIT 1`;
+    const row = (await pool.query({ text: q.text, values: q.values as unknown[] })).rows[0];
+    if (row) return encodeCursor({ sort, order, value: row.v, pk: row.pk });
+  }
+  return null;
 }
 
-async function listScenarios(pool: pg.Pool): Promise<Scenario[]> {
-  const pick = async (q: string) => (await pool.query(q)).rows[0];
-  const query = (await pick(`SELECT query_id FROM trajectories WHERE run_id <> '${LONG_RUN}' ORDER BY pk LIMIT 1 OFFSET 1000`)).query_id as string;
-  const FILTERS: [string, string, string, unknown[]][] = [
-    ['none', '', '', []],
-    ['run', 'run=roro-s800', 'WHERE t.run_id = $1', ['roro-s800']],
-    ['query', `query=${encodeURIComponent(query)}`, 'WHERE t.query_id = $1', [query]],
-    ['benchmark', 'benchmark=GSM8K', 'WHERE t.benchmark = $1', ['GSM8K']],
-    ['correct', 'correct=false', 'WHERE t.correct = false', []],
-    ['model', 'model=qwen3-8b', "WHERE t.models_used @> ARRAY['qwen3-8b']", []],
-    ['min_cost', 'min_cost=0.01', 'WHERE t.cost_usd >= 0.01', []],
-    ['max_cost', 'max_cost=0.0025', 'WHERE t.cost_usd <= 0.0025', []],
-    ['cost range', 'min_cost=0.003&max_cost=0.004', 'WHERE t.cost_usd >= 0.003 AND t.cost_usd <= 0.004', []],
-    ['labelled', 'labelled=true', 'WHERE t.labelled = true', []],
-    ['q', 'q=triangle', "WHERE t.query_id IN (SELECT id FROM queries WHERE text ILIKE '%triangle%')", []],
-    ['run+correct', 'run=outcome-rl&correct=true', "WHERE t.run_id = 'outcome-rl' AND t.correct = true", []],
+/** Values the filters draw from: what this database holds. */
+interface Pools {
+  runs: string[];
+  benchmarks: string[];
+  models: string[];
+  queries: string[];
+  ids: string[];
+  costs: number[];
+  words: string[];
+  maxPk: number;
+}
+
+async function valuePools(pool: pg.Pool, rng: Rng): Promise<Pools> {
+  const col = async <T>(q: string, values: unknown[] = []) => (await pool.query(q, values)).rows.map((r) => Object.values(r)[0] as T);
+  const maxPk = (await col<number>(`SELECT max(pk)::int FROM trajectories`))[0]!;
+  const pks = Array.from({ length: 400 }, () => rng.int(1, maxPk));
+  return {
+    runs: await col<string>(`SELECT id FROM runs WHERE id <> $1 ORDER BY id`, [LONG_RUN]),
+    benchmarks: await col<string>(`SELECT DISTINCT benchmark FROM queries WHERE benchmark IS NOT NULL ORDER BY 1`),
+    models: await col<string>(`SELECT id FROM models ORDER BY id`),
+    queries: await col<string>(`SELECT query_id FROM trajectories WHERE pk = ANY($1::int[]) AND run_id <> $2 ORDER BY pk`, [pks.slice(0, 200), LONG_RUN]),
+    ids: await col<string>(`SELECT id FROM trajectories WHERE pk = ANY($1::int[]) AND run_id <> $2`, [pks, LONG_RUN]),
+    costs: await col<number>(`SELECT percentile_disc(ARRAY[0.05, 0.2, 0.4, 0.6, 0.8, 0.95]) WITHIN GROUP (ORDER BY cost_usd) FROM trajectories TABLESAMPLE SYSTEM (5)`).then((r) => (r[0] as unknown as number[]) ?? [0.001, 0.01]),
+    words: ['triangle', 'probability', 'integer', 'prime', 'sum', 'circle', 'remainder', 'area'],
+    maxPk,
+  };
+}
+
+/** The list's filters, each a family of query strings drawn with seeded values. */
+function filterFamilies(p: Pools): [string, (rng: Rng) => string][] {
+  const cost = (rng: Rng) => rng.pick(p.costs).toPrecision(3);
+  return [
+    ['none', () => ''],
+    ['run', (rng) => `run=${encodeURIComponent(rng.pick(p.runs))}`],
+    ['query', (rng) => `query=${encodeURIComponent(rng.pick(p.queries))}`],
+    ['benchmark', (rng) => `benchmark=${encodeURIComponent(rng.pick(p.benchmarks))}`],
+    ['correct', (rng) => `correct=${rng.chance(0.5)}`],
+    ['model', (rng) => `model=${encodeURIComponent(rng.pick(p.models))}`],
+    ['min_cost', (rng) => `min_cost=${cost(rng)}`],
+    ['max_cost', (rng) => `max_cost=${cost(rng)}`],
+    [
+      'cost range',
+      (rng) => {
+        const [a, b] = [rng.pick(p.costs), rng.pick(p.costs)].sort((x, y) => x - y);
+        return `min_cost=${a!.toPrecision(3)}&max_cost=${b!.toPrecision(3)}`;
+      },
+    ],
+    ['labelled', (rng) => `labelled=${rng.chance(0.5)}`],
+    ['q', (rng) => `q=${rng.pick(p.words)}`],
+    ['run+correct', (rng) => `run=${encodeURIComponent(rng.pick(p.runs))}&correct=${rng.chance(0.5)}`],
   ];
+}
+
+const DISTINCT_CALLS = 50;
+
+async function listScenarios(pool: pg.Pool, p: Pools, rng: Rng): Promise<Scenario[]> {
   const out: Scenario[] = [];
-  for (const [name, qs, where, values] of FILTERS) {
-    const base = `/api/trajectories?${qs}`;
-    out.push({ name: `list ${name}`, handler: getList, path: base });
-    const cursor = await deepCursor(pool, 'id', 'asc', where, values);
-    if (cursor === null) throw new Error(`the filter ${qs} selects nothing in this database`);
-    out.push({ name: `list ${name}, deep page`, handler: getList, path: `${base}&cursor=${cursor}` });
-  }
-  for (const sort of SORT_FIELDS.filter((s) => s !== 'id')) {
-    for (const order of ['asc', 'desc'] as const) {
-      const base = `/api/trajectories?sort=${sort}&order=${order}`;
-      out.push({ name: `list sort=${sort} ${order}`, handler: getList, path: base });
-      out.push({ name: `list sort=${sort} ${order}, deep page`, handler: getList, path: `${base}&cursor=${await deepCursor(pool, sort, order, '', [])!}` });
+  const orders = ['asc', 'desc'] as const;
+  for (const [name, draw] of filterFamilies(p)) {
+    // First pages: a value, a sort and an order drawn for each call.
+    const first: Call[] = Array.from({ length: DISTINCT_CALLS }, () => {
+      const qs = draw(rng);
+      return { path: `/api/trajectories?${qs}${qs ? '&' : ''}sort=${rng.pick(SORT_FIELDS)}&order=${rng.pick(orders)}` };
+    });
+    out.push({ name: `list ${name}`, handler: getList, calls: first });
+    // Deep pages: a cursor at a random row of the filtered set.
+    const deep: Call[] = [];
+    for (let i = 0; i < DISTINCT_CALLS * 3 && deep.length < DISTINCT_CALLS; i++) {
+      const qs = draw(rng);
+      const sort = rng.pick(SORT_FIELDS);
+      const order = rng.pick(orders);
+      const cursor = await randomCursor(pool, rng, p.maxPk, qs, sort, order);
+      if (cursor !== null) deep.push({ path: `/api/trajectories?${qs}${qs ? '&' : ''}sort=${sort}&order=${order}&cursor=${cursor}` });
     }
+    if (deep.length === 0) throw new Error(`list ${name}: no filter value selects anything in this database`);
+    out.push({ name: `list ${name}, deep page`, handler: getList, calls: deep });
   }
-  for (const order of ['desc'] as const) {
-    out.push({ name: `list sort=id ${order}`, handler: getList, path: `/api/trajectories?sort=id&order=${order}` });
-  }
-  out.push({ name: 'list run, sort=process_score desc', handler: getList, path: '/api/trajectories?run=roro-s800&sort=process_score&order=desc' });
-  out.push({ name: 'list benchmark, sort=cost desc', handler: getList, path: '/api/trajectories?benchmark=AIME24&sort=cost&order=desc' });
   return out;
 }
 
@@ -347,7 +404,7 @@ async function measureGrid(requests: number, log: (s: string) => void): Promise<
     for (const sort of SORT_FIELDS) {
       for (const order of ['asc', 'desc']) {
         const path = `/api/trajectories?${filter}&sort=${sort}&order=${order}`;
-        const t = await measure({ name: path, handler: getList, path }, requests, 1);
+        const t = await measure({ name: path, handler: getList, calls: [{ path }] }, requests, 1);
         cells.push({ filter: filter || '(none)', sort: `${sort} ${order}`, p50_ms: t.p50_ms, max_ms: t.max_ms });
       }
     }
@@ -357,20 +414,30 @@ async function measureGrid(requests: number, log: (s: string) => void): Promise<
   return cells;
 }
 
-async function otherScenarios(pool: pg.Pool, long: TraceLine): Promise<Scenario[]> {
-  const short = (await pool.query(`SELECT id, query_id FROM trajectories WHERE run_id = 'roro-s800' ORDER BY pk LIMIT 1 OFFSET 5000`)).rows[0];
+async function otherScenarios(p: Pools, longIds: string[], rng: Rng): Promise<Scenario[]> {
+  const n = DISTINCT_CALLS;
+  const many = (f: () => Call): Call[] => Array.from({ length: n }, f);
+  const longCall = (q = '') => () => ({ path: `/x${q}`, params: { id: rng.pick(longIds) } });
   return [
-    { name: 'runs', handler: getRuns, path: '/api/runs' },
-    { name: 'trajectory (20 steps)', handler: getTrajectory, path: '/x', params: { id: short.id } },
-    { name: 'trajectory (2,000 steps)', handler: getTrajectory, path: '/x', params: { id: long.id } },
-    { name: 'trajectory (2,000 steps, light)', handler: getTrajectory, path: '/x?fields=light', params: { id: long.id } },
-    { name: 'trajectory (2,000 steps, page at 1,500)', handler: getTrajectory, path: '/x?steps_from=1500&steps_limit=100', params: { id: long.id } },
-    { name: 'scores (2,000 steps)', handler: getScores, path: '/x?lambda=0.7&mu=0.2', params: { id: long.id } },
-    { name: 'cost (2,000 steps)', handler: getCost, path: '/x', params: { id: long.id } },
-    { name: 'query page (60 trajectories)', handler: getQuery, path: '/x', params: { id: short.query_id } },
-    { name: 'pairs (60 trajectories)', handler: getPairs, path: '/x', params: { id: short.query_id } },
-    { name: 'agreement (all runs)', handler: getAgreement, path: '/api/agreement' },
-    { name: 'agreement (one run)', handler: getAgreement, path: '/api/agreement?run=roro-s800' },
+    { name: 'runs', handler: getRuns, calls: [{ path: '/api/runs' }] },
+    { name: 'trajectory (20 steps)', handler: getTrajectory, calls: Array.from({ length: 200 }, () => ({ path: '/x', params: { id: rng.pick(p.ids) } })) },
+    { name: 'trajectory (2,000 steps)', handler: getTrajectory, calls: many(longCall()) },
+    { name: 'trajectory (2,000 steps, light)', handler: getTrajectory, calls: many(longCall('?fields=light')) },
+    {
+      name: 'trajectory (2,000 steps, a page of 100)',
+      handler: getTrajectory,
+      calls: many(() => ({ path: `/x?steps_from=${rng.int(0, LONG_STEPS - 100)}&steps_limit=100`, params: { id: rng.pick(longIds) } })),
+    },
+    {
+      name: 'scores (2,000 steps)',
+      handler: getScores,
+      calls: many(() => ({ path: `/x?lambda=${rng.int(0, 20) / 10}&mu=${rng.int(0, 10) / 20}`, params: { id: rng.pick(longIds) } })),
+    },
+    { name: 'cost (2,000 steps)', handler: getCost, calls: many(longCall()) },
+    { name: 'query page (60 trajectories)', handler: getQuery, calls: many(() => ({ path: '/x', params: { id: rng.pick(p.queries) } })) },
+    { name: 'pairs (60 trajectories)', handler: getPairs, calls: many(() => ({ path: '/x', params: { id: rng.pick(p.queries) } })) },
+    { name: 'agreement (all runs)', handler: getAgreement, calls: [{ path: '/api/agreement' }] },
+    { name: 'agreement (one run)', handler: getAgreement, calls: p.runs.map((r) => ({ path: `/api/agreement?run=${encodeURIComponent(r)}` })) },
   ];
 }
 
@@ -418,18 +485,16 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
     drop = db.drop;
     log(`read bench: database ${db.name}`);
   }
-  const savedEnv = { DATABASE_URL: process.env.DATABASE_URL, ROUTELENS_EMBEDDED: process.env.ROUTELENS_EMBEDDED, ROUTELENS_AUTH: process.env.ROUTELENS_AUTH };
+  const savedUrl = process.env.DATABASE_URL;
   process.env.DATABASE_URL = url;
-  // The local actor: the routes' own authentication is not what is measured here.
-  process.env.ROUTELENS_EMBEDDED = 'true';
-  delete process.env.ROUTELENS_AUTH;
+  // Sign-in on, as for a team: every request authenticates with an API key.
+  const restoreAuth = requireSignIn();
   const pool = new pg.Pool(poolConfig(url));
   try {
-    let long: TraceLine;
+    let longIds: string[];
     if (opts.reuse) {
-      const id = (await pool.query(`SELECT id FROM trajectories WHERE run_id = $1 LIMIT 1`, [LONG_RUN])).rows[0]?.id;
-      if (!id) throw new Error(`database ${opts.reuse} has no ${LONG_RUN} trajectory: load it first (--keep)`);
-      long = { id } as TraceLine;
+      longIds = (await pool.query<{ id: string }>(`SELECT id FROM trajectories WHERE run_id = $1 ORDER BY pk`, [LONG_RUN])).rows.map((r) => r.id);
+      if (longIds.length === 0) throw new Error(`database ${opts.reuse} has no ${LONG_RUN} trajectory: load it first (--keep)`);
     } else {
       const t0 = performance.now();
       log(`read bench: loading ${n.toLocaleString('en')} trajectories x ${STEPS_PER_TRAJECTORY} steps`);
@@ -440,15 +505,18 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
       } finally {
         client.release();
       }
-      long = await ingestLong(pool);
+      longIds = await ingestLong(pool);
       log(`read bench: loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s; VACUUM ANALYZE`);
       await pool.query('VACUUM (ANALYZE) trajectories');
       await pool.query('ANALYZE');
       loadSeconds = (performance.now() - t0) / 1000;
       log(`read bench: ready after ${loadSeconds.toFixed(0)} s`);
     }
+    authHeaders = (await benchApiKey('viewer', 'bench-read')).headers;
+    const rng = new Rng(SEED);
+    const pools = await valuePools(pool, rng);
     const counts = (await pool.query(`SELECT (SELECT count(*) FROM trajectories)::int AS t, (SELECT sum(steps) FROM run_stats)::bigint AS s`)).rows[0];
-    const scenarios = [...(await otherScenarios(pool, long)), ...(await listScenarios(pool))];
+    const scenarios = [...(await otherScenarios(pools, longIds, rng)), ...(await listScenarios(pool, pools, rng))];
     const timings: Timing[] = [];
     const samples = new Samples();
     for (const s of scenarios) {
@@ -461,7 +529,7 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
     const slowest = lists.reduce((a, b) => (b.t.p95_ms > a.t.p95_ms ? b : a));
     fs.mkdirSync(OUT, { recursive: true });
     const explainFile = path.join(OUT, 'read-explain.txt');
-    fs.writeFileSync(explainFile, `slowest list scenario by p95: ${slowest.t.name} (${slowest.t.p95_ms} ms)\n\n${await explainList(pool, slowest.s.path)}`);
+    fs.writeFileSync(explainFile, `slowest list scenario by p95: ${slowest.t.name} (${slowest.t.p95_ms} ms)\n\n${await explainList(pool, slowest.s.calls[0]!.path)}`);
     const result: BenchReadResult = {
       trajectories: counts.t,
       steps: Number(counts.s),
@@ -486,10 +554,9 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
     if (opts.keep || opts.reuse) log(`read bench: database kept: ${url}`);
     else await drop();
     await server.stop();
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreAuth();
+    if (savedUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = savedUrl;
   }
 }
 
