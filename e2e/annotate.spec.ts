@@ -192,11 +192,16 @@ test('an admin adds a user and an API key, each shown once, revokes the key and 
   await expect(page.getByTestId('users-table')).toContainText('e2e-viewer');
 
   await page.getByLabel('key name').fill('nightly ingest');
+  await page.getByLabel('scope').selectOption('ingest');
   await page.getByRole('button', { name: 'Make key' }).click();
   await expect(page.getByTestId('secret')).toContainText('rl_');
   const key = (await page.getByTestId('secret').locator('code').textContent())!;
-  const withKey = await page.request.get(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${key}`, cookie: '' } });
-  expect((await withKey.json()).via).toBe('api_key');
+  const asKey = { headers: { authorization: `Bearer ${key}`, cookie: '' } };
+  // An ingest key reads the runs it checks its work against, and nothing else.
+  expect((await page.request.get(`${base}/api/runs`, asKey)).status()).toBe(200);
+  expect((await page.request.get(`${base}/api/auth/me`, asKey)).status()).toBe(403);
+  await page.getByTestId('secret').getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByTestId('api-keys-table').getByRole('row', { name: /nightly ingest/ }).getByTestId('api-key-scope')).toHaveText('ingest');
   await shot(page, 'admin-users');
   page.once('dialog', (d) => void d.accept());
   await page.getByTestId('api-keys-table').getByRole('button', { name: 'Revoke' }).first().click();

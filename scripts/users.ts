@@ -4,19 +4,21 @@
 //   users.ts passwd NAME [--password P]      a new password (drawn when not given); ends their sessions
 //   users.ts role NAME ROLE
 //   users.ts disable NAME | enable NAME
-//   users.ts key NAME [--name LABEL]         a new API key for NAME, printed once
+//   users.ts key NAME [--name LABEL] [--scope ingest|read|label|full]   a new API key for NAME, printed once
+//   users.ts keys [NAME]                     the API keys (of NAME), with their scopes
 import { ZodError } from 'zod';
 import { resolveDatabase } from '../lib/db/resolve';
 import { applyMigrations } from '../lib/db/migrate';
 import { closePool, getPool } from '../lib/db/pool';
 import { ROLES, type Role } from '../lib/server/auth';
-import { createApiKey } from '../lib/server/api-keys';
+import { createApiKey, listApiKeys } from '../lib/server/api-keys';
 import { randomPassword } from '../lib/server/passwords';
 import { createUser, listUsers, updateUser } from '../lib/server/users';
-import { newUserBodySchema, userChangeBodySchema } from '../lib/schemas/users';
+import { keyScopeSchema, newUserBodySchema, userChangeBodySchema } from '../lib/schemas/users';
 
 const USAGE = `usage: users.ts list | add NAME --role ROLE [--password P] [--display NAME] | passwd NAME [--password P]
-                | role NAME ROLE | disable NAME | enable NAME | key NAME [--name LABEL]`;
+                | role NAME ROLE | disable NAME | enable NAME | key NAME [--name LABEL] [--scope ingest|read|label|full]
+                | keys [NAME]`;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -69,10 +71,18 @@ async function run(args: string[]): Promise<void> {
       console.log(`${name} ${cmd}d`);
       return;
     case 'key': {
-      const key = await createApiKey(await idOf(name), option(args, 'name') ?? 'cli');
-      console.log(`API key of ${name} (shown once): ${key.key}`);
+      const scope = keyScopeSchema.parse(option(args, 'scope') ?? 'full');
+      const key = await createApiKey(await idOf(name), option(args, 'name') ?? 'cli', scope);
+      console.log(`API key of ${name}, scope ${key.scope} (shown once): ${key.key}`);
       return;
     }
+    case 'keys':
+      for (const k of await listApiKeys()) {
+        if (name && k.username !== name) continue;
+        const state = k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : k.last_used_at ? `last used ${k.last_used_at.toISOString()}` : 'never used';
+        console.log(`${k.id}\t${k.prefix}…\t${k.username}\t${k.scope}\t${k.name}\t${state}`);
+      }
+      return;
     default:
       throw new Error(USAGE);
   }

@@ -12,6 +12,7 @@ import { formatTime } from '@/components/labels/use-labels';
 import { getJson } from '@/lib/client/api';
 import { hasRole, sendJson, useMe, type Role } from '@/lib/client/auth';
 import type { ApiKeyRow, UserRow } from '@/lib/client/label-types';
+import { KEY_SCOPE_VALUES, type KeyScope } from '@/lib/schemas/users';
 
 const ROLES: Role[] = ['viewer', 'annotator', 'admin'];
 const FIELD = 'h-8 rounded-md border border-slate-300 bg-white px-2 text-sm';
@@ -158,12 +159,21 @@ function UsersCard({ users, myId, onSecret }: { users: UserRow[]; myId: number |
   );
 }
 
+const SCOPE_LABELS: Record<KeyScope, string> = {
+  full: "full (the owner's role)",
+  ingest: 'ingest (upload traces, read runs)',
+  read: 'read',
+  label: 'label (read and label)',
+};
+
 function ApiKeysCard({ apiKeys, users, onSecret }: { apiKeys: ApiKeyRow[]; users: UserRow[]; onSecret: (s: { label: string; value: string }) => void }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [owner, setOwner] = useState('');
+  const [scope, setScope] = useState<KeyScope>('full');
   const create = useMutation({
-    mutationFn: () => sendJson<{ api_key: ApiKeyRow & { key: string } }>('POST', '/api/api-keys', { name: name.trim(), ...(owner ? { user_id: Number(owner) } : {}) }),
+    mutationFn: () =>
+      sendJson<{ api_key: ApiKeyRow & { key: string } }>('POST', '/api/api-keys', { name: name.trim(), scope, ...(owner ? { user_id: Number(owner) } : {}) }),
     onSuccess: (r) => {
       void queryClient.invalidateQueries({ queryKey: keys.apiKeys });
       onSecret({ label: `API key “${r.api_key.name}” of ${r.api_key.username}`, value: r.api_key.key });
@@ -176,13 +186,17 @@ function ApiKeysCard({ apiKeys, users, onSecret }: { apiKeys: ApiKeyRow[]; users
   });
   return (
     <Card>
-      <CardHeader title="API keys" subtitle="For scripts: Authorization: Bearer <key>. A key acts with its owner's role." />
+      <CardHeader
+        title="API keys"
+        subtitle="For scripts: Authorization: Bearer <key>. A key acts with its owner's role, narrowed by its scope: ingest (POST /api/ingest and reading runs), read, label, or full."
+      />
       <table className="w-full text-sm" data-testid="api-keys-table">
         <thead className="text-left text-[11px] uppercase tracking-wide text-slate-500">
           <tr>
             <th className="px-4 py-2">Name</th>
             <th className="px-4 py-2">Key</th>
             <th className="px-4 py-2">Owner</th>
+            <th className="px-4 py-2">Scope</th>
             <th className="px-4 py-2">Last used</th>
             <th className="px-4 py-2" />
           </tr>
@@ -194,6 +208,9 @@ function ApiKeysCard({ apiKeys, users, onSecret }: { apiKeys: ApiKeyRow[]; users
               <td className="px-4 py-2 font-mono text-xs">{k.prefix}…</td>
               <td className="px-4 py-2">
                 {k.username} <span className="text-xs text-slate-400">{k.role}</span>
+              </td>
+              <td className="px-4 py-2" data-testid="api-key-scope">
+                <Badge tone={k.scope === 'full' ? 'slate' : 'sky'}>{k.scope}</Badge>
               </td>
               <td className="px-4 py-2 text-slate-500">{k.last_used_at ? formatTime(k.last_used_at) : 'never'}</td>
               <td className="px-4 py-2 text-right">
@@ -226,6 +243,13 @@ function ApiKeysCard({ apiKeys, users, onSecret }: { apiKeys: ApiKeyRow[]; users
                 owner: {u.username} ({u.role})
               </option>
             ))}
+        </select>
+        <select className={FIELD} value={scope} onChange={(e) => setScope(e.target.value as KeyScope)} aria-label="scope">
+          {KEY_SCOPE_VALUES.map((s) => (
+            <option key={s} value={s}>
+              scope: {SCOPE_LABELS[s]}
+            </option>
+          ))}
         </select>
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Make key

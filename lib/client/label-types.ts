@@ -1,6 +1,7 @@
 // The JSON shapes of the label, queue and account routes as the browser receives them.
 import type { Scale } from './types';
 import type { Role } from './auth';
+import type { KeyScope } from '@/lib/schemas/users';
 
 export interface LabelEvent {
   id: number;
@@ -103,6 +104,7 @@ export interface ApiKeyRow {
   user_id: number;
   username: string;
   role: Role;
+  scope: KeyScope;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;

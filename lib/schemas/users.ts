@@ -35,8 +35,15 @@ export const userChangeBodySchema = z
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'must change something: name, role, disabled or password' });
 
+/** What an API key may do (docs/api.md, "API keys"): chosen when it is made. */
+export const KEY_SCOPE_VALUES = ['ingest', 'read', 'label', 'full'] as const;
+export type KeyScope = (typeof KEY_SCOPE_VALUES)[number];
+export const keyScopeSchema = z.enum(KEY_SCOPE_VALUES, { error: `must be one of ${KEY_SCOPE_VALUES.join(', ')}` });
+
 export const newApiKeyBodySchema = z.object({
   name: storableString({ error: 'is required' }).trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
   /** Whose key it is (the key acts with that person's role); absent: the caller's. */
   user_id: z.number().int().positive().optional(),
+  /** Absent: full (the owner's role). */
+  scope: keyScopeSchema.default('full'),
 });

@@ -1,12 +1,13 @@
 import 'server-only';
 // API keys for scripts (ingest, export). A key is shown once, when made; the database keeps its
 // sha256 and its first characters (to find the row and to tell keys apart in a list). A key acts
-// with its owner's role; revoking keeps the row so that the list still says what existed.
+// with its owner's role, narrowed by its scope (lib/server/scopes.ts); revoking keeps the row so that the list still says what existed.
 import crypto from 'node:crypto';
 import { getPool } from '@/lib/db/pool';
 import { API_KEY_LOOKUP_CHARS, API_KEY_PREFIX, sha256Hex, type Role } from './auth';
 import { ApiError, notFound } from './errors';
 import { queryRows, sql } from './sql';
+import type { KeyScope } from './scopes';
 
 export interface ApiKeyView {
   id: number;
@@ -15,12 +16,13 @@ export interface ApiKeyView {
   user_id: number;
   username: string;
   role: Role;
+  scope: KeyScope;
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
 }
 
-const KEY_COLUMNS = sql`k.id, k.name, k.prefix, k.user_id, u.username, u.role, k.created_at, k.last_used_at, k.revoked_at`;
+const KEY_COLUMNS = sql`k.id, k.name, k.prefix, k.user_id, u.username, u.role, k.scope, k.created_at, k.last_used_at, k.revoked_at`;
 
 export async function listApiKeys(): Promise<ApiKeyView[]> {
   return queryRows<ApiKeyView>(getPool(), sql`SELECT ${KEY_COLUMNS} FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.id`);
@@ -45,7 +47,7 @@ export async function firstSignInAdmin(): Promise<number | null> {
 }
 
 /** The key in clear is in the answer and nowhere else. */
-export async function createApiKey(userId: number, name: string): Promise<ApiKeyView & { key: string }> {
+export async function createApiKey(userId: number, name: string, scope: KeyScope = 'full'): Promise<ApiKeyView & { key: string }> {
   const user = await getPool().query<{ can_sign_in: boolean }>(
     'SELECT password_hash IS NOT NULL AS can_sign_in FROM users WHERE id = $1 AND disabled_at IS NULL',
     [userId],
@@ -59,8 +61,8 @@ export async function createApiKey(userId: number, name: string): Promise<ApiKey
   for (let attempt = 0; attempt < 5; attempt++) {
     const key = newKey();
     const r = await getPool().query<{ id: number }>(
-      `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (prefix) DO NOTHING RETURNING id`,
-      [userId, name, key.slice(0, API_KEY_LOOKUP_CHARS), sha256Hex(key)],
+      `INSERT INTO api_keys (user_id, name, prefix, key_hash, scope) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (prefix) DO NOTHING RETURNING id`,
+      [userId, name, key.slice(0, API_KEY_LOOKUP_CHARS), sha256Hex(key), scope],
     );
     const id = r.rows[0]?.id;
     if (id !== undefined) return { ...(await apiKeyById(id)), key };

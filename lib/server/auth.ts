@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import { getPool } from '@/lib/db/pool';
 import { ApiError } from './errors';
 import { queryRows, sql } from './sql';
+import type { KeyScope } from './scopes';
 
 export type Role = 'viewer' | 'annotator' | 'admin';
 export const ROLES: readonly Role[] = ['viewer', 'annotator', 'admin'];
@@ -22,6 +23,8 @@ export interface Actor {
   name: string;
   role: Role;
   via: 'local' | 'session' | 'api_key';
+  /** The API key's scope (lib/server/scopes.ts); absent for sessions and the local user. */
+  scope?: KeyScope;
   csrfToken?: string;
 }
 
@@ -107,9 +110,9 @@ async function actorForSession(token: string): Promise<Actor | null> {
 async function actorForApiKey(key: string): Promise<Actor | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length <= API_KEY_LOOKUP_CHARS) return null;
   // last_used_at is a hint for people, not an audit: one write a minute per key is plenty.
-  const rows = await queryRows<UserRow & { key_id: number; key_hash: string; revoked: boolean; last_used_stale: boolean }>(
+  const rows = await queryRows<UserRow & { key_id: number; key_hash: string; scope: KeyScope; revoked: boolean; last_used_stale: boolean }>(
     getPool(),
-    sql`SELECT k.id AS key_id, k.key_hash, k.revoked_at IS NOT NULL AS revoked,
+    sql`SELECT k.id AS key_id, k.key_hash, k.scope, k.revoked_at IS NOT NULL AS revoked,
                (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS last_used_stale,
                u.id AS user_id, u.username, u.name, u.role
           FROM api_keys k JOIN users u ON u.id = k.user_id
@@ -120,7 +123,7 @@ async function actorForApiKey(key: string): Promise<Actor | null> {
   if (r.last_used_stale) {
     await getPool().query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [r.key_id]);
   }
-  return { userId: r.user_id, username: r.username, name: r.name, role: r.role, via: 'api_key' };
+  return { userId: r.user_id, username: r.username, name: r.name, role: r.role, via: 'api_key', scope: r.scope };
 }
 
 /** The caller, or null when the request carries no valid credentials. */

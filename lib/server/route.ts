@@ -7,6 +7,7 @@ import 'server-only';
 import { authenticate, checkCsrf, type Actor, type Role, ROLE_RANK } from './auth';
 import { ApiError, errorResponse } from './errors';
 import { refusal } from './request-guard';
+import { scopeAllows, type KeyScope } from './scopes';
 
 export interface RouteContext<P> {
   request: Request;
@@ -19,18 +20,27 @@ export type PublicRouteContext<P> = Omit<RouteContext<P>, 'actor'> & { actor: Ac
 
 export type RouteRole = Role | 'public';
 type NextContext<P> = { params: Promise<P> };
-export type RouteHandler<P> = ((request: Request, ctx: NextContext<P>) => Promise<Response>) & { routelensRole: RouteRole };
+export type RouteHandler<P> = ((request: Request, ctx: NextContext<P>) => Promise<Response>) & {
+  routelensRole: RouteRole;
+  /** Narrow API key scopes let in besides those the role and method give (lib/server/scopes.ts). */
+  routelensScopes?: readonly KeyScope[];
+};
+
+export interface RouteOptions<R extends RouteRole> {
+  role: R;
+  scopes?: readonly KeyScope[];
+}
 
 export function route<P = Record<string, never>>(
-  opts: { role: 'public' },
+  opts: RouteOptions<'public'>,
   handler: (ctx: PublicRouteContext<P>) => Promise<Response>,
 ): RouteHandler<P>;
 export function route<P = Record<string, never>>(
-  opts: { role: Role },
+  opts: RouteOptions<Role>,
   handler: (ctx: RouteContext<P>) => Promise<Response>,
 ): RouteHandler<P>;
 export function route<P = Record<string, never>>(
-  opts: { role: RouteRole },
+  opts: RouteOptions<RouteRole>,
   handler: (ctx: RouteContext<P>) => Promise<Response>,
 ): RouteHandler<P> {
   const fn = async (request: Request, ctx: NextContext<P>): Promise<Response> => {
@@ -47,6 +57,9 @@ export function route<P = Record<string, never>>(
         if (ROLE_RANK[actor.role] < ROLE_RANK[opts.role]) {
           throw new ApiError('forbidden', `this needs the ${opts.role} role; you are ${actor.role}`);
         }
+        if (actor.scope && !scopeAllows(actor.scope, { role: opts.role, method: request.method, scopes: opts.scopes })) {
+          throw new ApiError('forbidden', `this API key has the ${actor.scope} scope, which does not reach ${request.method} of this route; make a key with another scope`);
+        }
         if (request.method !== 'GET' && request.method !== 'HEAD') checkCsrf(request, actor);
       }
       const params = ctx?.params ? await ctx.params : ({} as P);
@@ -55,5 +68,5 @@ export function route<P = Record<string, never>>(
       return errorResponse(e);
     }
   };
-  return Object.assign(fn, { routelensRole: opts.role });
+  return Object.assign(fn, { routelensRole: opts.role, routelensScopes: opts.scopes });
 }

@@ -18,5 +18,5 @@ export const GET = route({ role: 'admin' }, async () => Response.json({ api_keys
 export const POST = route({ role: 'admin' }, async ({ request, actor }) => {
   const body = await parseJsonBody(request, newApiKeyBodySchema);
   const owner = body.user_id ?? (actor.userId !== null ? actor.userId : await localKeyOwner());
-  return Response.json({ api_key: await createApiKey(owner, body.name) }, { status: 201 });
+  return Response.json({ api_key: await createApiKey(owner, body.name, body.scope) }, { status: 201 });
 });
