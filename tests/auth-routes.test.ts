@@ -44,6 +44,8 @@ const EXPECTED: Record<string, Role | 'public'> = {
   'POST /api/api-keys': 'admin',
   'DELETE /api/api-keys/[id]': 'admin',
   'POST /api/ingest': 'admin',
+  'DELETE /api/runs/[id]': 'admin',
+  'DELETE /api/trajectories/[id]': 'admin',
   'GET /api/judgments/[id]/labels': 'viewer',
   'POST /api/judgments/[id]/labels': 'annotator',
   'POST /api/judgments/[id]/revert': 'annotator',

@@ -8,6 +8,9 @@ import type { Actor } from '@/lib/server/auth';
 import { useTestDatabase } from './helpers/db';
 import { ingestText } from './helpers/trace';
 import { expectRollupsExact } from './helpers/rollups';
+import { deleteRun, deleteTrajectories } from '@/lib/server/deletion';
+import os from 'node:os';
+import path from 'node:path';
 
 const db = useTestDatabase('rollups');
 
@@ -50,5 +53,16 @@ describe('rollups stay equal to a recomputation', () => {
     expect(binary.rows.length).toBeGreaterThan(10);
     for (const j of binary.rows) await addLabel(actor, j.id, { score: 1 - j.judge_score, rationale: null, expected_version: j.version });
     await expectRollupsExact();
+  });
+
+  it('after deleting trajectories of runs that stay, and a whole run', async () => {
+    const ids = (await db.pool().query<{ id: string }>('SELECT id FROM trajectories ORDER BY pk')).rows.map((r) => r.id).filter((_, i) => i % 7 === 3);
+    expect(ids.length).toBeGreaterThan(5);
+    await deleteTrajectories(ids, { withLabels: true, labelsFile: path.join(os.tmpdir(), `routelens-rollups-${process.pid}.jsonl`) });
+    await expectRollupsExact();
+    await deleteRun(runs[0]!.id, { withLabels: true, labelsFile: path.join(os.tmpdir(), `routelens-rollups-run-${process.pid}.jsonl`) });
+    expect(await expectRollupsExact()).toEqual(expect.arrayContaining(['run_model_stats', 'run_stats']));
+    const left = await db.pool().query('SELECT count(*)::int AS n FROM run_stats WHERE run_id = $1', [runs[0]!.id]);
+    expect(left.rows[0].n).toBe(0);
   });
 });

@@ -7,6 +7,8 @@ import type { ByteSink } from './copy-text';
 export interface KindContext {
   filter: TrajectoryFilter;
   settings: ExportSettings;
+  /** Only these trajectories (by id), besides the filter (ExportRequest.trajectories). */
+  trajectories?: readonly string[];
 }
 
 /**

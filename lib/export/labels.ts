@@ -28,7 +28,8 @@ const COLUMNS: Column[] = [
   { name: 'on_earlier_content', type: 'bool', description: 'made before a replace on ingest changed the steps under the item' },
 ];
 
-function query({ filter }: KindContext) {
+function query({ filter, trajectories }: KindContext) {
+  const only = trajectories ? [sql`t.id = ANY(${[...trajectories]}::text[])`] : [];
   return sql`
     SELECT l.id, i.id, t.id, t.run_id, t.query_id, i.criterion_id, i.steps, js.first, coalesce(js.all, '[]'), l.score, l.version,
            l.author, coalesce(u.name, l.author), to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.rationale,
@@ -41,7 +42,7 @@ function query({ filter }: KindContext) {
         SELECT (array_agg(j.judge_score ORDER BY j.position))[1] AS first,
                json_agg(json_build_object('judge', j.judge, 'score', j.judge_score) ORDER BY j.position)::text AS all
           FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL) js
-      ${trajectoryWhere(filter)}
+      ${trajectoryWhere(filter, only)}
      ORDER BY t.pk, i.id, l.version`;
 }
 

@@ -17,6 +17,8 @@ export interface ExportManifest {
   created_at: string;
   /** The trajectory list's filters, as query parameters. */
   filters: Record<string, string>;
+  /** Only these trajectories, besides the filters (the labels export written before a deletion). */
+  trajectories?: string[];
   /** Whose judgments the figures rest on (scoring.md's judge setting); null for every judgment. */
   judge: string | null;
   lambda: number;
@@ -42,6 +44,7 @@ export function buildManifest(req: ExportRequest, columns: readonly Column[], no
     format: s.format,
     created_at: now.toISOString(),
     filters: filterToParams(req.filter),
+    ...(req.trajectories ? { trajectories: req.trajectories } : {}),
     judge: s.judge,
     lambda: s.lambda,
     mu: s.mu,

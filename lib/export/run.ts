@@ -123,7 +123,7 @@ function formatted(
 export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; now?: Date } & FormatOptions = {}): Promise<ExportRun> {
   const def = KINDS[req.kind];
   await checkJudge(req.settings.judge, opts.pool ?? getPool());
-  const ctx = { filter: req.filter, settings: req.settings };
+  const ctx = { filter: req.filter, settings: req.settings, trajectories: req.trajectories };
   const columns = def.columns(req.settings);
   const manifest = buildManifest(req, columns, opts.now);
   const counter = { n: 0 };

@@ -17,6 +17,14 @@ function hashParsed(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 }
 
+/**
+ * The identity of a run's definition: what the trace schema makes of the line's `run` (keys in the
+ * schema's order: id, policy, meta). Also what a renamed run is stored with (npm run runs -- rename).
+ */
+export function runContentHash(run: { id: string; policy?: string | null; meta?: Record<string, unknown> | null }): string {
+  return hashParsed({ id: run.id, policy: run.policy ?? undefined, meta: run.meta ?? undefined });
+}
+
 export interface ModelRow {
   id: string;
   paramsB: number | null;
@@ -234,7 +242,7 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     id: line.run.id,
     policy: orNull(line.run.policy),
     meta: free.runMeta,
-    hash: hashParsed(line.run),
+    hash: runContentHash(line.run),
   };
   const query: QueryRow = {
     id: line.query.id,

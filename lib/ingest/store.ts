@@ -20,7 +20,8 @@ export type LineOutcome =
   | { lineNo: number; id: string; outcome: 'stored' | 'unchanged' | 'replaced' }
   | { lineNo: number; id: string; outcome: 'failed'; path: string; message: string };
 
-const INGEST_LOCK = 7_262_001;
+/** The advisory lock that serializes ingest batches (and deletions, which must not race them). */
+export const INGEST_LOCK = 7_262_001;
 
 export interface Dims {
   models: Map<string, ModelRow>;

@@ -55,6 +55,8 @@ export interface ExportRequest {
   kind: ExportKind;
   filter: TrajectoryFilter;
   settings: ExportSettings;
+  /** Only these trajectories (by id), besides the filter: the labels export of a deletion. */
+  trajectories?: string[];
 }
 
 /** Parses a kind and query-string parameters; throws the ZodError of the first bad parameter. */

@@ -1,3 +1,4 @@
+import path from 'node:path';
 // Settings, read from the environment once. Each has a default that suits a laptop.
 const num = (name: string, fallback: number): number => {
   const v = process.env[name];
@@ -7,7 +8,19 @@ const num = (name: string, fallback: number): number => {
   return n;
 };
 
+const text = (name: string, fallback: string): string => {
+  const v = process.env[name]?.trim();
+  return v ? v : fallback;
+};
+
 export const settings = {
+  /**
+   * Where a deletion that takes human labels with it writes their labels export first (relative paths
+   * from the directory routelens runs in: the repository).
+   */
+  get labelsBackupDir() {
+    return path.resolve(text('ROUTELENS_LABELS_BACKUP_DIR', path.join('.data', 'deleted-labels')));
+  },
   /** Largest request body of POST /api/ingest, in bytes as sent (compressed when gzip). */
   get ingestMaxBodyBytes() {
     return num('ROUTELENS_INGEST_MAX_BYTES', 1024 ** 3);

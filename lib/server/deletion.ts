@@ -1,0 +1,273 @@
+import 'server-only';
+// Deleting a run, or some trajectories, in one transaction: their steps, judgments, queue items and
+// routing rows, the dimensions that nothing else uses any more (queries, rubrics with their criteria,
+// models; the run itself when it is a run that goes), with every rollup moved by the trajectories'
+// stored contribution with sign -1 (lib/db/rollups.ts addStoredToRollups), as ingest moves it +1.
+//
+// Human labels are a person's work. Trajectories that carry any are refused (409, with the counts)
+// unless the caller says withLabels; then the labels export of exactly those trajectories is written
+// to a file first (fsynced, under ROUTELENS_LABELS_BACKUP_DIR unless a file is named), and only then
+// are the labels deleted — the one place that may delete labels: the append-only trigger lets a
+// DELETE through only in a transaction that set routelens.deleting_labels (see the migration
+// labels_deletable_with_their_trajectories); an UPDATE of a label is always refused.
+//
+// Locks: the ingest lock (no ingest adds to what goes), then the judgments, the trajectories and the
+// judgments again (a person's judgment added in between), in the order a relabel takes them, so a
+// label being written either commits before (and is in the export) or waits and then fails.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
+import { getPool, withTransaction } from '@/lib/db/pool';
+import { addStoredToRollups, RollupDeltas } from '@/lib/db/rollups';
+import { INGEST_LOCK } from '@/lib/ingest/store';
+import { startExport } from '@/lib/export/run';
+import { ApiError, notFound } from './errors';
+import { settings } from './settings';
+
+export interface DeletionCounts {
+  runs: number;
+  trajectories: number;
+  steps: number;
+  judgments: number;
+  labels: number;
+  queue_items: number;
+  queries: number;
+  rubrics: number;
+  models: number;
+}
+
+export interface LabelsBackup {
+  /** Absolute path of the labels export (JSON Lines), with FILE.manifest.json beside it. */
+  file: string;
+  labels: number;
+  sha256: string;
+}
+
+export interface DeletionResult {
+  deleted: DeletionCounts;
+  labels_export: LabelsBackup | null;
+}
+
+export interface DeletionOptions {
+  /** Delete trajectories that carry human labels too, after writing their labels to a file. */
+  withLabels?: boolean;
+  /** Where the labels export goes; default a new file under ROUTELENS_LABELS_BACKUP_DIR. */
+  labelsFile?: string;
+  pool?: pg.Pool;
+  now?: Date;
+}
+
+type Selection = { run: string } | { trajectories: readonly string[] };
+
+const DEADLOCK = '40P01';
+const CHUNK = 10_000;
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+async function selectedPks(client: pg.PoolClient, sel: Selection): Promise<number[]> {
+  if ('run' in sel) {
+    const run = await client.query('SELECT 1 FROM runs WHERE id = $1 FOR UPDATE', [sel.run]);
+    if (run.rowCount === 0) throw notFound(`run "${sel.run}"`);
+    return (await client.query<{ pk: number }>('SELECT pk FROM trajectories WHERE run_id = $1 ORDER BY pk', [sel.run])).rows.map((r) => r.pk);
+  }
+  const found = await client.query<{ pk: number; id: string }>('SELECT pk, id FROM trajectories WHERE id = ANY($1::text[]) ORDER BY pk', [[...sel.trajectories]]);
+  const have = new Set(found.rows.map((r) => r.id));
+  const missing = sel.trajectories.find((id) => !have.has(id));
+  if (missing !== undefined) throw notFound(`trajectory "${missing}"`);
+  return found.rows.map((r) => r.pk);
+}
+
+async function lockJudgments(client: pg.PoolClient, pks: readonly number[]): Promise<void> {
+  for (const c of chunks(pks)) await client.query('SELECT id FROM judgments WHERE trajectory_pk = ANY($1::int[]) ORDER BY id FOR UPDATE', [c]);
+}
+
+interface LabelCount {
+  labels: number;
+  judgments: number;
+  trajectories: number;
+}
+
+async function countLabels(client: pg.PoolClient, pks: readonly number[]): Promise<LabelCount> {
+  const total: LabelCount = { labels: 0, judgments: 0, trajectories: 0 };
+  for (const c of chunks(pks)) {
+    const r = await client.query<LabelCount>(
+      `SELECT count(*)::int AS labels, count(DISTINCT l.judgment_id)::int AS judgments, count(DISTINCT j.trajectory_pk)::int AS trajectories
+         FROM labels l JOIN judgments j ON j.id = l.judgment_id WHERE j.trajectory_pk = ANY($1::int[])`,
+      [c],
+    );
+    total.labels += r.rows[0]!.labels;
+    total.judgments += r.rows[0]!.judgments;
+    total.trajectories += r.rows[0]!.trajectories;
+  }
+  return total;
+}
+
+function describe(sel: Selection): string {
+  return 'run' in sel ? `run "${sel.run}"` : sel.trajectories.length === 1 ? `trajectory "${sel.trajectories[0]}"` : `these ${sel.trajectories.length} trajectories`;
+}
+
+function backupFile(sel: Selection, now: Date): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const what = 'run' in sel ? `run-${sel.run}` : `${sel.trajectories.length}-trajectories`;
+  // Ids may hold any character; the file name keeps the safe ones and a hash tells names apart.
+  const safe = what.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  const tag = crypto.createHash('sha256').update(what).digest('hex').slice(0, 8);
+  return path.resolve(settings.labelsBackupDir, `${stamp}-${safe}-${tag}.labels.jsonl`);
+}
+
+/**
+ * Writes the labels export of the selection to `file` (and FILE.manifest.json), fsynced, through the
+ * export pipeline on its own connection: it sees what this transaction is about to delete, since the
+ * locks it holds keep every new label out until it commits.
+ */
+async function writeLabelsExport(sel: Selection, file: string, pool: pg.Pool, now: Date): Promise<LabelsBackup> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const run = await startExport(
+    {
+      kind: 'labels',
+      filter: 'run' in sel ? { run: sel.run } : {},
+      trajectories: 'run' in sel ? undefined : [...sel.trajectories],
+      settings: { format: 'jsonl', judge: null, lambda: 0.5, mu: 0.1, threshold: null, deltaP: 0.1, ratioC: 1.2, cap: null, unscored: 'zero' },
+    },
+    { pool, now },
+  );
+  const hash = crypto.createHash('sha256');
+  const partial = `${file}.partial`;
+  const fd = fs.openSync(partial, 'wx');
+  try {
+    for await (const chunk of run.chunks) {
+      hash.update(chunk);
+      fs.writeSync(fd, chunk);
+    }
+    fs.fsyncSync(fd);
+  } catch (e) {
+    await run.close();
+    fs.closeSync(fd);
+    fs.rmSync(partial, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(partial, file);
+  fs.writeFileSync(`${file}.manifest.json`, JSON.stringify({ ...run.manifest, rows: run.rows(), reason: `labels of ${describe(sel)}, written before deleting it` }, null, 2) + '\n');
+  return { file, labels: run.rows(), sha256: hash.digest('hex') };
+}
+
+/** Deletes what only the deleted trajectories used; returns how many of each went. */
+async function deleteUnused(client: pg.PoolClient, queries: string[], rubrics: string[], models: string[]): Promise<Pick<DeletionCounts, 'queries' | 'rubrics' | 'models'>> {
+  const q = await client.query(
+    `DELETE FROM queries q WHERE q.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.query_id = q.id)`,
+    [queries],
+  );
+  const unusedRubrics = (
+    await client.query<{ id: string }>(
+      `SELECT r.id FROM rubrics r WHERE r.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.rubric_id = r.id)`,
+      [rubrics],
+    )
+  ).rows.map((r) => r.id);
+  await client.query('DELETE FROM criteria WHERE rubric_id = ANY($1::text[])', [unusedRubrics]);
+  const r = await client.query('DELETE FROM rubrics WHERE id = ANY($1::text[])', [unusedRubrics]);
+  // A model is still used while any trajectory lists it (its price sets that trajectory's baseline);
+  // models_used has an index that answers most of these, model_ids the rest.
+  const m = await client.query(
+    `DELETE FROM models m WHERE m.id = ANY($1::text[])
+        AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.models_used @> ARRAY[m.id])
+        AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.model_ids @> ARRAY[m.id])`,
+    [models],
+  );
+  return { queries: q.rowCount ?? 0, rubrics: r.rowCount ?? 0, models: m.rowCount ?? 0 };
+}
+
+async function purge(sel: Selection, opts: DeletionOptions): Promise<DeletionResult> {
+  const pool = opts.pool ?? getPool();
+  const now = opts.now ?? new Date();
+  return withTransaction(async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
+    const pks = await selectedPks(client, sel);
+    await lockJudgments(client, pks);
+    const deltas = new RollupDeltas();
+    await addStoredToRollups(client, pks, deltas, -1); // locks the trajectories
+    await lockJudgments(client, pks);
+    const labelled = await countLabels(client, pks);
+    if (labelled.labels > 0 && !opts.withLabels) {
+      const exportUrl = 'run' in sel ? `/api/exports/labels?format=jsonl&run=${encodeURIComponent(sel.run)}` : null;
+      throw new ApiError(
+        'conflict',
+        `${describe(sel)} carries ${labelled.labels} human label${labelled.labels === 1 ? '' : 's'} on ${labelled.judgments} judgment${labelled.judgments === 1 ? '' : 's'} of ${labelled.trajectories} trajector${labelled.trajectories === 1 ? 'y' : 'ies'}; nothing was deleted. Delete with with_labels=true to write them to a labels export file first and delete them too.`,
+        { ...labelled, labels_export: exportUrl },
+      );
+    }
+
+    const backup = labelled.labels > 0 ? await writeLabelsExport(sel, opts.labelsFile ? path.resolve(opts.labelsFile) : backupFile(sel, now), pool, now) : null;
+    if (backup && backup.labels !== labelled.labels) {
+      throw new Error(`routelens: the labels export holds ${backup.labels} labels, ${labelled.labels} were counted; nothing was deleted`);
+    }
+
+    const counts: DeletionCounts = { runs: 0, trajectories: 0, steps: 0, judgments: 0, labels: 0, queue_items: 0, queries: 0, rubrics: 0, models: 0 };
+    const dims = { queries: new Set<string>(), rubrics: new Set<string>(), models: new Set<string>() };
+    for (const c of chunks(pks)) {
+      const d = await client.query<{ query_id: string; rubric_id: string | null; model_ids: string[] }>(
+        'SELECT query_id, rubric_id, model_ids FROM trajectories WHERE pk = ANY($1::int[])',
+        [c],
+      );
+      for (const t of d.rows) {
+        dims.queries.add(t.query_id);
+        if (t.rubric_id) dims.rubrics.add(t.rubric_id);
+        t.model_ids.forEach((m) => dims.models.add(m));
+      }
+      if (backup) {
+        await client.query("SELECT set_config('routelens.deleting_labels', 'on', true)");
+        const l = await client.query('DELETE FROM labels l USING judgments j WHERE j.id = l.judgment_id AND j.trajectory_pk = ANY($1::int[])', [c]);
+        await client.query("SELECT set_config('routelens.deleting_labels', 'off', true)");
+        counts.labels += l.rowCount ?? 0;
+      }
+      const qi = await client.query('DELETE FROM queue_items qi USING judgments j WHERE j.id = qi.judgment_id AND j.trajectory_pk = ANY($1::int[])', [c]);
+      counts.queue_items += qi.rowCount ?? 0;
+      counts.judgments += (await client.query('DELETE FROM judgments WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
+      counts.steps += (await client.query('DELETE FROM steps WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
+      counts.trajectories += (await client.query('DELETE FROM trajectories WHERE pk = ANY($1::int[])', [c])).rowCount ?? 0;
+    }
+    await deltas.apply(client);
+    if ('run' in sel) {
+      // The run's own rollup rows go with it: by their foreign keys, and here those without one —
+      // every table keyed by run_id, so that a rollup added later needs nothing of its own.
+      const keyed = await client.query<{ table_name: string }>(
+        `SELECT c.table_name FROM information_schema.columns c
+           JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+          WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
+            AND c.table_name NOT IN ('runs', 'trajectories')
+          ORDER BY 1`,
+      );
+      for (const { table_name } of keyed.rows) await client.query(`DELETE FROM ${client.escapeIdentifier(table_name)} WHERE run_id = $1`, [sel.run]);
+      counts.runs = (await client.query('DELETE FROM runs WHERE id = $1', [sel.run])).rowCount ?? 0;
+    }
+    Object.assign(counts, await deleteUnused(client, [...dims.queries], [...dims.rubrics], [...dims.models]));
+    return { deleted: counts, labels_export: backup };
+  }, pool);
+}
+
+async function retried(sel: Selection, opts: DeletionOptions): Promise<DeletionResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await purge(sel, opts);
+    } catch (e) {
+      // A relabel that took its locks in the other order: PostgreSQL ended one of us; try again.
+      if (attempt >= 3 || (e as { code?: string }).code !== DEADLOCK) throw e;
+    }
+  }
+}
+
+/** DELETE /api/runs/{id}, npm run runs -- delete ID. */
+export function deleteRun(runId: string, opts: DeletionOptions = {}): Promise<DeletionResult> {
+  return retried({ run: runId }, opts);
+}
+
+/** DELETE /api/trajectories/{id}, npm run runs -- delete-trajectories ID... */
+export function deleteTrajectories(ids: readonly string[], opts: DeletionOptions = {}): Promise<DeletionResult> {
+  if (ids.length === 0) throw new ApiError('bad_request', 'name at least one trajectory to delete');
+  return retried({ trajectories: [...new Set(ids)] }, opts);
+}
