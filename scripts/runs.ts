@@ -36,7 +36,7 @@ function positional(args: string[]): string[] {
 function report(r: DeletionResult): void {
   const d = r.deleted;
   console.log(
-    `deleted ${d.runs ? `run, ` : ''}${d.trajectories} trajectories, ${d.steps} steps, ${d.judgments} judgments, ${d.labels} labels, ` +
+    `deleted ${d.runs ? `run, ` : ''}${d.trajectories} trajectories, ${d.steps} steps, ${d.judgments} judgments, ${d.items} items, ${d.labels} labels, ` +
       `${d.queue_items} queue items, ${d.queries} queries, ${d.rubrics} rubrics, ${d.models} models that nothing else used`,
   );
   if (r.labels_export) console.log(`the ${r.labels_export.labels} labels are in ${r.labels_export.file} (sha256 ${r.labels_export.sha256})`);
@@ -45,7 +45,7 @@ function report(r: DeletionResult): void {
 async function list(): Promise<void> {
   const r = await getPool().query<{ id: string; policy: string | null; created_at: Date; trajectories: number | null; correct: number | null; labels: number }>(
     `SELECT r.id, r.policy, r.created_at, s.trajectories, s.correct,
-            (SELECT count(*)::int FROM labels l JOIN judgments j ON j.id = l.judgment_id JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = r.id) AS labels
+            (SELECT count(*)::int FROM labels l JOIN items i ON i.id = l.item_id JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.run_id = r.id) AS labels
        FROM runs r LEFT JOIN run_stats s ON s.run_id = r.id ORDER BY r.id`,
   );
   console.log(['run', 'policy', 'trajectories', 'accuracy', 'labels', 'created'].join('\t'));

@@ -64,7 +64,8 @@ async function count(sqlText: string, params: unknown[] = []): Promise<number> {
 
 async function labelSome(runId: string, n: number): Promise<number[]> {
   const js = await db.pool().query<{ id: number; judge_score: number; version: number }>(
-    `SELECT j.id, j.judge_score, j.version FROM judgments j
+    `SELECT j.id, j.judge_score, i.version FROM judgments j
+       JOIN items i ON i.id = j.item_id
        JOIN trajectories t ON t.pk = j.trajectory_pk
        JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
       WHERE t.run_id = $1 AND c.kind = 'binary' ORDER BY j.id LIMIT $2`,
@@ -94,7 +95,8 @@ describe('DELETE /api/runs/{id}', () => {
       trajectories: await count('SELECT count(*)::int AS n FROM trajectories WHERE run_id = $1', [plainRun]),
       steps: await count('SELECT count(*)::int AS n FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk WHERE t.run_id = $1', [plainRun]),
       judgments: await count('SELECT count(*)::int AS n FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = $1', [plainRun]),
-      queueItems: await count('SELECT count(*)::int AS n FROM queue_items q JOIN judgments j ON j.id = q.judgment_id JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = $1', [plainRun]),
+      items: await count('SELECT count(*)::int AS n FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.run_id = $1', [plainRun]),
+      queueItems: await count('SELECT count(*)::int AS n FROM queue_items q JOIN items i ON i.id = q.item_id JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.run_id = $1', [plainRun]),
       queries: await count('SELECT count(*)::int AS n FROM queries'),
     };
     expect(before.queueItems).toBeGreaterThan(0);
@@ -102,7 +104,7 @@ describe('DELETE /api/runs/{id}', () => {
     expect(res.status, await res.clone().text()).toBe(200);
     const body = await json<{ deleted: Record<string, number>; labels_export: unknown }>(res);
     expect(body).toEqual({
-      deleted: { runs: 1, trajectories: before.trajectories, steps: before.steps, judgments: before.judgments, labels: 0, queue_items: before.queueItems, queries: 0, rubrics: 0, models: 1 },
+      deleted: { runs: 1, trajectories: before.trajectories, steps: before.steps, judgments: before.judgments, items: before.items, labels: 0, queue_items: before.queueItems, queries: 0, rubrics: 0, models: 1 },
       labels_export: null,
     });
     // qwen3-8b was the outcome-rl run's alone; the other models are the other runs' too.
@@ -134,8 +136,8 @@ describe('DELETE /api/runs/{id}', () => {
       expect(res.status, query).toBe(409);
       const e = (await json<{ error: { code: string; message: string; details: Record<string, unknown> } }>(res)).error;
       expect(e.code).toBe('conflict');
-      expect(e.message).toMatch(/carries 12 human labels on 12 judgments/);
-      expect(e.details).toMatchObject({ labels: 12, judgments: 12, labels_export: `/api/exports/labels?format=jsonl&run=${labelledRun}` });
+      expect(e.message).toMatch(/carries 12 human labels on 12 items/);
+      expect(e.details).toMatchObject({ labels: 12, items: 12, labels_export: `/api/exports/labels?format=jsonl&run=${labelledRun}` });
     }
     const bad = await call(DELETE, { method: 'DELETE', path: `/api/runs/${labelledRun}?with_labels=yes`, params: { id: labelledRun } });
     expect(bad.status).toBe(400);
@@ -160,7 +162,7 @@ describe('DELETE /api/trajectories/{id}', () => {
   it('with with_labels=true, writes the labels export first, with exactly the labels it deletes', async () => {
     const { DELETE } = await import('@/app/api/trajectories/[id]/route');
     const t = (await db.pool().query<{ id: string; pk: number }>('SELECT id, pk FROM trajectories WHERE run_id = $1 AND labelled ORDER BY pk LIMIT 1', [labelledRun])).rows[0]!;
-    const labelIds = (await db.pool().query<{ id: number }>('SELECT l.id FROM labels l JOIN judgments j ON j.id = l.judgment_id WHERE j.trajectory_pk = $1 ORDER BY l.id', [t.pk])).rows.map((r) => r.id);
+    const labelIds = (await db.pool().query<{ id: number }>('SELECT l.id FROM labels l JOIN items i ON i.id = l.item_id WHERE i.trajectory_pk = $1 ORDER BY l.id', [t.pk])).rows.map((r) => r.id);
     expect(labelIds.length).toBeGreaterThan(0);
     const refused = await call(DELETE, { method: 'DELETE', path: `/api/trajectories/${encodeURIComponent(t.id)}`, params: { id: t.id } });
     expect(refused.status).toBe(409);
@@ -251,8 +253,9 @@ describe('the labels_deletable_with_their_trajectories migration', () => {
         `INSERT INTO trajectories (id, run_id, query_id, correct, model_ids, models_used, step_count, tokens_in, tokens_out, cost_usd, all_largest_usd, reward, content_hash)
          VALUES ('t', 'r', 'q', true, '{}', '{}', 0, 0, 0, 0, 0, 1, 'h')`,
       );
-      await old.client.query(`INSERT INTO judgments (trajectory_pk, position, criterion_id, steps, judge_score, version) SELECT pk, 0, 'c1', '{}', 1, 1 FROM trajectories`);
-      await old.client.query(`INSERT INTO labels (judgment_id, version, score, author) SELECT id, 1, 0, 'Ada' FROM judgments`);
+      await old.client.query(`INSERT INTO items (trajectory_pk, criterion_id, steps, version) SELECT pk, 'c1', '{}', 1 FROM trajectories`);
+      await old.client.query(`INSERT INTO judgments (trajectory_pk, position, item_id, criterion_id, steps, judge_score) SELECT trajectory_pk, 0, id, 'c1', '{}', 1 FROM items`);
+      await old.client.query(`INSERT INTO labels (item_id, version, score, author) SELECT id, 1, 0, 'Ada' FROM items`);
       const before = (await old.client.query('SELECT * FROM labels')).rows;
       expect(await old.migrate()).toContain('20261202010000_labels_deletable_with_their_trajectories');
       expect((await old.client.query('SELECT * FROM labels')).rows).toEqual(before);

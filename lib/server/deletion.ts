@@ -11,9 +11,9 @@ import 'server-only';
 // DELETE through only in a transaction that set routelens.deleting_labels (see the migration
 // labels_deletable_with_their_trajectories); an UPDATE of a label is always refused.
 //
-// Locks: the ingest lock (no ingest adds to what goes), then the judgments, the trajectories and the
-// judgments again (a person's judgment added in between), in the order a relabel takes them, so a
-// label being written either commits before (and is in the export) or waits and then fails.
+// Locks: the ingest lock (no ingest adds to what goes), then the trajectories and their items, in the
+// order a relabel takes them, so a label being written either commits before (and is in the export)
+// or waits and then fails.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,8 @@ export interface DeletionCounts {
   trajectories: number;
   steps: number;
   judgments: number;
+  /** Items (criterion and step set of a trajectory) that the labels belong to. */
+  items: number;
   labels: number;
   queue_items: number;
   queries: number;
@@ -82,26 +84,26 @@ async function selectedPks(client: pg.PoolClient, sel: Selection): Promise<numbe
   return found.rows.map((r) => r.pk);
 }
 
-async function lockJudgments(client: pg.PoolClient, pks: readonly number[]): Promise<void> {
-  for (const c of chunks(pks)) await client.query('SELECT id FROM judgments WHERE trajectory_pk = ANY($1::int[]) ORDER BY id FOR UPDATE', [c]);
+async function lockItems(client: pg.PoolClient, pks: readonly number[]): Promise<void> {
+  for (const c of chunks(pks)) await client.query('SELECT id FROM items WHERE trajectory_pk = ANY($1::int[]) ORDER BY id FOR UPDATE', [c]);
 }
 
 interface LabelCount {
   labels: number;
-  judgments: number;
+  items: number;
   trajectories: number;
 }
 
 async function countLabels(client: pg.PoolClient, pks: readonly number[]): Promise<LabelCount> {
-  const total: LabelCount = { labels: 0, judgments: 0, trajectories: 0 };
+  const total: LabelCount = { labels: 0, items: 0, trajectories: 0 };
   for (const c of chunks(pks)) {
     const r = await client.query<LabelCount>(
-      `SELECT count(*)::int AS labels, count(DISTINCT l.judgment_id)::int AS judgments, count(DISTINCT j.trajectory_pk)::int AS trajectories
-         FROM labels l JOIN judgments j ON j.id = l.judgment_id WHERE j.trajectory_pk = ANY($1::int[])`,
+      `SELECT count(*)::int AS labels, count(DISTINCT l.item_id)::int AS items, count(DISTINCT i.trajectory_pk)::int AS trajectories
+         FROM labels l JOIN items i ON i.id = l.item_id WHERE i.trajectory_pk = ANY($1::int[])`,
       [c],
     );
     total.labels += r.rows[0]!.labels;
-    total.judgments += r.rows[0]!.judgments;
+    total.items += r.rows[0]!.items;
     total.trajectories += r.rows[0]!.trajectories;
   }
   return total;
@@ -188,16 +190,15 @@ async function purge(sel: Selection, opts: DeletionOptions): Promise<DeletionRes
   return withTransaction(async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
     const pks = await selectedPks(client, sel);
-    await lockJudgments(client, pks);
     const deltas = new RollupDeltas();
     await addStoredToRollups(client, pks, deltas, -1); // locks the trajectories
-    await lockJudgments(client, pks);
+    await lockItems(client, pks);
     const labelled = await countLabels(client, pks);
     if (labelled.labels > 0 && !opts.withLabels) {
       const exportUrl = 'run' in sel ? `/api/exports/labels?format=jsonl&run=${encodeURIComponent(sel.run)}` : null;
       throw new ApiError(
         'conflict',
-        `${describe(sel)} carries ${labelled.labels} human label${labelled.labels === 1 ? '' : 's'} on ${labelled.judgments} judgment${labelled.judgments === 1 ? '' : 's'} of ${labelled.trajectories} trajector${labelled.trajectories === 1 ? 'y' : 'ies'}; nothing was deleted. Delete with with_labels=true to write them to a labels export file first and delete them too.`,
+        `${describe(sel)} carries ${labelled.labels} human label${labelled.labels === 1 ? '' : 's'} on ${labelled.items} item${labelled.items === 1 ? '' : 's'} of ${labelled.trajectories} trajector${labelled.trajectories === 1 ? 'y' : 'ies'}; nothing was deleted. Delete with with_labels=true to write them to a labels export file first and delete them too.`,
         { ...labelled, labels_export: exportUrl },
       );
     }
@@ -207,7 +208,7 @@ async function purge(sel: Selection, opts: DeletionOptions): Promise<DeletionRes
       throw new Error(`routelens: the labels export holds ${backup.labels} labels, ${labelled.labels} were counted; nothing was deleted`);
     }
 
-    const counts: DeletionCounts = { runs: 0, trajectories: 0, steps: 0, judgments: 0, labels: 0, queue_items: 0, queries: 0, rubrics: 0, models: 0 };
+    const counts: DeletionCounts = { runs: 0, trajectories: 0, steps: 0, judgments: 0, items: 0, labels: 0, queue_items: 0, queries: 0, rubrics: 0, models: 0 };
     const dims = { queries: new Set<string>(), rubrics: new Set<string>(), models: new Set<string>() };
     for (const c of chunks(pks)) {
       const d = await client.query<{ query_id: string; rubric_id: string | null; model_ids: string[] }>(
@@ -221,13 +222,14 @@ async function purge(sel: Selection, opts: DeletionOptions): Promise<DeletionRes
       }
       if (backup) {
         await client.query("SELECT set_config('routelens.deleting_labels', 'on', true)");
-        const l = await client.query('DELETE FROM labels l USING judgments j WHERE j.id = l.judgment_id AND j.trajectory_pk = ANY($1::int[])', [c]);
+        const l = await client.query('DELETE FROM labels l USING items i WHERE i.id = l.item_id AND i.trajectory_pk = ANY($1::int[])', [c]);
         await client.query("SELECT set_config('routelens.deleting_labels', 'off', true)");
         counts.labels += l.rowCount ?? 0;
       }
-      const qi = await client.query('DELETE FROM queue_items qi USING judgments j WHERE j.id = qi.judgment_id AND j.trajectory_pk = ANY($1::int[])', [c]);
+      const qi = await client.query('DELETE FROM queue_items qi USING items i WHERE i.id = qi.item_id AND i.trajectory_pk = ANY($1::int[])', [c]);
       counts.queue_items += qi.rowCount ?? 0;
       counts.judgments += (await client.query('DELETE FROM judgments WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
+      counts.items += (await client.query('DELETE FROM items WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
       counts.steps += (await client.query('DELETE FROM steps WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
       counts.trajectories += (await client.query('DELETE FROM trajectories WHERE pk = ANY($1::int[])', [c])).rowCount ?? 0;
     }
