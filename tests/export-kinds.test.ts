@@ -86,6 +86,8 @@ function jsonlAsColumns(kind: ExportKind, rows: Rows): Rows {
       process_score: r.process_score,
       reward: r.reward,
       labelled: r.labelled,
+      training_step: (t.training as { step: number } | undefined)?.step ?? null,
+      group: t.training ? ((t.training as { group?: string }).group ?? `${(t.query as { id: string }).id}@${(t.training as { step: number }).step}`) : null,
       trace: t,
     };
   });

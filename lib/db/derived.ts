@@ -7,6 +7,7 @@ import { trajectoryFigures } from '@/lib/domain';
 import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from './items';
 import { RollupDeltas } from './rollups';
 import { recomputeRoutingQuality } from './routing-rollups';
+import { contributionOfRow } from './training-rollups';
 
 export { scaleOf } from './items';
 
@@ -21,8 +22,13 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     process_score: number | null;
     savings: number | null;
     reward: number;
+    query_id: string;
+    all_largest_usd: number;
+    training_step: number | null;
+    training_group: string | null;
   }>(
-    `SELECT run_id, rubric_id, correct, model_ids, step_count, cost_usd, process_score, savings, reward
+    `SELECT run_id, rubric_id, correct, model_ids, step_count, cost_usd, process_score, savings, reward,
+            query_id, all_largest_usd, training_step, training_group
        FROM trajectories WHERE pk = $1 FOR UPDATE`,
     [pk],
   );
@@ -61,6 +67,12 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   const own = deltas ?? new RollupDeltas();
   own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward }, -1);
   own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward }, 1);
+  if (row.training_step !== null) {
+    const byModel = new Map<string, number>();
+    for (const s of steps.rows) byModel.set(s.model, (byModel.get(s.model) ?? 0) + 1);
+    own.training.add(contributionOfRow(row, byModel), -1);
+    own.training.add(contributionOfRow({ ...row, cost_usd: f.costUsd, all_largest_usd: f.allLargestUsd, process_score: f.processScore }, byModel), 1);
+  }
   // The trajectory count must not move: the two calls above cancel it, and the step/cost parts.
   await recomputeRoutingQuality(client, pk, steps.rows.map((s) => s.model), f.stepRubricScores, own.routing);
   if (!deltas) await own.apply(client);

@@ -2,6 +2,7 @@
 // that causes them, so the overview reads a handful of rows however many trajectories there are.
 import type pg from 'pg';
 import { addStoredRouting, RoutingDeltas } from './routing-rollups';
+import { contributionOfRow, stepsByModelOf, TrainingDeltas, type TrainingFieldsRow } from './training-rollups';
 
 export interface RunDelta {
   trajectories: number;
@@ -38,6 +39,8 @@ export class RollupDeltas {
   readonly models = new Map<string, ModelDelta>(); // key: runId + "\u0000" + model
   /** The routing rollups (routing-rollups.ts), applied with these. */
   readonly routing = new RoutingDeltas();
+  /** Per training group and per (training step, model): training-rollups.ts. */
+  readonly training = new TrainingDeltas();
 
   addTrajectory(runId: string, t: TrajectoryFiguresRow, sign: 1 | -1 = 1): void {
     const d = this.run(runId);
@@ -80,7 +83,7 @@ export class RollupDeltas {
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.models.size === 0 && this.routing.empty;
+    return this.runs.size === 0 && this.models.size === 0 && this.routing.empty && this.training.empty;
   }
 
   async apply(client: pg.PoolClient): Promise<void> {
@@ -151,6 +154,8 @@ export class RollupDeltas {
     await this.routing.apply(client);
     this.runs.clear();
     this.models.clear();
+    // After run_stats, as every writer does: their row locks order any two writers the same way.
+    await this.training.apply(client);
   }
 }
 
@@ -167,13 +172,19 @@ const STORED_CHUNK = 10_000;
 export async function addStoredToRollups(client: pg.PoolClient, pks: readonly number[], deltas: RollupDeltas, sign: 1 | -1): Promise<void> {
   for (let i = 0; i < pks.length; i += STORED_CHUNK) {
     const chunk = pks.slice(i, i + STORED_CHUNK);
-    const rows = await client.query<TrajectoryFiguresRow & { runId: string }>(
-      `SELECT run_id AS "runId", correct, step_count AS "stepCount", cost_usd AS "costUsd", process_score AS "processScore",
-              savings, reward
+    const rows = await client.query<TrajectoryFiguresRow & TrainingFieldsRow & { runId: string; pk: number }>(
+      `SELECT pk, run_id AS "runId", correct, step_count AS "stepCount", cost_usd AS "costUsd", process_score AS "processScore",
+              savings, reward, run_id, query_id, process_score, cost_usd, all_largest_usd, training_step, training_group
          FROM trajectories WHERE pk = ANY($1::int[]) ORDER BY pk FOR UPDATE`,
       [chunk],
     );
     for (const t of rows.rows) deltas.addTrajectory(t.runId, t, sign);
+    const rollouts = rows.rows.filter((t) => t.training_step !== null);
+    const byModel = await stepsByModelOf(
+      client,
+      rollouts.map((t) => t.pk),
+    );
+    for (const t of rollouts) deltas.training.add(contributionOfRow(t, byModel.get(t.pk) ?? new Map()), sign);
     const models = await client.query<ModelDelta & { runId: string; model: string }>(
       `SELECT t.run_id AS "runId", s.model, count(DISTINCT s.trajectory_pk)::int AS trajectories, count(*)::int AS steps,
               sum(s.tokens_in) AS "tokensIn", sum(s.tokens_out) AS "tokensOut", sum(s.cost_usd) AS "costUsd"

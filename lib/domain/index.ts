@@ -9,3 +9,4 @@ export * from './agreement';
 export * from './settings';
 export * from './judges';
 export * from './routing';
+export * from './training';

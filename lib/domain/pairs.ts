@@ -110,3 +110,16 @@ export function buildPreferencePairs(trajs: readonly PairCandidate[], settings: 
   pairs.sort(comparePairs);
   return settings.cap === null ? pairs : pairs.slice(0, settings.cap);
 }
+
+/**
+ * The most pairs that units (queries, or training groups) of these sizes can form, with at most `cap`
+ * per unit: the sum of min(n (n - 1) / 2, cap). What a request would build in memory at worst.
+ */
+export function maxPairs(sizes: Iterable<number>, cap: number | null): number {
+  let total = 0;
+  for (const n of sizes) {
+    const all = (n * (n - 1)) / 2;
+    total += cap === null ? all : Math.min(all, cap);
+  }
+  return total;
+}

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import type { ExportKind, ExportSettings } from '@/lib/schemas/exports';
 import type { Sql } from '@/lib/server/sql';
@@ -21,6 +22,8 @@ export interface KindDefinition<DbRow = unknown> {
   summary: string;
   columns(settings: ExportSettings): Column[];
   query(ctx: KindContext): Sql;
+  /** Refuses the request before any byte goes out (an ApiError), e.g. one that would build too much. */
+  check?(ctx: KindContext, pool: pg.Pool): Promise<void>;
   rowMode?: 'array';
   /**
    * Rows per cursor round trip: enough to keep the database busy while the last ones are written, and

@@ -28,6 +28,7 @@ export interface ExportManifest {
   ratio_c: number;
   cap: number | null;
   unscored: ExportRequest['settings']['unscored'];
+  scope: ExportRequest['settings']['scope'];
   columns: string[];
   /** Known once the last row is written. */
   rows?: number;
@@ -53,6 +54,7 @@ export function buildManifest(req: ExportRequest, columns: readonly Column[], no
     ratio_c: s.ratioC,
     cap: s.cap,
     unscored: s.unscored,
+    scope: s.scope,
     columns: columns.map((c) => c.name),
   };
 }

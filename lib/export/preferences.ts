@@ -2,8 +2,12 @@ import 'server-only';
 // `preferences`: TRL's preference dataset. The filtered trajectories arrive grouped by query; each
 // query's pairs come from lib/domain's buildPreferencePairs (scoring.md's rules, in order, with the
 // export's delta_p, ratio_c and cap). `chosen` and `rejected` are the two trajectories' step texts
-// joined by a blank line, `prompt` the query text.
+// joined by a blank line, `prompt` the query text. With scope=group, only two rollouts of one training
+// group form a pair, and the cap is per group. An export that could build more pairs than
+// ROUTELENS_PAIRS_MAX is refused before it starts (lib/server/queries/pairs.ts).
+import type pg from 'pg';
 import { buildPreferencePairs, processScore, type PairCandidate } from '@/lib/domain';
+import { checkPairBoundSql, pairUnit } from '@/lib/server/queries/pairs';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { empty, sql } from '@/lib/server/sql';
 import { batchOfRows, type Batch, type Column, type Row } from './columns';
@@ -24,6 +28,7 @@ const COLUMNS: Column[] = [
 ];
 
 interface DbRow {
+  unit: string | null;
   query_id: string;
   prompt: string;
   id: string;
@@ -38,13 +43,19 @@ interface DbRow {
 
 function query({ filter, settings }: KindContext) {
   const underJudge = settings.judge === null ? empty : sql`, ${judgmentsJson(settings.judge)} AS judgments, ${criteriaJson} AS criteria`;
+  const unit = pairUnit(settings.scope);
+  const where = settings.scope === 'group' ? trajectoryWhere(filter, [sql`t.training_group IS NOT NULL`]) : trajectoryWhere(filter);
   return sql`
-    SELECT t.query_id, (SELECT q.text FROM queries q WHERE q.id = t.query_id) AS prompt, t.id, t.correct, t.process_score, t.cost_usd,
+    SELECT ${unit} AS unit, t.query_id, (SELECT q.text FROM queries q WHERE q.id = t.query_id) AS prompt, t.id, t.correct, t.process_score, t.cost_usd,
            (SELECT string_agg(s.text, ${STEP_SEPARATOR} ORDER BY s.index) FROM steps s WHERE s.trajectory_pk = t.pk) AS text
            ${underJudge}
       FROM trajectories t
-      ${trajectoryWhere(filter)}
-     ORDER BY t.query_id, t.pk`;
+      ${where}
+     ORDER BY ${unit}, t.pk`;
+}
+
+function check({ filter, settings }: KindContext, pool: pg.Pool): Promise<void> {
+  return checkPairBoundSql(pool, trajectoryWhere(filter), settings.scope, settings.cap);
 }
 
 function processScoreIn(t: DbRow, ctx: KindContext): number | null {
@@ -66,7 +77,7 @@ function queryPairs(group: DbRow[], ctx: KindContext): Row[] {
 async function* rows(source: AsyncIterable<DbRow>, ctx: KindContext): AsyncGenerator<Batch> {
   let group: DbRow[] = [];
   for await (const r of source) {
-    if (group.length > 0 && r.query_id !== group[0]!.query_id) {
+    if (group.length > 0 && r.unit !== group[0]!.unit) {
       yield batchOfRows(queryPairs(group, ctx), COLUMNS.length);
       group = [];
     }
@@ -80,6 +91,7 @@ export const preferencesExport: KindDefinition<DbRow> = {
   summary: 'TRL preference pairs: prompt, chosen, rejected (joined step texts), with both ids, the deciding rule and its margin.',
   columns: () => COLUMNS,
   query,
+  check,
   batchSize: 50,
   rows,
 };

@@ -126,6 +126,7 @@ export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; no
   const ctx = { filter: req.filter, settings: req.settings, trajectories: req.trajectories };
   const columns = def.columns(req.settings);
   const manifest = buildManifest(req, columns, opts.now);
+  if ('check' in def) await def.check?.(ctx, opts.pool ?? getPool());
   const counter = { n: 0 };
   // The comment names the statement in pg_stat_activity and the server's logs.
   const comment = `/* routelens export: ${req.kind} */`;

@@ -20,6 +20,7 @@ import { criterionDefs } from '@/lib/db/items';
 import { ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
 import { objectTextWithout } from '@/lib/ingest/json-spans';
 import { TRACE_FORMAT } from '@/lib/schemas/trace';
+import { defaultGroup } from '@/lib/ingest/normalize';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
 import { batchOfRows, cell, type Batch, type Column } from './columns';
@@ -34,6 +35,8 @@ const COLUMNS: Column[] = [
   { name: 'process_score', type: 'double', nullable: true, description: "process score with human labels applied (under the export's judge)" },
   { name: 'reward', type: 'double', description: "combined reward at the export's judge, lambda and mu" },
   { name: 'labelled', type: 'bool', description: 'whether a person labelled any of its judgments' },
+  { name: 'training_step', type: 'int', nullable: true, description: 'training step of a rollout (training.step); null without training' },
+  { name: 'group', type: 'string', nullable: true, description: 'its GRPO group (training.group, default "<query id>@<step>")' },
   { name: 'trace', type: 'json', description: 'the trace v1 line, with meta.routelens' },
 ];
 const TRACE = COLUMNS.length - 1;
@@ -72,6 +75,8 @@ interface DbRow {
   savings: number | null;
   process_score: number | null;
   labelled: boolean;
+  training_step: number | null;
+  training_group: string | null;
 }
 
 // Runs, queries and rubrics are read by scalar subqueries rather than joins: joins let the planner
@@ -100,7 +105,7 @@ function query({ filter }: KindContext) {
                          WHERE l.item_id = i.id)) ORDER BY i.id)
                 FROM items i WHERE i.trajectory_pk = t.pk AND EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id))
            END AS items,
-           t.meta::text AS meta, t.cost_usd, t.all_largest_usd, t.savings, t.process_score, t.labelled
+           t.meta::text AS meta, t.cost_usd, t.all_largest_usd, t.savings, t.process_score, t.labelled, t.training_step, t.training_group
       FROM trajectories t
       ${trajectoryWhere(filter)}
      ORDER BY t.pk`;
@@ -190,6 +195,11 @@ function traceBody(r: DbRow, judged: Judgment[]): string {
       .join(',');
     s += `,"judgments":[${list}]`;
   }
+  if (r.training_step !== null) {
+    // The default group is left out, as the line that named none had it.
+    const named = r.training_group !== null && r.training_group !== defaultGroup(r.query_id, r.training_step);
+    s += `,"training":{"step":${r.training_step}${named ? `,"group":${J(r.training_group)}` : ''}}`;
+  }
   return s;
 }
 
@@ -260,7 +270,7 @@ async function* rows(source: AsyncIterable<DbRow>, ctx: KindContext): AsyncGener
     const { judged, added, labels } = judgmentsOf(r);
     const { section, processScore, reward } = routelensSection(r, judged, added, labels, ctx);
     const line = `${traceBody(r, judged)},"meta":${metaWithSection(r.meta, section)}}`;
-    yield batchOfRows([[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, processScore, reward, r.labelled, line]], COLUMNS.length);
+    yield batchOfRows([[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, processScore, reward, r.labelled, r.training_step, r.training_group, line]], COLUMNS.length);
   }
 }
 

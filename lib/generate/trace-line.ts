@@ -76,5 +76,7 @@ export interface TraceLine {
   correct: boolean;
   rubric?: TraceRubric;
   judgments?: TraceJudgment[];
+  /** A rollout of a training run: its training step and GRPO group (default "<query.id>@<step>"). */
+  training?: { step: number; group?: string };
   meta?: JsonObject;
 }

@@ -126,7 +126,16 @@ export interface TrajectoryRow {
   processScore: number | null;
   reward: number;
   labelled: boolean;
+  /** training.step; null without "training". */
+  trainingStep: number | null;
+  /** training.group, or its default "<query.id>@<step>"; null without "training". */
+  trainingGroup: string | null;
   hash: string;
+}
+
+/** The group of a rollout that names none (trace-format.md). */
+export function defaultGroup(queryId: string, step: number): string {
+  return `${queryId}@${step}`;
 }
 
 export interface NormalizedLine {
@@ -141,6 +150,8 @@ export interface NormalizedLine {
   judgments: JudgmentRow[];
   /** The trajectory's part of the routing figures (stored in trajectory_routing, added to the rollups). */
   routing: RoutingContribution;
+  /** Whether the line named its training group (else it is the default one). */
+  trainingGroupGiven: boolean;
   /**
    * What meta.routelens brings back: the judgments that people added and every human label. Stored
    * only with a trajectory that is new to the database; a stored trajectory keeps its own history.
@@ -313,8 +324,11 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
   // judgments, `meta: {}` and no meta. meta.routelens is routelens's own (derived figures and labels
   // of an export), not content, so an exported line ingests back as unchanged.
   const meta = ownMeta(line.meta);
+  const trainingGroup = line.training ? (line.training.group ?? defaultGroup(line.query.id, line.training.step)) : null;
   const content = {
     ...line,
+    // Naming the default group is the same as naming none (and the traces export leaves it out).
+    training: line.training && trainingGroup === defaultGroup(line.query.id, line.training.step) ? { step: line.training.step } : line.training,
     steps: line.steps.map((s) => (s.cost_usd === null ? { ...s, cost_usd: undefined } : s)),
     judgments: line.judgments?.length ? line.judgments.map((j) => (j.steps && j.steps.length === 0 ? { ...j, steps: undefined } : j)) : undefined,
     meta,
@@ -340,6 +354,8 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     processScore: figures.processScore,
     reward: figures.reward,
     labelled: restored.labels.length > 0,
+    trainingStep: line.training?.step ?? null,
+    trainingGroup,
     hash: hashParsed(content),
   };
   const routing = routingContribution({
@@ -347,5 +363,5 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     steps: line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })),
     stepScores: figures.stepRubricScores,
   });
-  return { models, run, query, rubric, trajectory, steps, items, judgments, routing, restored };
+  return { models, run, query, rubric, trajectory, steps, items, judgments, routing, trainingGroupGiven: line.training?.group !== undefined, restored };
 }

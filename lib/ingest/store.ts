@@ -10,6 +10,9 @@ import { addStoredToRollups, RollupDeltas, type ModelDelta } from '@/lib/db/roll
 import { recomputeTrajectory } from '@/lib/db/derived';
 import { copyRouting, deleteStoredRouting } from '@/lib/db/routing-rollups';
 import { itemKey } from '@/lib/db/items';
+import { contributionOfLine } from '@/lib/db/training-rollups';
+import { recordIngestEvents } from '@/lib/db/ingest-events';
+import { groupConflict, groupKey, groupsOf, noteGroup, type KnownGroup } from './training';
 
 export interface BatchLine {
   lineNo: number;
@@ -41,7 +44,18 @@ class LineConflict extends Error {
 
 const fmt = (v: unknown) => (v === null || v === undefined ? 'absent' : JSON.stringify(v));
 
-async function loadStored(client: pg.PoolClient, lines: BatchLine[]): Promise<{ dims: Dims; stored: { pk: number; id: string; content_hash: string }[] }> {
+interface StoredTrajectory {
+  pk: number;
+  id: string;
+  content_hash: string;
+  run_id: string;
+  training_group: string | null;
+}
+
+async function loadStored(
+  client: pg.PoolClient,
+  lines: BatchLine[],
+): Promise<{ dims: Dims; stored: StoredTrajectory[]; groups: Map<string, KnownGroup> }> {
   const modelIds = new Set<string>();
   const runIds = new Set<string>();
   const queryIds = new Set<string>();
@@ -54,7 +68,16 @@ async function loadStored(client: pg.PoolClient, lines: BatchLine[]): Promise<{ 
   }
   // One round trip for everything the decisions need: each one waits on the ingest's event loop.
   type Row = Record<string, unknown>;
-  const r = await client.query<{ models: Row[] | null; runs: Row[] | null; queries: Row[] | null; rubrics: Row[] | null; criteria: Row[] | null; trajectories: Row[] | null }>(
+  const groupNames = groupsOf(lines);
+  const r = await client.query<{
+    models: Row[] | null;
+    runs: Row[] | null;
+    queries: Row[] | null;
+    rubrics: Row[] | null;
+    criteria: Row[] | null;
+    trajectories: Row[] | null;
+    groups: Row[] | null;
+  }>(
     `SELECT
        (SELECT json_agg(m) FROM (SELECT id, params_b, usd_per_mtok_in, usd_per_mtok_out, content_hash FROM models WHERE id = ANY($1::text[])) m) AS models,
        (SELECT json_agg(r) FROM (SELECT id, policy, meta::text AS meta, content_hash FROM runs WHERE id = ANY($2::text[])) r) AS runs,
@@ -62,8 +85,10 @@ async function loadStored(client: pg.PoolClient, lines: BatchLine[]): Promise<{ 
        (SELECT json_agg(b) FROM (SELECT id, generator, content_hash FROM rubrics WHERE id = ANY($4::text[])) b) AS rubrics,
        (SELECT json_agg(c ORDER BY c.rubric_id, c.position) FROM (
           SELECT rubric_id, id, position, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = ANY($4::text[])) c) AS criteria,
-       (SELECT json_agg(t) FROM (SELECT pk, id, content_hash FROM trajectories WHERE id = ANY($5::text[])) t) AS trajectories`,
-    [[...modelIds], [...runIds], [...queryIds], [...rubricIds], lines.map((l) => l.norm.trajectory.id)],
+       (SELECT json_agg(t) FROM (SELECT pk, id, content_hash, run_id, training_group FROM trajectories WHERE id = ANY($5::text[])) t) AS trajectories,
+       (SELECT json_agg(g) FROM (SELECT g.run_id, g.name, g.query_id, g.step, g.rollouts
+          FROM unnest($6::text[], $7::text[]) AS x(run_id, name) JOIN training_groups g ON g.run_id = x.run_id AND g.name = x.name) g) AS groups`,
+    [[...modelIds], [...runIds], [...queryIds], [...rubricIds], lines.map((l) => l.norm.trajectory.id), groupNames.runs, groupNames.names],
   );
   const row = r.rows[0]!;
   const models = { rows: (row.models ?? []) as { id: string; params_b: number | null; usd_per_mtok_in: number; usd_per_mtok_out: number; content_hash: string }[] };
@@ -82,7 +107,11 @@ async function loadStored(client: pg.PoolClient, lines: BatchLine[]): Promise<{ 
       scale_max: number | null;
     }[],
   };
-  const stored = (row.trajectories ?? []) as { pk: number; id: string; content_hash: string }[];
+  const stored = (row.trajectories ?? []) as unknown as StoredTrajectory[];
+  const groups = new Map<string, KnownGroup>();
+  for (const g of (row.groups ?? []) as { run_id: string; name: string; query_id: string; step: number; rollouts: number }[]) {
+    groups.set(groupKey(g.run_id, g.name), { queryId: g.query_id, step: g.step, rollouts: g.rollouts });
+  }
   const dims: Dims = { models: new Map(), runs: new Map(), queries: new Map(), rubrics: new Map() };
   for (const r of models.rows)
     dims.models.set(r.id, { id: r.id, paramsB: r.params_b, usdPerMtokIn: r.usd_per_mtok_in, usdPerMtokOut: r.usd_per_mtok_out, hash: r.content_hash });
@@ -101,7 +130,7 @@ async function loadStored(client: pg.PoolClient, lines: BatchLine[]): Promise<{ 
       scaleMax: c.scale_max,
     });
   }
-  return { dims, stored };
+  return { dims, stored, groups };
 }
 
 // Where a line's definition differs from the stored one: the JSON path and words for the first difference.
@@ -213,6 +242,7 @@ export async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<vo
 export const TRAJECTORY_COLUMNS = [
   'pk', 'id', 'run_id', 'query_id', 'rubric_id', 'benchmark', 'correct', 'final_answer', 'meta', 'model_ids', 'models_used',
   'step_count', 'tokens_in', 'tokens_out', 'cost_usd', 'all_largest_usd', 'savings', 'process_score', 'reward', 'content_hash', 'labelled',
+  'training_step', 'training_group',
 ] as const;
 export const STEP_COLUMNS = ['trajectory_pk', 'index', 'model', 'text', 'tokens_in', 'tokens_out', 'latency_ms', 'router', 'given_cost_usd', 'cost_usd'] as const;
 export const ITEM_COLUMNS = ['id', 'trajectory_pk', 'criterion_id', 'steps', 'version', 'content_revision'] as const;
@@ -257,6 +287,8 @@ export function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[
       t.reward,
       copyText(t.hash),
       t.labelled ? 't' : 'f',
+      copyNumber(t.trainingStep),
+      copyText(t.trainingGroup),
     ].join('\t');
   }
 }
@@ -336,6 +368,7 @@ export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1
     m.costUsd += s.costUsd;
   }
   for (const [model, m] of perModel) deltas.addModel(t.runId, model, m, sign);
+  deltas.training.add(contributionOfLine(norm), sign);
 }
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
@@ -495,9 +528,12 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
     `UPDATE trajectories SET run_id = $2, query_id = $3, rubric_id = $4, benchmark = $5, correct = $6, final_answer = $7,
             meta = $8::json, model_ids = $9, models_used = $10, step_count = $11, tokens_in = $12, tokens_out = $13,
             cost_usd = $14, all_largest_usd = $15, savings = $16, process_score = $17, reward = $18, content_hash = $19,
-            updated_at = now()
+            training_step = $20, training_group = $21, updated_at = now()
       WHERE pk = $1`,
-    [pk, t.runId, t.queryId, t.rubricId, t.benchmark, t.correct, t.finalAnswer, t.meta, t.modelIds, t.modelsUsed, t.stepCount, t.tokensIn, t.tokensOut, t.costUsd, t.allLargestUsd, t.savings, t.processScore, t.reward, t.hash],
+    [
+      pk, t.runId, t.queryId, t.rubricId, t.benchmark, t.correct, t.finalAnswer, t.meta, t.modelIds, t.modelsUsed, t.stepCount, t.tokensIn, t.tokensOut,
+      t.costUsd, t.allLargestUsd, t.savings, t.processScore, t.reward, t.hash, t.trainingStep, t.trainingGroup,
+    ],
   );
 }
 
@@ -505,6 +541,7 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
   const loaded = await loadStored(client, lines);
   const dims = loaded.dims;
+  const groups = loaded.groups;
   const stored = new Map(loaded.stored.map((r) => [r.id, r]));
 
   const outcomes: LineOutcome[] = [];
@@ -523,6 +560,10 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
       if (prev && !opts.replace) {
         throw new LineConflict('/id', `trajectory "${t.id}" is already stored with different content; ingest with replace to replace it`);
       }
+      const replacing = prev && prev.training_group !== null ? groupKey(prev.run_id, prev.training_group) : null;
+      const conflict = groupConflict(line.norm, groups, replacing);
+      if (conflict) throw new LineConflict(conflict.path, conflict.message);
+      noteGroup(line.norm, groups, replacing);
       addDims(line.norm, dims, fresh);
       if (prev) toReplace.push({ pk: prev.pk, line });
       else toInsert.push(line);
@@ -579,5 +620,6 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   await deltas.apply(client);
   // Replaced trajectories that kept human labels: fold the labels into their stored figures.
   for (const { pk } of replaced) await recomputeTrajectory(client, pk);
+  await recordIngestEvents(client, [...inserts.map((i) => i.norm), ...replaced.map((r) => r.line.norm)]);
   return outcomes;
 }

@@ -18,7 +18,12 @@ export type UnscoredPolicy = (typeof UNSCORED_POLICIES)[number];
 
 export const FILE_EXTENSIONS: Record<ExportFormat, string> = { jsonl: 'jsonl', csv: 'csv', parquet: 'parquet' };
 
-export const SETTING_KEYS = ['format', 'judge', 'lambda', 'mu', 'threshold', 'delta_p', 'ratio_c', 'cap', 'unscored'] as const;
+export const SETTING_KEYS = ['format', 'judge', 'lambda', 'mu', 'threshold', 'delta_p', 'ratio_c', 'cap', 'unscored', 'scope'] as const;
+
+/** Which trajectories form preference pairs: any two of a query, or only two rollouts of one training group. */
+export const PAIR_SCOPES = ['query', 'group'] as const;
+export type PairScope = (typeof PAIR_SCOPES)[number];
+export const pairScopeSchema = z.enum(PAIR_SCOPES, { error: 'must be query or group' });
 
 const finite = (what: string) =>
   z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
@@ -32,6 +37,7 @@ export const exportSettingsSchema = viewSettingsSchema.extend(pairSettingsSchema
     .refine((t) => t >= 0 && t <= 1, 'must be a number between 0 and 1')
     .optional(),
   unscored: z.enum(UNSCORED_POLICIES, { error: `must be one of ${UNSCORED_POLICIES.join(', ')}` }).default('zero'),
+  scope: pairScopeSchema.default('query'),
 });
 
 export type ExportSettingsInput = z.input<typeof exportSettingsSchema>;
@@ -49,6 +55,8 @@ export interface ExportSettings {
   /** Pairs kept per query; null keeps all. */
   cap: number | null;
   unscored: UnscoredPolicy;
+  /** Preference pairs within a query (default) or within a training group; `cap` is per such unit. */
+  scope: PairScope;
 }
 
 export interface ExportRequest {
@@ -77,6 +85,7 @@ export function parseExportRequest(kind: string, params: URLSearchParams): Expor
       ratioC: s.ratio_c,
       cap: s.cap ?? null,
       unscored: s.unscored,
+      scope: s.scope,
     },
   };
 }

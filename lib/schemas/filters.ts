@@ -15,6 +15,27 @@ const text = (max: number) =>
 
 export const ESCALATION_FILTER_VALUES = ['0', '1', '2', '3+'] as const;
 
+/** A training step or an inclusive range of them: "120" or "100..199". */
+export interface StepRange {
+  from: number;
+  to: number;
+}
+
+const MAX_STEP = 2_147_483_647;
+export const stepRangeSchema = z
+  .string()
+  .regex(/^\d{1,10}(\.\.\d{1,10})?$/, 'must be a training step (120) or a range of them (100..199)')
+  .transform((v, ctx): StepRange => {
+    const [a, b = a] = v.split('..').map(Number) as [number, number?];
+    if (a > MAX_STEP || b > MAX_STEP) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_STEP}`, input: v });
+    else if (a > b) ctx.addIssue({ code: 'custom', message: 'must not end before it starts (from..to with from <= to)', input: v });
+    return { from: a, to: b };
+  });
+
+export function formatStepRange(r: StepRange): string {
+  return r.from === r.to ? String(r.from) : `${r.from}..${r.to}`;
+}
+
 export const trajectoryFilterSchema = z
   .object({
     run: text(200).optional(),
@@ -30,6 +51,8 @@ export const trajectoryFilterSchema = z
     // steps went off the router's most probable model(s).
     escalations: z.enum(ESCALATION_FILTER_VALUES, { error: `must be one of ${ESCALATION_FILTER_VALUES.join(', ')}` }).optional(),
     off_argmax: bool.optional(),
+    step: stepRangeSchema.optional(),
+    group: text(200).optional(),
   })
   .refine((f) => f.min_cost === undefined || f.max_cost === undefined || f.min_cost <= f.max_cost, {
     message: 'must not be above max_cost',
@@ -47,7 +70,7 @@ export const listParamsSchema = z.object({
 
 export type ListParams = z.infer<typeof listParamsSchema>;
 
-export const FILTER_KEYS = ['run', 'query', 'benchmark', 'correct', 'model', 'min_cost', 'max_cost', 'labelled', 'q', 'escalations', 'off_argmax'] as const;
+export const FILTER_KEYS = ['run', 'query', 'benchmark', 'correct', 'model', 'min_cost', 'max_cost', 'labelled', 'q', 'escalations', 'off_argmax', 'step', 'group'] as const;
 
 /** The last value of each key, as URLSearchParams may repeat keys; empty values count as absent. */
 export function paramsObject(params: URLSearchParams, keys?: readonly string[]): Record<string, string> {
@@ -68,7 +91,7 @@ export function filterToParams(f: TrajectoryFilter): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of FILTER_KEYS) {
     const v = f[k];
-    if (v !== undefined) out[k] = String(v);
+    if (v !== undefined) out[k] = typeof v === 'object' ? formatStepRange(v) : String(v);
   }
   return out;
 }

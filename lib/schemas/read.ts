@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { storableString } from './text';
 import { paramsObject } from './filters';
+import { pairScopeSchema } from './exports';
 import { pairSettingsSchema } from './view-settings';
 
 const integer = (min: number, max: number) =>
@@ -12,12 +13,15 @@ const id = storableString()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
 
-/** A query's preference pairs (GET /api/queries/{id}/pairs): the pair settings, within one run or all. */
-export const pairParamsSchema = pairSettingsSchema.extend({ run: id.optional() });
+/**
+ * A query's preference pairs (GET /api/queries/{id}/pairs): the pair settings, within one run or all,
+ * between any two trajectories of the query or (scope=group) two rollouts of one training group.
+ */
+export const pairParamsSchema = pairSettingsSchema.extend({ run: id.optional(), scope: pairScopeSchema.default('query') });
 export type PairParams = z.infer<typeof pairParamsSchema>;
 
 export function parsePairParams(params: URLSearchParams): PairParams {
-  return pairParamsSchema.parse(paramsObject(params, ['delta_p', 'ratio_c', 'cap', 'run']));
+  return pairParamsSchema.parse(paramsObject(params, ['delta_p', 'ratio_c', 'cap', 'run', 'scope']));
 }
 
 export const STEPS_PAGE_DEFAULT = 2_000;

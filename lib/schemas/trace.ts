@@ -104,6 +104,19 @@ const structural = z.strictObject({
     })
     .optional(),
   judgments: z.array(judgment).max(MAX_JUDGMENTS, `must hold at most ${MAX_JUDGMENTS} judgments`).optional(),
+  training: z
+    .strictObject(
+      {
+        step: z
+          .number({ error: (i) => (i.input === undefined ? 'is required when training is present' : 'must be an integer >= 0') })
+          .int('must be an integer')
+          .min(0, 'must be >= 0')
+          .max(2_147_483_647, 'must be at most 2147483647'),
+        group: id.optional(),
+      },
+      { error: 'must be an object {"step": ..., "group": ...}' },
+    )
+    .optional(),
   meta: meta.optional(),
 });
 

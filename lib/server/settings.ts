@@ -76,4 +76,16 @@ export const settings = {
   get queueMaxItems() {
     return num('ROUTELENS_QUEUE_MAX_ITEMS', 10_000);
   },
+  /** Pairs that one pairs request or preference export may build; above it the request is refused (400). */
+  get pairsMax() {
+    return num('ROUTELENS_PAIRS_MAX', 1_000_000);
+  },
+  /** Ingest events kept for the live view's resume (Last-Event-ID); older ones are pruned at ingest. */
+  get eventsRetain() {
+    return num('ROUTELENS_EVENTS_RETAIN', 10_000);
+  },
+  /** Seconds between heartbeats on an idle event stream (proxies close silent connections). */
+  get eventsHeartbeatSeconds() {
+    return num('ROUTELENS_EVENTS_HEARTBEAT_SECONDS', 15);
+  },
 };

@@ -28,6 +28,10 @@ export function trajectoryConditions(f: TrajectoryFilter): Sql[] {
     const off = f.off_argmax ? sql`rr.not_argmax > 0` : sql`rr.not_argmax = 0`;
     c.push(sql`t.pk IN (SELECT rr.trajectory_pk FROM trajectory_routing rr WHERE ${off})`);
   }
+  if (f.step !== undefined) {
+    c.push(f.step.from === f.step.to ? sql`t.training_step = ${f.step.from}` : sql`t.training_step BETWEEN ${f.step.from} AND ${f.step.to}`);
+  }
+  if (f.group !== undefined) c.push(sql`t.training_group = ${f.group}`);
   return c;
 }
 

@@ -97,6 +97,9 @@ export interface TrajectoryListItem {
   query_text: string;
   /** The share of the trajectory's steps on each model (the list's "did it use the large model?"). */
   step_share_by_model: Record<string, number>;
+  /** training.step and the rollout's group; null for a trajectory without "training". */
+  training_step: number | null;
+  group: string | null;
 }
 
 export interface TrajectoryListPage {
@@ -105,15 +108,17 @@ export interface TrajectoryListPage {
   total: number;
 }
 
-export interface ItemRow extends Omit<TrajectoryListItem, 'ingested_at' | 'steps'> {
+export interface ItemRow extends Omit<TrajectoryListItem, 'ingested_at' | 'steps' | 'group'> {
   pk: number;
+  training_group: string | null;
   step_count: number;
   ingested_at: Date;
   sort_key: string | null;
 }
 
 const ITEM_COLUMNS = raw(
-  't.pk, t.id, t.run_id, t.query_id, t.benchmark, t.correct, t.step_count, t.cost_usd, t.process_score, t.reward, t.savings, t.labelled, t.ingested_at',
+  't.pk, t.id, t.run_id, t.query_id, t.benchmark, t.correct, t.step_count, t.cost_usd, t.process_score, t.reward, t.savings, t.labelled, t.ingested_at, ' +
+    't.training_step, t.training_group',
 );
 
 interface PageOrder {
@@ -242,6 +247,26 @@ function windowedRows(conds: Sql[], o: PageOrder, size: number): Sql {
 
 type RowReader = (q: Sql) => Promise<ItemRow[]>;
 
+/** Up to this many rollouts in the steps or group of a filter, the page sorts them (see readPage). */
+export const TRAINING_FILTER_FIRST = 50_000;
+
+/** The training groups that a step or group filter selects, as conditions on training_groups g. */
+function groupConditions(f: TrajectoryFilter): Sql[] {
+  const c: Sql[] = [];
+  if (f.run !== undefined) c.push(sql`g.run_id = ${f.run}`);
+  if (f.step !== undefined) c.push(sql`g.step BETWEEN ${f.step.from} AND ${f.step.to}`);
+  if (f.group !== undefined) c.push(sql`g.name = ${f.group}`);
+  return c;
+}
+
+async function trainingRolloutsAtMost(f: TrajectoryFilter, limit: number): Promise<boolean> {
+  const [row] = await queryRows<{ n: number }>(
+    getPool(),
+    sql`SELECT coalesce(sum(rollouts), 0)::int AS n FROM (SELECT g.rollouts FROM training_groups g WHERE ${join(groupConditions(f), ' AND ')} LIMIT ${limit + 1}) x`,
+  );
+  return (row?.n ?? 0) <= limit;
+}
+
 /**
  * The page's rows (limit + 1, so that the caller knows whether another page follows). `read` runs a
  * query (the bench passes one that also explains it); `window` is the cost band's window size.
@@ -260,6 +285,11 @@ export async function readPage(
   if (acrossRuns && filter.model !== undefined) {
     const runs = await runsUsingModel(getPool(), filter.model);
     if (runs !== null) return read(withQueryText(mergedRuns(conds, o, runs), o));
+  }
+  // A training step or group selects a few thousand rollouts that lie anywhere in sort order: read
+  // them through their own index and sort them, unless the steps asked for hold many.
+  if ((filter.step !== undefined || filter.group !== undefined) && (await trainingRolloutsAtMost(filter, TRAINING_FILTER_FIRST))) {
+    return read(withQueryText(orderedRows(conds, { ...o, filterFirst: true }), o));
   }
   const costBand = filter.min_cost !== undefined || filter.max_cost !== undefined;
   if (acrossRuns && costBand && filter.model === undefined && params.sort !== 'cost') {
@@ -280,6 +310,10 @@ function rollupCount(f: TrajectoryFilter): Sql | null {
   if (onlyFilters(f, ['run', 'correct'])) {
     const n = f.correct === undefined ? raw('trajectories') : f.correct ? raw('correct') : raw('trajectories - correct');
     return sql`SELECT coalesce(sum(${n}), 0)::int AS n FROM run_stats WHERE true ${run}`;
+  }
+  if ((f.step !== undefined || f.group !== undefined) && onlyFilters(f, ['run', 'step', 'group', 'correct'])) {
+    const n = f.correct === undefined ? raw('g.rollouts') : f.correct ? raw('g.correct') : raw('g.rollouts - g.correct');
+    return sql`SELECT coalesce(sum(${n}), 0)::int AS n FROM training_groups g WHERE ${join(groupConditions(f), ' AND ')}`;
   }
   if (onlyFilters(f, ['run', 'model'])) {
     return sql`SELECT coalesce(sum(trajectories), 0)::int AS n FROM run_model_stats WHERE model = ${f.model} ${run}`;
@@ -341,6 +375,8 @@ function toItem(r: ItemRow, shares: Record<string, number> = {}): TrajectoryList
     ingested_at: r.ingested_at.toISOString(),
     query_text: r.query_text,
     step_share_by_model: shares,
+    training_step: r.training_step,
+    group: r.training_group,
   };
 }
 

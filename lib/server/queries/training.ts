@@ -1,0 +1,335 @@
+import 'server-only';
+// The training routes (api.md "Training"): a run's per-step curve and a step's groups from the group
+// rollups (training_groups, training_step_models), never from the rollouts; one group with its
+// rollouts' advantages and ranks from the rollouts themselves, through lib/domain.
+//
+// Whether a group has a signal at lambda and mu (max - min of its rewards > 1e-12) is decided as
+// lib/domain's momentsVerdict says: exactly where every input that the reward weighs is constant in
+// the group (the outcome from its counts, process and cost ratio from the same_* counts); from the
+// variance that the moments give where it is far above what rounding could make of a spread of
+// 1e-12; and otherwise from the group's rollouts, read through the (run_id, training_group) index.
+import { getPool } from '@/lib/db/pool';
+import { allLargestModel, groupFigures, MOMENTS_RELATIVE_ERROR, NO_SIGNAL_TOLERANCE, type RewardSettings } from '@/lib/domain';
+import type { StepRange } from '@/lib/schemas/filters';
+import type { GroupListParams, GroupSortField } from '@/lib/schemas/training';
+import { ApiError, notFound } from '@/lib/server/errors';
+import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
+
+async function findRun(runId: string): Promise<void> {
+  if (runId.includes('\u0000') || runId.length > 200) throw notFound(`run "${runId.replaceAll('\u0000', '\\0')}"`);
+  const [row] = await queryRows<{ id: string }>(getPool(), sql`SELECT id FROM runs WHERE id = ${runId}`);
+  if (!row) throw notFound(`run "${runId}"`);
+}
+
+/**
+ * Per group of training_groups g: n, no_signal_outcome, no_signal and reward_std at lambda and mu
+ * (null for a one-rollout group), as SQL select items. The rollouts are read only for a group that
+ * the moments leave undecided (CASE evaluates that branch for those rows alone).
+ */
+function groupVerdict(s: RewardSettings): { from: Sql; items: Sql } {
+  const l = sql`${s.lambda}::float8`;
+  const m = sql`${s.mu}::float8`;
+  const from = sql`
+    CROSS JOIN LATERAL (SELECT g.correct - g.rollouts * g.ref_correct::int AS sa,
+                               CASE WHEN g.ref_correct THEN g.rollouts - g.correct ELSE g.correct END AS saa) a
+    CROSS JOIN LATERAL (SELECT a.sa + ${l} * g.dev_process - ${m} * g.dev_cost_ratio AS s1,
+                               a.saa + ${l} * ${l} * g.dev_process_sq + ${m} * ${m} * g.dev_cost_ratio_sq
+                                 + 2 * ${l} * g.dev_outcome_process - 2 * ${m} * g.dev_outcome_cost_ratio
+                                 - 2 * ${l} * ${m} * g.dev_process_cost_ratio AS s2,
+                               a.saa + ${l} * ${l} * g.dev_process_sq + ${m} * ${m} * g.dev_cost_ratio_sq AS scale) s
+    CROSS JOIN LATERAL (SELECT (g.correct = 0 OR g.correct = g.rollouts)
+                                 AND (${l} = 0 OR g.same_process = g.rollouts)
+                                 AND (${m} = 0 OR g.same_cost_ratio = g.rollouts) AS flat,
+                               CASE WHEN g.rollouts >= 2 THEN (s.s2 - s.s1 * s.s1 / g.rollouts) / (g.rollouts - 1) END AS variance,
+                               ${MOMENTS_RELATIVE_ERROR}::float8 * s.scale / g.rollouts + ${NO_SIGNAL_TOLERANCE * NO_SIGNAL_TOLERANCE}::float8 AS threshold) v
+    CROSS JOIN LATERAL (SELECT CASE WHEN g.rollouts >= 2 AND NOT v.flat AND v.variance <= v.threshold THEN
+        (SELECT ARRAY[max(x.r) - min(x.r), coalesce(stddev_samp(x.r), 0)] FROM (
+           SELECT t.correct::int + ${l} * coalesce(t.process_score, 0)
+                  - ${m} * CASE WHEN t.all_largest_usd = 0 THEN 0 ELSE t.cost_usd / t.all_largest_usd END AS r
+             FROM trajectories t WHERE t.run_id = g.run_id AND t.training_group = g.name) x)
+      END AS exact) e`;
+  const tol = sql`${NO_SIGNAL_TOLERANCE}::float8`;
+  const items = sql`
+    CASE WHEN g.rollouts >= 2 THEN g.correct = 0 OR g.correct = g.rollouts END AS no_signal_outcome,
+    CASE WHEN g.rollouts < 2 THEN NULL WHEN v.flat THEN true WHEN v.variance > v.threshold THEN false ELSE e.exact[1] <= ${tol} END AS no_signal,
+    CASE WHEN g.rollouts < 2 THEN NULL WHEN v.flat THEN 0 WHEN v.variance > v.threshold THEN sqrt(v.variance)
+         WHEN e.exact[1] <= ${tol} THEN 0 ELSE e.exact[2] END AS reward_std,
+    (g.rollouts >= 2 AND NOT v.flat AND v.variance <= v.threshold) AS from_rollouts`;
+  return { from, items };
+}
+
+export interface TrainingStepPoint {
+  step: number;
+  rollouts: number;
+  groups: number;
+  accuracy: number;
+  mean_cost_usd: number;
+  mean_process_score: number | null;
+  mean_reward: number;
+  step_share_by_model: Record<string, number>;
+  mean_group_reward_std: number | null;
+  no_signal_share_outcome: number | null;
+  no_signal_share: number | null;
+}
+
+export interface TrainingCurve {
+  run: string;
+  lambda: number;
+  mu: number;
+  /** The costliest model that the run's rollouts used (scoring.md's all-largest order), for the large-model share. */
+  large_model: string | null;
+  steps: TrainingStepPoint[];
+}
+
+interface StepRow {
+  step: number;
+  rollouts: number;
+  groups: number;
+  correct: number;
+  sum_cost_usd: number;
+  sum_process: number;
+  n_process: number;
+  sum_cost_ratio: number;
+  multi: number;
+  mean_std: number | null;
+  no_signal_outcome: number;
+  no_signal: number;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+
+/** GET /api/runs/{id}/training: the per-step figures of scoring.md, steps in order. */
+export async function trainingCurve(runId: string, s: RewardSettings): Promise<TrainingCurve> {
+  await findRun(runId);
+  const db = getPool();
+  const v = groupVerdict(s);
+  const [steps, models] = await Promise.all([
+    queryRows<StepRow>(
+      db,
+      sql`SELECT step, sum(rollouts)::int AS rollouts, count(*)::int AS groups, sum(correct)::int AS correct,
+                 sum(sum_cost_usd) AS sum_cost_usd, sum(sum_process) AS sum_process, sum(n_process)::int AS n_process,
+                 sum(sum_cost_ratio) AS sum_cost_ratio, count(*) FILTER (WHERE rollouts >= 2)::int AS multi,
+                 avg(reward_std) FILTER (WHERE rollouts >= 2) AS mean_std,
+                 count(*) FILTER (WHERE no_signal_outcome)::int AS no_signal_outcome,
+                 count(*) FILTER (WHERE no_signal)::int AS no_signal
+            FROM (SELECT g.step, g.rollouts, g.correct, g.sum_cost_usd, g.sum_process, g.n_process, g.sum_cost_ratio, ${v.items}
+                    FROM training_groups g ${v.from} WHERE g.run_id = ${runId}) x
+           GROUP BY step ORDER BY step`,
+    ),
+    queryRows<{ step: number; model: string; steps: number; usd_per_mtok_in: number | null; usd_per_mtok_out: number | null }>(
+      db,
+      sql`SELECT s.step, s.model, s.steps, m.usd_per_mtok_in, m.usd_per_mtok_out
+            FROM training_step_models s LEFT JOIN models m ON m.id = s.model WHERE s.run_id = ${runId} ORDER BY s.step, s.model`,
+    ),
+  ]);
+  const byStep = new Map<number, { model: string; steps: number }[]>();
+  const prices = new Map<string, { id: string; usdPerMtokIn: number; usdPerMtokOut: number }>();
+  for (const m of models) {
+    const list = byStep.get(m.step) ?? [];
+    list.push(m);
+    byStep.set(m.step, list);
+    prices.set(m.model, { id: m.model, usdPerMtokIn: m.usd_per_mtok_in ?? 0, usdPerMtokOut: m.usd_per_mtok_out ?? 0 });
+  }
+  return {
+    run: runId,
+    lambda: s.lambda,
+    mu: s.mu,
+    large_model: prices.size === 0 ? null : allLargestModel([...prices.values()]).id,
+    steps: steps.map((r) => {
+      const ms = byStep.get(r.step) ?? [];
+      const total = ms.reduce((a, m) => a + m.steps, 0);
+      return {
+        step: r.step,
+        rollouts: r.rollouts,
+        groups: r.groups,
+        accuracy: r.correct / r.rollouts,
+        mean_cost_usd: r.sum_cost_usd / r.rollouts,
+        mean_process_score: ratio(r.sum_process, r.n_process),
+        mean_reward: (r.correct + s.lambda * r.sum_process - s.mu * r.sum_cost_ratio) / r.rollouts,
+        step_share_by_model: Object.fromEntries(ms.map((m) => [m.model, total === 0 ? 0 : m.steps / total])),
+        mean_group_reward_std: r.multi === 0 ? null : r.mean_std,
+        no_signal_share_outcome: ratio(r.no_signal_outcome, r.multi),
+        no_signal_share: ratio(r.no_signal, r.multi),
+      };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- a step's groups
+
+export interface GroupListItem {
+  group: string;
+  query_id: string;
+  step: number;
+  rollouts: number;
+  accuracy: number;
+  reward_std: number | null;
+  no_signal_outcome: boolean | null;
+  no_signal: boolean | null;
+}
+
+interface GroupRow extends GroupListItem {
+  pk: number;
+  sort_key: string | null;
+}
+
+const SORT_EXPR: Record<GroupSortField, { expr: string; type: string; nullable: boolean }> = {
+  group: { expr: 'name', type: 'text', nullable: false },
+  step: { expr: 'step', type: 'int4', nullable: false },
+  rollouts: { expr: 'rollouts', type: 'int4', nullable: false },
+  accuracy: { expr: 'accuracy', type: 'float8', nullable: false },
+  reward_std: { expr: 'reward_std', type: 'float8', nullable: true },
+};
+
+const badCursor = () => new ApiError('invalid_parameter', 'parameter "cursor": is not a cursor of this list');
+
+function decodeGroupCursor(text: string, p: GroupListParams): { value: string | null; pk: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== p.sort || parsed[1] !== p.order) throw badCursor();
+  const [, , value, pk] = parsed as unknown[];
+  const col = SORT_EXPR[p.sort];
+  if (!Number.isSafeInteger(pk) || (pk as number) < 1 || (pk as number) > 2_147_483_647) throw badCursor();
+  if (value === null ? !col.nullable : typeof value !== 'string') throw badCursor();
+  if (typeof value === 'string' && col.type !== 'text' && !/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value)) throw badCursor();
+  if (typeof value === 'string' && value.length > 200) throw badCursor();
+  return { value: value as string | null, pk: pk as number };
+}
+
+function stepCondition(step: StepRange | undefined): Sql {
+  return step === undefined ? empty : sql`AND g.step BETWEEN ${step.from} AND ${step.to}`;
+}
+
+/** GET /api/runs/{id}/groups: the groups of a step (or of a range, or all), one keyset page. */
+export async function listGroups(runId: string, p: GroupListParams): Promise<{ items: GroupListItem[]; next_cursor: string | null; total: number }> {
+  await findRun(runId);
+  const v = groupVerdict(p);
+  const col = SORT_EXPR[p.sort];
+  const key = raw(`x.${col.expr}`);
+  const dir = raw(p.order === 'asc' ? 'ASC' : 'DESC');
+  const cmp = raw(p.order === 'asc' ? '>' : '<');
+  const filters: Sql[] = [];
+  if (p.no_signal_outcome !== undefined) filters.push(sql`x.no_signal_outcome IS NOT DISTINCT FROM ${p.no_signal_outcome}`);
+  if (p.no_signal !== undefined) filters.push(sql`x.no_signal IS NOT DISTINCT FROM ${p.no_signal}`);
+  const after: Sql[] = [];
+  if (p.cursor !== undefined) {
+    const c = decodeGroupCursor(p.cursor, p);
+    const typed = raw(col.type);
+    if (c.value === null) after.push(sql`${key} IS NULL AND x.pk ${cmp} ${c.pk}`);
+    else if (col.nullable) after.push(sql`(${key} IS NULL OR (${key}, x.pk) ${cmp} (${c.value}::${typed}, ${c.pk}))`);
+    else after.push(sql`(${key}, x.pk) ${cmp} (${c.value}::${typed}, ${c.pk})`);
+  }
+  const where = (extra: Sql[]) => (extra.length ? sql`WHERE ${join(extra, ' AND ')}` : empty);
+  const rows = await queryRows<GroupRow & { total: number }>(
+    getPool(),
+    sql`WITH x AS MATERIALIZED (
+          SELECT g.pk, g.name, g.query_id, g.step, g.rollouts, g.correct::float8 / g.rollouts AS accuracy, ${v.items}
+            FROM training_groups g ${v.from} WHERE g.run_id = ${runId} ${stepCondition(p.step)}),
+        f AS (SELECT * FROM x ${where(filters)})
+        SELECT x.*, ${key}::text AS sort_key, (SELECT count(*) FROM f)::int AS total
+          FROM f x ${where(after)}
+         ORDER BY ${key} ${dir} NULLS LAST, x.pk ${dir}
+         LIMIT ${p.limit + 1}`,
+  );
+  let total = rows[0]?.total;
+  if (total === undefined) {
+    const [c] = await queryRows<{ n: number }>(
+      getPool(),
+      sql`WITH x AS (SELECT g.pk, ${v.items} FROM training_groups g ${v.from} WHERE g.run_id = ${runId} ${stepCondition(p.step)})
+          SELECT count(*)::int AS n FROM x ${where(filters)}`,
+    );
+    total = c?.n ?? 0;
+  }
+  const page = rows.slice(0, p.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      group: (r as unknown as { name: string }).name,
+      query_id: r.query_id,
+      step: r.step,
+      rollouts: r.rollouts,
+      accuracy: r.accuracy,
+      reward_std: r.reward_std,
+      no_signal_outcome: r.no_signal_outcome,
+      no_signal: r.no_signal,
+    })),
+    next_cursor:
+      rows.length > p.limit && last ? Buffer.from(JSON.stringify([p.sort, p.order, last.sort_key, last.pk])).toString('base64url') : null,
+    total,
+  };
+}
+
+// ---------------------------------------------------------------- one group
+
+export interface GroupRollout {
+  id: string;
+  correct: boolean;
+  process_score: number | null;
+  cost_usd: number;
+  reward: number;
+  advantage: number | null;
+  scaled_advantage: number | null;
+  rank: number;
+  rank_outcome: number;
+}
+
+export interface GroupDetail {
+  run: string;
+  group: string;
+  query_id: string;
+  step: number;
+  lambda: number;
+  mu: number;
+  accuracy: number;
+  mean_reward: number;
+  reward_std: number | null;
+  no_signal_outcome: boolean | null;
+  no_signal: boolean | null;
+  rollouts: GroupRollout[];
+}
+
+/** GET /api/runs/{id}/groups/{group}: the group's rollouts side by side, from the rollouts (lib/domain). */
+export async function getGroup(runId: string, name: string, s: RewardSettings): Promise<GroupDetail> {
+  await findRun(runId);
+  if (name.includes('\u0000') || name.length > 200) throw notFound(`group "${name.replaceAll('\u0000', '\\0')}" of run "${runId}"`);
+  const db = getPool();
+  const [g] = await queryRows<{ query_id: string; step: number }>(db, sql`SELECT query_id, step FROM training_groups WHERE run_id = ${runId} AND name = ${name}`);
+  if (!g) throw notFound(`group "${name}" of run "${runId}"`);
+  const rows = await queryRows<{ id: string; correct: boolean; process_score: number | null; cost_usd: number; all_largest_usd: number }>(
+    db,
+    sql`SELECT id, correct, process_score, cost_usd, all_largest_usd FROM trajectories
+         WHERE run_id = ${runId} AND training_group = ${name} ORDER BY id COLLATE "C"`,
+  );
+  const f = groupFigures(
+    rows.map((r) => ({ id: r.id, correct: r.correct, processScore: r.process_score, costUsd: r.cost_usd, allLargestUsd: r.all_largest_usd })),
+    s,
+  );
+  return {
+    run: runId,
+    group: name,
+    query_id: g.query_id,
+    step: g.step,
+    lambda: s.lambda,
+    mu: s.mu,
+    accuracy: f.accuracy,
+    mean_reward: f.mean,
+    reward_std: f.std,
+    no_signal_outcome: f.noSignalOutcome,
+    no_signal: f.noSignal,
+    rollouts: f.rollouts.map((r, i) => ({
+      id: r.id,
+      correct: rows[i]!.correct,
+      process_score: rows[i]!.process_score,
+      cost_usd: rows[i]!.cost_usd,
+      reward: r.reward,
+      advantage: r.advantage,
+      scaled_advantage: r.scaledAdvantage,
+      rank: r.rank,
+      rank_outcome: r.rankOutcome,
+    })),
+  };
+}
