@@ -15,7 +15,10 @@ import path from 'node:path';
 const db = useTestDatabase('rollups');
 
 const runs = DEMO_RUNS.map((r) => ({ ...r, id: `rx-${r.id}` }));
-const lines: TraceLine[] = [...generateTraces({ seed: 11, queries: 12, runs, trajectoriesPerQueryPerRun: 2, steps: { min: 2, max: 9 } })];
+// The rubric-reward run's trajectories are rollouts of training steps 0-2 (the training rollups).
+const lines: TraceLine[] = [...generateTraces({ seed: 11, queries: 12, runs, trajectoriesPerQueryPerRun: 2, steps: { min: 2, max: 9 } })].map((l, i) =>
+  l.run.id === 'rx-roro-s800' ? { ...l, training: { step: i % 3 } } : l,
+);
 const text = (ls: TraceLine[]) => ls.map(serializeLine).join('\n') + '\n';
 
 async function annotator(): Promise<Actor> {
@@ -27,7 +30,7 @@ describe('rollups stay equal to a recomputation', () => {
   it('after ingest', async () => {
     const s = await ingestText(text(lines), { batchLines: 17 });
     expect(s).toMatchObject({ stored: lines.length, failed: 0 });
-    expect(await expectRollupsExact()).toEqual(['run_model_stats', 'run_routing_model_stats', 'run_routing_stats', 'run_stats']);
+    expect(await expectRollupsExact()).toEqual(['run_model_stats', 'run_routing_model_stats', 'run_routing_stats', 'run_stats', 'training_groups', 'training_step_models']);
   });
 
   it('after replacing trajectories with other outcomes, steps and models', async () => {

@@ -451,3 +451,33 @@ describe('pairs', () => {
     }
   });
 });
+
+describe('the judge setting', () => {
+  it("computes the curve, the groups and a group from that judge's judgments", async () => {
+    const judged = (id: string, a: number, b: number) => ({
+      ...line({ id, query: 'q2', step: 0, correct: true, models: ['S'] }, 'tj'),
+      judgments: [
+        { criterion: 'c2', score: a, judge: 'ja' },
+        { criterion: 'c2', score: b, judge: 'jb' },
+      ],
+    });
+    expect(await ingestText(jsonl([judged('tj/1', 4, 0), judged('tj/2', 0, 4)]))).toMatchObject({ stored: 2, failed: 0 });
+    // Every judgment: both rollouts score (1 + 0) / 2 = 0.5: identical, no signal.
+    expect((await curve('tj')).steps[0]).toMatchObject({ no_signal_share: 1, mean_group_reward_std: 0, mean_process_score: 0.5 });
+    const ja = await curve('tj', 'judge=ja');
+    expect(ja).toMatchObject({ judge: 'ja' });
+    expect(ja.steps[0]).toMatchObject({ rollouts: 2, groups: 1, no_signal_share: 0, no_signal_share_outcome: 1, mean_process_score: 0.5, step_share_by_model: { S: 1 } });
+    expect(ja.steps[0]!.mean_group_reward_std).toBeCloseTo(0.5 / Math.SQRT2, 15);
+    const list = await groups('tj', 'judge=jb&step=0');
+    expect(list.body.items).toEqual([expect.objectContaining({ group: 'q2@0', no_signal: false, no_signal_outcome: true })]);
+    const g = await group('tj', 'q2@0', 'judge=jb');
+    expect(g.body.rollouts.map((r) => [r.id, r.process_score, r.rank])).toEqual([
+      ['tj/1', 0, 2],
+      ['tj/2', 1, 1],
+    ]);
+    const unknown = await call(getTraining, { path: '/api/runs/tj/training?judge=nobody', params: { id: 'tj' } });
+    expect(unknown.status).toBe(400);
+    const message = (await json<{ error: { message: string } }>(unknown)).error.message;
+    expect(message, message).toMatch(/"ja", "jb"|ja, jb/);
+  });
+});

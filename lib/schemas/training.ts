@@ -2,12 +2,9 @@
 // paged, sorted and filtered. Shared by the routes and the training page that builds their URLs.
 import { z } from 'zod';
 import { paramsObject, stepRangeSchema } from './filters';
-import { parseViewSettings, viewSettingsSchema, type ViewSettings } from './view-settings';
+import { viewSettingsSchema, type ViewSettings } from './view-settings';
 
-/** judge, lambda and mu: the view settings (view-settings.ts). */
-export function parseTrainingParams(params: URLSearchParams): ViewSettings {
-  return parseViewSettings(params);
-}
+// judge, lambda and mu of the curve and one group are the view settings (view-settings.ts).
 
 export const GROUP_SORT_FIELDS = ['group', 'step', 'rollouts', 'accuracy', 'reward_std'] as const;
 export type GroupSortField = (typeof GROUP_SORT_FIELDS)[number];

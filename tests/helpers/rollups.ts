@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { getPool } from '@/lib/db/pool';
 
 /** Tables with a run_id column that hold facts, not sums of other rows. */
-export const NOT_ROLLUPS = new Set(['runs', 'trajectories']);
+export const NOT_ROLLUPS = new Set(['runs', 'trajectories', 'ingest_events']);
 
 export const RECOMPUTE: Record<string, string> = {
   run_stats: `
@@ -47,6 +47,32 @@ export const RECOMPUTE: Record<string, string> = {
       FROM trajectory_routing r JOIN trajectories t ON t.pk = r.trajectory_pk
      CROSS JOIN LATERAL unnest(r.models) WITH ORDINALITY AS m(model, k)
      GROUP BY t.run_id, m.model`,
+  // A group's moments are against its stored reference inputs (ref_*), which the recomputation takes
+  // from the group's row: a rollout group that has no row (or a row without rollouts) fails on its key.
+  training_groups: `
+    WITH t AS (
+      SELECT t.run_id, t.training_group AS name, t.query_id, t.training_step AS step, t.correct, t.cost_usd,
+             coalesce(t.process_score, 0) AS process, t.process_score IS NOT NULL AS has_process,
+             CASE WHEN t.all_largest_usd = 0 THEN 0 ELSE t.cost_usd / t.all_largest_usd END AS cost_ratio
+        FROM trajectories t WHERE t.training_group IS NOT NULL)
+    SELECT g.pk, t.run_id, t.name, min(t.query_id) AS query_id, min(t.step) AS step, count(*)::int AS rollouts,
+           count(*) FILTER (WHERE t.correct)::int AS correct, sum(t.cost_usd) AS sum_cost_usd, sum(t.process) AS sum_process,
+           count(*) FILTER (WHERE t.has_process)::int AS n_process, sum(t.cost_ratio) AS sum_cost_ratio,
+           g.ref_correct, g.ref_process, g.ref_cost_ratio,
+           count(*) FILTER (WHERE t.process = g.ref_process)::int AS same_process,
+           count(*) FILTER (WHERE t.cost_ratio = g.ref_cost_ratio)::int AS same_cost_ratio,
+           sum(t.process - g.ref_process) AS dev_process, sum(t.cost_ratio - g.ref_cost_ratio) AS dev_cost_ratio,
+           sum((t.process - g.ref_process) ^ 2) AS dev_process_sq, sum((t.cost_ratio - g.ref_cost_ratio) ^ 2) AS dev_cost_ratio_sq,
+           sum((t.correct::int - g.ref_correct::int) * (t.process - g.ref_process)) AS dev_outcome_process,
+           sum((t.correct::int - g.ref_correct::int) * (t.cost_ratio - g.ref_cost_ratio)) AS dev_outcome_cost_ratio,
+           sum((t.process - g.ref_process) * (t.cost_ratio - g.ref_cost_ratio)) AS dev_process_cost_ratio
+      FROM t LEFT JOIN training_groups g ON g.run_id = t.run_id AND g.name = t.name
+     GROUP BY g.pk, t.run_id, t.name, g.ref_correct, g.ref_process, g.ref_cost_ratio`,
+  training_step_models: `
+    SELECT t.run_id, t.training_step AS step, s.model, count(*)::bigint AS steps
+      FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
+     WHERE t.training_step IS NOT NULL
+     GROUP BY t.run_id, t.training_step, s.model`,
 };
 
 async function rollupTables(): Promise<string[]> {

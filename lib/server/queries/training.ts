@@ -8,10 +8,25 @@ import 'server-only';
 // the group (the outcome from its counts, process and cost ratio from the same_* counts); from the
 // variance that the moments give where it is far above what rounding could make of a spread of
 // 1e-12; and otherwise from the group's rollouts, read through the (run_id, training_group) index.
+//
+// With a judge setting the process scores are the judge's (and people's), which no rollup holds: the
+// figures are computed on the fly by lib/domain from the rollouts and their judgments, a few thousand
+// rollouts at a time (see docs/training.md for its speed).
 import { getPool } from '@/lib/db/pool';
-import { allLargestModel, groupFigures, MOMENTS_RELATIVE_ERROR, NO_SIGNAL_TOLERANCE, type RewardSettings } from '@/lib/domain';
+import {
+  allLargestModel,
+  compareIds,
+  groupFigures,
+  MOMENTS_RELATIVE_ERROR,
+  NO_SIGNAL_TOLERANCE,
+  trainingCurve as domainCurve,
+  type RewardSettings,
+  type TrainingRolloutInput,
+} from '@/lib/domain';
 import type { StepRange } from '@/lib/schemas/filters';
 import type { GroupListParams, GroupSortField } from '@/lib/schemas/training';
+import type { ViewSettings } from '@/lib/schemas/view-settings';
+import { viewFigures } from './view-figures';
 import { ApiError, notFound } from '@/lib/server/errors';
 import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
 
@@ -74,6 +89,7 @@ export interface TrainingStepPoint {
 
 export interface TrainingCurve {
   run: string;
+  judge: string | null;
   lambda: number;
   mu: number;
   /** The costliest model that the run's rollouts used (scoring.md's all-largest order), for the large-model share. */
@@ -98,26 +114,42 @@ interface StepRow {
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
-/** GET /api/runs/{id}/training: the per-step figures of scoring.md, steps in order. */
-export async function trainingCurve(runId: string, s: RewardSettings): Promise<TrainingCurve> {
-  await findRun(runId);
-  const db = getPool();
+/** The curve's points but the model shares, from the group rollups (any lambda and mu, no judge). */
+async function pointsFromRollups(runId: string, s: RewardSettings): Promise<Omit<TrainingStepPoint, 'step_share_by_model'>[]> {
   const v = groupVerdict(s);
-  const [steps, models] = await Promise.all([
-    queryRows<StepRow>(
-      db,
-      sql`SELECT step, sum(rollouts)::int AS rollouts, count(*)::int AS groups, sum(correct)::int AS correct,
-                 sum(sum_cost_usd) AS sum_cost_usd, sum(sum_process) AS sum_process, sum(n_process)::int AS n_process,
-                 sum(sum_cost_ratio) AS sum_cost_ratio, count(*) FILTER (WHERE rollouts >= 2)::int AS multi,
-                 avg(reward_std) FILTER (WHERE rollouts >= 2) AS mean_std,
-                 count(*) FILTER (WHERE no_signal_outcome)::int AS no_signal_outcome,
-                 count(*) FILTER (WHERE no_signal)::int AS no_signal
-            FROM (SELECT g.step, g.rollouts, g.correct, g.sum_cost_usd, g.sum_process, g.n_process, g.sum_cost_ratio, ${v.items}
-                    FROM training_groups g ${v.from} WHERE g.run_id = ${runId}) x
-           GROUP BY step ORDER BY step`,
-    ),
+  const rows = await queryRows<StepRow>(
+    getPool(),
+    sql`SELECT step, sum(rollouts)::int AS rollouts, count(*)::int AS groups, sum(correct)::int AS correct,
+               sum(sum_cost_usd) AS sum_cost_usd, sum(sum_process) AS sum_process, sum(n_process)::int AS n_process,
+               sum(sum_cost_ratio) AS sum_cost_ratio, count(*) FILTER (WHERE rollouts >= 2)::int AS multi,
+               avg(reward_std) FILTER (WHERE rollouts >= 2) AS mean_std,
+               count(*) FILTER (WHERE no_signal_outcome)::int AS no_signal_outcome,
+               count(*) FILTER (WHERE no_signal)::int AS no_signal
+          FROM (SELECT g.step, g.rollouts, g.correct, g.sum_cost_usd, g.sum_process, g.n_process, g.sum_cost_ratio, ${v.items}
+                  FROM training_groups g ${v.from} WHERE g.run_id = ${runId}) x
+         GROUP BY step ORDER BY step`,
+  );
+  return rows.map((r) => ({
+    step: r.step,
+    rollouts: r.rollouts,
+    groups: r.groups,
+    accuracy: r.correct / r.rollouts,
+    mean_cost_usd: r.sum_cost_usd / r.rollouts,
+    mean_process_score: ratio(r.sum_process, r.n_process),
+    mean_reward: (r.correct + s.lambda * r.sum_process - s.mu * r.sum_cost_ratio) / r.rollouts,
+    mean_group_reward_std: r.multi === 0 ? null : r.mean_std,
+    no_signal_share_outcome: ratio(r.no_signal_outcome, r.multi),
+    no_signal_share: ratio(r.no_signal, r.multi),
+  }));
+}
+
+/** GET /api/runs/{id}/training: the per-step figures of scoring.md, steps in order. */
+export async function trainingCurve(runId: string, s: ViewSettings): Promise<TrainingCurve> {
+  await findRun(runId);
+  const [points, models] = await Promise.all([
+    s.judge === null ? pointsFromRollups(runId, s) : pointsUnderJudge(runId, s),
     queryRows<{ step: number; model: string; steps: number; usd_per_mtok_in: number | null; usd_per_mtok_out: number | null }>(
-      db,
+      getPool(),
       sql`SELECT s.step, s.model, s.steps, m.usd_per_mtok_in, m.usd_per_mtok_out
             FROM training_step_models s LEFT JOIN models m ON m.id = s.model WHERE s.run_id = ${runId} ORDER BY s.step, s.model`,
     ),
@@ -132,27 +164,92 @@ export async function trainingCurve(runId: string, s: RewardSettings): Promise<T
   }
   return {
     run: runId,
+    judge: s.judge,
     lambda: s.lambda,
     mu: s.mu,
     large_model: prices.size === 0 ? null : allLargestModel([...prices.values()]).id,
-    steps: steps.map((r) => {
-      const ms = byStep.get(r.step) ?? [];
+    steps: points.map((p) => {
+      const ms = byStep.get(p.step) ?? [];
       const total = ms.reduce((a, m) => a + m.steps, 0);
-      return {
-        step: r.step,
-        rollouts: r.rollouts,
-        groups: r.groups,
-        accuracy: r.correct / r.rollouts,
-        mean_cost_usd: r.sum_cost_usd / r.rollouts,
-        mean_process_score: ratio(r.sum_process, r.n_process),
-        mean_reward: (r.correct + s.lambda * r.sum_process - s.mu * r.sum_cost_ratio) / r.rollouts,
-        step_share_by_model: Object.fromEntries(ms.map((m) => [m.model, total === 0 ? 0 : m.steps / total])),
-        mean_group_reward_std: r.multi === 0 ? null : r.mean_std,
-        no_signal_share_outcome: ratio(r.no_signal_outcome, r.multi),
-        no_signal_share: ratio(r.no_signal, r.multi),
-      };
+      return { ...p, step_share_by_model: Object.fromEntries(ms.map((m) => [m.model, total === 0 ? 0 : m.steps / total])) };
     }),
   };
+}
+
+// ---------------------------------------------------------------- under a judge, from the rollouts
+
+interface RolloutRow {
+  pk: number;
+  id: string;
+  step: number;
+  grp: string;
+  correct: boolean;
+  cost_usd: number;
+  all_largest_usd: number;
+  rubric_id: string | null;
+  process_score: number | null;
+  reward: number;
+}
+
+/** Rollouts are read and scored this many at a time (whole steps; a step larger than this alone). */
+const JUDGE_CHUNK = 20_000;
+
+/** The run's rollouts that `where` selects, with their process score under the view, in step order. */
+async function* rolloutsUnderJudge(runId: string, view: ViewSettings, where: Sql): AsyncGenerator<TrainingRolloutInput[]> {
+  const db = getPool();
+  const counts = await queryRows<{ step: number; n: number }>(
+    db,
+    sql`SELECT g.step, sum(g.rollouts)::int AS n FROM training_groups g WHERE g.run_id = ${runId} ${where} GROUP BY g.step ORDER BY g.step`,
+  );
+  for (let i = 0; i < counts.length; ) {
+    let j = i;
+    let n = 0;
+    while (j < counts.length && (j === i || n + counts[j]!.n <= JUDGE_CHUNK)) n += counts[j++]!.n;
+    const [from, to] = [counts[i]!.step, counts[j - 1]!.step];
+    i = j;
+    const rows = await queryRows<RolloutRow>(
+      db,
+      sql`SELECT t.pk, t.id, t.training_step AS step, t.training_group AS grp, t.correct, t.cost_usd, t.all_largest_usd, t.rubric_id,
+                 t.process_score, t.reward
+            FROM trajectories t
+           WHERE t.run_id = ${runId} AND t.training_step BETWEEN ${from} AND ${to}
+             AND t.training_group IN (SELECT g.name FROM training_groups g WHERE g.run_id = ${runId} AND g.step BETWEEN ${from} AND ${to} ${where})
+           ORDER BY t.id COLLATE "C"`,
+    );
+    const figures = await viewFigures(db, rows, view);
+    yield rows.map((r) => ({
+      id: r.id,
+      step: r.step,
+      group: r.grp,
+      correct: r.correct,
+      processScore: figures.get(r.pk)!.processScore,
+      costUsd: r.cost_usd,
+      allLargestUsd: r.all_largest_usd,
+      stepsByModel: {},
+    }));
+  }
+}
+
+/** The curve's points but the model shares, under a judge: lib/domain on the rollouts, chunk by chunk. */
+async function pointsUnderJudge(runId: string, view: ViewSettings): Promise<Omit<TrainingStepPoint, 'step_share_by_model'>[]> {
+  const out: Omit<TrainingStepPoint, 'step_share_by_model'>[] = [];
+  for await (const rollouts of rolloutsUnderJudge(runId, view, empty)) {
+    for (const d of domainCurve(rollouts, view)) {
+      out.push({
+        step: d.step,
+        rollouts: d.rollouts,
+        groups: d.groups,
+        accuracy: d.accuracy,
+        mean_cost_usd: d.meanCostUsd,
+        mean_process_score: d.meanProcessScore,
+        mean_reward: d.meanReward,
+        mean_group_reward_std: d.meanGroupRewardStd,
+        no_signal_share_outcome: d.noSignalShareOutcome,
+        no_signal_share: d.noSignalShare,
+      });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- a step's groups
@@ -207,6 +304,7 @@ function stepCondition(step: StepRange | undefined): Sql {
 /** GET /api/runs/{id}/groups: the groups of a step (or of a range, or all), one keyset page. */
 export async function listGroups(runId: string, p: GroupListParams): Promise<{ items: GroupListItem[]; next_cursor: string | null; total: number }> {
   await findRun(runId);
+  if (p.judge !== null) return listGroupsUnderJudge(runId, p);
   const v = groupVerdict(p);
   const col = SORT_EXPR[p.sort];
   const key = raw(`x.${col.expr}`);
@@ -263,6 +361,50 @@ export async function listGroups(runId: string, p: GroupListParams): Promise<{ i
   };
 }
 
+/** The same page under a judge: every selected group's figures by lib/domain, then filtered, sorted, paged. */
+async function listGroupsUnderJudge(runId: string, p: GroupListParams) {
+  const where = stepCondition(p.step);
+  const groups = await queryRows<{ pk: number; name: string; query_id: string; step: number }>(
+    getPool(),
+    sql`SELECT g.pk, g.name, g.query_id, g.step FROM training_groups g WHERE g.run_id = ${runId} ${where}`,
+  );
+  const members = new Map<string, TrainingRolloutInput[]>();
+  for await (const chunk of rolloutsUnderJudge(runId, p, where)) for (const r of chunk) members.set(r.group, [...(members.get(r.group) ?? []), r]);
+  type Row = GroupListItem & { pk: number };
+  let rows: Row[] = groups.map((g) => {
+    const f = groupFigures(members.get(g.name) ?? [], p);
+    return { pk: g.pk, group: g.name, query_id: g.query_id, step: g.step, rollouts: f.n, accuracy: f.accuracy, reward_std: f.std, no_signal_outcome: f.noSignalOutcome, no_signal: f.noSignal };
+  });
+  if (p.no_signal_outcome !== undefined) rows = rows.filter((r) => r.no_signal_outcome === p.no_signal_outcome);
+  if (p.no_signal !== undefined) rows = rows.filter((r) => r.no_signal === p.no_signal);
+  const total = rows.length;
+  const value = (r: Row): string | number | null => r[p.sort === 'group' ? 'group' : p.sort];
+  const dir = p.order === 'asc' ? 1 : -1;
+  const cmp = (a: Row, b: Row): number => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === y ? dir * (a.pk - b.pk) : x === null ? 1 : -1;
+    const c = typeof x === 'string' ? compareIds(x, y as string) : x - (y as number);
+    return c !== 0 ? dir * Math.sign(c) : dir * (a.pk - b.pk);
+  };
+  rows.sort(cmp);
+  let start = 0;
+  if (p.cursor !== undefined) {
+    const c = decodeGroupCursor(p.cursor, p);
+    const at = { pk: c.pk, [p.sort === 'group' ? 'group' : p.sort]: c.value === null ? null : SORT_EXPR[p.sort].type === 'text' ? c.value : Number(c.value) } as unknown as Row;
+    start = rows.findIndex((r) => cmp(r, at) > 0);
+    if (start < 0) start = rows.length;
+  }
+  const page = rows.slice(start, start + p.limit);
+  const last = page[page.length - 1];
+  const more = start + p.limit < rows.length;
+  return {
+    items: page.map(({ pk: _pk, ...item }) => item),
+    next_cursor: more && last ? Buffer.from(JSON.stringify([p.sort, p.order, value(last) === null ? null : String(value(last)), last.pk])).toString('base64url') : null,
+    total,
+  };
+}
+
 // ---------------------------------------------------------------- one group
 
 export interface GroupRollout {
@@ -279,6 +421,7 @@ export interface GroupRollout {
 
 export interface GroupDetail {
   run: string;
+  judge: string | null;
   group: string;
   query_id: string;
   step: number;
@@ -293,23 +436,26 @@ export interface GroupDetail {
 }
 
 /** GET /api/runs/{id}/groups/{group}: the group's rollouts side by side, from the rollouts (lib/domain). */
-export async function getGroup(runId: string, name: string, s: RewardSettings): Promise<GroupDetail> {
+export async function getGroup(runId: string, name: string, s: ViewSettings): Promise<GroupDetail> {
   await findRun(runId);
   if (name.includes('\u0000') || name.length > 200) throw notFound(`group "${name.replaceAll('\u0000', '\\0')}" of run "${runId}"`);
   const db = getPool();
   const [g] = await queryRows<{ query_id: string; step: number }>(db, sql`SELECT query_id, step FROM training_groups WHERE run_id = ${runId} AND name = ${name}`);
   if (!g) throw notFound(`group "${name}" of run "${runId}"`);
-  const rows = await queryRows<{ id: string; correct: boolean; process_score: number | null; cost_usd: number; all_largest_usd: number }>(
+  const stored = await queryRows<Omit<RolloutRow, 'step' | 'grp'>>(
     db,
-    sql`SELECT id, correct, process_score, cost_usd, all_largest_usd FROM trajectories
+    sql`SELECT pk, id, correct, process_score, reward, cost_usd, all_largest_usd, rubric_id FROM trajectories
          WHERE run_id = ${runId} AND training_group = ${name} ORDER BY id COLLATE "C"`,
   );
+  const figures = await viewFigures(db, stored, s);
+  const rows = stored.map((r) => ({ ...r, process_score: figures.get(r.pk)!.processScore }));
   const f = groupFigures(
     rows.map((r) => ({ id: r.id, correct: r.correct, processScore: r.process_score, costUsd: r.cost_usd, allLargestUsd: r.all_largest_usd })),
     s,
   );
   return {
     run: runId,
+    judge: s.judge,
     group: name,
     query_id: g.query_id,
     step: g.step,
