@@ -28,7 +28,7 @@ export interface ExportManifest {
   ratio_c: number;
   cap: number | null;
   unscored: ExportRequest['settings']['unscored'];
-  scope: ExportRequest['settings']['scope'];
+  scope: NonNullable<ExportRequest['settings']['scope']>;
   columns: string[];
   /** Known once the last row is written. */
   rows?: number;
@@ -54,7 +54,7 @@ export function buildManifest(req: ExportRequest, columns: readonly Column[], no
     ratio_c: s.ratioC,
     cap: s.cap,
     unscored: s.unscored,
-    scope: s.scope,
+    scope: s.scope ?? 'query',
     columns: columns.map((c) => c.name),
   };
 }

@@ -43,8 +43,9 @@ interface DbRow {
 
 function query({ filter, settings }: KindContext) {
   const underJudge = settings.judge === null ? empty : sql`, ${judgmentsJson(settings.judge)} AS judgments, ${criteriaJson} AS criteria`;
-  const unit = pairUnit(settings.scope);
-  const where = settings.scope === 'group' ? trajectoryWhere(filter, [sql`t.training_group IS NOT NULL`]) : trajectoryWhere(filter);
+  const scope = settings.scope ?? 'query';
+  const unit = pairUnit(scope);
+  const where = scope === 'group' ? trajectoryWhere(filter, [sql`t.training_group IS NOT NULL`]) : trajectoryWhere(filter);
   return sql`
     SELECT ${unit} AS unit, t.query_id, (SELECT q.text FROM queries q WHERE q.id = t.query_id) AS prompt, t.id, t.correct, t.process_score, t.cost_usd,
            (SELECT string_agg(s.text, ${STEP_SEPARATOR} ORDER BY s.index) FROM steps s WHERE s.trajectory_pk = t.pk) AS text
@@ -55,7 +56,7 @@ function query({ filter, settings }: KindContext) {
 }
 
 function check({ filter, settings }: KindContext, pool: pg.Pool): Promise<void> {
-  return checkPairBoundSql(pool, trajectoryWhere(filter), settings.scope, settings.cap);
+  return checkPairBoundSql(pool, trajectoryWhere(filter), settings.scope ?? 'query', settings.cap);
 }
 
 function processScoreIn(t: DbRow, ctx: KindContext): number | null {

@@ -55,8 +55,8 @@ export interface ExportSettings {
   /** Pairs kept per query; null keeps all. */
   cap: number | null;
   unscored: UnscoredPolicy;
-  /** Preference pairs within a query (default) or within a training group; `cap` is per such unit. */
-  scope: PairScope;
+  /** Preference pairs within a query (absent: the default) or within a training group; `cap` is per such unit. */
+  scope?: PairScope;
 }
 
 export interface ExportRequest {
