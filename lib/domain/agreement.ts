@@ -1,3 +1,4 @@
+import { bootstrapInterval, type Interval } from './bootstrap';
 import { isOnScale, normalizedScore } from './rubric';
 import type { Label, Scale } from './types';
 
@@ -247,4 +248,193 @@ export function peopleAgreement(items: readonly PeopleItem[]): PeopleAgreement {
     .filter((it) => it.scale.kind === 'numeric')
     .map((it) => it.scores.map((s) => (s === null ? null : normalizedScore(s, it.scale))));
   return { nominal: krippendorffAlpha(nominalUnits, 'nominal'), interval: krippendorffAlpha(intervalUnits, 'interval') };
+}
+
+// ---- Agreement by scale kind, with bootstrap intervals (the judge leaderboard) ----
+
+/**
+ * Below this many items a figure is shown as "—" with its n, never as a number: on 3 items kappa is
+ * 1.000 or 0.000 by chance. Intervals are computed only from this many items on.
+ */
+export const MIN_AGREEMENT_ITEMS = 10;
+
+/** The category index of a binary (0, 1) or ternary (-1, 0, 1) score. */
+function categoryIndex(score: number, scale: Scale): number {
+  if (!isOnScale(score, scale)) throw new RangeError(`score ${score} is not on the ${scale.kind} scale`);
+  return scale.kind === 'ternary' ? score + 1 : score === 0 ? 0 : 1;
+}
+
+/** Percent agreement of a k×k table of counts (row: judge, column: person), cell a·k + b. */
+export function percentOfTable(k: number, counts: readonly number[]): number | null {
+  let n = 0;
+  let agree = 0;
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) n += counts[a * k + b]!;
+    agree += counts[a * k + a]!;
+  }
+  return n === 0 ? null : agree / n;
+}
+
+/** Cohen's kappa of a k×k table, on integer counts as cohensKappa computes it (same value, same rules). */
+export function kappaOfTable(k: number, counts: readonly number[]): number | null {
+  let n = 0;
+  let agree = 0;
+  let chance = 0;
+  for (let a = 0; a < k; a++) {
+    let row = 0;
+    let col = 0;
+    for (let b = 0; b < k; b++) {
+      row += counts[a * k + b]!;
+      col += counts[b * k + a]!;
+    }
+    n += row;
+    agree += counts[a * k + a]!;
+    chance += row * col;
+  }
+  if (n === 0) return null;
+  const denominator = n * n - chance;
+  if (denominator === 0) return agree === n ? 1 : null;
+  return (n * agree - chance) / denominator;
+}
+
+/** Distinct (judge, person) pairs of normalized numeric scores with their counts, sorted by x then y. */
+export interface NumericTable {
+  /** Per cell: the rank position of its judge value among the distinct judge values, and of its person value. */
+  xIndex: number[];
+  yIndex: number[];
+  x: number[];
+  y: number[];
+  counts: number[];
+  distinctX: number;
+  distinctY: number;
+}
+
+export function numericTable(judge: readonly number[], human: readonly number[]): NumericTable {
+  assertPaired(judge, human, 'numericTable');
+  const byPair = new Map<number, Map<number, number>>();
+  judge.forEach((x, i) => {
+    const y = human[i]!;
+    let row = byPair.get(x);
+    if (!row) byPair.set(x, (row = new Map()));
+    row.set(y, (row.get(y) ?? 0) + 1);
+  });
+  const xs = [...byPair.keys()].sort((a, b) => a - b);
+  const ys = [...new Set(human)].sort((a, b) => a - b);
+  const yRank = new Map(ys.map((y, i) => [y, i]));
+  const t: NumericTable = { xIndex: [], yIndex: [], x: [], y: [], counts: [], distinctX: xs.length, distinctY: ys.length };
+  xs.forEach((x, xi) => {
+    const row = byPair.get(x)!;
+    for (const y of [...row.keys()].sort((a, b) => a - b)) {
+      t.xIndex.push(xi);
+      t.yIndex.push(yRank.get(y)!);
+      t.x.push(x);
+      t.y.push(y);
+      t.counts.push(row.get(y)!);
+    }
+  });
+  return t;
+}
+
+/** Mean absolute difference from a numeric table's (resampled) counts. */
+export function madOfTable(t: NumericTable, counts: readonly number[]): number | null {
+  let n = 0;
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
+    if (c === 0) continue;
+    n += c;
+    total += c * Math.abs(t.x[i]! - t.y[i]!);
+  }
+  return n === 0 ? null : total / n;
+}
+
+function averageRanksOfCounts(index: readonly number[], distinct: number, counts: readonly number[]): number[] {
+  const per = new Array<number>(distinct).fill(0);
+  for (let i = 0; i < counts.length; i++) per[index[i]!]! += counts[i]!;
+  const rank = new Array<number>(distinct).fill(0);
+  let before = 0;
+  for (let v = 0; v < distinct; v++) {
+    rank[v] = before + (per[v]! + 1) / 2;
+    before += per[v]!;
+  }
+  return rank;
+}
+
+/** Spearman's rho from a numeric table's (resampled) counts: Pearson's r of the average ranks. */
+export function rhoOfTable(t: NumericTable, counts: readonly number[]): number | null {
+  let n = 0;
+  for (const c of counts) n += c;
+  if (n < 2) return null;
+  const rx = averageRanksOfCounts(t.xIndex, t.distinctX, counts);
+  const ry = averageRanksOfCounts(t.yIndex, t.distinctY, counts);
+  const meanRank = (n + 1) / 2;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
+    if (c === 0) continue;
+    const dx = rx[t.xIndex[i]!]! - meanRank;
+    const dy = ry[t.yIndex[i]!]! - meanRank;
+    sxy += c * dx * dy;
+    sxx += c * dx * dx;
+    syy += c * dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return null;
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+export interface CategoricalKindFigures {
+  kind: 'binary' | 'ternary';
+  n: number;
+  percentAgreement: number | null;
+  percentAgreementInterval: Interval | null;
+  kappa: number | null;
+  kappaInterval: Interval | null;
+}
+
+export interface NumericKindFigures {
+  kind: 'numeric';
+  n: number;
+  meanAbsoluteDifference: number | null;
+  meanAbsoluteDifferenceInterval: Interval | null;
+  spearmanRho: number | null;
+  spearmanRhoInterval: Interval | null;
+}
+
+export type KindFigures = CategoricalKindFigures | NumericKindFigures;
+
+/**
+ * Judge vs newest human label over items of one scale kind (pooled across rubrics when the items come
+ * from several): the figures, and from MIN_AGREEMENT_ITEMS items on their 95% bootstrap intervals over
+ * items (seeded: the same items give the same interval).
+ */
+export function kindAgreement(kind: Scale['kind'], items: readonly JudgeHumanItem[]): KindFigures {
+  for (const it of items) if (it.scale.kind !== kind) throw new Error(`kindAgreement(${kind}): an item has a ${it.scale.kind} scale`);
+  const n = items.length;
+  const withIntervals = n >= MIN_AGREEMENT_ITEMS;
+  if (kind === 'numeric') {
+    const judge = items.map((it) => normalizedScore(it.judge, it.scale));
+    const human = items.map((it) => normalizedScore(it.human, it.scale));
+    const table = withIntervals ? numericTable(judge, human) : null;
+    return {
+      kind,
+      n,
+      meanAbsoluteDifference: meanAbsoluteDifference(judge, human),
+      meanAbsoluteDifferenceInterval: table && bootstrapInterval(table.counts, (c) => madOfTable(table, c)),
+      spearmanRho: spearmanRho(judge, human),
+      spearmanRhoInterval: table && bootstrapInterval(table.counts, (c) => rhoOfTable(table, c)),
+    };
+  }
+  const k = kind === 'binary' ? 2 : 3;
+  const counts = new Array<number>(k * k).fill(0);
+  for (const it of items) counts[categoryIndex(it.judge, it.scale) * k + categoryIndex(it.human, it.scale)]! += 1;
+  return {
+    kind,
+    n,
+    percentAgreement: percentOfTable(k, counts),
+    percentAgreementInterval: withIntervals ? bootstrapInterval(counts, (c) => percentOfTable(k, c)) : null,
+    kappa: kappaOfTable(k, counts),
+    kappaInterval: withIntervals ? bootstrapInterval(counts, (c) => kappaOfTable(k, c)) : null,
+  };
 }

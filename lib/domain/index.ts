@@ -10,3 +10,4 @@ export * from './settings';
 export * from './judges';
 export * from './routing';
 export * from './training';
+export * from './bootstrap';
