@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { trajectoryFigures } from '@/lib/domain';
 import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from './items';
+import { addStoredJudgeFigures, judgeFiguresOf, shareJudges, writeJudgeFigures } from './judge-figures';
 import { RollupDeltas } from './rollups';
 import { recomputeRoutingQuality } from './routing-rollups';
 import { contributionOfRow } from './training-rollups';
@@ -12,6 +13,7 @@ import { contributionOfRow } from './training-rollups';
 export { scaleOf } from './items';
 
 export async function recomputeTrajectory(client: pg.PoolClient, pk: number, deltas?: RollupDeltas): Promise<void> {
+  await shareJudges(client);
   const t = await client.query<{
     run_id: string;
     rubric_id: string | null;
@@ -48,6 +50,7 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   // Every item has a judgment (a labelled item that loses its judges keeps a person's own).
   const labelled = judgments.some((j) => j.label_id !== null);
   const byId = new Map(models.rows.map((m) => [m.id, m]));
+  const inputs = judgmentInputs(judgments);
   const f = trajectoryFigures({
     models: row.model_ids.map((id) => {
       const m = byId.get(id);
@@ -57,7 +60,7 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     steps: steps.rows.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.given_cost_usd })),
     correct: row.correct,
     criteria,
-    judgments: judgmentInputs(judgments),
+    judgments: inputs,
   });
   await client.query(
     `UPDATE trajectories SET cost_usd = $2, all_largest_usd = $3, savings = $4, process_score = $5, reward = $6,
@@ -65,14 +68,19 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     [pk, f.costUsd, f.allLargestUsd, f.savings, f.processScore, f.reward, labelled],
   );
   const own = deltas ?? new RollupDeltas();
-  own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward }, -1);
-  own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward }, 1);
+  own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward, allLargestUsd: row.all_largest_usd }, -1);
+  own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward, allLargestUsd: f.allLargestUsd }, 1);
   if (row.training_step !== null) {
     const byModel = new Map<string, number>();
     for (const s of steps.rows) byModel.set(s.model, (byModel.get(s.model) ?? 0) + 1);
     own.training.add(contributionOfRow(row, byModel), -1);
     own.training.add(contributionOfRow({ ...row, cost_usd: f.costUsd, all_largest_usd: f.allLargestUsd, process_score: f.processScore }, byModel), 1);
   }
+  // The same for every judge's figures of the trajectory (judge-figures.ts).
+  const byJudge = judgeFiguresOf({ correct: row.correct, costUsd: f.costUsd, allLargestUsd: f.allLargestUsd, criteria, judgments: inputs });
+  await addStoredJudgeFigures(client, [pk], own.judges, -1);
+  await writeJudgeFigures(client, [{ pk, figures: byJudge }]);
+  own.judges.addTrajectory(row.run_id, byJudge, 1);
   // The trajectory count must not move: the two calls above cancel it, and the step/cost parts.
   await recomputeRoutingQuality(client, pk, steps.rows.map((s) => s.model), f.stepRubricScores, own.routing);
   if (!deltas) await own.apply(client);

@@ -1,8 +1,11 @@
-// Per-run rollups (run_stats, run_model_stats) move by deltas in the same transaction as the change
-// that causes them, so the overview reads a handful of rows however many trajectories there are.
+// Per-run rollups (run_stats, run_model_stats, and run_judge_stats in judge-figures.ts) move by deltas
+// in the same transaction as the change that causes them, so the overview reads a handful of rows
+// however many trajectories there are.
 import type pg from 'pg';
 import { addStoredRouting, RoutingDeltas } from './routing-rollups';
 import { contributionOfRow, stepsByModelOf, TrainingDeltas, type TrainingFieldsRow } from './training-rollups';
+import { costRatio } from '@/lib/domain';
+import { addStoredJudgeFigures, JudgeRollupDeltas } from './judge-figures';
 
 export interface RunDelta {
   trajectories: number;
@@ -14,6 +17,7 @@ export interface RunDelta {
   sumSavings: number;
   nSavings: number;
   sumReward: number;
+  sumCostRatio: number;
 }
 
 export interface ModelDelta {
@@ -32,6 +36,7 @@ export interface TrajectoryFiguresRow {
   processScore: number | null;
   savings: number | null;
   reward: number;
+  allLargestUsd: number;
 }
 
 export class RollupDeltas {
@@ -41,6 +46,8 @@ export class RollupDeltas {
   readonly routing = new RoutingDeltas();
   /** Per training group and per (training step, model): training-rollups.ts. */
   readonly training = new TrainingDeltas();
+  /** run_judge_stats: a trajectory's share is added by its caller (judge-figures.ts). */
+  readonly judges = new JudgeRollupDeltas();
 
   addTrajectory(runId: string, t: TrajectoryFiguresRow, sign: 1 | -1 = 1): void {
     const d = this.run(runId);
@@ -57,12 +64,13 @@ export class RollupDeltas {
       d.nSavings += sign;
     }
     d.sumReward += sign * t.reward;
+    d.sumCostRatio += sign * (costRatio(t.costUsd, t.allLargestUsd) ?? 0);
   }
 
   private run(runId: string): RunDelta {
     let d = this.runs.get(runId);
     if (!d) {
-      d = { trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0 };
+      d = { trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0, sumCostRatio: 0 };
       this.runs.set(runId, d);
     }
     return d;
@@ -83,7 +91,7 @@ export class RollupDeltas {
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.models.size === 0 && this.routing.empty && this.training.empty;
+    return this.runs.size === 0 && this.models.size === 0 && this.routing.empty && this.training.empty && this.judges.empty;
   }
 
   async apply(client: pg.PoolClient): Promise<void> {
@@ -91,8 +99,10 @@ export class RollupDeltas {
       const ids = [...this.runs.keys()].sort();
       const col = (f: keyof RunDelta) => ids.map((id) => this.runs.get(id)![f]);
       await client.query(
-        `INSERT INTO run_stats AS s (run_id, trajectories, correct, steps, sum_cost_usd, sum_process, n_process, sum_savings, n_savings, sum_reward)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::float8[], $6::float8[], $7::int[], $8::float8[], $9::int[], $10::float8[])
+        `INSERT INTO run_stats AS s (run_id, trajectories, correct, steps, sum_cost_usd, sum_process, n_process, sum_savings, n_savings, sum_reward,
+                                     sum_cost_ratio)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::float8[], $6::float8[], $7::int[], $8::float8[], $9::int[], $10::float8[],
+                              $11::float8[])
          ON CONFLICT (run_id) DO UPDATE SET
            trajectories = s.trajectories + EXCLUDED.trajectories,
            correct = s.correct + EXCLUDED.correct,
@@ -102,7 +112,8 @@ export class RollupDeltas {
            n_process = s.n_process + EXCLUDED.n_process,
            sum_savings = s.sum_savings + EXCLUDED.sum_savings,
            n_savings = s.n_savings + EXCLUDED.n_savings,
-           sum_reward = s.sum_reward + EXCLUDED.sum_reward`,
+           sum_reward = s.sum_reward + EXCLUDED.sum_reward,
+           sum_cost_ratio = s.sum_cost_ratio + EXCLUDED.sum_cost_ratio`,
         [
           ids,
           col('trajectories'),
@@ -114,6 +125,7 @@ export class RollupDeltas {
           col('sumSavings'),
           col('nSavings'),
           col('sumReward'),
+          col('sumCostRatio'),
         ],
       );
     }
@@ -138,7 +150,7 @@ export class RollupDeltas {
     // ingest of what remains.
     if (this.runs.size > 0) {
       await client.query(
-        `UPDATE run_stats SET sum_cost_usd = 0, sum_process = 0, sum_savings = 0, sum_reward = 0
+        `UPDATE run_stats SET sum_cost_usd = 0, sum_process = 0, sum_savings = 0, sum_reward = 0, sum_cost_ratio = 0
           WHERE run_id = ANY($1::text[]) AND trajectories = 0`,
         [[...this.runs.keys()]],
       );
@@ -156,6 +168,7 @@ export class RollupDeltas {
     this.models.clear();
     // After run_stats, as every writer does: their row locks order any two writers the same way.
     await this.training.apply(client);
+    await this.judges.apply(client);
   }
 }
 
@@ -174,7 +187,8 @@ export async function addStoredToRollups(client: pg.PoolClient, pks: readonly nu
     const chunk = pks.slice(i, i + STORED_CHUNK);
     const rows = await client.query<TrajectoryFiguresRow & TrainingFieldsRow & { runId: string; pk: number }>(
       `SELECT pk, run_id AS "runId", correct, step_count AS "stepCount", cost_usd AS "costUsd", process_score AS "processScore",
-              savings, reward, run_id, query_id, process_score, cost_usd, all_largest_usd, training_step, training_group
+              savings, reward, run_id, query_id, process_score, cost_usd, all_largest_usd, training_step, training_group,
+              all_largest_usd AS "allLargestUsd"
          FROM trajectories WHERE pk = ANY($1::int[]) ORDER BY pk FOR UPDATE`,
       [chunk],
     );
@@ -195,5 +209,6 @@ export async function addStoredToRollups(client: pg.PoolClient, pks: readonly nu
     );
     for (const m of models.rows) deltas.addModel(m.runId, m.model, m, sign);
     await addStoredRouting(client, chunk, deltas.routing, sign);
+    await addStoredJudgeFigures(client, chunk, deltas.judges, sign);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeOf, judgmentsOfJudge, viewScores } from './judges';
+import { figuresByJudge, judgeOf, judgmentsOfJudge, viewScores } from './judges';
 import { capProblem, deltaPProblem, judgeNameProblem, ratioCProblem, rewardWeightProblem } from './settings';
 import type { CriterionDef, JudgmentInput } from './types';
 
@@ -62,5 +62,21 @@ describe('the rules of the view settings', () => {
     expect(judgeNameProblem('')).toMatch(/empty/);
     expect(judgeNameProblem('x'.repeat(201))).toMatch(/200/);
     expect(judgeNameProblem('a\u0000b')).toMatch(/NUL/);
+  });
+});
+
+describe('figures by judge', () => {
+  it('one entry per judge that scored the trajectory, and one for people alone, first', () => {
+    const f = figuresByJudge({ correct: true, costUsd: 1, allLargestUsd: 2, criteria, judgments });
+    expect(f.map((x) => [x.judge, x.judgments])).toEqual([
+      [null, 0],
+      ['judge', 1],
+      ['v2', 1],
+      ['v3', 1],
+    ]);
+    // people alone: the added c2 judgment (4 of 4 -> 1) -> process 1; v2: c1 1, c2 1 -> 1.
+    expect(f[0]).toMatchObject({ processScore: 1, reward: 1 + 0.5 - 0.05 });
+    expect(f[1]!.processScore).toBe(0.75); // judge: c2 = mean(0.5, 1)
+    expect(f[2]!.processScore).toBe(1);
   });
 });

@@ -2,7 +2,16 @@
 // its definition, so a conflicting redefinition is one comparison), the trajectory with its derived
 // figures from lib/domain, its steps and its judgments.
 import { createHash } from 'node:crypto';
-import { routingContribution, trajectoryFigures, type CriterionDef, type ModelPrice, type RoutingContribution, type Scale } from '@/lib/domain';
+import {
+  figuresByJudge,
+  routingContribution,
+  trajectoryFigures,
+  type CriterionDef,
+  type JudgeFigures,
+  type ModelPrice,
+  type RoutingContribution,
+  type Scale,
+} from '@/lib/domain';
 import type { TraceLine } from '@/lib/schemas/trace';
 import { itemKey, stepSet } from '@/lib/db/items';
 import { restoredItems, ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
@@ -157,6 +166,8 @@ export interface NormalizedLine {
    * only with a trajectory that is new to the database; a stored trajectory keeps its own history.
    */
   restored: { judgments: JudgmentRow[]; labels: LabelRow[] };
+  /** The trajectory's figures under each judge that scored it and under none (lib/db/judge-figures.ts). */
+  judgeFigures: JudgeFigures[];
 }
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -291,6 +302,7 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     steps: j.steps,
     judgeScore: j.judgeScore,
     humanScore: newest.get(j.item) ?? null,
+    judge: j.judge,
   }));
   const figures = trajectoryFigures({
     models: prices,
@@ -363,5 +375,6 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     steps: line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })),
     stepScores: figures.stepRubricScores,
   });
-  return { models, run, query, rubric, trajectory, steps, items, judgments, routing, trainingGroupGiven: line.training?.group !== undefined, restored };
+  const judgeFigures = figuresByJudge({ correct: line.correct, costUsd: figures.costUsd, allLargestUsd: figures.allLargestUsd, criteria, judgments: judgmentsIn });
+  return { models, run, query, rubric, trajectory, steps, items, judgments, routing, trainingGroupGiven: line.training?.group !== undefined, restored, judgeFigures };
 }

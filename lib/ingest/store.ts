@@ -13,6 +13,7 @@ import { itemKey } from '@/lib/db/items';
 import { contributionOfLine } from '@/lib/db/training-rollups';
 import { recordIngestEvents } from '@/lib/db/ingest-events';
 import { groupConflict, groupKey, groupsOf, noteGroup, type KnownGroup } from './training';
+import { addJudges, judgeNames, writeJudgeFigures } from '@/lib/db/judge-figures';
 
 export interface BatchLine {
   lineNo: number;
@@ -358,6 +359,7 @@ export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1
   const t = norm.trajectory;
   deltas.addTrajectory(t.runId, t, sign);
   deltas.routing.add(t.runId, norm.routing, t.correct, sign);
+  deltas.judges.addTrajectory(t.runId, norm.judgeFigures, sign);
   const perModel = new Map<string, ModelDelta>();
   for (const s of norm.steps) {
     let m = perModel.get(s.model);
@@ -575,6 +577,8 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   }
 
   await insertDims(client, fresh);
+  // Before any trajectory row is locked: adding a judge waits for the changes in flight (shareJudges).
+  await addJudges(client, judgeNames([...toInsert, ...toReplace.map((r) => r.line)].map((l) => l.norm.judgeFigures)));
   const deltas = new RollupDeltas();
 
   const pks = toInsert.length
@@ -615,6 +619,7 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
     await copyRows(client, 'items', ITEM_COLUMNS, itemCopyRows(inserts));
     await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(inserts));
   }
+  await writeJudgeFigures(client, [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))].map((t) => ({ pk: t.pk, figures: t.norm.judgeFigures })));
   await restoreLabels(client, inserts);
   for (const { norm } of inserts) addToRollups(deltas, norm, 1);
   await deltas.apply(client);

@@ -61,3 +61,15 @@ export function judgmentInView(judge: string | null, alias = 'j'): Sql {
   const a = raw(alias);
   return sql`(${a}.judge_score IS NULL OR coalesce(${a}.judge, ${UNNAMED_JUDGE}) = ${judge})`;
 }
+
+/**
+ * lib/domain's combinedReward in SQL, over a trajectory aliased `alias` and a process score
+ * expression: outcome + lambda * process - mu * cost_ratio, an undefined process score or cost ratio
+ * counting 0. The same operations in the same order on float8, so it equals lib/domain bit for bit
+ * (tests/view-settings-sql.test.ts).
+ */
+export function combinedRewardSql(view: { lambda: number; mu: number }, process: Sql, alias = 't'): Sql {
+  const a = raw(alias);
+  return sql`((CASE WHEN ${a}.correct THEN 1 ELSE 0 END)::float8 + ${view.lambda}::float8 * coalesce(${process}, 0::float8)
+              - ${view.mu}::float8 * coalesce(${a}.cost_usd / nullif(${a}.all_largest_usd, 0::float8), 0::float8))`;
+}

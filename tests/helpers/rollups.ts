@@ -18,9 +18,18 @@ export const RECOMPUTE: Record<string, string> = {
            coalesce(sum(t.step_count), 0)::bigint AS steps, coalesce(sum(t.cost_usd), 0) AS sum_cost_usd,
            coalesce(sum(t.process_score), 0) AS sum_process, count(t.process_score)::int AS n_process,
            coalesce(sum(t.savings), 0) AS sum_savings, count(t.savings)::int AS n_savings,
-           coalesce(sum(t.reward), 0) AS sum_reward
+           coalesce(sum(t.reward), 0) AS sum_reward,
+           coalesce(sum(coalesce(t.cost_usd / nullif(t.all_largest_usd, 0::float8), 0::float8)), 0) AS sum_cost_ratio
       FROM runs r LEFT JOIN trajectories t ON t.run_id = r.id
      GROUP BY r.id`,
+  // Every run with trajectories has a row for every judge (judge 0: no judge), from trajectory_judges;
+  // tests/judge-figures.test.ts checks those rows against lib/domain.
+  run_judge_stats: `
+    SELECT t.run_id, tj.judge_id, count(*) FILTER (WHERE tj.judgments > 0)::int AS trajectories,
+           coalesce(sum(tj.judgments), 0)::int AS judgments, coalesce(sum(tj.process_score), 0) AS sum_process,
+           count(tj.process_score)::int AS n_process, coalesce(sum(tj.reward), 0) AS sum_reward
+      FROM trajectory_judges tj JOIN trajectories t ON t.pk = tj.trajectory_pk
+     GROUP BY t.run_id, tj.judge_id`,
   run_model_stats: `
     SELECT t.run_id, s.model, count(DISTINCT t.pk)::int AS trajectories, count(*)::bigint AS steps,
            sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd

@@ -10,6 +10,8 @@ import { getPool } from '@/lib/db/pool';
 import type { ListParams, SortField, TrajectoryFilter } from '@/lib/schemas/filters';
 import { ApiError } from '@/lib/server/errors';
 import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
+import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
+import { combinedRewardSql } from '@/lib/server/view-settings';
 import { trajectoryConditions } from './trajectory-filter';
 
 /** How long a query text may be in a list item; the query page shows it whole. */
@@ -106,6 +108,10 @@ export interface TrajectoryListPage {
   items: TrajectoryListItem[];
   next_cursor: string | null;
   total: number;
+  /** The view settings the figures are under. */
+  judge: string | null;
+  lambda: number;
+  mu: number;
 }
 
 export interface ItemRow extends Omit<TrajectoryListItem, 'ingested_at' | 'steps' | 'group'> {
@@ -116,16 +122,43 @@ export interface ItemRow extends Omit<TrajectoryListItem, 'ingested_at' | 'steps
   sort_key: string | null;
 }
 
-const ITEM_COLUMNS = raw(
-  't.pk, t.id, t.run_id, t.query_id, t.benchmark, t.correct, t.step_count, t.cost_usd, t.process_score, t.reward, t.savings, t.labelled, t.ingested_at, ' +
-    't.training_step, t.training_group',
-);
+/**
+ * The list's process score and reward under the view: the stored columns at the stored settings (the
+ * fast path: each has its keyset indexes), expressions of them otherwise (sorted by a scan).
+ */
+interface ListFigures {
+  process: Sql;
+  reward: Sql;
+  /** The reward is the stored column. */
+  storedReward: boolean;
+}
+
+function listFigures(view: ViewSettings): ListFigures {
+  const process = sql`t.process_score`;
+  if (isDefaultReward(view)) return { process, reward: sql`t.reward`, storedReward: true };
+  return { process, reward: combinedRewardSql(view, process), storedReward: false };
+}
+
+const STORED_FIGURES = listFigures(DEFAULT_VIEW);
+
+function itemColumns(f: ListFigures): Sql {
+  return sql`t.pk, t.id, t.run_id, t.query_id, t.benchmark, t.correct, t.step_count, t.cost_usd, ${f.process} AS process_score,
+             ${f.reward} AS reward, t.savings, t.labelled, t.ingested_at, t.training_step, t.training_group`;
+}
+
+/** The sort column of `t`, or its expression under the view. */
+function sortExpression(sort: SortField, f: ListFigures): Sql {
+  if (sort === 'reward') return f.reward;
+  if (sort === 'process_score') return f.process;
+  return raw(`t.${SORT_COLUMNS[sort].column}`);
+}
 
 interface PageOrder {
   sort: SortField;
   order: 'asc' | 'desc';
   cursor: Cursor | null;
   limit: number;
+  figures: ListFigures;
   /**
    * Order by an expression of the sort column that no index provides, so that PostgreSQL finds the
    * filter's rows through the filter's own index and sorts them, instead of scanning in sort order.
@@ -153,13 +186,13 @@ function orderOf(o: PageOrder, alias: string): Sql {
  * (which an index holding the filter and sort columns answers without visiting the table) and then
  * reads those rows; the caller orders them.
  */
-function scan(where: Sql[], orderBy: Sql, sortKey: Sql, limit: number, pksFirst = false): Sql {
+function scan(where: Sql[], orderBy: Sql, sortKey: Sql, limit: number, f: ListFigures, pksFirst = false): Sql {
   const cond = where.length ? sql`WHERE ${join(where, ' AND ')}` : empty;
   if (pksFirst) {
-    return sql`(SELECT ${ITEM_COLUMNS}, ${sortKey} AS sort_key FROM trajectories t
+    return sql`(SELECT ${itemColumns(f)}, ${sortKey} AS sort_key FROM trajectories t
                  WHERE t.pk IN (SELECT t.pk FROM trajectories t ${cond} ORDER BY ${orderBy} LIMIT ${limit}))`;
   }
-  return sql`(SELECT ${ITEM_COLUMNS}, ${sortKey} AS sort_key FROM trajectories t ${cond} ORDER BY ${orderBy} LIMIT ${limit})`;
+  return sql`(SELECT ${itemColumns(f)}, ${sortKey} AS sort_key FROM trajectories t ${cond} ORDER BY ${orderBy} LIMIT ${limit})`;
 }
 
 /**
@@ -171,7 +204,7 @@ function scan(where: Sql[], orderBy: Sql, sortKey: Sql, limit: number, pksFirst 
  */
 function orderedRows(conds: Sql[], o: PageOrder): Sql {
   const col = SORT_COLUMNS[o.sort];
-  const c = raw(`t.${col.column}`);
+  const c = sortExpression(o.sort, o.figures);
   const key = o.filterFirst ? UNINDEXED[col.type]!(c) : c;
   const pk = o.filterFirst ? sql`(t.pk + 0)` : sql`t.pk`;
   const dir = raw(o.order === 'asc' ? 'ASC' : 'DESC');
@@ -185,12 +218,12 @@ function orderedRows(conds: Sql[], o: PageOrder): Sql {
       after.push(o.sort === 'id' ? sql`${c} ${cmp} ${cursor.value}` : sql`(${c}, t.pk) ${cmp} (${cursor.value}::${raw(col.type)}, ${cursor.pk})`);
     }
     const orderBy = o.sort === 'id' ? sql`${key} ${dir}` : sql`${key} ${dir}, ${pk} ${dir}`;
-    parts.push(scan([...conds, ...after], orderBy, sql`${c}::text`, o.limit, o.filterFirst));
+    parts.push(scan([...conds, ...after], orderBy, sql`${c}::text`, o.limit, o.figures, o.filterFirst));
   }
   if (col.nullable) {
     const after = [sql`${c} IS NULL`];
     if (cursor && cursor.value === null) after.push(sql`t.pk ${cmp} ${cursor.pk}`);
-    parts.push(scan([...conds, ...after], sql`${pk} ${dir}`, sql`NULL::text`, o.limit, o.filterFirst));
+    parts.push(scan([...conds, ...after], sql`${pk} ${dir}`, sql`NULL::text`, o.limit, o.figures, o.filterFirst));
   }
   return parts.length === 1 ? parts[0]! : sql`${join(parts, ' UNION ALL ')} LIMIT ${o.limit}`;
 }
@@ -219,7 +252,7 @@ async function runsUsingModel(db: pg.Pool, model: string): Promise<string[] | nu
 }
 
 function mergedRuns(conds: Sql[], o: PageOrder, runs: string[]): Sql {
-  if (runs.length === 0) return sql`SELECT ${ITEM_COLUMNS}, NULL::text AS sort_key FROM trajectories t WHERE false`;
+  if (runs.length === 0) return sql`SELECT ${itemColumns(o.figures)}, NULL::text AS sort_key FROM trajectories t WHERE false`;
   const perRun = runs.map((r) => sql`SELECT * FROM (${orderedRows([...conds, sql`t.run_id = ${r}`], o)}) r`);
   return sql`SELECT * FROM (${join(perRun, ' UNION ALL ')}) u ORDER BY ${orderOf(o, 'u')} LIMIT ${o.limit}`;
 }
@@ -275,12 +308,16 @@ export async function readPage(
   filter: TrajectoryFilter,
   params: ListParams,
   read: RowReader,
-  opts: { window?: number } = {},
+  opts: { window?: number; view?: ViewSettings } = {},
 ): Promise<ItemRow[]> {
   const window = opts.window ?? SORT_ORDER_WINDOW;
   const cursor = params.cursor === undefined ? null : decodeCursor(params.cursor, params.sort, params.order);
-  const o: PageOrder = { sort: params.sort, order: params.order, cursor, limit: params.limit + 1 };
+  const figures = opts.view ? listFigures(opts.view) : STORED_FIGURES;
+  const o: PageOrder = { sort: params.sort, order: params.order, cursor, limit: params.limit + 1, figures };
   const conds = trajectoryConditions(filter);
+  // A reward at other weights than the stored ones has no index: PostgreSQL reads the filter's rows
+  // (through the filter's indexes) and sorts them.
+  if (params.sort === 'reward' && !figures.storedReward) return read(withQueryText(orderedRows(conds, { ...o, filterFirst: true }), o));
   const acrossRuns = filter.run === undefined && filter.query === undefined;
   if (acrossRuns && filter.model !== undefined) {
     const runs = await runsUsingModel(getPool(), filter.model);
@@ -380,7 +417,11 @@ function toItem(r: ItemRow, shares: Record<string, number> = {}): TrajectoryList
   };
 }
 
-export async function listTrajectories(filter: TrajectoryFilter, params: ListParams, opts: { window?: number } = {}): Promise<TrajectoryListPage> {
+export async function listTrajectories(
+  filter: TrajectoryFilter,
+  params: ListParams,
+  opts: { window?: number; view?: ViewSettings } = {},
+): Promise<TrajectoryListPage> {
   const db = getPool();
   const [rows, total] = await Promise.all([readPage(filter, params, (q) => queryRows<ItemRow>(db, q), opts), countTrajectories(filter)]);
   const page = rows.slice(0, params.limit);
@@ -390,5 +431,6 @@ export async function listTrajectories(filter: TrajectoryFilter, params: ListPar
       ? encodeCursor({ sort: params.sort, order: params.order, value: last.sort_key, pk: last.pk })
       : null;
   const shares = await stepSharesOf(db, page);
-  return { items: page.map((r) => toItem(r, shares.get(r.pk))), next_cursor, total };
+  const view = opts.view ?? DEFAULT_VIEW;
+  return { items: page.map((r) => toItem(r, shares.get(r.pk))), next_cursor, total, judge: view.judge, lambda: view.lambda, mu: view.mu };
 }
