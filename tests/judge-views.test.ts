@@ -4,8 +4,10 @@
 // lambda and mu.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET as getList } from '@/app/api/trajectories/route';
+import { GET as getRuns } from '@/app/api/runs/route';
 import { combinedReward, trajectoryFigures, viewScores, type RewardSettings } from '@/lib/domain';
 import { generateTraces, renderJsonl, type TraceLine } from '@/lib/generate';
+import { listTrajectories } from '@/lib/server/queries/trajectory-list';
 import { queryRows, sql } from '@/lib/server/sql';
 import { combinedRewardSql } from '@/lib/server/view-settings';
 import { call, json } from './helpers/api';
@@ -110,5 +112,115 @@ describe('the list under lambda and mu', () => {
     // At these weights the order differs from the stored reward's.
     const storedOrder = await walk('sort=reward&order=desc');
     expect(storedOrder.map((i) => i.id)).not.toEqual((await walk('sort=reward&order=desc&lambda=0&mu=5')).map((i) => i.id));
+  });
+});
+
+describe('the list under a judge', () => {
+  const JUDGES = ['judge-v2', 'judge-v3', 'judge'];
+
+  it('process score and reward of every item are lib/domain’s over the judge’s judgments', async () => {
+    for (const judge of JUDGES) {
+      for (const weights of ['', '&lambda=1.5&mu=0.2']) {
+        const page = await list(`judge=${judge}${weights}&limit=500`);
+        expect(page.judge).toBe(judge);
+        expect(page.items).toHaveLength(LINES.length);
+        const view = { judge, lambda: weights ? 1.5 : 0.5, mu: weights ? 0.2 : 0.1 };
+        for (const item of page.items) {
+          const d = domainView(LINES[byIdThenPk.get(item.id)!]!, view);
+          expect(item.process_score, `${judge} ${item.id}`).toBe(d.processScore);
+          expect(item.reward, `${judge} ${item.id}`).toBe(d.reward);
+        }
+      }
+    }
+    // The judges disagree somewhere, or this test would prove nothing.
+    const v2 = (await list('judge=judge-v2&limit=500')).items.map((i: { process_score: number | null }) => i.process_score);
+    const v3 = (await list('judge=judge-v3&limit=500')).items.map((i: { process_score: number | null }) => i.process_score);
+    expect(v2).not.toEqual(v3);
+  });
+
+  it('sorts by the judge’s process score and reward, nulls last, with and without filters and windows', async () => {
+    const run = LINES[0]!.run.id;
+    const benchmark = LINES[0]!.query.benchmark!;
+    const model = LINES[0]!.steps[0]!.model;
+    const costs = [...stored.values()].map((f) => f.costUsd).sort((a, b) => a - b);
+    const median = costs[Math.floor(costs.length / 2)]!;
+    const filters: [string, (l: TraceLine) => boolean][] = [
+      ['', () => true],
+      [`&run=${encodeURIComponent(run)}`, (l) => l.run.id === run],
+      ['&correct=false', (l) => !l.correct],
+      [`&benchmark=${encodeURIComponent(benchmark)}`, (l) => l.query.benchmark === benchmark],
+      [`&min_cost=${median}`, (l) => stored.get(l.id)!.costUsd >= median],
+      [`&model=${encodeURIComponent(model)}`, (l) => l.steps.some((s) => s.model === model)],
+    ];
+    for (const judge of ['judge-v3', 'judge']) {
+      for (const sort of ['process_score', 'reward'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          for (const [filter, keep] of filters) {
+            const view = { judge, lambda: 0.5, mu: 0.1 };
+            const expected = LINES.filter(keep)
+              .map((l) => {
+                const d = domainView(l, view);
+                return { id: l.id, v: sort === 'reward' ? d.reward : d.processScore, pk: byIdThenPk.get(l.id)! };
+              })
+              .sort((a, b) => {
+                if (a.v === null || b.v === null) return a.v === b.v ? (order === 'asc' ? a.pk - b.pk : b.pk - a.pk) : a.v === null ? 1 : -1;
+                return order === 'asc' ? a.v - b.v || a.pk - b.pk : b.v - a.v || b.pk - a.pk;
+              })
+              .map((e) => e.id);
+            const got = await walk(`judge=${judge}&sort=${sort}&order=${order}${filter}`);
+            expect(got.map((i) => i.id), `${judge} ${sort} ${order} ${filter}`).toEqual(expected);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('the list under a judge when the window holds too few rows', () => {
+  it('reads the filter’s rows and sorts them, in the same order as through the window', async () => {
+    for (const [sort, filter] of [
+      ['reward', { correct: false }],
+      ['process_score', { benchmark: LINES[0]!.query.benchmark! }],
+    ] as const) {
+      const view = { judge: 'judge-v3', lambda: 0.5, mu: 0.1 };
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listTrajectories(filter, { sort, order: 'desc', limit: 5, cursor }, { window: 1, view });
+        ids.push(...page.items.map((i) => i.id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      const query = new URLSearchParams({ judge: 'judge-v3', sort, order: 'desc', ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])) });
+      expect(ids).toEqual((await walk(query.toString())).map((i) => i.id));
+      expect(ids.length).toBeGreaterThan(3);
+    }
+  });
+});
+
+describe('the runs under a judge and weights', () => {
+  it('mean process score and mean reward are lib/domain’s over each run’s trajectories', async () => {
+    for (const query of ['', 'judge=judge-v3', 'judge=judge&lambda=2&mu=0.5', 'lambda=0&mu=3']) {
+      const params = new URLSearchParams(query);
+      const view = { judge: params.get('judge'), lambda: Number(params.get('lambda') ?? 0.5), mu: Number(params.get('mu') ?? 0.1) };
+      const res = await call(getRuns, { path: `/api/runs?${query}` });
+      const body = await json<Body>(res);
+      expect(body).toMatchObject({ judge: view.judge, lambda: view.lambda, mu: view.mu });
+      for (const run of body.runs) {
+        const figures = LINES.filter((l) => l.run.id === run.id).map((l) => domainView(l, view));
+        const defined = figures.filter((f) => f.processScore !== null);
+        expect(run.mean_process_score, `${query} ${run.id}`).toBeCloseTo(defined.reduce((s, f) => s + f.processScore!, 0) / defined.length, 12);
+        expect(run.n_process_score).toBe(defined.length);
+        expect(run.mean_reward, `${query} ${run.id}`).toBeCloseTo(figures.reduce((s, f) => s + f.reward, 0) / figures.length, 12);
+      }
+    }
+  });
+});
+
+describe('bad view settings on the list', () => {
+  it('an unknown judge is a 400 that lists the known ones', async () => {
+    const res = await call(getList, { path: '/api/trajectories?judge=judge-v9' });
+    expect(res.status).toBe(400);
+    const body = await json<Body>(res);
+    expect(body.error.details.known_judges).toEqual(['judge', 'judge-v2', 'judge-v3']);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combinedReward, trajectoryFigures, validateRewardSettings } from './reward';
+import { combinedReward, meanCombinedReward, trajectoryFigures, validateRewardSettings } from './reward';
 import type { CriterionDef, JudgmentInput, ModelPrice, StepCostInput } from './types';
 
 describe('combinedReward', () => {
@@ -124,5 +124,20 @@ describe('properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('meanCombinedReward', () => {
+  it('is the mean of the rewards, from sums', () => {
+    const ts = [
+      { correct: true, processScore: 0.5, costUsd: 1, allLargestUsd: 4 },
+      { correct: false, processScore: null, costUsd: 2, allLargestUsd: 2 },
+      { correct: true, processScore: 1, costUsd: 0, allLargestUsd: 0 },
+    ];
+    const settings = { lambda: 1.5, mu: 0.3 };
+    const mean = ts.reduce((s, t) => s + combinedReward(t, settings), 0) / 3;
+    // correct 2, process 1.5, cost ratios 0.25 + 1 + 0 (undefined counts 0)
+    expect(meanCombinedReward({ trajectories: 3, correct: 2, sumProcess: 1.5, sumCostRatio: 1.25 }, settings)).toBeCloseTo(mean, 15);
+    expect(meanCombinedReward({ trajectories: 0, correct: 0, sumProcess: 0, sumCostRatio: 0 })).toBeNull();
   });
 });

@@ -85,3 +85,24 @@ export function trajectoryFigures(input: TrajectoryInput, settings: RewardSettin
     reward: combinedReward({ correct: input.correct, processScore: process, costUsd, allLargestUsd }, settings),
   };
 }
+
+export interface RewardSums {
+  trajectories: number;
+  correct: number;
+  /** Sum of the defined process scores (an undefined one counts 0 in the reward). */
+  sumProcess: number;
+  /** Sum of the cost ratios (an undefined one counts 0). */
+  sumCostRatio: number;
+}
+
+/**
+ * The mean combined reward of a set of trajectories from its sums: the reward is linear in its three
+ * parts, so (correct + lambda * sum_process - mu * sum_cost_ratio) / n at any lambda and mu; `null`
+ * for no trajectories.
+ */
+export function meanCombinedReward(sums: RewardSums, settings: RewardSettings = DEFAULT_REWARD): number | null {
+  const problem = validateRewardSettings(settings);
+  if (problem) throw new RangeError(problem);
+  if (sums.trajectories === 0) return null;
+  return (sums.correct + settings.lambda * sums.sumProcess - settings.mu * sums.sumCostRatio) / sums.trajectories;
+}

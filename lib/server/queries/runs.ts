@@ -1,9 +1,11 @@
 import 'server-only';
-// GET /api/runs: every run's figures from the rollups (run_stats, run_model_stats), a handful of rows
-// however many trajectories are stored.
+// GET /api/runs: every run's figures from the rollups (run_stats, run_model_stats, and run_judge_stats
+// under a judge), a handful of rows however many trajectories are stored. The mean reward at other
+// lambda and mu comes from the same sums (meanCombinedReward).
 import { getPool } from '@/lib/db/pool';
-import { mergeBreakdowns, type ModelBreakdown } from '@/lib/domain';
-import { queryRows, sql } from '@/lib/server/sql';
+import { meanCombinedReward, mergeBreakdowns, type ModelBreakdown } from '@/lib/domain';
+import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
+import { empty, queryRows, sql } from '@/lib/server/sql';
 
 interface RunRow {
   id: string;
@@ -19,6 +21,7 @@ interface RunRow {
   sum_savings: number | null;
   n_savings: number | null;
   sum_reward: number | null;
+  sum_cost_ratio: number | null;
 }
 
 interface RunModelRow {
@@ -94,8 +97,11 @@ function runModels(rows: RunModelRow[], steps: number): RunModel[] {
   });
 }
 
-function runSummary(r: RunRow, modelRows: RunModelRow[]): RunSummary {
+function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings): RunSummary {
   const n = r.trajectories ?? 0;
+  const meanReward = isDefaultReward(view)
+    ? ratio(r.sum_reward ?? 0, n)
+    : meanCombinedReward({ trajectories: n, correct: r.correct ?? 0, sumProcess: r.sum_process ?? 0, sumCostRatio: r.sum_cost_ratio ?? 0 }, view);
   const steps = r.steps ?? 0;
   const models = runModels(modelRows, steps);
   return {
@@ -111,7 +117,7 @@ function runSummary(r: RunRow, modelRows: RunModelRow[]): RunSummary {
     mean_process_score: ratio(r.sum_process ?? 0, r.n_process ?? 0),
     n_process_score: r.n_process ?? 0,
     mean_savings: ratio(r.sum_savings ?? 0, r.n_savings ?? 0),
-    mean_reward: ratio(r.sum_reward ?? 0, n),
+    mean_reward: meanReward,
     steps,
     step_share_by_model: Object.fromEntries(models.map((m) => [m.id, m.step_share ?? 0])),
     cost_by_model: Object.fromEntries(models.map((m) => [m.id, m.cost_usd])),
@@ -119,14 +125,20 @@ function runSummary(r: RunRow, modelRows: RunModelRow[]): RunSummary {
   };
 }
 
-export async function listRuns(): Promise<RunSummary[]> {
+/** With a judge, the process and reward sums are the judge's (run_judge_stats); the rest is the run's. */
+export async function listRuns(view: ViewSettings = DEFAULT_VIEW): Promise<RunSummary[]> {
   const pool = getPool();
+  const judged = view.judge !== null;
+  const sums = judged ? sql`j.sum_process, j.n_process, j.sum_reward` : sql`s.sum_process, s.n_process, s.sum_reward`;
+  const judgeJoin = judged
+    ? sql`LEFT JOIN run_judge_stats j ON j.run_id = r.id AND j.judge_id = (SELECT g.id FROM judges g WHERE g.name = ${view.judge})`
+    : empty;
   const [runs, models] = await Promise.all([
     queryRows<RunRow>(
       pool,
-      sql`SELECT r.id, r.policy, r.meta, r.created_at, s.trajectories, s.correct, s.steps, s.sum_cost_usd, s.sum_process,
-                 s.n_process, s.sum_savings, s.n_savings, s.sum_reward
-            FROM runs r LEFT JOIN run_stats s ON s.run_id = r.id
+      sql`SELECT r.id, r.policy, r.meta, r.created_at, s.trajectories, s.correct, s.steps, s.sum_cost_usd, ${sums},
+                 s.n_savings, s.sum_savings, s.sum_cost_ratio
+            FROM runs r LEFT JOIN run_stats s ON s.run_id = r.id ${judgeJoin}
            ORDER BY r.id COLLATE "C"`,
     ),
     queryRows<RunModelRow>(
@@ -141,5 +153,5 @@ export async function listRuns(): Promise<RunSummary[]> {
     list.push(m);
     byRun.set(m.run_id, list);
   }
-  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? []));
+  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? [], view));
 }

@@ -74,6 +74,14 @@ export function decodeCursor(text: string, sort: SortField, order: 'asc' | 'desc
 
 const MAX_INT4 = 2_147_483_647;
 
+/** judges.id of a judge's name (resolveViewSettings checked that it exists). */
+async function judgeIdOf(name: string | null): Promise<number | null> {
+  if (name === null) return null;
+  const [row] = await queryRows<{ id: number }>(getPool(), sql`SELECT id FROM judges WHERE name = ${name}`);
+  if (!row) throw new ApiError('invalid_parameter', `parameter "judge": no judge is named ${JSON.stringify(name)}`);
+  return row.id;
+}
+
 /** What a sort value looks like as PostgreSQL writes it, so that a forged cursor is a 400, not a cast error. */
 const VALUE_FORMS: Record<string, (v: string) => boolean> = {
   text: (v) => v.length <= 200 && !v.includes('\u0000'),
@@ -129,17 +137,32 @@ export interface ItemRow extends Omit<TrajectoryListItem, 'ingested_at' | 'steps
 interface ListFigures {
   process: Sql;
   reward: Sql;
-  /** The reward is the stored column. */
+  /** The reward is a stored column. */
   storedReward: boolean;
+  /** The rows: `trajectories t`, joined with the judge's figures `tj` under a judge. */
+  from: Sql;
+  /** With a judge, process score and reward are tj's columns, ordered by tj's (judge, column, pk) indexes. */
+  judged: boolean;
 }
 
-function listFigures(view: ViewSettings): ListFigures {
-  const process = sql`t.process_score`;
-  if (isDefaultReward(view)) return { process, reward: sql`t.reward`, storedReward: true };
-  return { process, reward: combinedRewardSql(view, process), storedReward: false };
+/**
+ * With a judge, the stored figures are trajectory_judges' (lib/db/judge-figures.ts), one row per
+ * trajectory and judge, so the judge's list reads and sorts stored columns as the list without one.
+ */
+function listFigures(view: ViewSettings, judgeId: number | null): ListFigures {
+  const judged = judgeId !== null;
+  const process = judged ? sql`tj.process_score` : sql`t.process_score`;
+  const from = judged
+    ? sql`trajectories t JOIN trajectory_judges tj ON tj.trajectory_pk = t.pk AND tj.judge_id = ${judgeId}`
+    : sql`trajectories t`;
+  if (isDefaultReward(view)) return { process, reward: judged ? sql`tj.reward` : sql`t.reward`, storedReward: true, from, judged };
+  return { process, reward: combinedRewardSql(view, process), storedReward: false, from, judged };
 }
 
-const STORED_FIGURES = listFigures(DEFAULT_VIEW);
+const STORED_FIGURES = listFigures(DEFAULT_VIEW, null);
+
+/** Whether the page is in the order of one of tj's columns. */
+const sortsByJudge = (sort: SortField, f: ListFigures) => f.judged && (sort === 'process_score' || sort === 'reward');
 
 function itemColumns(f: ListFigures): Sql {
   return sql`t.pk, t.id, t.run_id, t.query_id, t.benchmark, t.correct, t.step_count, t.cost_usd, ${f.process} AS process_score,
@@ -189,10 +212,10 @@ function orderOf(o: PageOrder, alias: string): Sql {
 function scan(where: Sql[], orderBy: Sql, sortKey: Sql, limit: number, f: ListFigures, pksFirst = false): Sql {
   const cond = where.length ? sql`WHERE ${join(where, ' AND ')}` : empty;
   if (pksFirst) {
-    return sql`(SELECT ${itemColumns(f)}, ${sortKey} AS sort_key FROM trajectories t
-                 WHERE t.pk IN (SELECT t.pk FROM trajectories t ${cond} ORDER BY ${orderBy} LIMIT ${limit}))`;
+    return sql`(SELECT ${itemColumns(f)}, ${sortKey} AS sort_key FROM ${f.from}
+                 WHERE t.pk IN (SELECT t.pk FROM ${f.from} ${cond} ORDER BY ${orderBy} LIMIT ${limit}))`;
   }
-  return sql`(SELECT ${itemColumns(f)}, ${sortKey} AS sort_key FROM trajectories t ${cond} ORDER BY ${orderBy} LIMIT ${limit})`;
+  return sql`(SELECT ${itemColumns(f)}, ${sortKey} AS sort_key FROM ${f.from} ${cond} ORDER BY ${orderBy} LIMIT ${limit})`;
 }
 
 /**
@@ -206,7 +229,8 @@ function orderedRows(conds: Sql[], o: PageOrder): Sql {
   const col = SORT_COLUMNS[o.sort];
   const c = sortExpression(o.sort, o.figures);
   const key = o.filterFirst ? UNINDEXED[col.type]!(c) : c;
-  const pk = o.filterFirst ? sql`(t.pk + 0)` : sql`t.pk`;
+  const rowPk = sortsByJudge(o.sort, o.figures) ? sql`tj.trajectory_pk` : sql`t.pk`;
+  const pk = o.filterFirst ? sql`(${rowPk} + 0)` : rowPk;
   const dir = raw(o.order === 'asc' ? 'ASC' : 'DESC');
   const cmp = raw(o.order === 'asc' ? '>' : '<');
   const { cursor } = o;
@@ -215,14 +239,14 @@ function orderedRows(conds: Sql[], o: PageOrder): Sql {
     const after: Sql[] = [];
     if (col.nullable) after.push(sql`${c} IS NOT NULL`);
     if (cursor) {
-      after.push(o.sort === 'id' ? sql`${c} ${cmp} ${cursor.value}` : sql`(${c}, t.pk) ${cmp} (${cursor.value}::${raw(col.type)}, ${cursor.pk})`);
+      after.push(o.sort === 'id' ? sql`${c} ${cmp} ${cursor.value}` : sql`(${c}, ${rowPk}) ${cmp} (${cursor.value}::${raw(col.type)}, ${cursor.pk})`);
     }
     const orderBy = o.sort === 'id' ? sql`${key} ${dir}` : sql`${key} ${dir}, ${pk} ${dir}`;
     parts.push(scan([...conds, ...after], orderBy, sql`${c}::text`, o.limit, o.figures, o.filterFirst));
   }
   if (col.nullable) {
     const after = [sql`${c} IS NULL`];
-    if (cursor && cursor.value === null) after.push(sql`t.pk ${cmp} ${cursor.pk}`);
+    if (cursor && cursor.value === null) after.push(sql`${rowPk} ${cmp} ${cursor.pk}`);
     parts.push(scan([...conds, ...after], sql`${pk} ${dir}`, sql`NULL::text`, o.limit, o.figures, o.filterFirst));
   }
   return parts.length === 1 ? parts[0]! : sql`${join(parts, ' UNION ALL ')} LIMIT ${o.limit}`;
@@ -252,7 +276,7 @@ async function runsUsingModel(db: pg.Pool, model: string): Promise<string[] | nu
 }
 
 function mergedRuns(conds: Sql[], o: PageOrder, runs: string[]): Sql {
-  if (runs.length === 0) return sql`SELECT ${itemColumns(o.figures)}, NULL::text AS sort_key FROM trajectories t WHERE false`;
+  if (runs.length === 0) return sql`SELECT ${itemColumns(o.figures)}, NULL::text AS sort_key FROM ${o.figures.from} WHERE false`;
   const perRun = runs.map((r) => sql`SELECT * FROM (${orderedRows([...conds, sql`t.run_id = ${r}`], o)}) r`);
   return sql`SELECT * FROM (${join(perRun, ' UNION ALL ')}) u ORDER BY ${orderOf(o, 'u')} LIMIT ${o.limit}`;
 }
@@ -312,7 +336,8 @@ export async function readPage(
 ): Promise<ItemRow[]> {
   const window = opts.window ?? SORT_ORDER_WINDOW;
   const cursor = params.cursor === undefined ? null : decodeCursor(params.cursor, params.sort, params.order);
-  const figures = opts.view ? listFigures(opts.view) : STORED_FIGURES;
+  const view = opts.view ?? DEFAULT_VIEW;
+  const figures = view.judge === null && isDefaultReward(view) ? STORED_FIGURES : listFigures(view, await judgeIdOf(view.judge));
   const o: PageOrder = { sort: params.sort, order: params.order, cursor, limit: params.limit + 1, figures };
   const conds = trajectoryConditions(filter);
   // A reward at other weights than the stored ones has no index: PostgreSQL reads the filter's rows
@@ -329,7 +354,10 @@ export async function readPage(
     return read(withQueryText(orderedRows(conds, { ...o, filterFirst: true }), o));
   }
   const costBand = filter.min_cost !== undefined || filter.max_cost !== undefined;
-  if (acrossRuns && costBand && filter.model === undefined && params.sort !== 'cost') {
+  // In a judge's order every filter is checked on the trajectory joined to each tj row: a filter whose
+  // rows lie far into that order is read as a cost band is.
+  const judgeOrder = sortsByJudge(params.sort, figures) && conds.length > 0 && filter.model === undefined;
+  if ((acrossRuns && costBand && filter.model === undefined && params.sort !== 'cost') || judgeOrder) {
     const rows = (await read(withQueryText(windowedRows(conds, o, window), o))) as (ItemRow & { examined: number })[];
     const examined = rows[0]?.examined ?? window;
     if (rows.length === o.limit || examined < window) return rows;
