@@ -8,6 +8,7 @@ import { GET as getPairs } from '@/app/api/queries/[id]/pairs/route';
 import { GET as getTrajectory } from '@/app/api/trajectories/[id]/route';
 import { GET as getScores } from '@/app/api/trajectories/[id]/scores/route';
 import { GET as getExport } from '@/app/api/exports/[kind]/route';
+import { GET as getJudges } from '@/app/api/judges/route';
 import { POST as postLabel } from '@/app/api/judgments/[id]/labels/route';
 import { POST as postJudgment } from '@/app/api/trajectories/[id]/judgments/route';
 import { buildPreferencePairs, viewScores, type CriterionDef, type JudgmentInput } from '@/lib/domain';
@@ -81,6 +82,22 @@ const inputs = (l: { judgments: Json[] }): JudgmentInput[] =>
 
 beforeAll(async () => {
   expect(await ingestText(jsonl([TA, TB]))).toMatchObject({ stored: 2, failed: 0 });
+});
+
+describe('GET /api/judges', () => {
+  it('every judge with its judgments, trajectories and runs; within a run; an unknown run has none', async () => {
+    const all = (await get(getJudges, '/api/judges')).body;
+    expect(all).toEqual({
+      judges: [
+        { judge: 'judge', judgments: 1, trajectories: 1, runs: ['runA'] },
+        { judge: 'judge-v2', judgments: 3, trajectories: 2, runs: ['runA'] },
+        { judge: 'judge-v3', judgments: 2, trajectories: 1, runs: ['runA'] },
+      ],
+    });
+    expect((await get(getJudges, '/api/judges?run=runA')).body).toEqual(all);
+    expect((await get(getJudges, '/api/judges?run=nope')).body).toEqual({ judges: [] });
+    expect((await get(getJudges, '/api/judges?run=')).status).toBe(200);
+  });
 });
 
 describe('the judge setting on one trajectory', () => {

@@ -76,12 +76,12 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     own.training.add(contributionOfRow(row, byModel), -1);
     own.training.add(contributionOfRow({ ...row, cost_usd: f.costUsd, all_largest_usd: f.allLargestUsd, process_score: f.processScore }, byModel), 1);
   }
-  // The same for every judge's figures of the trajectory (judge-figures.ts).
+  // The trajectory count must not move: the two calls above cancel it, and the step/cost parts.
+  await recomputeRoutingQuality(client, pk, steps.rows.map((s) => s.model), f.stepRubricScores, own.routing);
+  // Every judge's figures of the trajectory (judge-figures.ts), moved the same way.
   const byJudge = judgeFiguresOf({ correct: row.correct, costUsd: f.costUsd, allLargestUsd: f.allLargestUsd, criteria, judgments: inputs });
   await addStoredJudgeFigures(client, [pk], own.judges, -1);
   await writeJudgeFigures(client, [{ pk, figures: byJudge }]);
   own.judges.addTrajectory(row.run_id, byJudge, 1);
-  // The trajectory count must not move: the two calls above cancel it, and the step/cost parts.
-  await recomputeRoutingQuality(client, pk, steps.rows.map((s) => s.model), f.stepRubricScores, own.routing);
   if (!deltas) await own.apply(client);
 }

@@ -3,6 +3,7 @@ import 'server-only';
 // `judge` that names no stored judge is a 400 that lists the known ones. Every route that takes
 // judge, lambda and mu, or delta_p, ratio_c and cap, parses them here.
 import type pg from 'pg';
+import { NO_JUDGE_ID } from '@/lib/db/judge-figures';
 import { getPool } from '@/lib/db/pool';
 import { UNNAMED_JUDGE, type PairSettings } from '@/lib/domain';
 import { parsePairSettings, parseViewSettings, type ViewSettings } from '@/lib/schemas/view-settings';
@@ -10,11 +11,12 @@ import { ApiError } from './errors';
 import { parseParams } from './params';
 import { queryRows, raw, sql, type Sql } from './sql';
 
-/** Every judge that scored a stored judgment, by name (the unnamed judge as "judge"). */
+/** Every judge that scored a stored judgment, by name (the unnamed judge as "judge"), from the rollups. */
 export async function knownJudges(db: pg.Pool | pg.PoolClient = getPool()): Promise<string[]> {
   const rows = await queryRows<{ name: string }>(
     db,
-    sql`SELECT DISTINCT coalesce(judge, ${UNNAMED_JUDGE}) AS name FROM judgments WHERE judge_score IS NOT NULL ORDER BY 1`,
+    sql`SELECT g.name FROM judges g
+         WHERE g.id <> ${NO_JUDGE_ID} AND EXISTS (SELECT 1 FROM run_judge_stats s WHERE s.judge_id = g.id AND s.judgments > 0)`,
   );
   return rows.map((r) => r.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
