@@ -20,6 +20,9 @@ import { explainPair } from '@/lib/client/explain-pair';
 import { formatInt, formatPercent, formatScore, formatUsd } from '@/lib/client/format';
 import { useModelPalette, useQueryDetail } from '@/lib/client/hooks';
 import { useTrajectoryData, type TrajectoryData } from '@/lib/client/trajectory-data';
+import { useViewSettings } from '@/lib/client/use-view-settings';
+import { viewFromSearch, viewParams } from '@/lib/client/view-url';
+import { ViewSettingsBar } from '@/components/view/view-settings-bar';
 import type { TrajectoryDetail } from '@/lib/client/types';
 import { DEFAULT_PAIRS, validatePairSettings } from '@/lib/domain';
 import { CompareSteps } from './compare-steps';
@@ -155,13 +158,16 @@ export function ComparePage() {
       </div>
     );
   }
-  const go = (next: { a: string; b: string }) => router.push(withParams(pathname, next));
+  // The view settings stay as A and B change.
+  const go = (next: { a: string; b: string }) => router.push(withParams(pathname, { ...viewParams(viewFromSearch(new URLSearchParams(search.toString()))), ...next }));
   return <CompareBoth a={a} b={b} onChange={go} />;
 }
 
 function CompareBoth({ a, b, onChange }: { a: string; b: string; onChange: (next: { a: string; b: string }) => void }) {
-  const da = useTrajectoryData(a);
-  const db = useTrajectoryData(b);
+  const [settings] = useViewSettings();
+  const view = viewParams(settings);
+  const da = useTrajectoryData(a, undefined, view);
+  const db = useTrajectoryData(b, undefined, view);
   const palette = useModelPalette();
   const ia = da.info;
   const ib = db.info;
@@ -192,6 +198,7 @@ function CompareBoth({ a, b, onChange }: { a: string; b: string; onChange: (next
             <button type="button" onClick={() => onChange({ a: b, b: a })} className="text-xs font-medium text-sky-700 hover:underline">
               Swap
             </button>
+            <ViewSettingsBar />
           </>
         }
       />
@@ -222,7 +229,7 @@ function CompareBoth({ a, b, onChange }: { a: string; b: string; onChange: (next
                 <Link href="/docs/scoring#preference-pairs" className="text-sky-700 hover:underline">
                   routelens&apos;s preference rules
                 </Link>{' '}
-                on the stored outcome, process score and cost
+                on the outcome, process score (under the page&apos;s judge) and cost
               </>
             }
           />

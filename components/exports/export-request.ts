@@ -18,6 +18,8 @@ export interface KindOptions {
 export interface SharedSettings {
   lambda: string;
   mu: string;
+  /** A judge's name, or '' for every judge. */
+  judge?: string;
 }
 
 export const DEFAULT_KIND_OPTIONS: KindOptions = { format: 'jsonl', threshold: '', unscored: 'zero', delta_p: '0.1', ratio_c: '1.2', cap: '' };
@@ -30,6 +32,7 @@ export function requestParams(kind: ExportKind, filters: FilterValues, shared: S
     if (v) p[k] = v;
   }
   if (o.format !== 'jsonl') p.format = o.format;
+  if (shared.judge?.trim()) p.judge = shared.judge.trim();
   if (shared.lambda.trim() && Number(shared.lambda) !== 0.5) p.lambda = shared.lambda.trim();
   if (shared.mu.trim() && Number(shared.mu) !== 0.1) p.mu = shared.mu.trim();
   if (kind === 'stepwise') {

@@ -5,6 +5,8 @@ import { useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import type { KindDescription } from '@/lib/export/describe';
+import { JudgeSelect } from '@/components/view/view-settings-bar';
+import { useViewSettings } from '@/lib/client/use-view-settings';
 import { ExportCard } from './export-card';
 import type { FilterValues, SharedSettings } from './export-request';
 import { SelectField, TextField } from './fields';
@@ -17,7 +19,10 @@ const TRI = [
 
 export function ExportsPage({ kinds, initialFilters }: { kinds: KindDescription[]; initialFilters: FilterValues }) {
   const [filters, setFilters] = useState<FilterValues>(initialFilters);
-  const [shared, setShared] = useState<SharedSettings>({ lambda: '0.5', mu: '0.1' });
+  // The judge is kept in the URL, as on every page with figures; lambda and mu start from it.
+  const [view, setView] = useViewSettings();
+  const [weights, setShared] = useState<SharedSettings>({ lambda: String(view.lambda), mu: String(view.mu) });
+  const shared: SharedSettings = { ...weights, judge: view.judge ?? '' };
   const text = (key: keyof FilterValues, label: string, placeholder = 'any', hint?: string) => (
     <TextField label={label} name={key} placeholder={placeholder} hint={hint} value={filters[key] ?? ''} onChange={(v) => setFilters((f) => ({ ...f, [key]: v }))} />
   );
@@ -52,6 +57,9 @@ export function ExportsPage({ kinds, initialFilters }: { kinds: KindDescription[
             onChange={(lambda) => setShared((s) => ({ ...s, lambda }))}
           />
           <TextField label="mu" name="mu" inputMode="decimal" hint="Reward = outcome + lambda × process − mu × cost ratio" value={shared.mu} onChange={(mu) => setShared((s) => ({ ...s, mu }))} />
+          <div className="flex flex-col justify-end">
+            <JudgeSelect value={view.judge} run={filters.run?.trim() || undefined} onChange={(judge) => setView({ judge })} />
+          </div>
         </div>
       </Card>
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">

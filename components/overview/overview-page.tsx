@@ -11,12 +11,17 @@ import { Stat } from '@/components/ui/stat';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { pageHref } from '@/lib/client/api';
 import { formatInt, formatPrice, formatUsd } from '@/lib/client/format';
-import { useModelPalette, useRuns } from '@/lib/client/hooks';
+import { useModelPalette, useRunsInView } from '@/lib/client/hooks';
+import { useViewSettings } from '@/lib/client/use-view-settings';
+import { viewParams } from '@/lib/client/view-url';
 import { modelsByPrice } from '@/lib/client/model-colors';
+import { ViewSettingsBar } from '@/components/view/view-settings-bar';
 import { RunsTable } from './runs-table';
 
 export function OverviewPage() {
-  const runs = useRuns();
+  const [settings] = useViewSettings();
+  const view = viewParams(settings);
+  const runs = useRunsInView(view);
   const palette = useModelPalette();
   const router = useRouter();
   const catalogue = modelsByPrice(palette.catalogue);
@@ -28,7 +33,11 @@ export function OverviewPage() {
 
   return (
     <div data-testid="overview-page">
-      <PageHeader title="Runs" description="Router checkpoints and evaluation runs: outcome, process and cost side by side." />
+      <PageHeader
+        title="Runs"
+        description="Router checkpoints and evaluation runs: outcome, process and cost side by side."
+        actions={<ViewSettingsBar />}
+      />
       {runs.isError ? (
         <Card>
           <ErrorState error={runs.error} onRetry={() => runs.refetch()} title="Could not load the runs" />
@@ -72,13 +81,13 @@ export function OverviewPage() {
               ))}
               <span className="text-slate-400">prices: $ per million tokens, in / out</span>
             </div>
-            <RunsTable runs={list} modelOrder={modelOrder} color={palette.color} />
+            <RunsTable runs={list} modelOrder={modelOrder} color={palette.color} view={view} />
           </Card>
           <div className="grid gap-4 lg:grid-cols-2">
             <Card>
               <CardHeader title="Accuracy vs cost" subtitle="One point per run; dashed: the Pareto front" />
               <div className="p-2">
-                <AccuracyCostChart runs={list} onSelect={(id) => router.push(pageHref.trajectories({ run: id }))} />
+                <AccuracyCostChart runs={list} onSelect={(id) => router.push(pageHref.trajectories({ run: id, ...view }))} />
               </div>
             </Card>
             <Card>

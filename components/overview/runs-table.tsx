@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { pageHref } from '@/lib/client/api';
+import { pageHref, type Params } from '@/lib/client/api';
 import { routingHref } from '@/lib/client/routing-url';
 import { formatInt, formatPercent, formatScore, formatUsd } from '@/lib/client/format';
 import type { ModelColor } from '@/lib/client/model-colors';
@@ -11,7 +11,8 @@ import { StepShareBar } from './step-share-bar';
 const TH = 'px-3 py-2 text-left text-[11px] font-medium uppercase tracking-wide text-slate-500';
 const TD = 'px-3 py-2 tabular-nums';
 
-export function RunsTable({ runs, modelOrder, color }: { runs: readonly RunSummary[]; modelOrder: readonly string[]; color: ModelColor }) {
+/** `view`: the page's view settings (judge, lambda, mu), carried into the links to each run's list. */
+export function RunsTable({ runs, modelOrder, color, view = {} }: { runs: readonly RunSummary[]; modelOrder: readonly string[]; color: ModelColor; view?: Params }) {
   const router = useRouter();
   return (
     <div className="overflow-x-auto">
@@ -26,12 +27,15 @@ export function RunsTable({ runs, modelOrder, color }: { runs: readonly RunSumma
               Savings vs all-largest
             </th>
             <th className={`${TH} text-right`}>Mean process score</th>
+            <th className={`${TH} text-right`} title="outcome + λ·process − μ·cost ratio, at the page's λ and μ">
+              Mean reward
+            </th>
             <th className={TH}>Steps by model</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {runs.map((r) => {
-            const href = pageHref.trajectories({ run: r.id });
+            const href = pageHref.trajectories({ run: r.id, ...view });
             return (
               <tr key={r.id} className="cursor-pointer hover:bg-sky-50/50" onClick={() => router.push(href)} data-testid="run-row">
                 <td className="px-3 py-2">
@@ -49,7 +53,12 @@ export function RunsTable({ runs, modelOrder, color }: { runs: readonly RunSumma
                 <td className={`${TD} text-right`}>{formatPercent(r.accuracy)}</td>
                 <td className={`${TD} text-right`}>{formatUsd(r.mean_cost_usd)}</td>
                 <td className={`${TD} text-right ${r.mean_savings !== null && r.mean_savings < 0 ? 'text-rose-700' : ''}`}>{formatPercent(r.mean_savings)}</td>
-                <td className={`${TD} text-right`}>{formatScore(r.mean_process_score)}</td>
+                <td className={`${TD} text-right`} data-testid="run-process">
+                  {formatScore(r.mean_process_score)}
+                </td>
+                <td className={`${TD} text-right`} data-testid="run-reward">
+                  {formatScore(r.mean_reward)}
+                </td>
                 <td className="px-3 py-2">
                   <StepShareBar shares={r.step_share_by_model} order={modelOrder} color={color} />
                 </td>

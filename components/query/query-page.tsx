@@ -12,9 +12,12 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
+import { ViewSettingsBar } from '@/components/view/view-settings-bar';
 import { ApiRequestError, pageHref } from '@/lib/client/api';
 import { formatInt, formatPercent, formatScore, formatUsd } from '@/lib/client/format';
 import { usePairs, useQueryDetail } from '@/lib/client/hooks';
+import { useViewSettings } from '@/lib/client/use-view-settings';
+import { viewParams } from '@/lib/client/view-url';
 import type { QueryDetail } from '@/lib/client/types';
 import { PairsCard } from './pairs-card';
 import { RubricCard } from './rubric-card';
@@ -24,6 +27,7 @@ const TD = 'px-3 py-1.5 tabular-nums whitespace-nowrap';
 
 function TrajectoriesCard({ query }: { query: QueryDetail }) {
   const router = useRouter();
+  const [view] = useViewSettings();
   const [picked, setPicked] = useState<string[]>([]);
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.slice(-1), id]));
   const shown = query.trajectories.length;
@@ -43,7 +47,7 @@ function TrajectoriesCard({ query }: { query: QueryDetail }) {
               size="sm"
               variant="primary"
               disabled={picked.length !== 2}
-              onClick={() => router.push(pageHref.compare(picked[0]!, picked[1]!))}
+              onClick={() => router.push(pageHref.compare(picked[0]!, picked[1]!, viewParams(view)))}
               data-testid="compare-picked"
             >
               Compare {picked.length}/2
@@ -79,7 +83,7 @@ function TrajectoriesCard({ query }: { query: QueryDetail }) {
                     <input type="checkbox" checked={picked.includes(t.id)} onChange={() => toggle(t.id)} aria-label={`Pick ${t.id} to compare`} className="accent-sky-600" />
                   </td>
                   <td className="px-3 py-1.5">
-                    <Link href={pageHref.trajectory(t.id)} className="font-mono text-[13px] text-slate-900 hover:text-sky-700 hover:underline">
+                    <Link href={pageHref.trajectory(t.id, view.judge ? { judge: view.judge } : {})} className="font-mono text-[13px] text-slate-900 hover:text-sky-700 hover:underline">
                       {t.id}
                     </Link>
                   </td>
@@ -136,7 +140,9 @@ function RunsOnQuery({ query }: { query: QueryDetail }) {
 }
 
 export function QueryPage({ id }: { id: string }) {
-  const query = useQueryDetail(id);
+  const [settings] = useViewSettings();
+  const view = viewParams(settings);
+  const query = useQueryDetail(id, true, view);
   const q = query.data;
   return (
     <div data-testid="query-page">
@@ -151,7 +157,12 @@ export function QueryPage({ id }: { id: string }) {
             Query <span className="font-mono">{id}</span>
           </span>
         }
-        actions={q?.benchmark ? <Badge tone="sky">{q.benchmark}</Badge> : undefined}
+        actions={
+          <>
+            <ViewSettingsBar />
+            {q?.benchmark && <Badge tone="sky">{q.benchmark}</Badge>}
+          </>
+        }
       />
       {query.isError ? (
         <Card>
@@ -191,15 +202,15 @@ export function QueryPage({ id }: { id: string }) {
             <RunsOnQuery query={q} />
           </div>
           <TrajectoriesCard query={q} />
-          <PairsSection id={id} />
+          <PairsSection id={id} judge={settings.judge} />
         </div>
       )}
     </div>
   );
 }
 
-function PairsSection({ id }: { id: string }) {
+function PairsSection({ id, judge }: { id: string; judge: string | null }) {
   const [settings, setSettings] = useState<{ delta_p?: string; ratio_c?: string }>({});
-  const pairs = usePairs(id, settings);
+  const pairs = usePairs(id, { ...settings, judge });
   return <PairsCard pairs={pairs} settings={settings} onSettings={setSettings} />;
 }

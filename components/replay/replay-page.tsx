@@ -17,6 +17,8 @@ import { heatmapData } from '@/lib/client/heatmap';
 import { useModelPalette } from '@/lib/client/hooks';
 import { modelsByPrice } from '@/lib/client/model-colors';
 import { preloadLightPages, useTrajectoryData } from '@/lib/client/trajectory-data';
+import { useViewSettings } from '@/lib/client/use-view-settings';
+import { ViewSettingsBar } from '@/components/view/view-settings-bar';
 import type { RubricCriterion, ScoredJudgment, TrajectoryDetail } from '@/lib/client/types';
 import { CostByModel } from './cost-by-model';
 import type { JudgmentPanel } from './judgment-card';
@@ -99,8 +101,11 @@ export function ReplayPage({
   initial?: TrajectoryDetail;
   judgmentPanel?: JudgmentPanel;
 }) {
-  if (initial) preloadLightPages(id, initial);
-  const data = useTrajectoryData(id, initial);
+  // The judge setting (scoring.md) moves the step scores, the process score and the reward.
+  const [settings] = useViewSettings();
+  const view = useMemo(() => (settings.judge === null ? {} : { judge: settings.judge }), [settings.judge]);
+  if (initial) preloadLightPages(id, initial, view);
+  const data = useTrajectoryData(id, initial, view);
   // The chart is below the timeline and the first steps: it renders after them.
   const chartSteps = useDeferredValue(data.steps);
   const palette = useModelPalette();
@@ -153,6 +158,7 @@ export function ReplayPage({
             <Link href={pageHref.query(info.query.id)} prefetch={false} className="text-sm font-medium text-sky-700 hover:underline">
               Query, pairs & compare →
             </Link>
+            <ViewSettingsBar weights={false} run={info.run.id} />
           </>
         }
       />
@@ -186,6 +192,7 @@ export function ReplayPage({
               criteria={criteria}
               panel={judgmentPanel}
               className="h-[72vh] min-h-[420px]"
+              view={view}
             />
           </Card>
         </div>
@@ -200,6 +207,7 @@ export function ReplayPage({
               storedProcess={info.process_score}
               storedReward={info.reward}
               eager={data.steps !== null}
+              judge={settings.judge}
             />
           </Card>
           <Card>

@@ -70,14 +70,16 @@ export interface RewardPanelProps {
   storedReward: number;
   /** Whether to ask the scores route before a slider moves (the page holds it back while steps load). */
   eager: boolean;
+  /** The page's judge setting; the stored figures above are already under it. */
+  judge?: string | null;
 }
 
-export function RewardPanel({ trajectoryId, correct, costUsd, allLargestUsd, storedProcess, storedReward, eager }: RewardPanelProps) {
+export function RewardPanel({ trajectoryId, correct, costUsd, allLargestUsd, storedProcess, storedReward, eager, judge = null }: RewardPanelProps) {
   const [lambda, setLambda] = useState(DEFAULT_REWARD.lambda);
   const [mu, setMu] = useState(DEFAULT_REWARD.mu);
   const settled = { lambda: useDebounced(lambda, 120), mu: useDebounced(mu, 120) };
   const moved = settled.lambda !== DEFAULT_REWARD.lambda || settled.mu !== DEFAULT_REWARD.mu;
-  const scores = useScores(trajectoryId, settled.lambda, settled.mu, eager || moved);
+  const scores = useScores(trajectoryId, settled.lambda, settled.mu, eager || moved, judge);
   const s = scores.data;
   const process = s ? s.process_score : storedProcess;
   const reward = s ? s.reward : storedReward;

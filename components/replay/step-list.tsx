@@ -4,6 +4,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { ModelColor } from '@/lib/client/model-colors';
+import type { Params } from '@/lib/client/api';
 import { useStepTexts } from '@/lib/client/trajectory-data';
 import type { RubricCriterion, ScoredJudgment, StepDetail } from '@/lib/client/types';
 import type { JudgmentPanel } from './judgment-card';
@@ -24,9 +25,11 @@ export interface StepListProps {
   criteria: ReadonlyMap<string, RubricCriterion>;
   panel?: JudgmentPanel;
   className?: string;
+  /** The page's view settings (the judge): the step texts' pages carry their rubric scores under it. */
+  view?: Params;
 }
 
-export function StepList({ trajectoryId, stepCount, steps, current, follow = false, onSelect, color, judgmentsByStep, criteria, panel, className = '' }: StepListProps) {
+export function StepList({ trajectoryId, stepCount, steps, current, follow = false, onSelect, color, judgmentsByStep, criteria, panel, className = '', view }: StepListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   // The virtualizer's functions change with every scroll: the React Compiler must leave this component alone.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -42,7 +45,7 @@ export function StepList({ trajectoryId, stepCount, steps, current, follow = fal
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? Math.min(stepCount - 1, 20);
-  const stepWithText = useStepTexts(trajectoryId, first, last);
+  const stepWithText = useStepTexts(trajectoryId, first, last, true, view);
 
   useEffect(() => {
     if (stepCount > 0) virtualizer.scrollToIndex(current, { align: 'auto' });

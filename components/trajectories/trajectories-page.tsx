@@ -13,6 +13,7 @@ import { activeFilterCount, apiParams, changed, filterProblems, listStateFrom, P
 import type { RunSummary } from '@/lib/client/types';
 import { modelsByPrice } from '@/lib/client/model-colors';
 import type { SortField } from '@/lib/schemas/filters';
+import { ViewSettingsBar } from '@/components/view/view-settings-bar';
 import { FiltersBar } from './filters-bar';
 import { TrajectoryTable } from './trajectory-table';
 
@@ -102,6 +103,7 @@ export function TrajectoriesPage() {
       <PageHeader
         title="Trajectories"
         description={total === null ? 'Every stored trajectory, filtered and sorted.' : `${formatInt(total)} trajector${total === 1 ? 'y' : 'ies'}${activeFilterCount(state) ? ' match the filters' : ''}`}
+        actions={<ViewSettingsBar run={state.run} />}
       />
       <Card>
         <FiltersBar state={state} runs={runList} models={models} benchmarks={benchmarks} problems={filterProblems(state)} onChange={onChange} />

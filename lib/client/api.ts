@@ -2,6 +2,7 @@
 // api.md's error code and message, so pages can say what went wrong instead of "failed to fetch".
 import type {
   ApiErrorBody,
+  JudgeSummary,
   CostResponse,
   PairsResponse,
   QueryDetail,
@@ -68,20 +69,22 @@ export const trajectoryPath = (id: string) => `/api/trajectories/${encodeURIComp
 export const queryPath = (id: string) => `/api/queries/${encodeURIComponent(id)}`;
 
 export const api = {
-  runs: (signal?: AbortSignal) => getJson<RunsResponse>('/api/runs', undefined, signal),
+  /** `view`: the view settings' parameters (judge, lambda, mu), only those that differ from the defaults. */
+  runs: (signal?: AbortSignal, view: Params = {}) => getJson<RunsResponse>('/api/runs', view, signal),
+  judges: (run?: string, signal?: AbortSignal) => getJson<{ judges: JudgeSummary[] }>('/api/judges', { run }, signal),
   trajectories: (params: Params, signal?: AbortSignal) => getJson<TrajectoryListResponse>('/api/trajectories', params, signal),
-  scores: (id: string, lambda: number, mu: number, signal?: AbortSignal) =>
-    getJson<ScoresResponse>(`${trajectoryPath(id)}/scores`, { lambda, mu }, signal),
+  scores: (id: string, lambda: number, mu: number, signal?: AbortSignal, judge: string | null = null) =>
+    getJson<ScoresResponse>(`${trajectoryPath(id)}/scores`, { lambda, mu, judge }, signal),
   cost: (id: string, signal?: AbortSignal) => getJson<CostResponse>(`${trajectoryPath(id)}/cost`, undefined, signal),
-  query: (id: string, signal?: AbortSignal) => getJson<QueryDetail>(queryPath(id), undefined, signal),
+  query: (id: string, signal?: AbortSignal, view: Params = {}) => getJson<QueryDetail>(queryPath(id), view, signal),
   pairs: (id: string, params: Params = {}, signal?: AbortSignal) => getJson<PairsResponse>(`${queryPath(id)}/pairs`, params, signal),
 };
 
 /** Where the pages live; ids are encoded as one segment. */
 export const pageHref = {
-  trajectory: (id: string) => `/trajectories/${encodeURIComponent(id)}`,
+  trajectory: (id: string, view: Params = {}) => withParams(`/trajectories/${encodeURIComponent(id)}`, view),
   query: (id: string) => `/queries/${encodeURIComponent(id)}`,
-  compare: (a: string, b: string) => withParams('/compare', { a, b }),
+  compare: (a: string, b: string, view: Params = {}) => withParams('/compare', { a, b, ...view }),
   trajectories: (params: Params = {}) => withParams('/trajectories', params),
 };
 

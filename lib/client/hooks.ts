@@ -8,16 +8,34 @@ import type { ModelInfo, RunSummary } from './types';
 
 export const queryKeys = {
   runs: ['runs'] as const,
+  runsInView: (view: Params) => ['runs', view] as const,
+  judges: (run?: string) => ['judges', run ?? null] as const,
   trajectories: (params: Params) => ['trajectories', params] as const,
   trajectory: (id: string) => ['trajectory', id] as const,
-  scores: (id: string, lambda: number, mu: number) => ['trajectory', id, 'scores', lambda, mu] as const,
+  scores: (id: string, lambda: number, mu: number, judge: string | null = null) => ['trajectory', id, 'scores', lambda, mu, judge] as const,
   cost: (id: string) => ['trajectory', id, 'cost'] as const,
-  query: (id: string) => ['query', id] as const,
+  query: (id: string, view: Params = {}) => ['query', id, view] as const,
   pairs: (id: string, params: Params) => ['query', id, 'pairs', params] as const,
 };
 
 export function useRuns() {
   return useQuery({ queryKey: queryKeys.runs, queryFn: ({ signal }) => api.runs(signal).then((r) => r.runs), retry });
+}
+
+/** The runs' figures under a view (judge, lambda, mu); the plain list when the view is the default. */
+export function useRunsInView(view: Params) {
+  const plain = Object.keys(view).length === 0;
+  return useQuery<RunSummary[]>({
+    queryKey: plain ? queryKeys.runs : queryKeys.runsInView(view),
+    queryFn: ({ signal }) => api.runs(signal, view).then((r) => r.runs),
+    placeholderData: keepPreviousData,
+    retry,
+  });
+}
+
+/** Every judge that scored something (in one run). */
+export function useJudges(run?: string) {
+  return useQuery({ queryKey: queryKeys.judges(run), queryFn: ({ signal }) => api.judges(run, signal).then((r) => r.judges), staleTime: 60_000, retry });
 }
 
 /** Every model that took a step in some run, with its prices: the catalogue the palette ranks. */
@@ -50,10 +68,10 @@ export function useTrajectoryList(params: Params) {
   });
 }
 
-export function useScores(id: string, lambda: number, mu: number, enabled = true) {
+export function useScores(id: string, lambda: number, mu: number, enabled = true, judge: string | null = null) {
   return useQuery({
-    queryKey: queryKeys.scores(id, lambda, mu),
-    queryFn: ({ signal }) => api.scores(id, lambda, mu, signal),
+    queryKey: queryKeys.scores(id, lambda, mu, judge),
+    queryFn: ({ signal }) => api.scores(id, lambda, mu, signal, judge),
     placeholderData: keepPreviousData,
     enabled,
     retry,
@@ -64,8 +82,14 @@ export function useCost(id: string, enabled = true) {
   return useQuery({ queryKey: queryKeys.cost(id), queryFn: ({ signal }) => api.cost(id, signal), enabled, retry });
 }
 
-export function useQueryDetail(id: string, enabled = true) {
-  return useQuery({ queryKey: queryKeys.query(id), queryFn: ({ signal }) => api.query(id, signal), enabled: enabled && id !== '', retry });
+export function useQueryDetail(id: string, enabled = true, view: Params = {}) {
+  return useQuery({
+    queryKey: queryKeys.query(id, view),
+    queryFn: ({ signal }) => api.query(id, signal, view),
+    enabled: enabled && id !== '',
+    placeholderData: keepPreviousData,
+    retry,
+  });
 }
 
 export function usePairs(id: string, params: Params = {}) {

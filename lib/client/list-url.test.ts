@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiParams, changed, listStateFrom, PAGE_SIZE, toSearch } from './list-url';
+import { apiParams, changed, listStateFrom, PAGE_SIZE, toSearch, validState } from './list-url';
 
 describe('trajectory list state in the URL', () => {
   it('reads the known keys, ignores others and empty values', () => {
@@ -19,5 +19,12 @@ describe('trajectory list state in the URL', () => {
     expect(toSearch({ sort: 'cost', run: 'a/b' })).toBe('?run=a%2Fb&sort=cost');
     expect(toSearch({})).toBe('');
     expect(apiParams({ run: 'r1', page: '2', cursor: 'c' })).toEqual({ run: 'r1', cursor: 'c', limit: PAGE_SIZE });
+  });
+
+  it('keeps the view settings in the URL and leaves out a value the API would refuse', () => {
+    const state = listStateFrom(new URLSearchParams('judge=judge-v3&lambda=2&mu=-1&sort=reward'));
+    expect(state).toEqual({ judge: 'judge-v3', lambda: '2', mu: '-1', sort: 'reward' });
+    expect(toSearch(changed(state, { run: 'r1' }))).toBe('?run=r1&judge=judge-v3&lambda=2&mu=-1&sort=reward');
+    expect(apiParams(validState(state))).toEqual({ judge: 'judge-v3', lambda: '2', sort: 'reward', limit: PAGE_SIZE });
   });
 });

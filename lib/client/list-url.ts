@@ -1,9 +1,11 @@
 // The trajectory list's state lives in the URL (filters, sort, cursor), so a view can be shared and
 // the back button works. These helpers read it and write changes back.
 import { FILTER_KEYS, trajectoryFilterSchema } from '@/lib/schemas/filters';
+import { VIEW_SETTING_KEYS, viewSettingsSchema } from '@/lib/schemas/view-settings';
 import type { Params } from './api';
 
-export const LIST_KEYS = [...FILTER_KEYS, 'sort', 'order', 'cursor', 'page'] as const;
+/** The filters, the view settings (judge, lambda, mu: the figures the list shows and sorts by), the order, the page. */
+export const LIST_KEYS = [...FILTER_KEYS, ...VIEW_SETTING_KEYS, 'sort', 'order', 'cursor', 'page'] as const;
 export type ListKey = (typeof LIST_KEYS)[number];
 export type ListState = Partial<Record<ListKey, string>>;
 
@@ -64,10 +66,11 @@ export function filterProblems(state: ListState): Partial<Record<ListKey, string
   return out;
 }
 
-/** The state without the filter values that the API would refuse. */
+/** The state without the filter values and view settings that the API would refuse. */
 export function validState(state: ListState): ListState {
   const bad = filterProblems(state);
   const out: ListState = { ...state };
   for (const k of Object.keys(bad) as ListKey[]) delete out[k];
+  for (const k of VIEW_SETTING_KEYS) if (out[k] !== undefined && !viewSettingsSchema.shape[k].safeParse(out[k]).success) delete out[k];
   return out;
 }

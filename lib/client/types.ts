@@ -38,6 +38,8 @@ export interface RunsResponse {
   runs: RunSummary[];
 }
 
+export type { JudgeSummary } from '@/lib/server/queries/judges';
+
 export interface ModelInfo {
   id: string;
   params_b?: number | null;

@@ -7,13 +7,16 @@ import { headers } from 'next/headers';
 import { TEXT_PAGE } from '@/lib/client/step-pages';
 import type { TrajectoryDetail } from '@/lib/client/types';
 import { authenticate } from './auth';
+import { DEFAULT_VIEW } from '@/lib/schemas/view-settings';
 import { getTrajectory } from './queries/trajectory';
+import { checkJudge } from './view-settings';
 
-export async function initialReplayPage(id: string): Promise<TrajectoryDetail | null> {
+export async function initialReplayPage(id: string, judge: string | null = null): Promise<TrajectoryDetail | null> {
   try {
     const actor = await authenticate(new Request('http://routelens.local/', { headers: await headers() }));
     if (!actor) return null;
-    const page = await getTrajectory(id, { steps_from: 0, steps_limit: TEXT_PAGE, fields: 'full' });
+    await checkJudge(judge);
+    const page = await getTrajectory(id, { steps_from: 0, steps_limit: TEXT_PAGE, fields: 'full' }, { ...DEFAULT_VIEW, judge });
     // Through JSON, as the route sends it: dates become strings, nothing but data crosses to the client.
     return JSON.parse(JSON.stringify(page)) as TrajectoryDetail;
   } catch {
