@@ -17,7 +17,7 @@ import { ingestText } from './helpers/trace';
 import { databaseBefore, type UpgradeDatabase } from './helpers/upgrade';
 
 const db = useTestDatabase('judgefig');
-const MIGRATION = '20261201235448_judge_figures';
+const MIGRATION = '20261202011000_judge_figures';
 
 const LINES: TraceLine[] = withJudges([...generateTraces({ seed: 5, queries: 10, trajectoriesPerQueryPerRun: 2, steps: { min: 2, max: 10 } })]);
 
@@ -49,7 +49,7 @@ async function expectedRows(): Promise<Row[]> {
   );
   const js = await pool.query<{ trajectory_pk: number; criterion_id: string; steps: number[]; judge_score: number | null; judge: string | null; human: number | null }>(
     `SELECT j.trajectory_pk, j.criterion_id, j.steps, j.judge_score, j.judge,
-            (SELECT l.score FROM labels l WHERE l.judgment_id = j.id ORDER BY l.version DESC LIMIT 1) AS human
+            (SELECT nl.score FROM newest_label(j.item_id) nl) AS human
        FROM judgments j ORDER BY j.trajectory_pk, j.position`,
   );
   const byPk = new Map<number, JudgmentInput[]>();
@@ -97,7 +97,7 @@ describe('per-judge figures', () => {
   });
 
   it('a judge that arrives later starts from every trajectory’s no-judge figures', async () => {
-    const late = withJudges([...generateTraces({ seed: 6, queries: 2, runs: [{ id: 'late', policy: 'roro', models: ['qwen3-1.7b', 'qwen3-32b'] }] })]).map((l) => ({
+    const late = [...generateTraces({ seed: 6, queries: 2, runs: [{ id: 'late', policy: 'roro', models: ['qwen3-1.7b', 'qwen3-32b'] }] })].map((l) => ({
       ...l,
       judgments: l.judgments?.map((j) => ({ ...j, judge: 'judge-v4' })),
     }));
@@ -106,11 +106,13 @@ describe('per-judge figures', () => {
   });
 
   it('labels and a judgment a person added move every judge’s figures of their trajectory', async () => {
-    const picked = await db.pool().query<{ id: number; judge_score: number; version: number; kind: string }>(
-      `SELECT j.id, j.judge_score, j.version, c.kind FROM judgments j
+    // One label per item (through one of its judges' judgments): it corrects every judge of the item.
+    const picked = await db.pool().query<{ id: number; judge_score: number; version: number }>(
+      `SELECT DISTINCT ON (j.item_id) j.id, j.judge_score, i.version FROM judgments j
+         JOIN items i ON i.id = j.item_id
          JOIN trajectories t ON t.pk = j.trajectory_pk
          JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
-        WHERE c.kind = 'binary' ORDER BY j.id LIMIT 25`,
+        WHERE c.kind = 'binary' ORDER BY j.item_id, j.id LIMIT 25`,
     );
     for (const j of picked.rows) await addLabel(actor, j.id, { score: 1 - j.judge_score, rationale: null, expected_version: j.version });
     const target = LINES.find((l) => l.rubric && l.rubric.criteria.some((c) => c.scale.kind === 'binary'))!;

@@ -86,7 +86,7 @@ WITH scored AS (
     JOIN "trajectories" t ON t."pk" = j."trajectory_pk"
     JOIN "criteria" c ON c."rubric_id" = t."rubric_id" AND c."id" = j."criterion_id"
    CROSS JOIN LATERAL (
-     SELECT coalesce((SELECT l."score" FROM "labels" l WHERE l."judgment_id" = j."id" ORDER BY l."version" DESC LIMIT 1), j."judge_score") AS score
+     SELECT coalesce((SELECT nl."score" FROM newest_label(j."item_id") nl), j."judge_score") AS score
    ) e
    WHERE e.score IS NOT NULL
 ),
