@@ -95,7 +95,12 @@ beforeAll(async () => {
   );
   // The run rollups as the previous version kept them (equal to their recomputation).
   for (const table of ['run_stats', 'run_model_stats']) {
-    const cols = (await client.query(`SELECT * FROM (${RECOMPUTE[table]}) q LIMIT 0`)).fields.map((f) => `"${f.name}"`).join(', ');
+    // Only the columns the table had then: later migrations add their own (and fill them).
+    const had = new Set((await client.query(`SELECT * FROM ${table} LIMIT 0`)).fields.map((f) => f.name));
+    const cols = (await client.query(`SELECT * FROM (${RECOMPUTE[table]}) q LIMIT 0`)).fields
+      .filter((f) => had.has(f.name))
+      .map((f) => `"${f.name}"`)
+      .join(', ');
     await client.query(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM (${RECOMPUTE[table]}) q`);
   }
   await client.query('COMMIT');
