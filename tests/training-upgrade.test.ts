@@ -56,7 +56,9 @@ describe('the training migration, on a database the previous version filled', ()
         for (const row of after) expect(row).toMatchObject({ training_step: null, training_group: null });
         expect(after.map(({ training_step: _s, training_group: _g, ...rest }) => rest)).toEqual(before[t]);
       } else {
-        expect(after, t).toEqual(before[t]);
+        // Later migrations may add columns of their own (run_stats.sum_cost_ratio): the old ones stay.
+        const had = Object.keys(before[t]![0] ?? {});
+        expect(after.map((row) => Object.fromEntries(had.map((k) => [k, row[k]]))), t).toEqual(before[t]);
       }
     }
     for (const t of ['training_groups', 'training_step_models', 'ingest_events']) {
