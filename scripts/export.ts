@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   const db = await resolveDatabase((l) => console.error(l));
   process.env.DATABASE_URL = db.url;
   try {
-    if (db.embedded) await applyMigrations(db.url);
+    if (db.embedded) await applyMigrations(db.migrateUrl);
     const started = Date.now();
     let run;
     try {

@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   let failedAny = false;
   const totals: IngestSummary[] = [];
   try {
-    if (db.embedded) await applyMigrations(db.url);
+    if (db.embedded) await applyMigrations(db.migrateUrl);
     for (const file of files) {
       const name = file === '-' ? 'standard input' : path.basename(file);
       const size = file === '-' ? 0 : fs.statSync(file).size;

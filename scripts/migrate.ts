@@ -8,7 +8,7 @@ async function main(): Promise<number> {
   const db = await resolveDatabase((l) => process.stderr.write(`${l}\n`));
   try {
     if (cmd === 'deploy') {
-      const applied = await applyMigrations(db.url);
+      const applied = await applyMigrations(db.migrateUrl);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       return 0;
     }
@@ -17,7 +17,8 @@ async function main(): Promise<number> {
         console.error('usage: npm run db:migrate:create -- NAME');
         return 2;
       }
-      const dir = await createMigration(db.url, name);
+      // The shadow database needs CREATE DATABASE: the embedded server's superuser, or DATABASE_URL's role.
+      const dir = await createMigration(db.adminUrl ?? db.url, name);
       console.log(dir ? `wrote ${dir}` : 'schema unchanged: no migration written');
       return 0;
     }

@@ -8,7 +8,7 @@ async function main(): Promise<number> {
   const db = await resolveDatabase((l) => console.error(l));
   process.env.DATABASE_URL = db.url;
   try {
-    await applyMigrations(db.url);
+    await applyMigrations(db.migrateUrl);
     const s = await loadDemoData();
     console.log(`demo data: stored ${s.stored}, unchanged ${s.unchanged}, failed ${s.failed}`);
     return s.failed > 0 ? 1 : 0;

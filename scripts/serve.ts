@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   publicUrl();
   const db = await resolveDatabase((l) => console.log(l));
   process.env.DATABASE_URL = db.url;
-  const applied = await applyMigrations(db.url);
+  const applied = await applyMigrations(db.migrateUrl);
   if (applied.length) console.log(`routelens: applied migrations ${applied.join(', ')}`);
 
   const marker = path.join(ROOT, '.data', 'demo-loaded');

@@ -92,7 +92,7 @@ async function main(): Promise<number> {
   const db = await resolveDatabase((l) => console.error(l));
   process.env.DATABASE_URL = db.url;
   try {
-    await applyMigrations(db.url);
+    await applyMigrations(db.migrateUrl);
     await run(process.argv.slice(2));
     return 0;
   } finally {

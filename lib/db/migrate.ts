@@ -21,7 +21,11 @@ type Engine = {
 
 let patched = false;
 // The adapter refuses result columns of pg's internal `"char"` type (OID 18), which the engine's
-// catalog queries return (relkind, contype, ...). pg hands those over as strings, so read them as text.
+// catalog queries return (relkind, contype, ...). pg hands those over as one-character strings; the
+// engine reads them as characters, as its native driver would give them (PostgreSQL 18 lists NOT NULL
+// constraints, contype 'n', where the engine reads contype as a character). So they pass the
+// adapter's check as text, and leave it typed as characters.
+const CHARACTER = 6; // ColumnTypeEnum.Character of @prisma/driver-adapter-utils
 function patchAdapter(adapter: object): void {
   if (patched) return;
   let proto: Record<string, unknown> | null = Object.getPrototypeOf(adapter) as Record<string, unknown>;
@@ -29,10 +33,24 @@ function patchAdapter(adapter: object): void {
     proto = Object.getPrototypeOf(proto) as Record<string, unknown> | null;
   }
   if (!proto) throw new Error('routelens: unexpected @prisma/adapter-pg internals (no performIO)');
-  const original = proto.performIO as (q: unknown) => Promise<{ fields: { dataTypeID: number }[] }>;
+  const charColumns = new WeakMap<object, number[]>();
+  const original = proto.performIO as (q: unknown) => Promise<{ fields: { dataTypeID: number }[]; rows: object }>;
   proto.performIO = async function performIO(this: unknown, q: unknown) {
     const result = await original.call(this, q);
-    for (const f of result.fields) if (f.dataTypeID === 18) f.dataTypeID = 25;
+    const chars: number[] = [];
+    result.fields.forEach((f, i) => {
+      if (f.dataTypeID === 18) {
+        f.dataTypeID = 25;
+        chars.push(i);
+      }
+    });
+    if (chars.length) charColumns.set(result.rows, chars);
+    return result;
+  };
+  const queryRaw = proto.queryRaw as (q: unknown) => Promise<{ columnTypes: number[]; rows: object }>;
+  proto.queryRaw = async function patchedQueryRaw(this: unknown, q: unknown) {
+    const result = await queryRaw.call(this, q);
+    for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = CHARACTER;
     return result;
   };
   // The stock executeScript splits a migration on every ";", which breaks function bodies and string

@@ -5,10 +5,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbedded } from './embedded';
+import { EMBEDDED_TEST_DEFAULTS, startEmbedded } from './embedded';
 import { applyMigrations, MIGRATIONS_DIR } from './migrate';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export interface TestServer {
   /** A URL of the server's maintenance database, for creating and dropping test databases. */
@@ -50,8 +49,9 @@ export async function prepareTestServer(): Promise<TestServer> {
   if (external) {
     adminUrl = external;
   } else {
-    const inst = await startEmbedded({ dataDir: path.join(ROOT, '.data', 'pg-test'), port: 54330, database: 'postgres' });
-    adminUrl = inst.url;
+    const inst = await startEmbedded({ dataDir: EMBEDDED_TEST_DEFAULTS.dataDir, port: EMBEDDED_TEST_DEFAULTS.port, database: 'postgres' });
+    // Tests create and drop databases: the superuser of this test-only server.
+    adminUrl = inst.adminUrl;
     stop = () => inst.stop();
   }
   const template = `routelens_tpl_${migrationsFingerprint()}`;
