@@ -254,3 +254,23 @@ describe('taking items', () => {
     expect((await call(await nextRoute(), { method: 'POST', params: { id: '999999' }, body: {}, as: ann })).status).toBe(404);
   });
 });
+
+describe('a queue that the selection overfills', () => {
+  it('holds the first ROUTELENS_QUEUE_MAX_ITEMS items and says so in the answer, never silently', async () => {
+    process.env.ROUTELENS_QUEUE_MAX_ITEMS = '5';
+    try {
+      const over = await makeQueue({ name: 'too many', filters: {}, rule: { rule: 'all' } });
+      expect(over.status).toBe(201);
+      const body = await json<{ queue: Queue; capped: { max_items: number; message: string } | null }>(over);
+      expect(body.capped).toEqual({ max_items: 5, message: expect.stringMatching(/select more than 5 items; the queue holds the first 5 .*ROUTELENS_QUEUE_MAX_ITEMS/) });
+      expect(body.queue.items).toBe(5);
+      expect((await db.pool().query('SELECT position FROM queue_items WHERE queue_id = $1 ORDER BY position', [body.queue.id])).rows.map((r) => r.position)).toEqual([0, 1, 2, 3, 4]);
+      const sample = await json<{ capped: unknown }>(await makeQueue({ name: 'big sample', filters: {}, rule: { rule: 'sample', n: 6, seed: 1 } }));
+      expect(sample.capped).not.toBeNull();
+      const fits = await json<{ queue: Queue; capped: unknown }>(await makeQueue({ name: 'fits', filters: {}, rule: { rule: 'sample', n: 5, seed: 1 } }));
+      expect(fits).toMatchObject({ capped: null, queue: { items: 5 } });
+    } finally {
+      delete process.env.ROUTELENS_QUEUE_MAX_ITEMS;
+    }
+  });
+});

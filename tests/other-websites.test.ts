@@ -19,6 +19,8 @@ const FOREIGN = 'http://evil.example';
 const BODYLESS = new Set([
   'POST /api/auth/logout',
   'DELETE /api/api-keys/[id]',
+  'DELETE /api/runs/[id]',
+  'DELETE /api/trajectories/[id]',
   'POST /api/queues/[id]/items/[item]/release',
   'POST /api/ingest', // JSON Lines, not JSON: its own types (below)
 ]);

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { useRuns } from '@/lib/client/hooks';
-import type { QueueSummary } from '@/lib/client/label-types';
+import type { QueueCreated, QueueSummary } from '@/lib/client/label-types';
 import { useCreateQueue } from './use-queues';
 
 const FIELD = 'h-8 w-full rounded-md border border-slate-300 bg-white px-2 text-sm';
@@ -21,7 +21,7 @@ function Field({ label, children, hint }: { label: string; children: React.React
 
 type RuleName = QueueSummary['rule']['rule'];
 
-export function QueueForm({ onCreated }: { onCreated: (q: QueueSummary) => void }) {
+export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void }) {
   const runs = useRuns();
   const create = useCreateQueue();
   const [name, setName] = useState('');

@@ -35,6 +35,8 @@ export function QueuesPage() {
   const me = useMe();
   const queues = useQueues();
   const [creating, setCreating] = useState(false);
+  // A queue whose selection was more than a queue may hold: say so rather than cut it silently.
+  const [capped, setCapped] = useState<{ name: string; message: string } | null>(null);
   const isAdmin = hasRole(me.data, 'admin');
   const canLabel = hasRole(me.data, 'annotator');
 
@@ -54,8 +56,21 @@ export function QueuesPage() {
       {creating && (
         <Card className="mb-4">
           <CardHeader title="New queue" subtitle="The list's filters pick trajectories; the rule picks judgments among theirs." />
-          <QueueForm onCreated={() => setCreating(false)} />
+          <QueueForm
+            onCreated={(r) => {
+              setCreating(false);
+              setCapped(r.capped ? { name: r.queue.name, message: r.capped.message } : null);
+            }}
+          />
         </Card>
+      )}
+      {capped && (
+        <p role="status" data-testid="queue-capped" className="mb-4 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          Queue “{capped.name}”: {capped.message}.{' '}
+          <button type="button" className="underline" onClick={() => setCapped(null)}>
+            Dismiss
+          </button>
+        </p>
       )}
       <Card>
         {queues.isPending ? (

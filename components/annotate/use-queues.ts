@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson } from '@/lib/client/api';
 import { sendJson } from '@/lib/client/auth';
-import type { AnnotatorProgress, QueueItem, QueueSummary } from '@/lib/client/label-types';
+import type { AnnotatorProgress, QueueCreated, QueueItem, QueueSummary } from '@/lib/client/label-types';
 
 export const queueKeys = {
   list: ['queues'] as const,
@@ -32,7 +32,7 @@ export interface NewQueue {
 export function useCreateQueue() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (q: NewQueue) => sendJson<{ queue: QueueSummary }>('POST', '/api/queues', q).then((r) => r.queue),
+    mutationFn: (q: NewQueue) => sendJson<QueueCreated>('POST', '/api/queues', q),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queueKeys.list }),
   });
 }

@@ -63,6 +63,12 @@ export interface QueueSummary {
   done_by_me: number;
 }
 
+/** POST /api/queues: the queue, and whether the selection was more than a queue may hold. */
+export interface QueueCreated {
+  queue: QueueSummary;
+  capped: { max_items: number; message: string } | null;
+}
+
 export interface AnnotatorProgress {
   user_id: number;
   username: string;

@@ -134,7 +134,13 @@ export async function queueDetail(actor: Actor, id: number): Promise<{ queue: Qu
   return { queue, annotators };
 }
 
-export async function createQueue(actor: Actor, body: NewQueue): Promise<QueueSummary> {
+/** Set when the filters and rule select more items than a queue may hold: the queue has the first ones. */
+export interface QueueCap {
+  max_items: number;
+  message: string;
+}
+
+export async function createQueue(actor: Actor, body: NewQueue): Promise<{ queue: QueueSummary; capped: QueueCap | null }> {
   return withTransaction(async (client) => {
     const userId = await userIdOf(client, actor);
     const stored: StoredFilters = { filters: filterToParams(body.filters as TrajectoryFilter), criterion: body.criterion ?? null };
@@ -144,10 +150,20 @@ export async function createQueue(actor: Actor, body: NewQueue): Promise<QueueSu
       [body.name, JSON.stringify(stored), body.rule.rule, JSON.stringify(body.rule), body.overlap, body.guidelines?.trim() || null, userId],
     );
     const id = q.rows[0]!.id;
-    const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rule: body.rule }, settings.queueMaxItems);
+    // One more than the limit, to tell a selection that fits from one that does not (never cut silently).
+    const max = settings.queueMaxItems;
+    const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rule: body.rule }, max + 1);
     const inserted = await client.query({ text: selection.text, values: selection.values as unknown[] });
     if (!inserted.rowCount) throw new ApiError('bad_request', 'field "rule": the filters and the rule select no items');
-    return queueSummary(client, id, userId);
+    let capped: QueueCap | null = null;
+    if (inserted.rowCount > max) {
+      await client.query('DELETE FROM queue_items WHERE queue_id = $1 AND position >= $2', [id, max]);
+      capped = {
+        max_items: max,
+        message: `the filters and the rule select more than ${max} items; the queue holds the first ${max} in its order (ROUTELENS_QUEUE_MAX_ITEMS): narrow the filters, or use the sample rule, for a queue of all you meant`,
+      };
+    }
+    return { queue: await queueSummary(client, id, userId), capped };
   });
 }
 

@@ -7,5 +7,5 @@ export const GET = route({ role: 'viewer' }, async ({ actor }) => Response.json(
 
 export const POST = route({ role: 'admin' }, async ({ request, actor }) => {
   const body = await parseJsonBody(request, newQueueBodySchema);
-  return Response.json({ queue: await createQueue(actor, body) }, { status: 201 });
+  return Response.json(await createQueue(actor, body), { status: 201 });
 });
