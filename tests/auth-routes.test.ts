@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_RANK, type Role } from '@/lib/server/auth';
 import { createApiKey } from '@/lib/server/api-keys';
-import { ANONYMOUS, call, signedIn, type Caller } from './helpers/api';
+import { ANONYMOUS, bodyOf, call, signedIn, type Caller } from './helpers/api';
 import { useTestDatabase } from './helpers/db';
 
 process.env.ROUTELENS_EMBEDDED = 'false';
@@ -117,7 +117,7 @@ describe('every route of app/api', () => {
           expect(res.status, `${e.key} as ${role}`).toBe(403);
           expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
         } else {
-          expect([401, 403], `${e.key} as ${role} (${res.status}: ${await res.clone().text()})`).not.toContain(res.status);
+          expect([401, 403], `${e.key} as ${role} (${res.status}: ${await bodyOf(res)})`).not.toContain(res.status);
         }
       }
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, listApiKeys } from '@/lib/server/api-keys';
 import type { KeyScope } from '@/lib/schemas/users';
 import { createUser } from '@/lib/server/users';
-import { call, json, signedIn, type Caller } from './helpers/api';
+import { bodyOf, call, json, signedIn, type Caller } from './helpers/api';
 import { useTestDatabase } from './helpers/db';
 import { apiEndpoints, isWrite, paramsOf, pathOf, type Endpoint } from './helpers/routes';
 import { baseLine, jsonl } from './helpers/trace';
@@ -42,7 +42,7 @@ describe('API key scopes', () => {
     for (const scope of ['ingest', 'read', 'label'] as const) {
       for (const e of endpoints) {
         const res = await call(e.handler, { method: e.method, path: pathOf(e.route), params: paramsOf(e.route), as: keyOf[scope] });
-        const body = await res.clone().text();
+        const body = await bodyOf(res);
         if (EXPECTED[scope](e)) {
           expect([401, 403], `${e.key} with a ${scope} key (${res.status}: ${body})`).not.toContain(res.status);
           if (scope === 'ingest') allowedToIngest.push(e.key);

@@ -85,7 +85,7 @@ describe('a new embedded PostgreSQL', () => {
     process.env.DATABASE_URL = inst.url;
     const s = await ingestText(SMALL);
     expect(s.failed).toBe(0);
-    await query(inst.url, "INSERT INTO labels (judgment_id, version, score, author) SELECT id, 1, 1, 'ann' FROM judgments LIMIT 1");
+    await query(inst.url, "INSERT INTO labels (item_id, version, score, author) SELECT id, 1, 1, 'ann' FROM items LIMIT 1");
     // ... and nothing that would get around the database's rules or out of it.
     expect(await refused(inst.url, "COPY (SELECT 1) TO PROGRAM 'true'")).toBe('42501');
     expect(await refused(inst.url, 'TRUNCATE labels')).toBe('42501');
@@ -116,7 +116,7 @@ describe('a data directory of the previous version', () => {
     await applyMigrations(oldUrl);
     process.env.DATABASE_URL = oldUrl;
     expect((await ingestText(SMALL)).failed).toBe(0);
-    await query(oldUrl, "INSERT INTO labels (judgment_id, version, score, author) SELECT id, 1, 1, 'ann' FROM judgments LIMIT 1");
+    await query(oldUrl, "INSERT INTO labels (item_id, version, score, author) SELECT id, 1, 1, 'ann' FROM items LIMIT 1");
     await closePool();
     const before = await query<{ t: number; s: number; l: number }>(
       oldUrl,

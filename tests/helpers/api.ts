@@ -61,3 +61,15 @@ export async function signIn(username: string, password = PASSWORD): Promise<Cal
   const body = await json<{ csrf_token: string }>(res);
   return { name: username, cookie, csrf: body.csrf_token };
 }
+
+/**
+ * A response's body as text for a failure message. An event stream never ends, so its body is not
+ * read: the stream is cancelled (which closes the subscription) and named instead.
+ */
+export async function bodyOf(res: Response): Promise<string> {
+  if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    await res.body?.cancel();
+    return '<event stream>';
+  }
+  return res.clone().text();
+}
