@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
 import { DocPage } from '@/components/docs/doc-page';
-import { DOC_NAMES, readDoc, type DocName } from '@/lib/server/docs';
+import { DOC_NAMES, isDocName, readDoc } from '@/lib/server/docs';
 
 export const dynamic = 'force-static';
 
@@ -15,6 +15,6 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
 
 export default async function Page({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
-  if (!(DOC_NAMES as readonly string[]).includes(name)) notFound();
-  return <DocPage name={name as DocName} text={await readDoc(name as DocName)} />;
+  if (!isDocName(name)) notFound();
+  return <DocPage name={name} text={await readDoc(name)} />;
 }
