@@ -1,4 +1,4 @@
-import { bootstrapInterval, type Interval } from './bootstrap';
+import { bootstrapIntervals, type Interval } from './bootstrap';
 import { isOnScale, normalizedScore } from './rubric';
 import type { Label, Scale } from './types';
 
@@ -311,17 +311,23 @@ export interface NumericTable {
 
 export function numericTable(judge: readonly number[], human: readonly number[]): NumericTable {
   assertPaired(judge, human, 'numericTable');
+  return numericTableOfCells(judge.map((x, i) => ({ judge: x, human: human[i]!, n: 1 })));
+}
+
+/** The numeric table of (judge, person) cells with counts; a pair that appears in several cells is one cell. */
+export function numericTableOfCells(cells: readonly AgreementCell[]): NumericTable {
   const byPair = new Map<number, Map<number, number>>();
-  judge.forEach((x, i) => {
-    const y = human[i]!;
+  const ys = new Set<number>();
+  for (const { judge: x, human: y, n } of cells) {
+    if (n <= 0) continue;
     let row = byPair.get(x);
     if (!row) byPair.set(x, (row = new Map()));
-    row.set(y, (row.get(y) ?? 0) + 1);
-  });
+    row.set(y, (row.get(y) ?? 0) + n);
+    ys.add(y);
+  }
   const xs = [...byPair.keys()].sort((a, b) => a - b);
-  const ys = [...new Set(human)].sort((a, b) => a - b);
-  const yRank = new Map(ys.map((y, i) => [y, i]));
-  const t: NumericTable = { xIndex: [], yIndex: [], x: [], y: [], counts: [], distinctX: xs.length, distinctY: ys.length };
+  const yRank = new Map([...ys].sort((a, b) => a - b).map((y, i) => [y, i]));
+  const t: NumericTable = { xIndex: [], yIndex: [], x: [], y: [], counts: [], distinctX: xs.length, distinctY: yRank.size };
   xs.forEach((x, xi) => {
     const row = byPair.get(x)!;
     for (const y of [...row.keys()].sort((a, b) => a - b)) {
@@ -405,36 +411,99 @@ export interface NumericKindFigures {
 export type KindFigures = CategoricalKindFigures | NumericKindFigures;
 
 /**
- * Judge vs newest human label over items of one scale kind (pooled across rubrics when the items come
- * from several): the figures, and from MIN_AGREEMENT_ITEMS items on their 95% bootstrap intervals over
- * items (seeded: the same items give the same interval).
+ * Items of one scale kind as counts: each distinct (judge score, newest human score) pair with the
+ * number of items that have it. Binary and ternary scores are the raw scores of their scale; numeric
+ * ones are normalized, so numeric criteria with different ranges pool. Every agreement figure of a
+ * kind depends on its items only through these cells (SQL counts them; lib/domain computes from them).
  */
-export function kindAgreement(kind: Scale['kind'], items: readonly JudgeHumanItem[]): KindFigures {
-  for (const it of items) if (it.scale.kind !== kind) throw new Error(`kindAgreement(${kind}): an item has a ${it.scale.kind} scale`);
-  const n = items.length;
-  const withIntervals = n >= MIN_AGREEMENT_ITEMS;
+export interface AgreementCell {
+  judge: number;
+  human: number;
+  n: number;
+}
+
+/** The cells of items of one kind (numeric scores normalized by each item's own scale). */
+export function agreementCells(items: readonly JudgeHumanItem[]): AgreementCell[] {
+  const byPair = new Map<string, AgreementCell>();
+  for (const it of items) {
+    const numeric = it.scale.kind === 'numeric';
+    const judge = numeric ? normalizedScore(it.judge, it.scale) : categoryIndex(it.judge, it.scale) - (it.scale.kind === 'ternary' ? 1 : 0);
+    const human = numeric ? normalizedScore(it.human, it.scale) : categoryIndex(it.human, it.scale) - (it.scale.kind === 'ternary' ? 1 : 0);
+    const key = `${judge}\u0000${human}`;
+    const cell = byPair.get(key);
+    if (cell) cell.n += 1;
+    else byPair.set(key, { judge, human, n: 1 });
+  }
+  return [...byPair.values()];
+}
+
+const KIND_CATEGORIES = { binary: 2, ternary: 3 } as const;
+
+/** The k×k count table of binary or ternary cells (row: judge, column: person). */
+function categoricalTable(kind: 'binary' | 'ternary', cells: readonly AgreementCell[]): number[] {
+  const k = KIND_CATEGORIES[kind];
+  const scale: Scale = { kind };
+  const counts = new Array<number>(k * k).fill(0);
+  for (const c of cells) counts[categoryIndex(c.judge, scale) * k + categoryIndex(c.human, scale)]! += c.n;
+  return counts;
+}
+
+/**
+ * Judge vs newest human label over the cells of one scale kind (pooled across rubrics when the items
+ * come from several): the figures, and from MIN_AGREEMENT_ITEMS items on their 95% bootstrap
+ * intervals over items (seeded: the same items give the same interval). `intervals: false` leaves
+ * the intervals out (a series over time, whose points are many).
+ */
+export function kindAgreementOfCells(kind: Scale['kind'], cells: readonly AgreementCell[], opts: { intervals?: boolean } = {}): KindFigures {
+  let n = 0;
+  for (const c of cells) n += c.n;
+  const withIntervals = (opts.intervals ?? true) && n >= MIN_AGREEMENT_ITEMS;
   if (kind === 'numeric') {
-    const judge = items.map((it) => normalizedScore(it.judge, it.scale));
-    const human = items.map((it) => normalizedScore(it.human, it.scale));
-    const table = withIntervals ? numericTable(judge, human) : null;
+    const table = numericTableOfCells(cells);
+    const [mad, rho] = withIntervals ? bootstrapIntervals(table.counts, [(c) => madOfTable(table, c), (c) => rhoOfTable(table, c)]) : [null, null];
     return {
       kind,
       n,
-      meanAbsoluteDifference: meanAbsoluteDifference(judge, human),
-      meanAbsoluteDifferenceInterval: table && bootstrapInterval(table.counts, (c) => madOfTable(table, c)),
-      spearmanRho: spearmanRho(judge, human),
-      spearmanRhoInterval: table && bootstrapInterval(table.counts, (c) => rhoOfTable(table, c)),
+      meanAbsoluteDifference: madOfTable(table, table.counts),
+      meanAbsoluteDifferenceInterval: mad ?? null,
+      spearmanRho: rhoOfTable(table, table.counts),
+      spearmanRhoInterval: rho ?? null,
     };
   }
-  const k = kind === 'binary' ? 2 : 3;
-  const counts = new Array<number>(k * k).fill(0);
-  for (const it of items) counts[categoryIndex(it.judge, it.scale) * k + categoryIndex(it.human, it.scale)]! += 1;
+  const k = KIND_CATEGORIES[kind];
+  const counts = categoricalTable(kind, cells);
+  const [percent, kappa] = withIntervals ? bootstrapIntervals(counts, [(c) => percentOfTable(k, c), (c) => kappaOfTable(k, c)]) : [null, null];
   return {
     kind,
     n,
     percentAgreement: percentOfTable(k, counts),
-    percentAgreementInterval: withIntervals ? bootstrapInterval(counts, (c) => percentOfTable(k, c)) : null,
+    percentAgreementInterval: percent ?? null,
     kappa: kappaOfTable(k, counts),
-    kappaInterval: withIntervals ? bootstrapInterval(counts, (c) => kappaOfTable(k, c)) : null,
+    kappaInterval: kappa ?? null,
   };
+}
+
+/** Judge vs newest human label over items of one scale kind: kindAgreementOfCells of their cells. */
+export function kindAgreement(kind: Scale['kind'], items: readonly JudgeHumanItem[]): KindFigures {
+  for (const it of items) if (it.scale.kind !== kind) throw new Error(`kindAgreement(${kind}): an item has a ${it.scale.kind} scale`);
+  return kindAgreementOfCells(kind, agreementCells(items));
+}
+
+/**
+ * The overall categorical figures (judgeHumanAgreement's `categorical`) from binary and ternary cells:
+ * one 5-category table, a binary 0 and a ternary 0 being different categories (categoryOf).
+ */
+export function categoricalOverallOfCells(binary: readonly AgreementCell[], ternary: readonly AgreementCell[]): CategoricalAgreement {
+  const counts = new Array<number>(25).fill(0);
+  const add = (kind: 'binary' | 'ternary', cells: readonly AgreementCell[], offset: number) => {
+    const k = KIND_CATEGORIES[kind];
+    categoricalTable(kind, cells).forEach((c, cell) => {
+      counts[(offset + Math.floor(cell / k)) * 5 + offset + (cell % k)]! += c;
+    });
+  };
+  add('binary', binary, 0);
+  add('ternary', ternary, 2);
+  let n = 0;
+  for (const c of counts) n += c;
+  return { n, percentAgreement: percentOfTable(5, counts), kappa: kappaOfTable(5, counts) };
 }

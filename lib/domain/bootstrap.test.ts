@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cohensKappa, kappaOfTable, kindAgreement, madOfTable, meanAbsoluteDifference, MIN_AGREEMENT_ITEMS, numericTable, percentOfTable, rhoOfTable, spearmanRho, type JudgeHumanItem } from './agreement';
-import { binomial, bootstrapInterval, multinomial, SeededRandom } from './bootstrap';
+import { agreementCells, categoricalOverallOfCells, cohensKappa, judgeHumanAgreement, kappaOfTable, kindAgreement, kindAgreementOfCells, madOfTable, meanAbsoluteDifference, MIN_AGREEMENT_ITEMS, numericTable, percentOfTable, rhoOfTable, spearmanRho, type JudgeHumanItem } from './agreement';
+import { binomial, bootstrapInterval, bootstrapIntervals, multinomial, SeededRandom } from './bootstrap';
 
 function moments(draws: number[]): { mean: number; variance: number } {
   const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
@@ -144,5 +144,58 @@ describe('agreement by scale kind', () => {
     expect(f).toMatchObject({ kind: 'numeric', n: 3, spearmanRho: 1 });
     if (f.kind !== 'numeric') throw new Error('numeric');
     expect(f.meanAbsoluteDifference).toBeCloseTo(0.2, 15);
+  });
+});
+
+describe('agreement from cells (what SQL counts)', () => {
+  const rng = new SeededRandom(7);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
+  const scale = { kind: 'numeric' as const, min: 0, max: 4 };
+  const other = { kind: 'numeric' as const, min: -1, max: 1 };
+  const items: JudgeHumanItem[] = [];
+  for (let i = 0; i < 300; i++) {
+    items.push({ judge: pick([0, 1]), human: pick([0, 1]), scale: { kind: 'binary' } });
+    items.push({ judge: pick([-1, 0, 1]), human: pick([-1, 0, 1]), scale: { kind: 'ternary' } });
+    items.push({ judge: pick([0, 1, 2, 3, 4]), human: pick([0, 1, 2, 3, 4]), scale });
+    items.push({ judge: pick([-1, 0, 0.5, 1]), human: pick([-1, -0.5, 1]), scale: other });
+  }
+  const ofKind = (k: string) => items.filter((it) => it.scale.kind === k);
+
+  it('give the item-wise figures of every kind', () => {
+    const all = judgeHumanAgreement(items);
+    for (const kind of ['binary', 'ternary'] as const) {
+      const own = judgeHumanAgreement(ofKind(kind));
+      const f = kindAgreementOfCells(kind, agreementCells(ofKind(kind)));
+      expect(f).toMatchObject({ n: 300, percentAgreement: own.categorical.percentAgreement });
+      if (f.kind === 'numeric') throw new Error(kind);
+      expect(f.kappa).toBeCloseTo(own.categorical.kappa!, 14);
+    }
+    const f = kindAgreementOfCells('numeric', agreementCells(ofKind('numeric')));
+    if (f.kind !== 'numeric') throw new Error('numeric');
+    expect(f.n).toBe(600);
+    expect(f.meanAbsoluteDifference).toBeCloseTo(all.numeric.meanAbsoluteDifference!, 14);
+    expect(f.spearmanRho).toBe(all.numeric.spearmanRho);
+    const overall = categoricalOverallOfCells(agreementCells(ofKind('binary')), agreementCells(ofKind('ternary')));
+    expect(overall.n).toBe(600);
+    expect(overall.percentAgreement).toBe(all.categorical.percentAgreement);
+    expect(overall.kappa).toBeCloseTo(all.categorical.kappa!, 14);
+  });
+
+  it('do not depend on how the counts are split into cells, and leave intervals out on request', () => {
+    const cells = agreementCells(ofKind('ternary'));
+    const split = cells.flatMap((c) => (c.n > 1 ? [{ ...c, n: 1 }, { ...c, n: c.n - 1 }] : [c]));
+    expect(kindAgreementOfCells('ternary', split)).toEqual(kindAgreementOfCells('ternary', cells));
+    expect(kindAgreementOfCells('ternary', cells, { intervals: false })).toMatchObject({ kappaInterval: null, percentAgreementInterval: null });
+    expect(kindAgreementOfCells('numeric', [])).toMatchObject({ n: 0, meanAbsoluteDifference: null, spearmanRho: null });
+  });
+});
+
+describe('bootstrapIntervals', () => {
+  it('gives each statistic the interval it has alone', () => {
+    const counts = [40, 7, 5, 30];
+    const share = (c: readonly number[]) => c[0]! / (c[0]! + c[1]! + c[2]! + c[3]!);
+    const kappa = (c: readonly number[]) => kappaOfTable(2, c);
+    expect(bootstrapIntervals(counts, [share, kappa])).toEqual([bootstrapInterval(counts, share), bootstrapInterval(counts, kappa)]);
+    expect(bootstrapIntervals([1], [share, kappa])).toEqual([null, null]);
   });
 });

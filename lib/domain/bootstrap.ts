@@ -200,22 +200,38 @@ export function bootstrapInterval(
   statistic: (resampled: readonly number[]) => number | null,
   opts: { resamples?: number; seed?: number; level?: number } = {},
 ): Interval | null {
+  return bootstrapIntervals(counts, [statistic], opts)[0]!;
+}
+
+/**
+ * bootstrapInterval of several statistics of the same items from one set of resamples: each interval
+ * equals bootstrapInterval of its statistic alone (same seed, same resamples), at the cost of one.
+ */
+export function bootstrapIntervals(
+  counts: readonly number[],
+  statistics: readonly ((resampled: readonly number[]) => number | null)[],
+  opts: { resamples?: number; seed?: number; level?: number } = {},
+): (Interval | null)[] {
   const n = counts.reduce((s, c) => s + c, 0);
-  if (n < 2) return null;
+  if (n < 2) return statistics.map(() => null);
   const cells = counts.length;
   const wanted = opts.resamples ?? BOOTSTRAP_RESAMPLES;
   const resamples = Math.max(Math.min(wanted, BOOTSTRAP_MIN_RESAMPLES), Math.min(wanted, Math.floor(BOOTSTRAP_WORK / Math.max(1, cells))));
   const rng = new SeededRandom(opts.seed ?? BOOTSTRAP_SEED);
   const level = opts.level ?? BOOTSTRAP_LEVEL;
   const out = new Array<number>(cells).fill(0);
-  const values: number[] = [];
+  const values: number[][] = statistics.map(() => []);
   for (let r = 0; r < resamples; r++) {
     multinomial(rng, n, counts, n, out);
-    const v = statistic(out);
-    if (v !== null && Number.isFinite(v)) values.push(v);
+    statistics.forEach((statistic, s) => {
+      const v = statistic(out);
+      if (v !== null && Number.isFinite(v)) values[s]!.push(v);
+    });
   }
-  if (values.length * 2 < resamples) return null;
-  values.sort((x, y) => x - y);
   const tail = (1 - level) / 2;
-  return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
+  return values.map((vs) => {
+    if (vs.length * 2 < resamples) return null;
+    vs.sort((x, y) => x - y);
+    return { low: quantile(vs, tail), high: quantile(vs, 1 - tail) };
+  });
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { storableString } from './text';
 import { paramsObject } from './filters';
 import { pairScopeSchema } from './exports';
-import { pairSettingsSchema } from './view-settings';
+import { judgeNameSchema, pairSettingsSchema } from './view-settings';
 
 const integer = (min: number, max: number) =>
   z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -48,6 +48,24 @@ export type AgreementParams = z.infer<typeof agreementParamsSchema>;
 
 export function parseAgreementParams(params: URLSearchParams): AgreementParams {
   return agreementParamsSchema.parse(paramsObject(params, ['run', 'rubric', 'criterion']));
+}
+
+/** How GET /api/agreement?by=judge&over= buckets a judge's agreement: by the newest label's day or week (UTC), or by training step. */
+export const AGREEMENT_OVER = ['day', 'week', 'step'] as const;
+export type AgreementOver = (typeof AGREEMENT_OVER)[number];
+
+/** GET /api/agreement: the filters, the judge setting, `by=judge` (per judge) and `over` (a series per judge). */
+export const agreementRequestSchema = agreementParamsSchema
+  .extend({
+    judge: judgeNameSchema.optional(),
+    by: z.enum(['judge'], { error: 'must be judge' }).optional(),
+    over: z.enum(AGREEMENT_OVER, { error: 'must be day, week or step' }).optional(),
+  })
+  .refine((p) => p.over === undefined || p.by === 'judge', { path: ['over'], message: 'needs by=judge (a series per judge)' });
+export type AgreementRequest = z.infer<typeof agreementRequestSchema>;
+
+export function parseAgreementRequest(params: URLSearchParams): AgreementRequest {
+  return agreementRequestSchema.parse(paramsObject(params, ['run', 'rubric', 'criterion', 'judge', 'by', 'over']));
 }
 
 export const disagreementParamsSchema = agreementParamsSchema.extend({

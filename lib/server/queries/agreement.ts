@@ -1,14 +1,29 @@
 import 'server-only';
-// GET /api/agreement: judge vs newest human label, and between people, per criterion and overall
-// (scoring.md). Labels belong to items: SQL pulls the labelled items of the filter with every judge's
-// score of each, the item's newest label (newest_label) and each person's newest label
-// (people_labels); lib/domain computes the figures. Judge vs human counts each judgment of a labelled
-// item against the item's label; between people counts each item once.
+// GET /api/agreement: judge vs newest human label, and between people, overall, per scale kind (pooled
+// across rubrics: a criterion id means something only within its rubric) and per criterion (within one
+// rubric), optionally under the judge setting, or per judge (by=judge), or per judge over time or
+// training steps (by=judge&over=). Labels belong to items: judge vs human counts each judge-scored
+// judgment of a labelled item against the item's newest label (newest_label), and SQL only counts
+// them, as cells of (judge, criterion, judge score, human score, count); lib/domain computes every
+// figure and its seeded bootstrap interval from the cells. Between people counts each item that two
+// or more people labelled once, from each person's newest label (people_labels).
 import { getPool } from '@/lib/db/pool';
 import { scaleOf } from '@/lib/db/items';
-import { judgeHumanAgreement, peopleAgreement, type JudgeHumanItem, type PeopleItem, type Scale } from '@/lib/domain';
-import type { AgreementParams } from '@/lib/schemas/read';
+import {
+  categoricalOverallOfCells,
+  kindAgreementOfCells,
+  normalizedScore,
+  peopleAgreement,
+  UNNAMED_JUDGE,
+  type AgreementCell,
+  type Interval,
+  type KindFigures,
+  type PeopleItem,
+  type Scale,
+} from '@/lib/domain';
+import type { AgreementOver, AgreementParams, AgreementRequest } from '@/lib/schemas/read';
 import { empty, join, queryRows, sql, type Sql } from '@/lib/server/sql';
+import { checkJudge } from '@/lib/server/view-settings';
 
 /** The conditions of the agreement filters over item `i` and its trajectory `t`. */
 export function agreementConditions(params: Pick<AgreementParams, 'run' | 'rubric' | 'criterion'>): Sql[] {
@@ -43,93 +58,365 @@ export interface JudgeScore {
 export const JUDGE_SCORES_JSON = sql`(SELECT json_agg(json_build_object('judgment_id', j.id, 'judge', j.judge, 'score', j.judge_score) ORDER BY j.position)
     FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL)`;
 
-interface ItemRow {
+const KINDS: Scale['kind'][] = ['binary', 'ternary', 'numeric'];
+
+/** The judge a judgment belongs to (the unnamed judge by its name), over judgments `j`. */
+const JUDGE_NAME = sql`coalesce(j.judge, ${UNNAMED_JUDGE})`;
+
+interface CellRow {
+  judge: string | null;
   rubric_id: string;
   criterion_id: string;
+  kind: Scale['kind'];
+  scale_min: number | null;
+  scale_max: number | null;
+  judge_score: number;
+  human: number;
+  n: number;
+}
+
+/**
+ * Judge vs human as counts: per (judge when `perJudge`, criterion, judge score, newest human score) the
+ * number of judge-scored judgments of labelled items. With `judge`, only that judge's judgments.
+ */
+function cellsQuery(params: AgreementParams, judge: string | null, perJudge: boolean): Sql {
+  const where = [...agreementConditions(params), sql`j.judge_score IS NOT NULL`];
+  if (judge !== null) where.push(sql`${JUDGE_NAME} = ${judge}`);
+  const judgeCol = perJudge ? sql`${JUDGE_NAME}` : sql`NULL::text`;
+  return sql`SELECT ${judgeCol} AS judge, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
+                    j.judge_score, nl.score AS human, count(*)::int AS n
+               FROM (SELECT DISTINCT item_id FROM labels) li
+               JOIN items i ON i.id = li.item_id
+               JOIN trajectories t ON t.pk = i.trajectory_pk
+               JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+               CROSS JOIN LATERAL newest_label(i.id) nl
+               JOIN judgments j ON j.item_id = i.id
+              WHERE ${join(where, ' AND ')}
+              GROUP BY 1, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max, j.judge_score, nl.score`;
+}
+
+interface ItemCountRow {
+  rubric_id: string;
+  criterion_id: string;
+  n_items: number;
+}
+
+/** Labelled items per criterion (with `judge`: those with a judgment in the judge's view). */
+function itemCountsQuery(params: AgreementParams, judge: string | null): Sql {
+  const extra = judge === null ? [] : [sql`EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND ${judgmentInView(judge)})`];
+  return sql`SELECT t.rubric_id, i.criterion_id, count(*)::int AS n_items ${labelledItems(params, extra)} GROUP BY t.rubric_id, i.criterion_id`;
+}
+
+interface PeopleRow {
+  rubric_id: string;
+  criterion_id: string;
+  kind: Scale['kind'];
+  scale_min: number | null;
+  scale_max: number | null;
+  people_scores: number[];
+  judges: string[] | null;
+}
+
+/**
+ * The items that two or more people labelled, with each person's newest score and the judges that
+ * scored the item (by=judge: a judge's figures between people are over its own items).
+ */
+function peopleQuery(params: AgreementParams, judge: string | null): Sql {
+  const where = agreementConditions(params);
+  if (judge !== null) where.push(sql`EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND ${judgmentInView(judge)})`);
+  return sql`SELECT t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
+                    (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p) AS people_scores,
+                    (SELECT array_agg(DISTINCT ${JUDGE_NAME}) FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL) AS judges
+               FROM (SELECT item_id FROM labels GROUP BY item_id HAVING count(DISTINCT label_person(user_id, author)) >= 2) m
+               JOIN items i ON i.id = m.item_id
+               JOIN trajectories t ON t.pk = i.trajectory_pk
+               JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+              ${where.length ? sql`WHERE ${join(where, ' AND ')}` : empty}`;
+}
+
+/** The judgment-in-view condition of the judge setting, over judgments `j`. */
+function judgmentInView(judge: string): Sql {
+  return sql`(j.judge_score IS NULL OR ${JUDGE_NAME} = ${judge})`;
+}
+
+interface CriterionMeta {
+  rubric_id: string;
+  id: string;
   position: number;
   text: string;
   weight: number;
   kind: Scale['kind'];
   scale_min: number | null;
   scale_max: number | null;
-  judges: JudgeScore[] | null;
-  human_score: number;
-  people_scores: number[];
 }
 
-interface CriterionGroup {
-  row: ItemRow;
-  scale: Scale;
-  labelled: number;
-  judgeHuman: JudgeHumanItem[];
-  people: PeopleItem[];
+async function criteriaMeta(keys: readonly { rubric_id: string; criterion_id: string }[]): Promise<Map<string, CriterionMeta>> {
+  if (keys.length === 0) return new Map();
+  const rows = await queryRows<CriterionMeta>(
+    getPool(),
+    sql`SELECT c.rubric_id, c.id, c.position, c.text, c.weight, c.kind, c.scale_min, c.scale_max
+          FROM criteria c JOIN unnest(${keys.map((k) => k.rubric_id)}::text[], ${keys.map((k) => k.criterion_id)}::text[]) AS k(rubric_id, id)
+            ON c.rubric_id = k.rubric_id AND c.id = k.id`,
+  );
+  return new Map(rows.map((r) => [criterionKey(r.rubric_id, r.id), r]));
 }
 
-function groupByCriterion(rows: ItemRow[]): CriterionGroup[] {
-  const groups = new Map<string, CriterionGroup>();
-  for (const r of rows) {
-    const key = `${r.rubric_id}\u0000${r.criterion_id}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { row: r, scale: scaleOf(r.kind, r.scale_min, r.scale_max), labelled: 0, judgeHuman: [], people: [] }));
-    g.labelled++;
-    for (const j of r.judges ?? []) g.judgeHuman.push({ judge: j.score, human: r.human_score, scale: g.scale });
-    if (r.people_scores.length >= 2) g.people.push({ scale: g.scale, scores: r.people_scores });
+const criterionKey = (rubric: string, criterion: string) => `${rubric}\u0000${criterion}`;
+
+/** A cell row as lib/domain's cell: binary and ternary scores as given, numeric ones normalized. */
+function cellOf(r: CellRow): AgreementCell {
+  if (r.kind !== 'numeric') return { judge: r.judge_score, human: r.human, n: r.n };
+  const scale = scaleOf(r.kind, r.scale_min, r.scale_max);
+  return { judge: normalizedScore(r.judge_score, scale), human: normalizedScore(r.human, scale), n: r.n };
+}
+
+/** The judge-vs-human figures of one kind as the API gives them (fields of the other kinds null). */
+export interface JudgeHumanFigures {
+  n: number;
+  percent_agreement: number | null;
+  percent_agreement_interval: Interval | null;
+  cohens_kappa: number | null;
+  cohens_kappa_interval: Interval | null;
+  mean_absolute_difference: number | null;
+  mean_absolute_difference_interval: Interval | null;
+  spearman_rho: number | null;
+  spearman_rho_interval: Interval | null;
+}
+
+function judgeHumanFigures(f: KindFigures): JudgeHumanFigures {
+  const none = { percent_agreement: null, percent_agreement_interval: null, cohens_kappa: null, cohens_kappa_interval: null };
+  if (f.kind === 'numeric') {
+    return {
+      n: f.n,
+      ...none,
+      mean_absolute_difference: f.meanAbsoluteDifference,
+      mean_absolute_difference_interval: f.meanAbsoluteDifferenceInterval,
+      spearman_rho: f.spearmanRho,
+      spearman_rho_interval: f.spearmanRhoInterval,
+    };
   }
-  return [...groups.values()];
-}
-
-function criterionFigures(g: CriterionGroup) {
-  const jh = judgeHumanAgreement(g.judgeHuman);
-  const pa = peopleAgreement(g.people);
-  const numeric = g.scale.kind === 'numeric';
-  const alpha = numeric ? pa.interval : pa.nominal;
   return {
-    rubric_id: g.row.rubric_id,
-    id: g.row.criterion_id,
-    text: g.row.text,
-    kind: g.scale.kind,
-    weight: g.row.weight,
-    n_items: g.labelled,
-    judge_human: {
-      n: numeric ? jh.numeric.n : jh.categorical.n,
-      percent_agreement: numeric ? null : jh.categorical.percentAgreement,
-      cohens_kappa: numeric ? null : jh.categorical.kappa,
-      mean_absolute_difference: numeric ? jh.numeric.meanAbsoluteDifference : null,
-      spearman_rho: numeric ? jh.numeric.spearmanRho : null,
-    },
-    people: { level: numeric ? ('interval' as const) : ('nominal' as const), n_items: alpha.items, alpha: alpha.alpha },
+    n: f.n,
+    percent_agreement: f.percentAgreement,
+    percent_agreement_interval: f.percentAgreementInterval,
+    cohens_kappa: f.kappa,
+    cohens_kappa_interval: f.kappaInterval,
+    mean_absolute_difference: null,
+    mean_absolute_difference_interval: null,
+    spearman_rho: null,
+    spearman_rho_interval: null,
   };
 }
 
-export async function agreement(params: AgreementParams) {
-  const rows = await queryRows<ItemRow>(
-    getPool(),
-    sql`SELECT t.rubric_id, i.criterion_id, c.position, c.text, c.weight, c.kind, c.scale_min, c.scale_max,
-               ${JUDGE_SCORES_JSON} AS judges,
-               (SELECT nl.score FROM newest_label(i.id) nl) AS human_score,
-               (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p) AS people_scores
-          ${labelledItems(params)}`,
-  );
-  const groups = groupByCriterion(rows).sort(
-    (a, b) => (a.row.rubric_id < b.row.rubric_id ? -1 : a.row.rubric_id > b.row.rubric_id ? 1 : a.row.position - b.row.position),
-  );
-  const jh = judgeHumanAgreement(groups.flatMap((g) => g.judgeHuman));
-  const pa = peopleAgreement(groups.flatMap((g) => g.people));
+function peopleFigures(kind: Scale['kind'] | null, items: readonly PeopleItem[]) {
+  const pa = peopleAgreement(items);
+  if (kind === null) {
+    return { nominal: { n_items: pa.nominal.items, alpha: pa.nominal.alpha }, interval: { n_items: pa.interval.items, alpha: pa.interval.alpha } };
+  }
+  const alpha = kind === 'numeric' ? pa.interval : pa.nominal;
+  return { level: kind === 'numeric' ? ('interval' as const) : ('nominal' as const), n_items: alpha.items, alpha: alpha.alpha };
+}
+
+function peopleItemOf(r: PeopleRow): PeopleItem {
+  return { scale: scaleOf(r.kind, r.scale_min, r.scale_max), scores: r.people_scores };
+}
+
+/** Rows grouped by a key, in the order first seen. */
+function groupBy<T, K>(rows: readonly T[], keyOf: (r: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  return groups;
+}
+
+/**
+ * The figures of one set of judgments (every judge, one judge's view, or one judge of by=judge):
+ * overall, per scale kind, and per criterion. Criterion intervals are computed only when the
+ * criteria come from one rubric (or `rubric=` names one): across query-specific rubrics a criterion
+ * has a handful of items, and the kinds carry the intervals that mean something.
+ */
+function figuresOf(
+  cells: readonly CellRow[],
+  people: readonly PeopleRow[],
+  itemCounts: Map<string, number> | null,
+  meta: Map<string, CriterionMeta>,
+  oneRubric: boolean,
+) {
+  const byKind = groupBy(cells, (r) => r.kind);
+  const peopleByKind = groupBy(people, (r) => r.kind);
+  const kindCells = new Map(KINDS.map((k) => [k, (byKind.get(k) ?? []).map(cellOf)]));
+  const kinds = KINDS.filter((k) => byKind.has(k) || peopleByKind.has(k)).map((kind) => {
+    const f = kindAgreementOfCells(kind, kindCells.get(kind)!);
+    return { kind, judge_human: judgeHumanFigures(f), people: peopleFigures(kind, (peopleByKind.get(kind) ?? []).map(peopleItemOf)) };
+  });
+  const categorical = categoricalOverallOfCells(kindCells.get('binary')!, kindCells.get('ternary')!);
+  const numeric = kindAgreementOfCells('numeric', kindCells.get('numeric')!, { intervals: false });
+  if (numeric.kind !== 'numeric') throw new Error('numeric figures expected');
+
+  const byCriterion = groupBy(cells, (r) => criterionKey(r.rubric_id, r.criterion_id));
+  const peopleByCriterion = groupBy(people, (r) => criterionKey(r.rubric_id, r.criterion_id));
+  const keys = new Set([...byCriterion.keys(), ...peopleByCriterion.keys(), ...(itemCounts?.keys() ?? [])]);
+  const criteria = [...keys]
+    .map((key) => {
+      const m = meta.get(key)!;
+      const scale = scaleOf(m.kind, m.scale_min, m.scale_max);
+      const own = (byCriterion.get(key) ?? []).map(cellOf);
+      const f = kindAgreementOfCells(scale.kind, own, { intervals: oneRubric });
+      const judged = own.reduce((s, c) => s + c.n, 0);
+      return {
+        rubric_id: m.rubric_id,
+        id: m.id,
+        text: m.text,
+        kind: m.kind,
+        weight: m.weight,
+        position: m.position,
+        n_items: itemCounts ? (itemCounts.get(key) ?? 0) : judged,
+        judge_human: judgeHumanFigures(f),
+        people: peopleFigures(scale.kind, (peopleByCriterion.get(key) ?? []).map(peopleItemOf)),
+      };
+    })
+    .sort((a, b) => (a.rubric_id < b.rubric_id ? -1 : a.rubric_id > b.rubric_id ? 1 : a.position - b.position))
+    .map(({ position: _position, ...c }) => c);
+
+  const nItems = itemCounts ? [...itemCounts.values()].reduce((s, n) => s + n, 0) : cells.reduce((s, r) => s + r.n, 0);
+  return {
+    overall: {
+      n_items: nItems,
+      judge_human: {
+        categorical: { n: categorical.n, percent_agreement: categorical.percentAgreement, cohens_kappa: categorical.kappa },
+        numeric: { n: numeric.n, mean_absolute_difference: numeric.meanAbsoluteDifference, spearman_rho: numeric.spearmanRho },
+      },
+      people: peopleFigures(null, people.map(peopleItemOf)),
+    },
+    kinds,
+    criteria,
+  };
+}
+
+const rubricsOf = (rows: readonly { rubric_id: string }[]) => new Set(rows.map((r) => r.rubric_id));
+
+/** GET /api/agreement (without by): every judgment, or the judge setting's. */
+export async function agreement(params: AgreementRequest) {
+  const judge = params.judge ?? null;
+  await checkJudge(judge);
+  const db = getPool();
+  const [cells, counts, people] = await Promise.all([
+    queryRows<CellRow>(db, cellsQuery(params, judge, false)),
+    queryRows<ItemCountRow>(db, itemCountsQuery(params, judge)),
+    queryRows<PeopleRow>(db, peopleQuery(params, judge)),
+  ]);
+  const meta = await criteriaMeta(counts);
+  const itemCounts = new Map(counts.map((r) => [criterionKey(r.rubric_id, r.criterion_id), r.n_items]));
+  const oneRubric = params.rubric !== undefined || rubricsOf(counts).size <= 1;
   return {
     run: params.run ?? null,
     rubric: params.rubric ?? null,
     criterion: params.criterion ?? null,
-    overall: {
-      n_items: rows.length,
-      judge_human: {
-        categorical: { n: jh.categorical.n, percent_agreement: jh.categorical.percentAgreement, cohens_kappa: jh.categorical.kappa },
-        numeric: { n: jh.numeric.n, mean_absolute_difference: jh.numeric.meanAbsoluteDifference, spearman_rho: jh.numeric.spearmanRho },
-      },
-      people: {
-        nominal: { n_items: pa.nominal.items, alpha: pa.nominal.alpha },
-        interval: { n_items: pa.interval.items, alpha: pa.interval.alpha },
-      },
-    },
-    criteria: groups.map(criterionFigures),
+    judge,
+    ...figuresOf(cells, people, itemCounts, meta, oneRubric),
+  };
+}
+
+/** GET /api/agreement?by=judge: the same figures per judge, over each judge's judgments of labelled items. */
+export async function agreementByJudge(params: AgreementRequest) {
+  const judge = params.judge ?? null;
+  await checkJudge(judge);
+  const db = getPool();
+  const [cells, people] = await Promise.all([queryRows<CellRow>(db, cellsQuery(params, judge, true)), queryRows<PeopleRow>(db, peopleQuery(params, judge))]);
+  const keys = [...new Map(cells.map((r) => [criterionKey(r.rubric_id, r.criterion_id), r])).values()];
+  const meta = await criteriaMeta(keys);
+  const oneRubric = params.rubric !== undefined || rubricsOf(cells).size <= 1;
+  const byJudge = groupBy(cells, (r) => r.judge!);
+  const judges = [...byJudge.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    run: params.run ?? null,
+    rubric: params.rubric ?? null,
+    criterion: params.criterion ?? null,
+    judge,
+    by: 'judge' as const,
+    judges: judges.map((name) => ({
+      judge: name,
+      ...figuresOf(
+        byJudge.get(name)!,
+        people.filter((p) => p.judges?.includes(name)),
+        null,
+        meta,
+        oneRubric,
+      ),
+    })),
+  };
+}
+
+interface SeriesRow {
+  judge: string;
+  at: string | number;
+  kind: Scale['kind'];
+  scale_min: number | null;
+  scale_max: number | null;
+  judge_score: number;
+  human: number;
+  n: number;
+}
+
+/** The bucket of a labelled item, over its newest label `nl` and trajectory `t`. */
+function bucketOf(over: AgreementOver): Sql {
+  if (over === 'step') return sql`t.training_step`;
+  return sql`to_char(date_trunc(${over}::text, nl.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
+}
+
+/**
+ * GET /api/agreement?by=judge&over=day|week|step: per judge, its figures per scale kind in each bucket
+ * of the newest label's date (UTC days, or weeks from Monday) or of the trajectory's training step
+ * (trajectories without one are left out). Points carry no intervals (a series has many).
+ */
+export async function agreementSeries(params: AgreementRequest & { over: AgreementOver }) {
+  const judge = params.judge ?? null;
+  await checkJudge(judge);
+  const where = [...agreementConditions(params), sql`j.judge_score IS NOT NULL`];
+  if (judge !== null) where.push(sql`${JUDGE_NAME} = ${judge}`);
+  if (params.over === 'step') where.push(sql`t.training_step IS NOT NULL`);
+  const rows = await queryRows<SeriesRow>(
+    getPool(),
+    sql`SELECT ${JUDGE_NAME} AS judge, ${bucketOf(params.over)} AS at, c.kind, c.scale_min, c.scale_max,
+               j.judge_score, nl.score AS human, count(*)::int AS n
+          FROM (SELECT DISTINCT item_id FROM labels) li
+          JOIN items i ON i.id = li.item_id
+          JOIN trajectories t ON t.pk = i.trajectory_pk
+          JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+          CROSS JOIN LATERAL newest_label(i.id) nl
+          JOIN judgments j ON j.item_id = i.id
+         WHERE ${join(where, ' AND ')}
+         GROUP BY 1, 2, c.kind, c.scale_min, c.scale_max, j.judge_score, nl.score`,
+  );
+  const byJudge = groupBy(rows, (r) => r.judge);
+  const judges = [...byJudge.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    run: params.run ?? null,
+    rubric: params.rubric ?? null,
+    criterion: params.criterion ?? null,
+    judge,
+    by: 'judge' as const,
+    over: params.over,
+    judges: judges.map((name) => {
+      const byAt = groupBy(byJudge.get(name)!, (r) => r.at);
+      const ats = [...byAt.keys()].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1));
+      return {
+        judge: name,
+        points: ats.map((at) => {
+          const own = groupBy(byAt.get(at)!, (r) => r.kind);
+          return {
+            at,
+            kinds: KINDS.filter((k) => own.has(k)).map((kind) => ({
+              kind,
+              judge_human: judgeHumanFigures(kindAgreementOfCells(kind, own.get(kind)!.map((r) => cellOf({ ...r, rubric_id: '', criterion_id: '' })), { intervals: false })),
+            })),
+          };
+        }),
+      };
+    }),
   };
 }
