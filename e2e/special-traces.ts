@@ -1,6 +1,7 @@
 // The trajectories that the end-to-end tests and the replay benchmark load beside the demo data: a
 // 20,000-step trajectory (the format's maximum), a 50-step one, and one whose texts try to run script
-// (raw HTML, KaTeX commands that make links or attributes) and must show as text.
+// (raw HTML, KaTeX commands that make links or attributes) and must show as text; and a small training
+// run (a few GRPO steps × queries × rollouts) for the training page.
 import { DEFAULT_MODELS, generateTraces, type RunSpec, type TraceLine } from '@/lib/generate';
 
 export const PROBE_RUN: RunSpec = {
@@ -59,6 +60,47 @@ export function hostileLine(): TraceLine {
   };
 }
 
+export const TRAINING_RUN: RunSpec = {
+  id: 'e2e-training',
+  policy: 'roro',
+  models: ['qwen3-1.7b', 'qwen3-8b', 'qwen3-32b'],
+  meta: { description: 'A small GRPO training run for the training page.', algorithm: 'GRPO', reward: 'roro' },
+};
+/** Steps 0..TRAINING_STEPS-1 are loaded; the live test posts step TRAINING_STEPS while the page is open. */
+export const TRAINING_STEPS = 6;
+export const TRAINING_QUERIES = 4;
+export const TRAINING_ROLLOUTS = 4;
+
+/**
+ * The rollouts of one training step: TRAINING_QUERIES groups of TRAINING_ROLLOUTS, with judgments. The
+ * first query's rollouts are all correct (no signal under the outcome alone; their process scores and
+ * costs differ, so the combined reward still tells them apart), the second's all wrong from step 3 on.
+ */
+export function trainingStepLines(step: number): TraceLine[] {
+  const lines = [
+    ...generateTraces({
+      runs: [TRAINING_RUN],
+    models: DEFAULT_MODELS,
+    seed: 7_000 + step,
+    queries: TRAINING_QUERIES,
+    trajectoriesPerQueryPerRun: TRAINING_ROLLOUTS,
+    steps: { min: 3, max: 6 },
+    judgmentsPerTrajectory: { min: 2, max: 4 },
+      textSize: 'short',
+    }),
+  ];
+  const queries = [...new Set(lines.map((l) => l.query.id))];
+  return lines.map((l) => {
+    const q = queries.indexOf(l.query.id);
+    const correct = q === 0 ? true : q === 1 && step >= 3 ? false : l.correct;
+    return { ...l, id: `${TRAINING_RUN.id}/s${step}/${l.id.slice(TRAINING_RUN.id.length + 1)}`, correct, training: { step } };
+  });
+}
+
+export function trainingLines(): TraceLine[] {
+  return Array.from({ length: TRAINING_STEPS }, (_, step) => trainingStepLines(step)).flat();
+}
+
 export function specialLines(): TraceLine[] {
-  return [longLine(), shortLine(), hostileLine()];
+  return [longLine(), shortLine(), hostileLine(), ...trainingLines()];
 }

@@ -1,6 +1,9 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useCallback } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { LiveToggle } from '@/components/live/live-toggle';
 import { AccuracyCostChart } from '@/components/charts/accuracy-cost-chart';
 import { ModelUsageChart } from '@/components/charts/model-usage-chart';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -11,7 +14,8 @@ import { Stat } from '@/components/ui/stat';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { pageHref } from '@/lib/client/api';
 import { formatInt, formatPrice, formatUsd } from '@/lib/client/format';
-import { useModelPalette, useRunsInView } from '@/lib/client/hooks';
+import { queryKeys, useModelPalette, useRunsInView } from '@/lib/client/hooks';
+import { useLiveEvents } from '@/lib/client/use-live-events';
 import { useViewSettings } from '@/lib/client/use-view-settings';
 import { viewParams } from '@/lib/client/view-url';
 import { modelsByPrice } from '@/lib/client/model-colors';
@@ -24,6 +28,9 @@ export function OverviewPage() {
   const runs = useRunsInView(view);
   const palette = useModelPalette();
   const router = useRouter();
+  // Live: every stored batch (of any run) refreshes the runs' figures, unless paused.
+  const queryClient = useQueryClient();
+  const live = useLiveEvents('/api/events', useCallback(() => void queryClient.invalidateQueries({ queryKey: queryKeys.runs }), [queryClient]));
   const catalogue = modelsByPrice(palette.catalogue);
   const modelOrder = catalogue.map((m) => m.id);
   const list = runs.data ?? [];
@@ -36,7 +43,12 @@ export function OverviewPage() {
       <PageHeader
         title="Runs"
         description="Router checkpoints and evaluation runs: outcome, process and cost side by side."
-        actions={<ViewSettingsBar />}
+        actions={
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+            <ViewSettingsBar />
+            <LiveToggle live={live} what="runs and figures" />
+          </div>
+        }
       />
       {runs.isError ? (
         <Card>

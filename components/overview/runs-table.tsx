@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { pageHref, type Params } from '@/lib/client/api';
 import { routingHref } from '@/lib/client/routing-url';
+import { trainingHref } from '@/lib/client/training-url';
 import { formatInt, formatPercent, formatScore, formatUsd } from '@/lib/client/format';
 import type { ModelColor } from '@/lib/client/model-colors';
 import type { RunSummary } from '@/lib/client/types';
@@ -47,6 +48,18 @@ export function RunsTable({ runs, modelOrder, color, view = {} }: { runs: readon
                     <Link href={routingHref(r.id)} className="text-sky-700 hover:underline" onClick={(e) => e.stopPropagation()} data-testid="run-routing-link">
                       routing
                     </Link>
+                    {(r.training_steps ?? 0) > 0 && (
+                      <Link
+                        href={trainingHref(r.id, view)}
+                        className="inline-flex items-center gap-1 font-medium text-violet-700 hover:underline"
+                        onClick={(e) => e.stopPropagation()}
+                        title="A training run: its figures over training steps, its GRPO groups, live"
+                        data-testid="run-training-link"
+                      >
+                        <span aria-hidden className="inline-block h-1.5 w-1.5 rounded-full bg-violet-500" />
+                        training · {formatInt(r.training_steps)} {r.training_steps === 1 ? 'step' : 'steps'}
+                      </Link>
+                    )}
                   </div>
                 </td>
                 <td className={`${TD} text-right`}>{formatInt(r.trajectories)}</td>

@@ -21,6 +21,8 @@ export interface RunSummary {
   models?: RunModel[];
   accuracy_ci?: [number, number] | null;
   mean_cost_ci?: [number, number] | null;
+  /** Training steps of the run's rollouts; 0 (or absent) for a run that is not a training run. */
+  training_steps?: number;
 }
 
 export interface RunModel {

@@ -69,6 +69,8 @@ export interface RunSummary {
   step_share_by_model: Record<string, number>;
   cost_by_model: Record<string, number>;
   models: RunModel[];
+  /** Training steps that the run's rollouts were sampled at (0 for a run without `training`). */
+  training_steps: number;
 }
 
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
@@ -97,7 +99,7 @@ function runModels(rows: RunModelRow[], steps: number): RunModel[] {
   });
 }
 
-function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings): RunSummary {
+function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings, trainingSteps: number): RunSummary {
   const n = r.trajectories ?? 0;
   const meanReward = isDefaultReward(view)
     ? ratio(r.sum_reward ?? 0, n)
@@ -122,6 +124,7 @@ function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings): Ru
     step_share_by_model: Object.fromEntries(models.map((m) => [m.id, m.step_share ?? 0])),
     cost_by_model: Object.fromEntries(models.map((m) => [m.id, m.cost_usd])),
     models,
+    training_steps: trainingSteps,
   };
 }
 
@@ -133,7 +136,7 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW): Promise<RunSu
   const judgeJoin = judged
     ? sql`LEFT JOIN run_judge_stats j ON j.run_id = r.id AND j.judge_id = (SELECT g.id FROM judges g WHERE g.name = ${view.judge})`
     : empty;
-  const [runs, models] = await Promise.all([
+  const [runs, models, training] = await Promise.all([
     queryRows<RunRow>(
       pool,
       sql`SELECT r.id, r.policy, r.meta, r.created_at, s.trajectories, s.correct, s.steps, s.sum_cost_usd, ${sums},
@@ -146,12 +149,15 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW): Promise<RunSu
       sql`SELECT s.run_id, s.model, s.steps, s.tokens_in, s.tokens_out, s.cost_usd, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
             FROM run_model_stats s LEFT JOIN models m ON m.id = s.model`,
     ),
+    // training_step_models holds a row per (step, model) that took steps: every stored training step has one.
+    queryRows<{ run_id: string; steps: number }>(pool, sql`SELECT run_id, count(DISTINCT step)::int AS steps FROM training_step_models GROUP BY run_id`),
   ]);
+  const trainingSteps = new Map(training.map((t) => [t.run_id, t.steps]));
   const byRun = new Map<string, RunModelRow[]>();
   for (const m of models) {
     const list = byRun.get(m.run_id) ?? [];
     list.push(m);
     byRun.set(m.run_id, list);
   }
-  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? [], view));
+  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? [], view, trainingSteps.get(r.id) ?? 0));
 }
