@@ -19,9 +19,18 @@ test('the Exports page downloads a filtered steps file and a Parquet preference 
     expect(typeof r.cost_usd).toBe('number');
     expect(r).toHaveProperty('rubric_score');
   }
-  // The reward follows the page's lambda: outcome + 1 × process − 0.1 × cost ratio ≥ outcome.
-  const scored = rows.find((r) => r.process_score !== null && r.correct === true)!;
-  expect(scored.reward as number).toBeGreaterThan(1 + 0.5 * (scored.process_score as number) - 0.1);
+  // The reward follows the page's lambda (1), not the default (0.5): it equals the server's reward of
+  // that trajectory at lambda=1, and is 0.5 × process score away from the one at the default.
+  const scored = rows.find((r) => typeof r.process_score === 'number' && r.process_score > 0.1)!;
+  expect(scored, 'a step row whose trajectory has a process score above 0.1').toBeTruthy();
+  const scoresAt = async (lambda: number) => {
+    const res = await page.request.get(`/api/trajectories/${encodeURIComponent(scored.trajectory_id as string)}/scores?lambda=${lambda}&mu=0.1`);
+    expect(res.ok()).toBe(true);
+    return (await res.json()) as { reward: number; process_score: number };
+  };
+  const [atOne, atDefault] = [await scoresAt(1), await scoresAt(0.5)];
+  expect(scored.reward as number).toBeCloseTo(atOne.reward, 9);
+  expect((scored.reward as number) - atDefault.reward).toBeCloseTo(0.5 * (scored.process_score as number), 9);
 
   // Pairs are formed within a query across runs: every run this time.
   await page.locator('input[name=run]').fill('');

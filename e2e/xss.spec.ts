@@ -32,6 +32,8 @@ test('step texts that hold HTML or KaTeX link commands show as text and run noth
   await page.waitForLoadState('networkidle');
   expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
   expect(seen.dialogs).toEqual([]);
+  // Nothing threw either: a hostile text that broke the page (or a handler that ran and failed) shows here.
+  expect(seen.errors).toEqual([]);
   expect(outside).toEqual([]);
   await shot(page, 'xss-probe');
 });

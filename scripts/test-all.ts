@@ -2,10 +2,12 @@
 // integration tests (vitest, real PostgreSQL), end-to-end tests (Playwright, real Chromium).
 // `npm run test:unit` / `npm run test:e2e` run one step (or name steps: `npm test -- lint vitest`).
 // With DATABASE_URL set, the tests use that server (creating and dropping routelens_* databases);
-// otherwise an embedded PostgreSQL under .data/pg-test. Ends with one line "tests: N passed, N failed".
+// otherwise an embedded PostgreSQL under .data/pg-test. Ends with one line "tests: N passed, N failed, N skipped",
+// after the names of the skipped tests (a test that skips itself is shown, never counted as passed).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { playwrightCounts, vitestCounts } from './test-report';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -17,6 +19,8 @@ interface StepResult {
   name: string;
   passed: number;
   failed: number;
+  skipped: number;
+  skippedNames: string[];
   ok: boolean;
 }
 
@@ -40,30 +44,28 @@ function main(): number {
 
   if (want('typecheck')) {
     const ok = run('typecheck', path.join(BIN, 'tsc'), ['--noEmit', '-p', '.']);
-    results.push({ name: 'typecheck', passed: ok ? 1 : 0, failed: ok ? 0 : 1, ok });
+    results.push({ name: 'typecheck', passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [], ok });
   }
   if (want('lint')) {
     const ok = run('lint', path.join(BIN, 'eslint'), ['.', '--max-warnings=0']);
-    results.push({ name: 'lint', passed: ok ? 1 : 0, failed: ok ? 0 : 1, ok });
+    results.push({ name: 'lint', passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [], ok });
   }
   if (want('vitest')) {
     const report = path.join(OUT, 'vitest.json');
     fs.rmSync(report, { force: true });
     const ok = run('unit and integration tests', path.join(BIN, 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
-    let passed = 0;
-    let failed = ok ? 0 : 1;
+    let counts = { passed: 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [] as string[] };
     if (fs.existsSync(report)) {
-      const j = JSON.parse(fs.readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-      passed = j.numPassedTests;
-      failed = j.numFailedTests + (ok || j.numFailedTests > 0 ? 0 : 1);
+      const c = vitestCounts(JSON.parse(fs.readFileSync(report, 'utf8')), ROOT);
+      counts = { ...c, failed: c.failed + (ok || c.failed > 0 ? 0 : 1) };
     }
-    results.push({ name: 'vitest', passed, failed, ok });
+    results.push({ name: 'vitest', ...counts, ok });
   }
   if (want('e2e')) {
     const browser = chromium();
     if (!browser) {
       console.error('\n=== e2e: no Chromium found. Install it (Debian: apt-get install -y chromium) or set ROUTELENS_CHROMIUM.');
-      results.push({ name: 'e2e', passed: 0, failed: 1, ok: false });
+      results.push({ name: 'e2e', passed: 0, failed: 1, skipped: 0, skippedNames: [], ok: false });
     } else {
       const report = path.join(OUT, 'playwright.json');
       fs.rmSync(report, { force: true });
@@ -72,22 +74,24 @@ function main(): number {
         PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
         PLAYWRIGHT_JSON_OUTPUT_NAME: report,
       });
-      let passed = 0;
-      let failed = ok ? 0 : 1;
+      let counts = { passed: 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [] as string[] };
       if (fs.existsSync(report)) {
-        const j = JSON.parse(fs.readFileSync(report, 'utf8')) as { stats?: { expected: number; unexpected: number; flaky: number } };
-        passed = (j.stats?.expected ?? 0) + (j.stats?.flaky ?? 0);
-        failed = (j.stats?.unexpected ?? 0) + (ok || (j.stats?.unexpected ?? 0) > 0 ? 0 : 1);
+        const c = playwrightCounts(JSON.parse(fs.readFileSync(report, 'utf8')));
+        counts = { ...c, failed: c.failed + (ok || c.failed > 0 ? 0 : 1) };
       }
-      results.push({ name: 'e2e', passed, failed, ok });
+      results.push({ name: 'e2e', ...counts, ok });
     }
   }
 
   console.log('\n=== summary');
-  for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.passed} passed, ${r.failed} failed`);
-  const passed = results.reduce((a, r) => a + r.passed, 0);
-  const failed = results.reduce((a, r) => a + r.failed, 0);
-  console.log(`tests: ${passed} passed, ${failed} failed`);
+  for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  const skippedNames = results.flatMap((r) => r.skippedNames.map((n) => `${r.name}: ${n}`));
+  if (skippedNames.length > 0) {
+    console.log('skipped (not run, so not checked):');
+    for (const n of skippedNames) console.log(`  - ${n}`);
+  }
+  const total = (k: 'passed' | 'failed' | 'skipped') => results.reduce((a, r) => a + r[k], 0);
+  console.log(`tests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 

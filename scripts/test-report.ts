@@ -1,0 +1,65 @@
+// What `npm test` reads from the reports of vitest (--reporter=json) and Playwright (the json
+// reporter): how many tests passed, failed and were skipped, and the names of the skipped ones, so
+// that a test that skips itself shows in the summary instead of passing in silence.
+import path from 'node:path';
+
+export interface ReportCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** "file > test" of every skipped (or todo) test. */
+  skippedNames: string[];
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests?: number;
+  numTodoTests?: number;
+  testResults?: { name: string; assertionResults?: { fullName: string; status: string }[] }[];
+}
+
+const SKIPPED_VITEST = new Set(['skipped', 'pending', 'todo']);
+
+export function vitestCounts(report: VitestReport, root: string): ReportCounts {
+  const skippedNames = (report.testResults ?? []).flatMap((file) =>
+    (file.assertionResults ?? []).filter((t) => SKIPPED_VITEST.has(t.status)).map((t) => `${path.relative(root, file.name)} > ${t.fullName}`),
+  );
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: Math.max(skippedNames.length, (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)),
+    skippedNames,
+  };
+}
+
+interface PlaywrightSuite {
+  title: string;
+  file?: string;
+  specs?: { title: string; file?: string; tests?: { status: string }[] }[];
+  suites?: PlaywrightSuite[];
+}
+
+interface PlaywrightReport {
+  stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
+  suites?: PlaywrightSuite[];
+}
+
+export function playwrightCounts(report: PlaywrightReport): ReportCounts {
+  const skippedNames: string[] = [];
+  const walk = (s: PlaywrightSuite, titles: string[]) => {
+    const here = s.file && titles.length === 0 ? [s.file] : s.title ? [...titles, s.title] : titles;
+    for (const spec of s.specs ?? []) {
+      if ((spec.tests ?? []).some((t) => t.status === 'skipped')) skippedNames.push([...here, spec.title].join(' > '));
+    }
+    for (const child of s.suites ?? []) walk(child, here);
+  };
+  for (const s of report.suites ?? []) walk(s, []);
+  const stats = report.stats ?? {};
+  return {
+    passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
+    failed: stats.unexpected ?? 0,
+    skipped: Math.max(stats.skipped ?? 0, skippedNames.length),
+    skippedNames,
+  };
+}
