@@ -13,28 +13,15 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { loadDemoData } from '../lib/db/demo';
 import { closePool } from '../lib/db/pool';
-import { createTestDatabase, prepareTestServer, type TestDatabase, type TestServer } from '../lib/db/testing';
+import { assertLocalDatabase, createTestDatabase, prepareTestServer, type TestDatabase, type TestServer } from '../lib/db/testing';
 import { ingestStream } from '../lib/ingest/pipeline';
 import { specialLines } from '../e2e/special-traces';
 import { buildIfNeeded, holdBuild } from './next-build';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const E2E_PORT = 3100;
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-/** Refuses a DATABASE_URL that names another machine: this creates and drops databases there. */
-export function assertLocalDatabase(url = process.env.DATABASE_URL): void {
-  if (!url?.trim()) return;
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    throw new Error('routelens e2e: DATABASE_URL is not a URL');
-  }
-  if (!LOCAL_HOSTS.has(host)) {
-    throw new Error(`routelens e2e: refusing to run against the database server at "${host}"; point DATABASE_URL at a local server`);
-  }
-}
+// A DATABASE_URL on another machine is refused (lib/db/testing.ts): this creates and drops databases there.
+export { assertLocalDatabase } from '../lib/db/testing';
 
 async function loadSpecialTrajectories(): Promise<void> {
   const lines = specialLines().map((l) => Buffer.from(JSON.stringify(l) + '\n'));

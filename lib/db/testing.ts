@@ -41,12 +41,45 @@ async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<
   }
 }
 
+/** Set to 1 (or true, yes) to let tests, the e2e server and benchmarks use a server on another machine. */
+export const ALLOW_REMOTE_SETTING = 'ROUTELENS_TEST_ALLOW_REMOTE_DB';
+
+/** Whether a database URL names this machine: a loopback address or name, or a Unix socket. */
+export function isLocalDatabaseUrl(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('routelens: DATABASE_URL is not a URL (postgresql://user:password@host:5432/database)');
+  }
+  // libpq's ?host= wins over the URL's host; a path there is a Unix socket, which is local.
+  const hosts = (u.searchParams.get('host') ?? decodeURIComponent(u.hostname)).split(',').map((h) => h.trim().replace(/^\[|\]$/g, '').toLowerCase());
+  return hosts.every((h) => h === '' || h.startsWith('/') || h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h));
+}
+
+/**
+ * Tests create and drop databases on the server they are given: refuse one on another machine (a
+ * colleague's or production's, reached by a DATABASE_URL left in the shell) unless the setting says so.
+ */
+export function assertLocalDatabase(url = process.env.DATABASE_URL, env: Record<string, string | undefined> = process.env): void {
+  if (!url?.trim() || isLocalDatabaseUrl(url)) return;
+  const allowed = /^(1|true|yes)$/i.test(env[ALLOW_REMOTE_SETTING]?.trim() ?? '');
+  if (allowed) return;
+  const host = new URL(url).searchParams.get('host') ?? new URL(url).hostname;
+  throw new Error(
+    `routelens: refusing to run tests against the database server at "${host}": they create and drop databases there. ` +
+      `Point DATABASE_URL at a server on this machine, unset it (an embedded PostgreSQL of the tests' own is used), ` +
+      `or set ${ALLOW_REMOTE_SETTING}=1 if that server is meant for it.`,
+  );
+}
+
 /** Starts (or finds) the server for tests and makes sure the migrated template database exists. */
 export async function prepareTestServer(): Promise<TestServer> {
   let adminUrl: string;
   let stop = async () => undefined as void;
   const external = process.env.DATABASE_URL?.trim();
   if (external) {
+    assertLocalDatabase(external);
     adminUrl = external;
   } else {
     const inst = await startEmbedded({ dataDir: EMBEDDED_TEST_DEFAULTS.dataDir, port: EMBEDDED_TEST_DEFAULTS.port, database: 'postgres' });
