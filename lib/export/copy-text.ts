@@ -44,6 +44,9 @@ function unescaped(x: number): number {
   }
 }
 
+/** A buffer of its own (not the shared pool), not zeroed: every byte handed out was written first. */
+const uninitialized = (n: number): Uint8Array => Buffer.allocUnsafeSlow(n);
+
 /** An output buffer that grows; `take` hands out what was written and starts a fresh buffer. */
 export class ByteSink {
   buf: Uint8Array;
@@ -52,7 +55,7 @@ export class ByteSink {
   private view: Buffer;
 
   constructor(private readonly size = 1 << 17) {
-    this.buf = new Uint8Array(size);
+    this.buf = uninitialized(size);
     this.view = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
@@ -64,7 +67,7 @@ export class ByteSink {
   /** Room for n more bytes. */
   ensure(n: number): void {
     if (this.o + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.o + n));
+    const next = uninitialized(Math.max(this.buf.length * 2, this.o + n));
     next.set(this.buf.subarray(0, this.o));
     this.replace(next);
   }
@@ -103,7 +106,7 @@ export class ByteSink {
 
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.o);
-    this.replace(new Uint8Array(Math.max(this.size, out.length)));
+    this.replace(uninitialized(Math.max(this.size, out.length)));
     this.o = 0;
     return out;
   }

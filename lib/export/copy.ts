@@ -43,9 +43,10 @@ export interface CopyOut extends AsyncIterable<Uint8Array> {
 /**
  * Starts `COPY (q) TO STDOUT` on a connection of its own and waits for its first bytes, so that a
  * statement that fails or a database that is down fails the caller before anything has been sent.
- * The chunks are PostgreSQL's text format, each ending with "\n".
+ * The chunks are PostgreSQL's text format, each ending with "\n". With `before`, the COPY runs in a
+ * read-only REPEATABLE READ transaction that `before` starts with its own reads (one snapshot).
  */
-export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string): Promise<CopyOut> {
+export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before?: (client: pg.PoolClient) => Promise<void>): Promise<CopyOut> {
   const statement = `${comment} COPY (${inlineValues(q)}) TO STDOUT`;
   const client = await pool.connect();
   let failure: Error | undefined;
@@ -58,6 +59,11 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string): Promi
   client.on('error', onClientError);
   try {
     await prepareExportConnection(client);
+    if (before) {
+      // What `before` reads and what the COPY reads come from one snapshot.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await before(client);
+    }
   } catch (e) {
     client.release(e as Error);
     throw e;
@@ -87,6 +93,7 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string): Promi
         failure = new Error('export closed before its end');
         stream.destroy();
       }
+      if (!failure && before) await client.query('COMMIT').catch((e: Error) => (failure = e));
       if (!failure) await resetExportConnection(client).catch((e: Error) => (failure = e));
       if (!failure) client.removeListener('error', onClientError);
       client.release(failure);

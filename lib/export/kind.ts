@@ -60,5 +60,11 @@ export interface CopyKindDefinition {
   columns(settings: ExportSettings): Column[];
   /** The SELECT that COPY runs (one statement: one snapshot). */
   copyQuery(ctx: KindContext): Sql;
-  encoder(ctx: KindContext, columns: readonly Column[]): CopyEncoder;
+  /**
+   * Reads what every row would otherwise repeat (steps: each rubric's criteria, once per rubric
+   * rather than once per trajectory) on the COPY's connection, in the COPY's snapshot, just before it.
+   */
+  prefetch?(client: pg.PoolClient, ctx: KindContext): Promise<unknown>;
+  /** `prefetched` is what prefetch returned. */
+  encoder(ctx: KindContext, columns: readonly Column[], prefetched?: unknown): CopyEncoder;
 }

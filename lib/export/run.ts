@@ -132,8 +132,10 @@ export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; no
   const comment = `/* routelens export: ${req.kind} */`;
   const pool = opts.pool ?? getPool();
   if ('copyQuery' in def) {
-    const copy = await openCopyOut(pool, def.copyQuery(ctx), comment);
-    const encoder = def.encoder(ctx, columns);
+    let prefetched: unknown;
+    const prefetch = def.prefetch;
+    const copy = await openCopyOut(pool, def.copyQuery(ctx), comment, prefetch && (async (client) => void (prefetched = await prefetch(client, ctx))));
+    const encoder = def.encoder(ctx, columns, prefetched);
     const format = req.settings.format;
     const chunks =
       'text' in encoder

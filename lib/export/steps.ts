@@ -2,14 +2,15 @@ import 'server-only';
 // `steps`: one row per step, with its text, the router's probabilities, latency, cost, its trajectory's
 // outcome and figures. Read through COPY (copy.ts): PostgreSQL writes the step rows in its text format
 // and they become JSON Lines or CSV bytes field by field (copy-text.ts), with no value made in between
-// for what passes through. The trajectory's own fields, its judgments and criteria come on its first
-// step's row only; from them each trajectory is scored once with lib/domain (rubric scores per step,
+// for what passes through. The trajectory's own fields, its judgments and its rubric's id come on its
+// first step's row only (each rubric's criteria are read once, before the COPY and in its snapshot,
+// rather than built by PostgreSQL for every trajectory); from them each trajectory is scored once with lib/domain (rubric scores per step,
 // reward), and its fixed columns are encoded once and pasted into each of its steps' rows.
 //
 // A column comes from one of four places (StepColumn.from): a field of every step's row, a field of
 // the trajectory's first row, a figure computed once per trajectory, or one computed per step. A new
 // column is one entry in COLUMNS (and, for a stored one, its field in the statement).
-import { combinedReward, processScore as processScoreOfJudgments, stepRubricScores } from '@/lib/domain';
+import { combinedReward, processScore as processScoreOfJudgments, stepRubricScores, type CriterionDef } from '@/lib/domain';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
 import { each, type Column, type ColumnType } from './columns';
@@ -32,12 +33,13 @@ import {
 import { encoderOf as csvEncoderOf } from './csv';
 import { encoderOf as jsonEncoderOf } from './jsonl';
 import type { CopyEncoder, CopyKindDefinition, KindContext } from './kind';
-import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
+import { criteriaByRubric, judgmentInputs, judgmentsJson, type JudgmentJson } from './scoring';
 
 // Fields of the statement's rows. Every row: the step's own.
 const F_INDEX = 0, F_MODEL = 1, F_TEXT = 2, F_TOKENS_IN = 3, F_TOKENS_OUT = 4, F_LATENCY = 5, F_PROBS = 6, F_COST = 7;
-// The first step's row only (\N on the others): the trajectory's.
-const F_ID = 8, F_RUN = 9, F_QUERY = 10, F_CORRECT = 11, F_PROCESS = 12, F_T_COST = 13, F_ALL_LARGEST = 14, F_STEP_COUNT = 15, F_JUDGMENTS = 16, F_CRITERIA = 17;
+// The first step's row only (\N on the others): the trajectory's (its rubric's criteria are read once
+// per rubric before the COPY, in its snapshot: see prefetch).
+const F_ID = 8, F_RUN = 9, F_QUERY = 10, F_CORRECT = 11, F_PROCESS = 12, F_T_COST = 13, F_ALL_LARGEST = 14, F_STEP_COUNT = 15, F_JUDGMENTS = 16, F_RUBRIC = 17;
 // Its routing decisions per step (trajectory_routing_steps, computed at ingest by lib/domain's stepRouting).
 const F_ESCALATIONS = 18, F_CHOSEN = 19, F_ENTROPY = 20;
 const FIELDS = 21;
@@ -48,7 +50,7 @@ function copyQuery({ filter, settings }: KindContext) {
     SELECT s.index, s.model, s.text, s.tokens_in, s.tokens_out, s.latency_ms, s.router -> 'probs', s.cost_usd,
            ${first(sql`t.id`)}, ${first(sql`t.run_id`)}, ${first(sql`t.query_id`)}, ${first(sql`t.correct`)},
            ${first(sql`t.process_score`)}, ${first(sql`t.cost_usd`)}, ${first(sql`t.all_largest_usd`)}, ${first(sql`t.step_count`)},
-           ${first(judgmentsJson(settings.judge))}, ${first(criteriaJson)},
+           ${first(judgmentsJson(settings.judge))}, ${first(sql`t.rubric_id`)},
            ${first(sql`(SELECT rs.escalations FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
            ${first(sql`(SELECT rs.chosen_probability FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
            ${first(sql`(SELECT rs.normalized_entropy FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)}
@@ -159,8 +161,18 @@ function numberTexts(text: string | null): (string | null)[] | null {
 
 const isTrajectoryLevel = (s: Source) => 'trajectory' in s || 'ofTrajectory' in s;
 
+/** Each rubric's criteria, read before the COPY in its snapshot (prefetch), by rubric id. */
+type Rubrics = Map<string, CriterionDef[]>;
+
+function criteriaOf(rubrics: Rubrics, id: string | null): CriterionDef[] {
+  if (id === null) return [];
+  const c = rubrics.get(id);
+  if (!c) throw new Error(`steps: rubric ${id} was not read before the export`);
+  return c;
+}
+
 /** Reads the trajectory's fields off its first step's row and scores it with lib/domain. */
-function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext): Trajectory {
+function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubrics: Rubrics): Trajectory {
   const f = (k: number): [Uint8Array, number, number] => [src, b[2 * k]!, b[2 * k + 1]!];
   const stepCount = decodeNumber(...f(F_STEP_COUNT))!;
   const judgmentRows = JSON.parse(decodeText(...f(F_JUDGMENTS))) as JudgmentJson[];
@@ -169,7 +181,7 @@ function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext): Traj
   let processScore = decodeNumber(...f(F_PROCESS));
   if (judgmentRows.length > 0 || judged) {
     const judgments = judgmentInputs(judgmentRows);
-    const criteria = criterionDefs(JSON.parse(decodeText(...f(F_CRITERIA))) as CriterionJson[]);
+    const criteria = criteriaOf(rubrics, decodeNullableText(...f(F_RUBRIC)));
     if (judgmentRows.length > 0) scores = stepRubricScores(stepCount, judgments, criteria);
     // With a judge the statement brought that judge's judgments (and people's) alone: score them.
     if (judged) processScore = processScoreOfJudgments(judgments, criteria);
@@ -248,8 +260,11 @@ interface TextFormat {
 
 const enc = new TextEncoder();
 
-const jsonScalar = (v: unknown): string => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? 'null' : String(v));
-const csvScalar = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const jsonScalar = (v: unknown): string => {
+  if (typeof v === 'number') return v - v === 0 ? `${v}` : 'null'; // NaN and the infinities: null
+  return v === null || v === undefined ? 'null' : String(v);
+};
+const csvScalar = (v: unknown): string => (typeof v === 'number' ? `${v}` : v === null || v === undefined ? '' : String(v));
 
 const JSONL: TextFormat = {
   prefix: (i, name) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
@@ -265,7 +280,7 @@ const CSV: TextFormat = {
   encoderOf: csvEncoderOf,
 };
 
-function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly StepColumn[]): CopyEncoder {
+function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly StepColumn[], rubrics: Rubrics): CopyEncoder {
   const ops: Op[] = [];
   const segments: Segment[] = [];
   columns.forEach((c, i) => {
@@ -318,7 +333,7 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
       for (let pos = 0; pos < src.length; ) {
         pos = scanRow(src, pos, bounds, FIELDS);
         if (isFirstStep(src, bounds)) {
-          t = startTrajectory(src, bounds, ctx);
+          t = startTrajectory(src, bounds, ctx, rubrics);
           fixed = encodeSegments(t, src, bounds);
         }
         if (t === null) throw new Error('steps: a step row came before its trajectory');
@@ -367,7 +382,7 @@ function decoderOf(c: Column): (src: Uint8Array, a: number, b: number) => unknow
  * The rows of a chunk as one batch, every column one value per row (the Parquet writer spreads a
  * batch's shared values over its rows anyway).
  */
-function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[]): CopyEncoder {
+function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubrics: Rubrics): CopyEncoder {
   const decoders = columns.map((c) => ('step' in c.from || 'trajectory' in c.from ? decoderOf(c) : null));
   const numeric = columns.map((c) => c.type === 'int' || c.type === 'double');
   const bounds = new Int32Array(2 * FIELDS);
@@ -380,7 +395,7 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[]): CopyE
       for (let pos = 0; pos < src.length; ) {
         pos = scanRow(src, pos, bounds, FIELDS);
         if (isFirstStep(src, bounds)) {
-          t = startTrajectory(src, bounds, ctx);
+          t = startTrajectory(src, bounds, ctx, rubrics);
           const traj = t;
           fixedValues = columns.map((c, i) => {
             if ('trajectory' in c.from) return decoders[i]!(src, bounds[2 * c.from.trajectory]!, bounds[2 * c.from.trajectory + 1]!);
@@ -415,14 +430,16 @@ export const stepsExport: CopyKindDefinition = {
     'One row per step: ids, model, text, tokens, latency, router probabilities, cost and cumulative cost, rubric score, escalation and router confidence, and the trajectory’s outcome, process score and reward.',
   columns: () => COLUMNS.map(({ from: _from, ...c }) => c),
   copyQuery,
-  encoder(ctx) {
+  prefetch: (client, ctx) => criteriaByRubric(client, trajectoryWhere(ctx.filter)),
+  encoder(ctx, _columns, prefetched) {
+    const rubrics = prefetched as Rubrics;
     switch (ctx.settings.format) {
       case 'jsonl':
-        return textEncoder(JSONL, ctx, COLUMNS);
+        return textEncoder(JSONL, ctx, COLUMNS, rubrics);
       case 'csv':
-        return textEncoder(CSV, ctx, COLUMNS);
+        return textEncoder(CSV, ctx, COLUMNS, rubrics);
       case 'parquet':
-        return parquetEncoder(ctx, COLUMNS);
+        return parquetEncoder(ctx, COLUMNS, rubrics);
     }
   },
 };
