@@ -2,16 +2,21 @@ import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { shot } from './helpers';
+import { readZip } from '../tests/helpers/zip';
 
 test('the Exports page downloads a filtered steps file and a Parquet preference file with its manifest', async ({ page }) => {
   await page.goto('/exports');
-  await page.locator('input[name=run]').fill('roro-s800');
+  await page.locator('select[name=run]').selectOption('roro-s800');
   await page.locator('input[name=lambda]').fill('1');
 
   const steps = page.getByTestId('export-steps');
   await steps.getByRole('radio', { name: 'JSON Lines' }).click();
+  // The saved file is a .zip: the JSON Lines file and its manifest beside it.
   const [download] = await Promise.all([page.waitForEvent('download'), steps.getByRole('link', { name: 'Download' }).click()]);
-  const text = fs.readFileSync((await download.path())!, 'utf8');
+  expect(download.suggestedFilename()).toMatch(/^routelens-steps-.*\.zip$/);
+  const entries = readZip(fs.readFileSync((await download.path())!));
+  const dataName = [...entries.keys()].find((n) => n.endsWith('.jsonl'))!;
+  const text = entries.get(dataName)!.toString('utf8');
   const rows = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(rows.length).toBeGreaterThan(100);
   for (const r of rows) {
@@ -33,7 +38,7 @@ test('the Exports page downloads a filtered steps file and a Parquet preference 
   expect((scored.reward as number) - atDefault.reward).toBeCloseTo(0.5 * (scored.process_score as number), 9);
 
   // Pairs are formed within a query across runs: every run this time.
-  await page.locator('input[name=run]').fill('');
+  await page.locator('select[name=run]').selectOption('');
   const prefs = page.getByTestId('export-preferences');
   await prefs.getByRole('radio', { name: 'Parquet' }).click();
   const [pq] = await Promise.all([page.waitForEvent('download'), prefs.getByRole('link', { name: 'Download' }).click()]);
@@ -54,4 +59,52 @@ test('the Exports page downloads a filtered steps file and a Parquet preference 
   }
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'exports');
+});
+
+test('each card shows the rows its export would write, and why a kind is empty, before downloading', async ({ page }) => {
+  await page.goto('/exports');
+  await page.locator('select[name=run]').selectOption('e2e-probes');
+  const count = (kind: string) => page.getByTestId(`export-${kind}`).getByTestId('row-count');
+  const total = ((await (await page.request.get('/api/trajectories?limit=1&run=e2e-probes')).json()) as { total: number }).total;
+  await expect(count('traces')).toHaveAttribute('data-state', 'settled');
+  await expect(count('traces')).toHaveAttribute('data-rows', String(total));
+  await expect(count('traces')).toContainText(`${total} rows`);
+  // One trajectory per query: no pairs, and the card says so before anything is downloaded.
+  await expect(count('preferences')).toContainText('no pairs: every query has one trajectory');
+  await expect(count('preferences')).toHaveAttribute('data-rows', '0');
+  // The runs, benchmarks and models to pick from are the ones that exist.
+  const runs = ((await (await page.request.get('/api/runs')).json()) as { runs: { id: string }[] }).runs.map((r) => r.id);
+  const options = await page.locator('select[name=run] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(options).toEqual(['', ...runs]);
+  const benchmarks = await page.locator('select[name=benchmark] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(benchmarks.length).toBeGreaterThan(2);
+  await shot(page, 'exports-counts');
+
+  // A shared link with a mistyped run: the field marks it and the counts say why nothing would come out.
+  await page.goto('/exports?run=roro-typo');
+  await expect(page.locator('select[name=run]')).toHaveValue('roro-typo');
+  await expect(page.locator('select[name=run] option:checked')).toHaveText('roro-typo (not found)');
+  await expect(count('traces')).toContainText('no run is named "roro-typo"');
+  const res = await page.request.get('/api/exports/traces?run=roro-typo');
+  expect(res.status()).toBe(400);
+});
+
+test('a saved CSV carries its manifest (filters, settings, row count) beside it', async ({ page }) => {
+  await page.goto('/exports');
+  await page.locator('select[name=run]').selectOption('e2e-probes');
+  const card = page.getByTestId('export-traces');
+  await card.getByRole('radio', { name: 'CSV' }).click();
+  await expect(card.getByTestId('row-count')).toHaveAttribute('data-state', 'settled');
+  const rows = Number(await card.getByTestId('row-count').getAttribute('data-rows'));
+  const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: 'Download' }).click()]);
+  const saved = await download.path();
+  const entries = readZip(fs.readFileSync(saved!));
+  const names = [...entries.keys()];
+  expect(names).toEqual([expect.stringMatching(/\.csv$/), expect.stringMatching(/\.manifest\.json$/)]);
+  const manifest = JSON.parse(entries.get(names[1]!)!.toString('utf8')) as Record<string, unknown>;
+  expect(manifest).toMatchObject({ kind: 'traces', format: 'csv', filters: { run: 'e2e-probes' }, rows });
+  // Header line + one record per row (texts may hold newlines inside quotes, so count the ids).
+  const csv = entries.get(names[0]!)!.toString('utf8');
+  expect(csv.split('\r\n')[0]).toMatch(/^trajectory_id,/);
+  expect(rows).toBeGreaterThan(0);
 });

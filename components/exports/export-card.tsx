@@ -3,9 +3,12 @@
 // GET /api/exports/{kind} with the page's filters (the browser streams the file to disk).
 import { useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
+import { formatInt } from '@/lib/client/format';
+import { useExportCounts } from '@/lib/client/hooks';
+import { useDebounced } from '@/lib/client/use-debounced';
 import { UNSCORED_POLICIES, type ExportFormat } from '@/lib/schemas/exports';
 import type { KindDescription } from '@/lib/export/describe';
-import { cliCommand, DEFAULT_KIND_OPTIONS, downloadUrl, problemOf, requestParams, type FilterValues, type KindOptions, type SharedSettings } from './export-request';
+import { cliCommand, countParams, DEFAULT_KIND_OPTIONS, downloadUrl, problemOf, requestParams, type FilterValues, type KindOptions, type SharedSettings } from './export-request';
 import { Segmented, SelectField, TextField } from './fields';
 
 const FORMATS: { value: ExportFormat; label: string }[] = [
@@ -64,6 +67,46 @@ function KindSettings({ kind, options, set }: { kind: KindDescription['kind']; o
   return null;
 }
 
+/** How many rows the export would write now, or why none (GET /api/exports/counts). */
+function RowCount({ kind, params }: { kind: KindDescription['kind']; params: Record<string, string> }) {
+  const key = JSON.stringify(params);
+  const settled = useDebounced(key, 300);
+  const counts = useExportCounts(JSON.parse(settled) as Record<string, string>);
+  const stale = counts.isFetching || settled !== key;
+  if (counts.isError) {
+    return (
+      <p role="alert" className="text-xs text-rose-700" data-testid="row-count" data-state="error">
+        {counts.error.message}
+      </p>
+    );
+  }
+  const c = counts.data?.kinds[kind];
+  if (!c) {
+    return (
+      <p className="text-xs text-slate-400" data-testid="row-count" data-state="loading">
+        Counting rows…
+      </p>
+    );
+  }
+  const empty = c.rows === 0 || c.rows === null;
+  return (
+    <p
+      className={`rounded-md px-2 py-1 text-xs ${empty ? 'border border-amber-200 bg-amber-50 text-amber-800' : 'bg-slate-50 text-slate-700'} ${stale ? 'opacity-60' : ''}`}
+      data-testid="row-count"
+      data-state={stale ? 'stale' : 'settled'}
+      data-rows={c.rows ?? ''}
+    >
+      {c.rows !== null && (
+        <span className="font-medium tabular-nums">
+          {c.exact ? '' : 'at most '}
+          {formatInt(c.rows)} {c.rows === 1 ? 'row' : 'rows'}
+        </span>
+      )}
+      {c.empty_reason && <span className="block">{c.empty_reason}</span>}
+    </p>
+  );
+}
+
 export function ExportCard({ description, filters, shared }: { description: KindDescription; filters: FilterValues; shared: SharedSettings }) {
   const { kind } = description;
   const [options, setOptions] = useState<KindOptions>(DEFAULT_KIND_OPTIONS);
@@ -72,6 +115,10 @@ export function ExportCard({ description, filters, shared }: { description: Kind
   const params = requestParams(kind, filters, shared, options);
   const problem = problemOf(kind, params);
   const url = downloadUrl(kind, params);
+  // JSON Lines and CSV go out zipped with their manifest beside them, so the saved file keeps its
+  // provenance (Parquet carries it in its own metadata); the bare file stays one click away.
+  const zipped = options.format !== 'parquet';
+  const downloadHref = zipped ? downloadUrl(kind, { ...params, package: 'zip' }) : url;
 
   return (
     <Card className="flex flex-col" data-testid={`export-${kind}`}>
@@ -91,6 +138,7 @@ export function ExportCard({ description, filters, shared }: { description: Kind
         </details>
         <Segmented label={`${TITLES[kind]} format`} value={options.format} options={FORMATS} onChange={(format) => set({ format })} />
         <KindSettings kind={kind} options={options} set={set} />
+        {!problem && <RowCount kind={kind} params={countParams(params)} />}
         <div className="mt-auto flex flex-wrap items-center gap-2 pt-1">
           {problem ? (
             <span role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-2 py-1 text-xs text-rose-700">
@@ -98,14 +146,21 @@ export function ExportCard({ description, filters, shared }: { description: Kind
             </span>
           ) : (
             <a
-              href={url}
+              href={downloadHref}
               download
+              data-testid="download"
+              title={zipped ? 'A .zip with the file and its manifest (filters, settings, version, row count)' : 'The manifest is in the Parquet metadata'}
               className="inline-flex h-8 items-center gap-1.5 rounded-md bg-slate-900 px-3 text-sm font-medium text-white transition-colors hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-500"
             >
               <svg viewBox="0 0 16 16" className="h-3.5 w-3.5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
                 <path d="M8 2v8m0 0 3-3m-3 3L5 7M3 13h10" />
               </svg>
               Download
+            </a>
+          )}
+          {!problem && zipped && (
+            <a href={url} download className="text-xs text-slate-500 underline-offset-2 hover:text-slate-800 hover:underline" data-testid="download-bare">
+              .{options.format} only
             </a>
           )}
           <button type="button" onClick={() => setShowCli((v) => !v)} className="text-xs text-slate-500 underline-offset-2 hover:text-slate-800 hover:underline" aria-expanded={showCli}>

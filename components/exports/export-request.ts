@@ -58,6 +58,12 @@ export function problemOf(kind: ExportKind, params: Record<string, string>): str
   }
 }
 
+/** The parameters that decide how many rows a kind writes (GET /api/exports/counts): not the format nor the weights. */
+export function countParams(params: Record<string, string>): Record<string, string> {
+  const { format: _format, lambda: _lambda, mu: _mu, threshold: _threshold, ...rest } = params;
+  return rest;
+}
+
 export function downloadUrl(kind: ExportKind, params: Record<string, string>): string {
   return exportUrl(kind, params);
 }

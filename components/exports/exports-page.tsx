@@ -7,6 +7,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import type { KindDescription } from '@/lib/export/describe';
 import { JudgeSelect } from '@/components/view/view-settings-bar';
 import { useViewSettings } from '@/lib/client/use-view-settings';
+import { useBenchmarks, useRuns } from '@/lib/client/hooks';
 import { ExportCard } from './export-card';
 import type { FilterValues, SharedSettings } from './export-request';
 import { SelectField, TextField } from './fields';
@@ -26,6 +27,19 @@ export function ExportsPage({ kinds, initialFilters }: { kinds: KindDescription[
   const text = (key: keyof FilterValues, label: string, placeholder = 'any', hint?: string) => (
     <TextField label={label} name={key} placeholder={placeholder} hint={hint} value={filters[key] ?? ''} onChange={(v) => setFilters((f) => ({ ...f, [key]: v }))} />
   );
+  // Runs, benchmarks and models are picked from the values that exist; a value from a shared link that
+  // matches none stays shown, marked, and the row counts say why nothing would come out.
+  const runs = useRuns();
+  const benchmarks = useBenchmarks();
+  const run = runs.data?.find((r) => r.id === filters.run);
+  const models = [...new Set((run ? [run] : (runs.data ?? [])).flatMap((r) => (r.models ?? []).map((m) => m.id)))].sort();
+  const pick = (key: 'run' | 'benchmark' | 'model', label: string, values: readonly string[] | undefined, hint?: string) => {
+    const current = filters[key] ?? '';
+    const options = [{ value: '', label: 'any' }, ...(values ?? []).map((v) => ({ value: v, label: v }))];
+    if (current && values && !values.includes(current)) options.push({ value: current, label: `${current} (not found)` });
+    else if (current && !values) options.push({ value: current, label: current });
+    return <SelectField label={label} name={key} hint={hint} value={current} options={options} onChange={(v) => setFilters((f) => ({ ...f, [key]: v || undefined }))} />;
+  };
   const tri = (key: 'correct' | 'labelled', label: string) => (
     <SelectField label={label} name={key} value={filters[key] ?? ''} options={TRI} onChange={(v) => setFilters((f) => ({ ...f, [key]: v || undefined }))} />
   );
@@ -39,9 +53,13 @@ export function ExportsPage({ kinds, initialFilters }: { kinds: KindDescription[
       <Card className="mb-4">
         <CardHeader title="Which trajectories" subtitle="The trajectory list's filters; empty means every trajectory." />
         <div className="grid grid-cols-2 gap-3 p-4 sm:grid-cols-3 lg:grid-cols-6">
-          {text('run', 'Run')}
-          {text('benchmark', 'Benchmark')}
-          {text('model', 'Model used')}
+          {pick(
+            'run',
+            'Run',
+            runs.data?.map((r) => r.id),
+          )}
+          {pick('benchmark', 'Benchmark', benchmarks.data)}
+          {pick('model', 'Model used', models, run ? `The models that took a step in ${run.id}` : 'The models that took a step in some run')}
           {text('query', 'Query id')}
           {tri('correct', 'Correct')}
           {tri('labelled', 'Labelled')}

@@ -4,6 +4,7 @@ import type {
   ApiErrorBody,
   JudgeSummary,
   CostResponse,
+  ExportCounts,
   PairsResponse,
   QueryDetail,
   RunsResponse,
@@ -71,6 +72,8 @@ export const queryPath = (id: string) => `/api/queries/${encodeURIComponent(id)}
 export const api = {
   /** `view`: the view settings' parameters (judge, lambda, mu), only those that differ from the defaults. */
   runs: (signal?: AbortSignal, view: Params = {}) => getJson<RunsResponse>('/api/runs', view, signal),
+  benchmarks: (signal?: AbortSignal) => getJson<{ benchmarks: string[] }>('/api/benchmarks', undefined, signal),
+  exportCounts: (params: Params, signal?: AbortSignal) => getJson<ExportCounts>('/api/exports/counts', params, signal),
   judges: (run?: string, signal?: AbortSignal) => getJson<{ judges: JudgeSummary[] }>('/api/judges', { run }, signal),
   trajectories: (params: Params, signal?: AbortSignal) => getJson<TrajectoryListResponse>('/api/trajectories', params, signal),
   scores: (id: string, lambda: number, mu: number, signal?: AbortSignal, judge: string | null = null) =>

@@ -9,6 +9,8 @@ import type { ModelInfo, RunSummary } from './types';
 export const queryKeys = {
   runs: ['runs'] as const,
   runsInView: (view: Params) => ['runs', view] as const,
+  benchmarks: ['benchmarks'] as const,
+  exportCounts: (params: Params) => ['export-counts', params] as const,
   judges: (run?: string) => ['judges', run ?? null] as const,
   trajectories: (params: Params) => ['trajectories', params] as const,
   trajectory: (id: string) => ['trajectory', id] as const,
@@ -31,6 +33,16 @@ export function useRunsInView(view: Params) {
     placeholderData: keepPreviousData,
     retry,
   });
+}
+
+/** The benchmarks that exist (the filters' pickers). */
+export function useBenchmarks() {
+  return useQuery({ queryKey: queryKeys.benchmarks, queryFn: ({ signal }) => api.benchmarks(signal).then((r) => r.benchmarks), staleTime: 60_000, retry });
+}
+
+/** The rows each export kind would write for these parameters (GET /api/exports/counts). */
+export function useExportCounts(params: Params) {
+  return useQuery({ queryKey: queryKeys.exportCounts(params), queryFn: ({ signal }) => api.exportCounts(params, signal), placeholderData: keepPreviousData, retry });
 }
 
 /** Every judge that scored something (in one run). */

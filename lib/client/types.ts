@@ -41,6 +41,7 @@ export interface RunsResponse {
 }
 
 export type { JudgeSummary } from '@/lib/server/queries/judges';
+export type { ExportCounts, KindCount } from '@/lib/server/queries/export-counts';
 
 export interface ModelInfo {
   id: string;

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
 import { raw, sql } from '@/lib/server/sql';
 import { checkJudge } from '@/lib/server/view-settings';
+import { checkFilterRun } from '@/lib/server/queries/filter-values';
 import type { ExportFormat, ExportKind, ExportRequest } from '@/lib/schemas/exports';
 import type { Batch, Column } from './columns';
 import { csvHeader, csvRecordsEncoder } from './csv';
@@ -123,6 +124,8 @@ function formatted(
 export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; now?: Date } & FormatOptions = {}): Promise<ExportRun> {
   const def = KINDS[req.kind];
   await checkJudge(req.settings.judge, opts.pool ?? getPool());
+  // A mistyped run id is a 400 naming the runs, not an empty file that looks like a result.
+  await checkFilterRun(req.filter, opts.pool ?? getPool());
   const ctx = { filter: req.filter, settings: req.settings, trajectories: req.trajectories };
   const columns = def.columns(req.settings);
   const manifest = buildManifest(req, columns, opts.now);

@@ -40,6 +40,17 @@ export const exportSettingsSchema = viewSettingsSchema.extend(pairSettingsSchema
   scope: pairScopeSchema.default('query'),
 });
 
+/**
+ * How a download is packaged: `none`, the file itself (the manifest rides in a response header, and in
+ * Parquet's metadata); `zip`, the file and its manifest (with the row count) side by side in one ZIP,
+ * so that a JSON Lines or CSV file saved by a browser keeps its provenance (docs/exports.md).
+ */
+export const EXPORT_PACKAGES = ['none', 'zip'] as const;
+export type ExportPackage = (typeof EXPORT_PACKAGES)[number];
+export const exportPackageSchema = z.object({
+  package: z.enum(EXPORT_PACKAGES, { error: `must be one of ${EXPORT_PACKAGES.join(', ')}` }).default('none'),
+});
+
 export type ExportSettingsInput = z.input<typeof exportSettingsSchema>;
 
 export interface ExportSettings {

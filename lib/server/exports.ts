@@ -3,10 +3,12 @@ import 'server-only';
 // export, and answers with a body that streams as the client reads it. The manifest goes in a header
 // (without the row count, which only the end knows; Parquet carries it complete in its metadata).
 import { ZodError } from 'zod';
-import { FILE_EXTENSIONS, parseExportRequest, type ExportFormat, type ExportKind } from '@/lib/schemas/exports';
+import { exportPackageSchema, FILE_EXTENSIONS, parseExportRequest, type ExportFormat, type ExportKind } from '@/lib/schemas/exports';
+import { paramsObject } from '@/lib/schemas/filters';
 import { asciiJson, MANIFEST_HEADER } from '@/lib/export/manifest';
 import { startExport } from '@/lib/export/run';
 import { toReadableStream } from '@/lib/export/stream';
+import { zipStream } from '@/lib/export/zip';
 import { getExportPool } from '@/lib/db/pool';
 import { ApiError, toApiError } from './errors';
 import { settings } from './settings';
@@ -18,12 +20,14 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 export function exportFileName(kind: ExportKind, format: ExportFormat, at: Date): string {
-  return `routelens-${kind}-${at.toISOString().slice(0, 10)}.${FILE_EXTENSIONS[format]}`;
+  return `${exportBaseName(kind, at)}.${FILE_EXTENSIONS[format]}`;
 }
+
+const exportBaseName = (kind: ExportKind, at: Date) => `routelens-${kind}-${at.toISOString().slice(0, 10)}`;
 
 function parse(kind: string, url: URL) {
   try {
-    return parseExportRequest(kind, url.searchParams);
+    return { ...parseExportRequest(kind, url.searchParams), package: exportPackageSchema.parse(paramsObject(url.searchParams, ['package'])).package };
   } catch (e) {
     throw e instanceof ZodError ? toApiError(e, 'parameter') : e;
   }
@@ -69,12 +73,24 @@ export async function exportResponse(kind: string, url: URL, person: string): Pr
   const { rows: _rows, ...manifest } = run.manifest;
   // A failure after the headers went out can only cut the body short: the server's log says why.
   const onError = (e: unknown) => console.error(`routelens: the ${req.kind} export failed mid-stream:`, e instanceof Error ? e.message : e);
-  const body = toReadableStream(run.chunks, run.close, onError, { idleMs: settings.exportIdleSeconds * 1000, onEnd: release });
+  const fileName = exportFileName(req.kind, format, now);
+  // Zipped: the data file, then its manifest with the row count (known once the data is written).
+  const chunks =
+    req.package === 'zip'
+      ? zipStream(
+          [
+            { name: fileName, data: run.chunks },
+            { name: `${exportBaseName(req.kind, now)}.manifest.json`, data: () => JSON.stringify({ ...run.manifest, rows: run.rows() }, null, 2) + '\n' },
+          ],
+          now,
+        )
+      : run.chunks;
+  const body = toReadableStream(chunks, run.close, onError, { idleMs: settings.exportIdleSeconds * 1000, onEnd: release });
   return new Response(body, {
     status: 200,
     headers: {
-      'Content-Type': CONTENT_TYPES[format],
-      'Content-Disposition': `attachment; filename="${exportFileName(req.kind, format, now)}"`,
+      'Content-Type': req.package === 'zip' ? 'application/zip' : CONTENT_TYPES[format],
+      'Content-Disposition': `attachment; filename="${req.package === 'zip' ? `${exportBaseName(req.kind, now)}.zip` : fileName}"`,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       [MANIFEST_HEADER]: asciiJson(manifest),
