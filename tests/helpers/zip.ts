@@ -29,8 +29,14 @@ export function readZip(buf: Buffer): Map<string, Buffer> {
     const extra = buf.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength);
     if (extra.length >= 4 && extra.readUInt16LE(0) === 1) {
       let at = 4;
-      if (size === 0xffffffff) (size = Number(extra.readBigUInt64LE(at))), (at += 8);
-      if (compressed === 0xffffffff) (compressed = Number(extra.readBigUInt64LE(at))), (at += 8);
+      if (size === 0xffffffff) {
+        size = Number(extra.readBigUInt64LE(at));
+        at += 8;
+      }
+      if (compressed === 0xffffffff) {
+        compressed = Number(extra.readBigUInt64LE(at));
+        at += 8;
+      }
       if (local === 0xffffffff) local = Number(extra.readBigUInt64LE(at));
     }
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
