@@ -1,5 +1,6 @@
 // npm test — every test of routelens, in the order that fails fastest: typecheck, lint, unit and
-// integration tests (vitest, real PostgreSQL), end-to-end tests (Playwright, real Chromium).
+// integration tests (vitest, real PostgreSQL), the Python client's tests (unittest, against the app
+// served on a fresh database: scripts/python-tests.ts), end-to-end tests (Playwright, real Chromium).
 // `npm run test:unit` / `npm run test:e2e` run one step (or name steps: `npm test -- lint vitest`).
 // With DATABASE_URL set, the tests use that server (creating and dropping routelens_* databases);
 // otherwise an embedded PostgreSQL under .data/pg-test. Ends with one line "tests: N passed, N failed, N skipped",
@@ -60,6 +61,19 @@ function main(): number {
       counts = { ...c, failed: c.failed + (ok || c.failed > 0 ? 0 : 1) };
     }
     results.push({ name: 'vitest', ...counts, ok });
+  }
+  if (want('python')) {
+    const report = path.join(OUT, 'python.json');
+    fs.rmSync(report, { force: true });
+    const ok = run('python client tests', process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/python-tests.ts', '--report', report]);
+    let passed = 0;
+    let failed = ok ? 0 : 1;
+    if (fs.existsSync(report)) {
+      const j = JSON.parse(fs.readFileSync(report, 'utf8')) as { passed: number; failed: number };
+      passed = j.passed;
+      failed = j.failed + (ok || j.failed > 0 ? 0 : 1);
+    }
+    results.push({ name: 'python', passed, failed, ok });
   }
   if (want('e2e')) {
     const browser = chromium();

@@ -6,6 +6,7 @@ import { GET as getTraining } from '@/app/api/runs/[id]/training/route';
 import { GET as getGroups } from '@/app/api/runs/[id]/groups/route';
 import { GET as getGroup } from '@/app/api/runs/[id]/groups/[group]/route';
 import { GET as getList } from '@/app/api/trajectories/route';
+import { GET as getDetail } from '@/app/api/trajectories/[id]/route';
 import { GET as getPairs } from '@/app/api/queries/[id]/pairs/route';
 import { GET as getExport } from '@/app/api/exports/[kind]/route';
 import { withTransaction } from '@/lib/db/pool';
@@ -152,6 +153,12 @@ describe('the training object', () => {
     ]);
   });
 
+  it('shows them on the trajectory (GET /api/trajectories/{id}), the default group spelled out', async () => {
+    const detail = async (id: string) => json<{ training: unknown }>(await call(getDetail, { path: `/api/trajectories/${encodeURIComponent(id)}`, params: { id } }));
+    expect((await detail('tr/r1')).training).toEqual({ step: 0, group: 'q1@0' });
+    expect((await detail('tr/r4')).training).toEqual({ step: 0, group: 'solo' });
+  });
+
   it('refuses a rollout whose group is stored with another query or step, with its path', async () => {
     const s = await ingestText(
       jsonl([
@@ -196,6 +203,8 @@ describe('the training object', () => {
     expect(s.stored).toBe(1);
     const res = await json<{ items: Record<string, unknown>[] }>(await call(getList, { path: '/api/trajectories?run=plain' }));
     expect(res.items[0]).toMatchObject({ id: 'plain/1', training_step: null, group: null });
+    const detail = await json<{ training: unknown }>(await call(getDetail, { path: '/api/trajectories/plain%2F1', params: { id: 'plain/1' } }));
+    expect(detail.training).toBeNull();
     expect((await db.pool().query("SELECT count(*)::int AS n FROM training_groups WHERE run_id = 'plain'")).rows[0].n).toBe(0);
     expect((await curve('plain')).steps).toEqual([]);
     // Naming the default group is the same content as naming none.

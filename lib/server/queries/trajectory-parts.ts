@@ -28,6 +28,9 @@ export interface TrajectoryRecord {
   labelled: boolean;
   ingested_at: Date;
   updated_at: Date;
+  /** training.step and the rollout's group (named, or "<query id>@<step>"); null without training. */
+  training_step: number | null;
+  training_group: string | null;
 }
 
 /** No stored id holds NUL (PostgreSQL text cannot), so such an id is simply not found. */
@@ -38,7 +41,7 @@ export async function findTrajectory(db: pg.Pool, id: string): Promise<Trajector
   const [row] = await queryRows<TrajectoryRecord>(
     db,
     sql`SELECT pk, id, run_id, query_id, rubric_id, benchmark, correct, final_answer, meta, model_ids, step_count, cost_usd,
-               all_largest_usd, savings, process_score, reward, labelled, ingested_at, updated_at
+               all_largest_usd, savings, process_score, reward, labelled, ingested_at, updated_at, training_step, training_group
           FROM trajectories WHERE id = ${id}`,
   );
   if (!row) throw notFound(`trajectory "${id}"`);

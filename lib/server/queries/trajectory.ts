@@ -129,6 +129,8 @@ export async function getTrajectory(id: string, page: StepsPage, view: ViewSetti
       criteria: criteria.map((c) => ({ id: c.id, text: c.text, weight: c.weight, scale: scaleJson(c) })),
     },
     judgments: judgments.map((j) => ({ ...judgmentJson(j), score: j.judge_score })),
+    // A rollout of a training run: its step and its group, the default name spelled out.
+    training: t.training_step === null ? null : { step: t.training_step, group: t.training_group! },
     meta: t.meta,
     step_count: t.step_count,
     steps_total: t.step_count,
