@@ -7,7 +7,7 @@
 //
 //   npx tsx --conditions=react-server scripts/python-tests.ts [--report FILE]
 //
-// The report (JSON) holds {"passed", "failed", "ran"} as unittest counted them.
+// The report (JSON) holds {"ran", "passed", "failed", "skipped", "skippedNames"} as unittest counted them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -19,31 +19,13 @@ import { randomPassword } from '../lib/server/passwords';
 import { createUser } from '../lib/server/users';
 import { assertLocalDatabase, waitForPort } from './e2e-server';
 import { buildIfNeeded, holdBuild } from './next-build';
+import { unittestCounts, type UnittestCounts } from './test-report';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLIENT_DIR = path.join(ROOT, 'clients', 'python');
+const NOTHING_RAN: UnittestCounts = { ran: 0, passed: 0, failed: 1, skipped: 0, skippedNames: [] };
 /** The whole unittest run may take this long; then it is stopped and counted as failed. */
 const TESTS_TIMEOUT_MS = 10 * 60_000;
-
-export interface UnittestCounts {
-  ran: number;
-  passed: number;
-  failed: number;
-}
-
-/** The counts from unittest's closing lines ("Ran 12 tests in 3.2s", "OK" / "FAILED (failures=1, errors=2)"). */
-export function unittestCounts(output: string): UnittestCounts | null {
-  const ran = /^Ran (\d+) tests? in /m.exec(output);
-  if (!ran) return null;
-  const n = Number(ran[1]);
-  const tail = output.slice(ran.index);
-  const status = /^(OK|FAILED)\b(?: \(([^)]*)\))?/m.exec(tail);
-  if (!status) return null;
-  const field = (name: string) => Number(new RegExp(`\\b${name}=(\\d+)`).exec(status[2] ?? '')?.[1] ?? 0);
-  const failed = field('failures') + field('errors') + field('unexpected successes');
-  const notRun = field('skipped') + field('expected failures');
-  return { ran: n, passed: n - failed - notRun, failed };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -89,7 +71,7 @@ async function main(): Promise<number> {
   const reportAt = process.argv.indexOf('--report');
   const report = reportAt >= 0 ? process.argv[reportAt + 1] : undefined;
   const write = (c: UnittestCounts) => report && fs.writeFileSync(report, JSON.stringify(c));
-  write({ ran: 0, passed: 0, failed: 1 });
+  write(NOTHING_RAN);
 
   assertLocalDatabase();
   let server: TestServer | null = null;
@@ -146,7 +128,7 @@ async function main(): Promise<number> {
       ROUTELENS_TEST_INGEST_KEY: ingestKey.key,
       ROUTELENS_TEST_READ_KEY: readKey.key,
     });
-    const counts = unittestCounts(output) ?? { ran: 0, passed: 0, failed: 1 };
+    const counts: UnittestCounts = unittestCounts(output) ?? { ...NOTHING_RAN };
     // A run that ended badly without saying which test failed (a crash, a timeout) is one failure.
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
     write(counts);

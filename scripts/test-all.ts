@@ -66,14 +66,12 @@ function main(): number {
     const report = path.join(OUT, 'python.json');
     fs.rmSync(report, { force: true });
     const ok = run('python client tests', process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/python-tests.ts', '--report', report]);
-    let passed = 0;
-    let failed = ok ? 0 : 1;
+    let counts = { passed: 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [] as string[] };
     if (fs.existsSync(report)) {
-      const j = JSON.parse(fs.readFileSync(report, 'utf8')) as { passed: number; failed: number };
-      passed = j.passed;
-      failed = j.failed + (ok || j.failed > 0 ? 0 : 1);
+      const c = JSON.parse(fs.readFileSync(report, 'utf8')) as typeof counts;
+      counts = { passed: c.passed, failed: c.failed + (ok || c.failed > 0 ? 0 : 1), skipped: c.skipped, skippedNames: c.skippedNames };
     }
-    results.push({ name: 'python', passed, failed, ok });
+    results.push({ name: 'python', ...counts, ok });
   }
   if (want('e2e')) {
     const browser = chromium();

@@ -1,5 +1,5 @@
-// What `npm test` reads from the reports of vitest (--reporter=json) and Playwright (the json
-// reporter): how many tests passed, failed and were skipped, and the names of the skipped ones, so
+// What `npm test` reads from the reports of vitest (--reporter=json), Playwright (the json
+// reporter) and unittest (its -v output, for the Python client): how many tests passed, failed and were skipped, and the names of the skipped ones, so
 // that a test that skips itself shows in the summary instead of passing in silence.
 import path from 'node:path';
 
@@ -63,3 +63,24 @@ export function playwrightCounts(report: PlaywrightReport): ReportCounts {
     skippedNames,
   };
 }
+
+/** The Python client's tests (unittest -v); skippedNames are "module.Class.test". */
+export interface UnittestCounts extends ReportCounts {
+  ran: number;
+}
+
+/** The counts from unittest's closing lines ("Ran 12 tests in 3.2s", "OK" / "FAILED (failures=1, errors=2)"). */
+export function unittestCounts(output: string): UnittestCounts | null {
+  const ran = /^Ran (\d+) tests? in /m.exec(output);
+  if (!ran) return null;
+  const n = Number(ran[1]);
+  const tail = output.slice(ran.index);
+  const status = /^(OK|FAILED)\b(?: \(([^)]*)\))?/m.exec(tail);
+  if (!status) return null;
+  const field = (name: string) => Number(new RegExp(`\\b${name}=(\\d+)`).exec(status[2] ?? '')?.[1] ?? 0);
+  const failed = field('failures') + field('errors') + field('unexpected successes');
+  const skipped = field('skipped');
+  const skippedNames = [...output.matchAll(/^\w+ \(([\w.]+)\)(?:\n.*)? \.\.\. skipped\b/gm)].map((m) => m[1]!);
+  return { ran: n, passed: n - failed - skipped - field('expected failures'), failed, skipped, skippedNames };
+}
+

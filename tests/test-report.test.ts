@@ -1,7 +1,7 @@
 // npm test's summary counts skipped tests and names them (scripts/test-report.ts), from the reports
 // that vitest and Playwright write: a test that skips itself cannot pass in silence.
 import { describe, expect, it } from 'vitest';
-import { playwrightCounts, vitestCounts } from '@/scripts/test-report';
+import { playwrightCounts, unittestCounts, vitestCounts } from '@/scripts/test-report';
 
 describe("npm test's summary", () => {
   it('counts and names the skipped and todo tests of a vitest report', () => {
@@ -57,5 +57,23 @@ describe("npm test's summary", () => {
   it('reads a report with nothing skipped as nothing skipped', () => {
     expect(vitestCounts({ numPassedTests: 5, numFailedTests: 0, testResults: [] }, '/').skipped).toBe(0);
     expect(playwrightCounts({ stats: { expected: 5, unexpected: 0, flaky: 0, skipped: 0 }, suites: [] }).skipped).toBe(0);
+  });
+
+  it("counts and names the skipped tests of unittest's output, and tells a run that never finished", () => {
+    const out = [
+      "test_a (tests.test_client.C.test_a) ... skipped 'no server'",
+      'test_b (tests.test_client.C.test_b)',
+      'A docstring. ... ok',
+      'test_c (tests.test_client.C.test_c) ... FAIL',
+      'test_d (tests.test_client.C.test_d) ... ERROR',
+      '',
+      '----------------------------------------------------------------------',
+      'Ran 4 tests in 0.512s',
+      '',
+      'FAILED (failures=1, errors=1, skipped=1)',
+    ].join('\n');
+    expect(unittestCounts(out)).toEqual({ ran: 4, passed: 1, failed: 2, skipped: 1, skippedNames: ['tests.test_client.C.test_a'] });
+    expect(unittestCounts('Ran 13 tests in 7.9s\n\nOK\n')).toEqual({ ran: 13, passed: 13, failed: 0, skipped: 0, skippedNames: [] });
+    expect(unittestCounts('Traceback (most recent call last):\nImportError: no module\n')).toBeNull();
   });
 });
