@@ -1,4 +1,4 @@
-// npm run bench [-- --only ingest,read,replay,labels,load,export] [--quick]
+// npm run bench [-- --only ingest,read,replay,labels,load,agreement,export] [--quick]
 // Runs routelens's benchmarks, each against a baseline measured in the same run, prints the figures
 // and writes every sample, the machine and the load average around each benchmark to
 // bench/results/<date>-<short sha>.json (committed; BENCHMARKS.md names the file each table comes
@@ -36,6 +36,10 @@ const BENCHES: Bench[] = [
   {
     name: 'load',
     run: async (quick) => (await import('./load')).benchLoad(quick ? { seconds: 3, trajectories: 2_000 } : {}),
+  },
+  {
+    name: 'agreement',
+    run: async (quick) => (await import('./agreement')).benchAgreement(quick ? { items: 3_000, requests: 5, warmup: 1 } : {}),
   },
   {
     name: 'export',

@@ -101,6 +101,55 @@ export function trainingLines(): TraceLine[] {
   return Array.from({ length: TRAINING_STEPS }, (_, step) => trainingStepLines(step)).flat();
 }
 
+// ---- Judges: one training run that three judges scored, with people's labels (agreement page) ----
+
+export const JUDGES_RUN = 'e2e-judges';
+export const JUDGES_RUBRIC = 'e2e-judges/rubric';
+export const JUDGE_NAMES = ['judge-v2', 'judge-v3', 'judge-v4'] as const;
+export const JUDGES_TRAJECTORIES = 40;
+/** Ternary items people labelled: fewer than the 10 a figure needs, so its row shows "—". */
+export const JUDGES_TERNARY_LABELLED = 6;
+
+/** How often each judge departs from the people's label (of 10): judge-v4 agrees best. */
+const JUDGE_MISSES: Record<(typeof JUDGE_NAMES)[number], number> = { 'judge-v2': 4, 'judge-v3': 2, 'judge-v4': 1 };
+
+export function judgesLines(): TraceLine[] {
+  const base = one({ seed: 303, steps: 3, withRubrics: false });
+  const day = (i: number) => new Date(Date.UTC(2026, 10, 2 + Math.floor(i / 2))).toISOString();
+  return Array.from({ length: JUDGES_TRAJECTORIES }, (_, i) => {
+    const human = { crux: (i * 7) % 3 === 0 ? 0 : 1, tidy: (i % 3) - 1, effort: (i * 3) % 11 };
+    const judgments: NonNullable<TraceLine['judgments']> = [];
+    JUDGE_NAMES.forEach((judge, k) => {
+      const miss = (i + 3 * k) % 10 < JUDGE_MISSES[judge];
+      judgments.push({ criterion: 'crux', steps: [1], score: miss ? 1 - human.crux : human.crux, judge, rationale: `${judge} on the crux` });
+      if (i < 12) judgments.push({ criterion: 'tidy', score: miss ? (human.tidy === 1 ? 0 : human.tidy + 1) : human.tidy, judge });
+      if (i % 2 === 0) judgments.push({ criterion: 'effort', steps: [0, 2], score: miss ? 10 - human.effort : Math.min(10, human.effort + k), judge });
+    });
+    const label = (score: number, author = 'alice', version = 1) => ({ version, score, author, created_at: day(i) });
+    const items = [{ criterion: 'crux', steps: [1], labels: i % 5 === 0 ? [label(human.crux), label(human.crux, 'bob', 2)] : [label(human.crux)] }];
+    if (i < JUDGES_TERNARY_LABELLED) items.push({ criterion: 'tidy', steps: [], labels: [label(human.tidy)] });
+    if (i % 2 === 0) items.push({ criterion: 'effort', steps: [0, 2], labels: [label(human.effort)] });
+    return {
+      ...base,
+      id: `${JUDGES_RUN}/${i}`,
+      run: { id: JUDGES_RUN, policy: 'roro', meta: { description: 'Three judges and people on one rubric, for the agreement page.' } },
+      query: { id: `e2e-judges-q${i % 8}`, benchmark: 'probe', text: `Judged probe ${i % 8}` },
+      correct: i % 3 !== 0,
+      rubric: {
+        id: JUDGES_RUBRIC,
+        criteria: [
+          { id: 'crux', text: 'The crux step goes to the large model.', weight: 2, scale: { kind: 'binary' } },
+          { id: 'tidy', text: 'No wasted steps.', weight: 1, scale: { kind: 'ternary' } },
+          { id: 'effort', text: 'Routine work stays on the small model.', weight: 1, scale: { kind: 'numeric', min: 0, max: 10 } },
+        ],
+      },
+      judgments,
+      training: { step: 10 * Math.floor(i / 10) },
+      meta: { routelens: { items } },
+    };
+  });
+}
+
 export function specialLines(): TraceLine[] {
-  return [longLine(), shortLine(), hostileLine(), ...trainingLines()];
+  return [longLine(), shortLine(), hostileLine(), ...trainingLines(), ...judgesLines()];
 }

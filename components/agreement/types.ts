@@ -1,27 +1,47 @@
 // GET /api/agreement and GET /api/agreement/disagreements as the browser receives them.
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export type ScaleKind = 'binary' | 'ternary' | 'numeric';
+
 export interface JudgeHumanFigures {
   n: number;
   percent_agreement: number | null;
+  percent_agreement_interval: Interval | null;
   cohens_kappa: number | null;
+  cohens_kappa_interval: Interval | null;
   mean_absolute_difference: number | null;
+  mean_absolute_difference_interval: Interval | null;
   spearman_rho: number | null;
+  spearman_rho_interval: Interval | null;
+}
+
+export interface PeopleFigures {
+  level: 'nominal' | 'interval';
+  n_items: number;
+  alpha: number | null;
 }
 
 export interface CriterionAgreement {
   rubric_id: string;
   id: string;
   text: string;
-  kind: 'binary' | 'ternary' | 'numeric';
+  kind: ScaleKind;
   weight: number;
   n_items: number;
   judge_human: JudgeHumanFigures;
-  people: { level: 'nominal' | 'interval'; n_items: number; alpha: number | null };
+  people: PeopleFigures;
 }
 
-export interface AgreementResponse {
-  run: string | null;
-  rubric: string | null;
-  criterion: string | null;
+export interface KindAgreement {
+  kind: ScaleKind;
+  judge_human: JudgeHumanFigures;
+  people: PeopleFigures;
+}
+
+export interface AgreementFigures {
   overall: {
     n_items: number;
     judge_human: {
@@ -30,7 +50,26 @@ export interface AgreementResponse {
     };
     people: { nominal: { n_items: number; alpha: number | null }; interval: { n_items: number; alpha: number | null } };
   };
+  kinds: KindAgreement[];
   criteria: CriterionAgreement[];
+}
+
+export interface AgreementResponse extends AgreementFigures {
+  run: string | null;
+  rubric: string | null;
+  criterion: string | null;
+  judge: string | null;
+}
+
+export interface AgreementByJudgeResponse {
+  judges: ({ judge: string } & AgreementFigures)[];
+}
+
+export type AgreementOver = 'day' | 'week' | 'step';
+
+export interface AgreementSeriesResponse {
+  over: AgreementOver;
+  judges: { judge: string; points: { at: string | number; kinds: { kind: ScaleKind; judge_human: JudgeHumanFigures }[] }[] }[];
 }
 
 export type Between = 'judge_human' | 'people';

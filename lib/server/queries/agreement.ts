@@ -79,7 +79,7 @@ interface CellRow {
  * Judge vs human as counts: per (judge when `perJudge`, criterion, judge score, newest human score) the
  * number of judge-scored judgments of labelled items. With `judge`, only that judge's judgments.
  */
-function cellsQuery(params: AgreementParams, judge: string | null, perJudge: boolean): Sql {
+export function cellsQuery(params: AgreementParams, judge: string | null, perJudge: boolean): Sql {
   const where = [...agreementConditions(params), sql`j.judge_score IS NOT NULL`];
   if (judge !== null) where.push(sql`${JUDGE_NAME} = ${judge}`);
   const judgeCol = perJudge ? sql`${JUDGE_NAME}` : sql`NULL::text`;
