@@ -63,7 +63,9 @@ export function AgreementSeries({ data, kind, metric, testId }: { data: Agreemen
         </ResponsiveContainer>
       </div>
       <p className="px-2 text-xs text-slate-500">
-        {METRIC_LABEL[metric]} per {step ? 'training step' : data.over === 'week' ? 'label week (UTC, from Monday)' : 'label day (UTC)'}, by the date of each item&apos;s newest label.
+        {step
+          ? `${METRIC_LABEL[metric]} per training step, over the rollouts of that step.`
+          : `${METRIC_LABEL[metric]} per ${data.over === 'week' ? 'label week (UTC, from Monday)' : 'label day (UTC)'}, by the date of each item’s newest label.`}
         Points that rest on fewer than {MIN_AGREEMENT_ITEMS} items are left out{drawn === 0 ? ' — here every point does' : ''}.
       </p>
     </div>

@@ -98,7 +98,7 @@ export function JudgeLeaderboard({ rows, kind, selected }: { rows: BoardRow[]; k
               return (
                 <tr key={r.judge} data-testid="leaderboard-row" data-judge={r.judge} className={r.judge === selected ? 'bg-sky-50' : undefined}>
                   <td className="px-4 py-2 text-slate-400 tabular-nums">{enough(r.figures.n) ? i + 1 : DASH}</td>
-                  <td className="px-4 py-2 font-mono text-xs font-semibold">{r.judge}</td>
+                  <td className="whitespace-nowrap px-4 py-2 font-mono text-xs font-semibold">{r.judge}</td>
                   <td className="px-4 py-2 text-right tabular-nums">{r.figures.n}</td>
                   <td className="px-4 py-2">
                     <div className="flex flex-wrap items-baseline gap-x-2">
