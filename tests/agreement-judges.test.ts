@@ -199,3 +199,40 @@ describe('GET /api/agreement?by=judge', () => {
     expect((await get('by=judge&over=month', 400)).error.message).toContain('"over"');
   });
 });
+
+describe('queues over a criterion of one rubric, or every criterion of a kind (#16.8)', () => {
+  it('GET /api/criteria lists the criteria the filters select, with their text, kind and items', async () => {
+    const { GET } = await import('@/app/api/criteria/route');
+    const body = await json<Body>(await call(GET, { path: '/api/criteria?run=aj-run' }));
+    expect(body.criteria).toEqual([
+      { rubric_id: 'aj/rubric', id: 'b', text: RUBRIC.criteria[0]!.text, kind: 'binary', items: 12 },
+      { rubric_id: 'aj/rubric', id: 'n', text: RUBRIC.criteria[2]!.text, kind: 'numeric', items: 4 },
+      { rubric_id: 'aj/rubric', id: 't', text: RUBRIC.criteria[1]!.text, kind: 'ternary', items: 3 },
+    ]);
+    expect(body.kinds).toEqual([
+      { kind: 'binary', items: 12, criteria: 1 },
+      { kind: 'ternary', items: 3, criteria: 1 },
+      { kind: 'numeric', items: 4, criteria: 1 },
+    ]);
+    expect((await json<Body>(await call(GET, { path: '/api/criteria?run=nope' }))).criteria).toEqual([]);
+  });
+
+  it('POST /api/queues takes criterion_kind, or a criterion with its rubric', async () => {
+    const { signedIn } = await import('./helpers/api');
+    const { POST } = await import('@/app/api/queues/route');
+    const admin = await signedIn('aj-admin', 'admin');
+    const make = async (body: Json) => {
+      const res = await call(POST, { method: 'POST', body: { filters: { run: 'aj-run' }, rule: { rule: 'all' }, ...body }, as: admin });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await json<Body>(res)).queue;
+    };
+    const ternary = await make({ name: 'every ternary', criterion_kind: 'ternary' });
+    expect(ternary).toMatchObject({ items: 3, criterion_kind: 'ternary', criterion: null });
+    const numeric = await make({ name: 'n of aj', criterion: 'n', rubric: 'aj/rubric' });
+    expect(numeric).toMatchObject({ items: 4, criterion: 'n', rubric: 'aj/rubric' });
+    const res = await call(POST, { method: 'POST', body: { name: 'none', filters: {}, criterion: 'n', rubric: 'other/rubric', rule: { rule: 'all' } }, as: admin });
+    expect(res.status).toBe(400);
+    const bad = await call(POST, { method: 'POST', body: { name: 'bad', filters: {}, criterion_kind: 'likert', rule: { rule: 'all' } }, as: admin });
+    expect(bad.status).toBe(400);
+  });
+});

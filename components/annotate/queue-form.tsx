@@ -2,6 +2,8 @@
 // An admin's new queue: which judgments (the trajectory list's filters, a criterion) and which of
 // them (every one, a random sample, a judge-score range, or where people or judge and people disagree).
 import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { getJson } from '@/lib/client/api';
 import { Button } from '@/components/ui/button';
 import { useRuns } from '@/lib/client/hooks';
 import type { QueueCreated, QueueSummary } from '@/lib/client/label-types';
@@ -20,6 +22,25 @@ function Field({ label, children, hint }: { label: string; children: React.React
 }
 
 type RuleName = QueueSummary['rule']['rule'];
+type Kind = 'binary' | 'ternary' | 'numeric';
+
+interface CriteriaResponse {
+  criteria: { rubric_id: string; id: string; text: string; kind: Kind; items: number }[];
+  truncated: boolean;
+  kinds: { kind: Kind; items: number; criteria: number }[];
+}
+
+/** The criterion choice as the select holds it: '' (any), `kind:<kind>`, or `criterion:<rubric>\u0000<id>`. */
+function criterionBody(choice: string): { criterion: string | null; rubric: string | null; criterion_kind: Kind | null } {
+  if (choice.startsWith('kind:')) return { criterion: null, rubric: null, criterion_kind: choice.slice(5) as Kind };
+  if (choice.startsWith('criterion:')) {
+    const [rubric, id] = choice.slice(10).split('\u0000') as [string, string];
+    return { criterion: id, rubric, criterion_kind: null };
+  }
+  return { criterion: null, rubric: null, criterion_kind: null };
+}
+
+const clip = (t: string, n = 60) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
 
 export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void }) {
   const runs = useRuns();
@@ -30,12 +51,17 @@ export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void 
   const [correct, setCorrect] = useState('');
   const [labelled, setLabelled] = useState('');
   const [criterion, setCriterion] = useState('');
+  const choices = useQuery({
+    queryKey: ['criteria', run, benchmark, correct, labelled],
+    queryFn: ({ signal }) => getJson<CriteriaResponse>('/api/criteria', { run, benchmark, correct, labelled }, signal),
+  });
+  const picked = criterion.startsWith('criterion:') ? choices.data?.criteria.find((c) => `criterion:${c.rubric_id}\u0000${c.id}` === criterion) : undefined;
   const [rule, setRule] = useState<RuleName>('sample');
   const [n, setN] = useState('50');
   const [seed, setSeed] = useState('0');
   const [min, setMin] = useState('0');
   const [max, setMax] = useState('0.5');
-  const [between, setBetween] = useState<'people' | 'judge_human'>('people');
+  const [between, setBetween] = useState<'people' | 'judge_human' | 'judges'>('people');
   const [overlap, setOverlap] = useState('1');
   const [guidelines, setGuidelines] = useState('');
 
@@ -58,7 +84,7 @@ export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void 
       {
         name: name.trim(),
         filters: { run, benchmark, correct, labelled },
-        criterion: criterion.trim() || null,
+        ...criterionBody(criterion),
         rule: ruleBody(),
         overlap: Number(overlap),
         guidelines: guidelines.trim() || null,
@@ -85,8 +111,23 @@ export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void 
       <Field label="Benchmark">
         <input className={FIELD} value={benchmark} onChange={(e) => setBenchmark(e.target.value)} placeholder="any" />
       </Field>
-      <Field label="Criterion id">
-        <input className={FIELD} value={criterion} onChange={(e) => setCriterion(e.target.value)} placeholder="any criterion" />
+      <Field
+        label="Criterion"
+        hint={picked ? `${picked.rubric_id}: ${picked.text}` : choices.data?.truncated ? 'the 200 criteria with the most items are listed; pick a run to narrow' : undefined}
+      >
+        <select className={FIELD} value={criterion} onChange={(e) => setCriterion(e.target.value)} name="criterion" data-testid="queue-criterion">
+          <option value="">any criterion</option>
+          {(choices.data?.kinds ?? []).map((k) => (
+            <option key={k.kind} value={`kind:${k.kind}`}>
+              every {k.kind} criterion ({k.criteria} criteria, {k.items} items)
+            </option>
+          ))}
+          {(choices.data?.criteria ?? []).map((c) => (
+            <option key={`${c.rubric_id}\u0000${c.id}`} value={`criterion:${c.rubric_id}\u0000${c.id}`} title={c.text}>
+              {c.id} · {clip(c.text)} ({c.rubric_id}, {c.items} items)
+            </option>
+          ))}
+        </select>
       </Field>
       <Field label="Outcome">
         <select className={FIELD} value={correct} onChange={(e) => setCorrect(e.target.value)}>
@@ -132,9 +173,10 @@ export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void 
       )}
       {rule === 'disagreement' && (
         <Field label="Between">
-          <select className={FIELD} value={between} onChange={(e) => setBetween(e.target.value as 'people' | 'judge_human')}>
+          <select className={FIELD} value={between} onChange={(e) => setBetween(e.target.value as 'people' | 'judge_human' | 'judges')}>
             <option value="people">annotators</option>
             <option value="judge_human">judge and newest label</option>
+            <option value="judges">judges with each other</option>
           </select>
         </Field>
       )}

@@ -25,9 +25,12 @@ export function describeRule(q: QueueSummary): string {
           ? `judge score ${r.min}–${r.max}`
           : r.between === 'people'
             ? 'annotators disagree'
-            : 'judge and label disagree';
+            : r.between === 'judges'
+              ? 'judges disagree'
+              : 'judge and label disagree';
   const filters = Object.entries(q.filters).map(([k, v]) => `${k}=${v}`);
-  if (q.criterion) filters.push(`criterion=${q.criterion}`);
+  if (q.criterion) filters.push(q.rubric ? `criterion=${q.criterion} of ${q.rubric}` : `criterion=${q.criterion}`);
+  if (q.criterion_kind) filters.push(`every ${q.criterion_kind} criterion`);
   return [what, ...filters].join(' · ');
 }
 

@@ -53,7 +53,9 @@ export interface QueueSummary {
   name: string;
   filters: Record<string, string>;
   criterion: string | null;
-  rule: { rule: 'all' } | { rule: 'sample'; n: number; seed?: number } | { rule: 'score_range'; min: number; max: number } | { rule: 'disagreement'; between: 'people' | 'judge_human' };
+  rubric?: string | null;
+  criterion_kind?: 'binary' | 'ternary' | 'numeric' | null;
+  rule: { rule: 'all' } | { rule: 'sample'; n: number; seed?: number } | { rule: 'score_range'; min: number; max: number } | { rule: 'disagreement'; between: 'people' | 'judge_human' | 'judges' };
   overlap: number;
   guidelines: string | null;
   created_by: string | null;

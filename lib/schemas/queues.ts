@@ -52,6 +52,10 @@ export const newQueueBodySchema = z.object({
   /** The trajectory list's filters, as the list's URL carries them (strings). */
   filters: z.preprocess(withoutEmptyValues, trajectoryFilterSchema),
   criterion: storableString().min(1).max(200).nullish(),
+  /** With `criterion`: only that rubric's criterion (criterion ids repeat across rubrics). */
+  rubric: storableString().min(1).max(200).nullish(),
+  /** Every criterion of this scale kind. */
+  criterion_kind: z.enum(['binary', 'ternary', 'numeric'], { error: 'must be binary, ternary or numeric' }).nullish(),
   rule: ruleParamsSchema,
   overlap: z.number({ error: 'must be an integer 1..20' }).int('must be an integer').min(1, 'must be >= 1').max(20, 'must be <= 20').default(1),
   guidelines: storableString().max(50_000, 'must be at most 50000 characters').nullish(),

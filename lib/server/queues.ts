@@ -28,6 +28,8 @@ export interface QueueSummary {
   name: string;
   filters: Record<string, string>;
   criterion: string | null;
+  rubric: string | null;
+  criterion_kind: 'binary' | 'ternary' | 'numeric' | null;
   rule: RuleParams;
   overlap: number;
   guidelines: string | null;
@@ -43,6 +45,9 @@ export interface QueueSummary {
 interface StoredFilters {
   filters: Record<string, string>;
   criterion: string | null;
+  /** Absent in queues made before a queue could name them. */
+  rubric?: string | null;
+  criterion_kind?: 'binary' | 'ternary' | 'numeric' | null;
 }
 
 interface QueueRow {
@@ -64,6 +69,8 @@ const summaryOf = (r: QueueRow): QueueSummary => ({
   name: r.name,
   filters: r.filters.filters,
   criterion: r.filters.criterion,
+  rubric: r.filters.rubric ?? null,
+  criterion_kind: r.filters.criterion_kind ?? null,
   rule: r.rule_params,
   overlap: r.overlap,
   guidelines: r.guidelines,
@@ -143,7 +150,12 @@ export interface QueueCap {
 export async function createQueue(actor: Actor, body: NewQueue): Promise<{ queue: QueueSummary; capped: QueueCap | null }> {
   return withTransaction(async (client) => {
     const userId = await userIdOf(client, actor);
-    const stored: StoredFilters = { filters: filterToParams(body.filters as TrajectoryFilter), criterion: body.criterion ?? null };
+    const stored: StoredFilters = {
+      filters: filterToParams(body.filters as TrajectoryFilter),
+      criterion: body.criterion ?? null,
+      rubric: body.rubric ?? null,
+      criterion_kind: body.criterion_kind ?? null,
+    };
     const q = await client.query<{ id: number }>(
       `INSERT INTO annotation_queues (name, filters, rule, rule_params, overlap, guidelines, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -152,7 +164,7 @@ export async function createQueue(actor: Actor, body: NewQueue): Promise<{ queue
     const id = q.rows[0]!.id;
     // One more than the limit, to tell a selection that fits from one that does not (never cut silently).
     const max = settings.queueMaxItems;
-    const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rule: body.rule }, max + 1);
+    const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rubric: stored.rubric, criterionKind: stored.criterion_kind, rule: body.rule }, max + 1);
     const inserted = await client.query({ text: selection.text, values: selection.values as unknown[] });
     if (!inserted.rowCount) throw new ApiError('bad_request', 'field "rule": the filters and the rule select no items');
     let capped: QueueCap | null = null;

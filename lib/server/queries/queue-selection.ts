@@ -49,6 +49,8 @@ function sampleKey(rule: RuleParams): Sql {
 export interface QueueSelection {
   filters: TrajectoryFilter;
   criterion: string | null;
+  rubric?: string | null;
+  criterionKind?: 'binary' | 'ternary' | 'numeric' | null;
   rule: RuleParams;
 }
 
@@ -56,6 +58,8 @@ export interface QueueSelection {
 export function insertQueueItems(queueId: number, s: QueueSelection, max: number): Sql {
   const where = [...trajectoryConditions(s.filters), ...ruleCondition(s.rule)];
   if (s.criterion) where.push(sql`i.criterion_id = ${s.criterion}`);
+  if (s.rubric) where.push(sql`t.rubric_id = ${s.rubric}`);
+  if (s.criterionKind) where.push(sql`c.kind = ${s.criterionKind}::"ScaleKind"`);
   const limit = s.rule.rule === 'sample' ? Math.min(s.rule.n, max) : max;
   return sql`INSERT INTO queue_items (queue_id, item_id, position)
     SELECT ${queueId}, s.id, (row_number() OVER (ORDER BY s.k, s.tpk, s.ipos) - 1)::int
