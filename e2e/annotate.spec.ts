@@ -121,8 +121,10 @@ test('sign in, label a queue of 5 by keyboard, and the agreement page follows', 
   await expect(page.getByTestId('my-progress')).toContainText('5 / 5');
 
   await page.goto(`${base}/agreement`);
-  await expect(page.getByTestId('labelled-items')).toHaveText('5 labelled judgments');
-  await expect(page.getByTestId('criterion-agreement').first()).toBeVisible();
+  await expect(page.getByTestId('labelled-items')).toHaveText('5 labelled items');
+  // Figures per scale kind across rubrics; criteria one rubric at a time (the demo has a rubric per query).
+  await expect(page.getByTestId('kind-agreement').first()).toBeVisible();
+  await expect(page.getByTestId('criterion-agreement').or(page.getByTestId('rubric-list')).first()).toBeVisible();
   await shot(page, 'agreement');
 
   await page.goto(`${base}/annotate`);
