@@ -28,9 +28,12 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     all_largest_usd: number;
     training_step: number | null;
     training_group: string | null;
+    benchmark: string | null;
+    tokens_in: number;
+    tokens_out: number;
   }>(
     `SELECT run_id, rubric_id, correct, model_ids, step_count, cost_usd, process_score, savings, reward,
-            query_id, all_largest_usd, training_step, training_group
+            query_id, all_largest_usd, training_step, training_group, benchmark, tokens_in, tokens_out
        FROM trajectories WHERE pk = $1 FOR UPDATE`,
     [pk],
   );
@@ -68,8 +71,9 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     [pk, f.costUsd, f.allLargestUsd, f.savings, f.processScore, f.reward, labelled],
   );
   const own = deltas ?? new RollupDeltas();
-  own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward, allLargestUsd: row.all_largest_usd }, -1);
-  own.addTrajectory(row.run_id, { correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward, allLargestUsd: f.allLargestUsd }, 1);
+  const kept = { benchmark: row.benchmark, tokensIn: row.tokens_in, tokensOut: row.tokens_out };
+  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward, allLargestUsd: row.all_largest_usd }, -1);
+  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward, allLargestUsd: f.allLargestUsd }, 1);
   if (row.training_step !== null) {
     const byModel = new Map<string, number>();
     for (const s of steps.rows) byModel.set(s.model, (byModel.get(s.model) ?? 0) + 1);

@@ -30,6 +30,10 @@ export interface ModelDelta {
 }
 
 export interface TrajectoryFiguresRow {
+  /** null: no benchmark (the '' row of run_benchmark_stats). */
+  benchmark: string | null;
+  tokensIn: number;
+  tokensOut: number;
   correct: boolean;
   stepCount: number;
   costUsd: number;
@@ -39,8 +43,20 @@ export interface TrajectoryFiguresRow {
   allLargestUsd: number;
 }
 
+/** A run's part for one benchmark (run_benchmark_stats): the run's sums, and those the overview's intervals and reference model need. */
+export interface BenchmarkDelta extends RunDelta {
+  tokensIn: number;
+  tokensOut: number;
+  sumCostSq: number;
+}
+
+const BENCHMARK_FIELDS = ['trajectories', 'correct', 'steps', 'tokensIn', 'tokensOut', 'sumCostUsd', 'sumCostSq', 'sumProcess', 'nProcess', 'sumSavings', 'nSavings', 'sumReward', 'sumCostRatio'] as const;
+
+const emptyRunDelta = (): RunDelta => ({ trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0, sumCostRatio: 0 });
+
 export class RollupDeltas {
   readonly runs = new Map<string, RunDelta>();
+  readonly benchmarks = new Map<string, BenchmarkDelta>(); // key: runId + "\u0000" + benchmark ('' for none)
   readonly models = new Map<string, ModelDelta>(); // key: runId + "\u0000" + model
   /** The routing rollups (routing-rollups.ts), applied with these. */
   readonly routing = new RoutingDeltas();
@@ -65,12 +81,32 @@ export class RollupDeltas {
     }
     d.sumReward += sign * t.reward;
     d.sumCostRatio += sign * (costRatio(t.costUsd, t.allLargestUsd) ?? 0);
+    const key = `${runId}\u0000${t.benchmark ?? ''}`;
+    let b = this.benchmarks.get(key);
+    if (!b) this.benchmarks.set(key, (b = { ...emptyRunDelta(), tokensIn: 0, tokensOut: 0, sumCostSq: 0 }));
+    b.trajectories += sign;
+    b.correct += t.correct ? sign : 0;
+    b.steps += sign * t.stepCount;
+    b.tokensIn += sign * t.tokensIn;
+    b.tokensOut += sign * t.tokensOut;
+    b.sumCostUsd += sign * t.costUsd;
+    b.sumCostSq += sign * t.costUsd * t.costUsd;
+    if (t.processScore !== null) {
+      b.sumProcess += sign * t.processScore;
+      b.nProcess += sign;
+    }
+    if (t.savings !== null) {
+      b.sumSavings += sign * t.savings;
+      b.nSavings += sign;
+    }
+    b.sumReward += sign * t.reward;
+    b.sumCostRatio += sign * (costRatio(t.costUsd, t.allLargestUsd) ?? 0);
   }
 
   private run(runId: string): RunDelta {
     let d = this.runs.get(runId);
     if (!d) {
-      d = { trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0, sumCostRatio: 0 };
+      d = emptyRunDelta();
       this.runs.set(runId, d);
     }
     return d;
@@ -91,7 +127,7 @@ export class RollupDeltas {
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.models.size === 0 && this.routing.empty && this.training.empty && this.judges.empty;
+    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.routing.empty && this.training.empty && this.judges.empty;
   }
 
   async apply(client: pg.PoolClient): Promise<void> {
@@ -163,6 +199,40 @@ export class RollupDeltas {
         [parts.map((p) => p[0]), parts.map((p) => p[1])],
       );
     }
+    if (this.benchmarks.size > 0) {
+      // After run_stats (the same order of row locks for every writer).
+      const keys = [...this.benchmarks.keys()].sort();
+      const parts = keys.map((k) => k.split('\u0000') as [string, string]);
+      const col = (f: (typeof BENCHMARK_FIELDS)[number]) => keys.map((k) => this.benchmarks.get(k)![f]);
+      await client.query(
+        `INSERT INTO run_benchmark_stats AS s (run_id, benchmark, trajectories, correct, steps, tokens_in, tokens_out, sum_cost_usd, sum_cost_sq,
+                                               sum_process, n_process, sum_savings, n_savings, sum_reward, sum_cost_ratio)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[], $9::float8[],
+                              $10::float8[], $11::int[], $12::float8[], $13::int[], $14::float8[], $15::float8[])
+         ON CONFLICT (run_id, benchmark) DO UPDATE SET
+           trajectories = s.trajectories + EXCLUDED.trajectories,
+           correct = s.correct + EXCLUDED.correct,
+           steps = s.steps + EXCLUDED.steps,
+           tokens_in = s.tokens_in + EXCLUDED.tokens_in,
+           tokens_out = s.tokens_out + EXCLUDED.tokens_out,
+           sum_cost_usd = s.sum_cost_usd + EXCLUDED.sum_cost_usd,
+           sum_cost_sq = s.sum_cost_sq + EXCLUDED.sum_cost_sq,
+           sum_process = s.sum_process + EXCLUDED.sum_process,
+           n_process = s.n_process + EXCLUDED.n_process,
+           sum_savings = s.sum_savings + EXCLUDED.sum_savings,
+           n_savings = s.n_savings + EXCLUDED.n_savings,
+           sum_reward = s.sum_reward + EXCLUDED.sum_reward,
+           sum_cost_ratio = s.sum_cost_ratio + EXCLUDED.sum_cost_ratio`,
+        [parts.map((p) => p[0]), parts.map((p) => p[1]), ...BENCHMARK_FIELDS.map(col)],
+      );
+      // A benchmark that no trajectory of the run has any more has no row, as after a fresh ingest.
+      await client.query(
+        `DELETE FROM run_benchmark_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, benchmark)
+          WHERE s.run_id = x.run_id AND s.benchmark = x.benchmark AND s.trajectories = 0`,
+        [parts.map((p) => p[0]), parts.map((p) => p[1])],
+      );
+      this.benchmarks.clear();
+    }
     await this.routing.apply(client);
     this.runs.clear();
     this.models.clear();
@@ -188,7 +258,7 @@ export async function addStoredToRollups(client: pg.PoolClient, pks: readonly nu
     const rows = await client.query<TrajectoryFiguresRow & TrainingFieldsRow & { runId: string; pk: number }>(
       `SELECT pk, run_id AS "runId", correct, step_count AS "stepCount", cost_usd AS "costUsd", process_score AS "processScore",
               savings, reward, run_id, query_id, process_score, cost_usd, all_largest_usd, training_step, training_group,
-              all_largest_usd AS "allLargestUsd"
+              all_largest_usd AS "allLargestUsd", benchmark, tokens_in AS "tokensIn", tokens_out AS "tokensOut"
          FROM trajectories WHERE pk = ANY($1::int[]) ORDER BY pk FOR UPDATE`,
       [chunk],
     );

@@ -11,3 +11,4 @@ export * from './judges';
 export * from './routing';
 export * from './training';
 export * from './bootstrap';
+export * from './intervals';

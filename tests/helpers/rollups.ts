@@ -30,6 +30,15 @@ export const RECOMPUTE: Record<string, string> = {
            count(tj.process_score)::int AS n_process, coalesce(sum(tj.reward), 0) AS sum_reward
       FROM trajectory_judges tj JOIN trajectories t ON t.pk = tj.trajectory_pk
      GROUP BY t.run_id, tj.judge_id`,
+  run_benchmark_stats: `
+    SELECT t.run_id, coalesce(t.benchmark, '') AS benchmark, count(*)::int AS trajectories, count(*) FILTER (WHERE t.correct)::int AS correct,
+           sum(t.step_count)::bigint AS steps, sum(t.tokens_in)::bigint AS tokens_in, sum(t.tokens_out)::bigint AS tokens_out,
+           sum(t.cost_usd) AS sum_cost_usd, sum(t.cost_usd * t.cost_usd) AS sum_cost_sq,
+           coalesce(sum(t.process_score), 0) AS sum_process, count(t.process_score)::int AS n_process,
+           coalesce(sum(t.savings), 0) AS sum_savings, count(t.savings)::int AS n_savings, sum(t.reward) AS sum_reward,
+           sum(coalesce(t.cost_usd / nullif(t.all_largest_usd, 0::float8), 0::float8)) AS sum_cost_ratio
+      FROM trajectories t
+     GROUP BY t.run_id, coalesce(t.benchmark, '')`,
   run_model_stats: `
     SELECT t.run_id, s.model, count(DISTINCT t.pk)::int AS trajectories, count(*)::bigint AS steps,
            sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd

@@ -3,9 +3,11 @@ import 'server-only';
 // under a judge), a handful of rows however many trajectories are stored. The mean reward at other
 // lambda and mu comes from the same sums (meanCombinedReward).
 import { getPool } from '@/lib/db/pool';
-import { meanCombinedReward, mergeBreakdowns, type ModelBreakdown } from '@/lib/domain';
+import { meanCombinedReward, meanInterval, mergeBreakdowns, savingsVsModel, wilsonInterval, type ModelBreakdown } from '@/lib/domain';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
+import { ApiError } from '@/lib/server/errors';
 import { empty, queryRows, sql } from '@/lib/server/sql';
+import { benchmarksLike } from './trajectory-filter';
 
 interface RunRow {
   id: string;
@@ -22,6 +24,10 @@ interface RunRow {
   n_savings: number | null;
   sum_reward: number | null;
   sum_cost_ratio: number | null;
+  sum_cost_sq: number | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  hidden: boolean;
 }
 
 interface RunModelRow {
@@ -71,6 +77,28 @@ export interface RunSummary {
   models: RunModel[];
   /** Training steps that the run's rollouts were sampled at (0 for a run without `training`). */
   training_steps: number;
+  /** 95% intervals (scoring.md "Intervals"): Wilson on accuracy, Student's t on the mean cost. */
+  accuracy_ci: [number, number] | null;
+  mean_cost_ci: [number, number] | null;
+  /** The run's tokens priced at the reference model, and 1 - cost / that (scoring.md's counterfactual cost); null without a reference. */
+  reference_cost_usd: number | null;
+  savings_vs_reference: number | null;
+  hidden: boolean;
+}
+
+export interface RunsOptions {
+  /** Only the trajectories of this benchmark (matched without case): the figures from run_benchmark_stats. */
+  benchmark?: string;
+  /** A model id: every run's savings against it. */
+  reference?: string;
+}
+
+type Reference = { id: string; usdPerMtokIn: number; usdPerMtokOut: number } | null;
+
+function referenceFigures(r: RunRow, n: number, reference: Reference) {
+  if (!reference || n === 0) return { reference_cost_usd: null, savings_vs_reference: null };
+  const v = savingsVsModel(r.sum_cost_usd ?? 0, r.tokens_in ?? 0, r.tokens_out ?? 0, reference);
+  return { reference_cost_usd: v.counterfactualUsd, savings_vs_reference: v.savings };
 }
 
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
@@ -99,7 +127,7 @@ function runModels(rows: RunModelRow[], steps: number): RunModel[] {
   });
 }
 
-function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings, trainingSteps: number): RunSummary {
+function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings, trainingSteps: number, reference: Reference): RunSummary {
   const n = r.trajectories ?? 0;
   const meanReward = isDefaultReward(view)
     ? ratio(r.sum_reward ?? 0, n)
@@ -125,23 +153,45 @@ function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings, tra
     cost_by_model: Object.fromEntries(models.map((m) => [m.id, m.cost_usd])),
     models,
     training_steps: trainingSteps,
+    accuracy_ci: wilsonInterval(r.correct ?? 0, n),
+    mean_cost_ci: meanInterval(n, r.sum_cost_usd ?? 0, r.sum_cost_sq ?? 0),
+    ...referenceFigures(r, n, reference),
+    hidden: r.hidden,
   };
 }
 
-/** With a judge, the process and reward sums are the judge's (run_judge_stats); the rest is the run's. */
-export async function listRuns(view: ViewSettings = DEFAULT_VIEW): Promise<RunSummary[]> {
+/**
+ * With a judge, the process and reward sums are the judge's (run_judge_stats); the rest is the run's.
+ * With a benchmark, every figure comes from run_benchmark_stats, and a judge's sums from the stored
+ * per-(trajectory, judge) figures of that benchmark's trajectories.
+ */
+export async function listRuns(view: ViewSettings = DEFAULT_VIEW, opts: RunsOptions = {}): Promise<RunSummary[]> {
   const pool = getPool();
   const judged = view.judge !== null;
+  const judgeId = sql`(SELECT g.id FROM judges g WHERE g.name = ${view.judge})`;
+  const inBenchmark = opts.benchmark === undefined ? empty : sql`AND b.benchmark = ANY(${benchmarksLike(opts.benchmark)})`;
   const sums = judged ? sql`j.sum_process, j.n_process, j.sum_reward` : sql`s.sum_process, s.n_process, s.sum_reward`;
-  const judgeJoin = judged
-    ? sql`LEFT JOIN run_judge_stats j ON j.run_id = r.id AND j.judge_id = (SELECT g.id FROM judges g WHERE g.name = ${view.judge})`
-    : empty;
-  const [runs, models, training] = await Promise.all([
+  const judgeJoin = !judged
+    ? empty
+    : opts.benchmark === undefined
+      ? sql`LEFT JOIN run_judge_stats j ON j.run_id = r.id AND j.judge_id = ${judgeId}`
+      : sql`LEFT JOIN (SELECT t.run_id, sum(tj.process_score) AS sum_process, count(tj.process_score)::int AS n_process, sum(tj.reward) AS sum_reward
+                         FROM trajectories t JOIN trajectory_judges tj ON tj.trajectory_pk = t.pk AND tj.judge_id = ${judgeId}
+                        WHERE t.benchmark = ANY(${benchmarksLike(opts.benchmark)}) GROUP BY t.run_id) j ON j.run_id = r.id`;
+  const [runs, models, reference, training] = await Promise.all([
     queryRows<RunRow>(
       pool,
-      sql`SELECT r.id, r.policy, r.meta, r.created_at, s.trajectories, s.correct, s.steps, s.sum_cost_usd, ${sums},
-                 s.n_savings, s.sum_savings, s.sum_cost_ratio
-            FROM runs r LEFT JOIN run_stats s ON s.run_id = r.id ${judgeJoin}
+      sql`SELECT r.id, r.policy, r.meta, r.created_at, r.hidden, s.trajectories, s.correct, s.steps, s.sum_cost_usd, ${sums},
+                 s.n_savings, s.sum_savings, s.sum_cost_ratio, s.sum_cost_sq, s.tokens_in, s.tokens_out
+            FROM runs r
+            LEFT JOIN (SELECT b.run_id, sum(b.trajectories)::int AS trajectories, sum(b.correct)::int AS correct, sum(b.steps) AS steps,
+                              sum(b.sum_cost_usd) AS sum_cost_usd, sum(b.sum_process) AS sum_process, sum(b.n_process)::int AS n_process,
+                              sum(b.sum_reward) AS sum_reward, sum(b.n_savings)::int AS n_savings, sum(b.sum_savings) AS sum_savings,
+                              sum(b.sum_cost_ratio) AS sum_cost_ratio, sum(b.sum_cost_sq) AS sum_cost_sq, sum(b.tokens_in) AS tokens_in,
+                              sum(b.tokens_out) AS tokens_out
+                         FROM run_benchmark_stats b WHERE true ${inBenchmark} GROUP BY b.run_id) s ON s.run_id = r.id
+            ${judgeJoin}
+           ${opts.benchmark === undefined ? empty : sql`WHERE s.trajectories > 0`}
            ORDER BY r.id COLLATE "C"`,
     ),
     queryRows<RunModelRow>(
@@ -149,15 +199,22 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW): Promise<RunSu
       sql`SELECT s.run_id, s.model, s.steps, s.tokens_in, s.tokens_out, s.cost_usd, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
             FROM run_model_stats s LEFT JOIN models m ON m.id = s.model`,
     ),
+    opts.reference === undefined
+      ? Promise.resolve([])
+      : queryRows<{ id: string; usd_per_mtok_in: number; usd_per_mtok_out: number }>(pool, sql`SELECT id, usd_per_mtok_in, usd_per_mtok_out FROM models WHERE id = ${opts.reference}`),
     // training_step_models holds a row per (step, model) that took steps: every stored training step has one.
     queryRows<{ run_id: string; steps: number }>(pool, sql`SELECT run_id, count(DISTINCT step)::int AS steps FROM training_step_models GROUP BY run_id`),
   ]);
   const trainingSteps = new Map(training.map((t) => [t.run_id, t.steps]));
+  if (opts.reference !== undefined && reference.length === 0) {
+    throw new ApiError('invalid_parameter', `parameter "reference": no model is named ${JSON.stringify(opts.reference)}`, { parameter: 'reference' });
+  }
+  const ref = reference[0] ? { id: reference[0].id, usdPerMtokIn: reference[0].usd_per_mtok_in, usdPerMtokOut: reference[0].usd_per_mtok_out } : null;
   const byRun = new Map<string, RunModelRow[]>();
   for (const m of models) {
     const list = byRun.get(m.run_id) ?? [];
     list.push(m);
     byRun.set(m.run_id, list);
   }
-  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? [], view, trainingSteps.get(r.id) ?? 0));
+  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? [], view, trainingSteps.get(r.id) ?? 0, ref));
 }

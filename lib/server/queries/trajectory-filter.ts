@@ -9,11 +9,19 @@ export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The stored benchmarks that `benchmark` names, matched without case ("aime" finds "AIME"), from the
+ * per-run-and-benchmark rollup (a handful of rows): the condition stays an equality the indexes serve.
+ */
+export function benchmarksLike(benchmark: string): Sql {
+  return sql`ARRAY(SELECT DISTINCT bs.benchmark FROM run_benchmark_stats bs WHERE lower(bs.benchmark) = lower(${benchmark}) AND bs.benchmark <> '')`;
+}
+
 export function trajectoryConditions(f: TrajectoryFilter): Sql[] {
   const c: Sql[] = [];
   if (f.run !== undefined) c.push(sql`t.run_id = ${f.run}`);
   if (f.query !== undefined) c.push(sql`t.query_id = ${f.query}`);
-  if (f.benchmark !== undefined) c.push(sql`t.benchmark = ${f.benchmark}`);
+  if (f.benchmark !== undefined) c.push(sql`t.benchmark = ANY(${benchmarksLike(f.benchmark)})`);
   if (f.correct !== undefined) c.push(sql`t.correct = ${f.correct}`);
   if (f.model !== undefined) c.push(sql`t.models_used @> ARRAY[${f.model}]::text[]`);
   if (f.min_cost !== undefined) c.push(sql`t.cost_usd >= ${f.min_cost}`);
