@@ -154,7 +154,17 @@ export async function benchAgreement(opts: BenchAgreementOptions = {}): Promise<
     const explainFile = path.join(OUT, 'agreement-explain.txt');
     const { cellsQuery } = await import('@/lib/server/queries/agreement');
     const q = cellsQuery({}, null, true);
-    const plan = await pool.query({ text: `EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, values: q.values as unknown[] });
+    // With the settings the route gives the query (countingRows in lib/server/queries/agreement.ts).
+    const client = await pool.connect();
+    let plan: pg.QueryResult;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+      plan = await client.query({ text: `EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, values: q.values as unknown[] });
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
     fs.writeFileSync(explainFile, `${q.text}\n\n${plan.rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n')}\n`);
     const result: BenchAgreementResult = {
       items: counts.items,
