@@ -38,6 +38,13 @@ export function AgreementSeries({ data, kind, metric, testId }: { data: Agreemen
   const { points, judges, drawn } = useMemo(() => seriesPoints(data, kind, metric), [data, kind, metric]);
   const step = data.over === 'step';
   if (points.length === 0) return <p className="px-4 py-6 text-sm text-slate-500">No {kind} item labelled here{step ? ' in a training run' : ''}.</p>;
+  if (drawn === 0) {
+    return (
+      <p className="px-4 py-6 text-sm text-slate-500" data-testid={testId}>
+        Every {step ? 'training step' : data.over === 'week' ? 'week' : 'day'} rests on fewer than {MIN_AGREEMENT_ITEMS} {kind} items per judge: nothing to draw yet.
+      </p>
+    );
+  }
   const domain: [number, number] = metric === 'kappa' || metric === 'rho' ? [-1, 1] : [0, 1];
   return (
     <div className="px-2 py-3" data-testid={testId}>
@@ -65,8 +72,8 @@ export function AgreementSeries({ data, kind, metric, testId }: { data: Agreemen
       <p className="px-2 text-xs text-slate-500">
         {step
           ? `${METRIC_LABEL[metric]} per training step, over the rollouts of that step.`
-          : `${METRIC_LABEL[metric]} per ${data.over === 'week' ? 'label week (UTC, from Monday)' : 'label day (UTC)'}, by the date of each item’s newest label.`}
-        Points that rest on fewer than {MIN_AGREEMENT_ITEMS} items are left out{drawn === 0 ? ' — here every point does' : ''}.
+          : `${METRIC_LABEL[metric]} per ${data.over === 'week' ? 'label week (UTC, from Monday)' : 'label day (UTC)'}, by the date of each item’s newest label.`}{' '}
+        Points that rest on fewer than {MIN_AGREEMENT_ITEMS} items are left out.
       </p>
     </div>
   );
