@@ -331,7 +331,8 @@ describe('exports with known labels', () => {
     expect(await ids({ model: 'large' })).toEqual(['x/0']);
     expect(await ids({ q: 'quotes' })).toEqual(['x/0', 'x/1']);
     expect(await ids({ min_cost: '0.0001' })).toEqual(await sqlIds('cost_usd >= 0.0001'));
-    expect(await exportJsonl('traces', { run: 'nobody' })).toEqual([]);
+    // An unknown run is refused (400), not answered with an empty file.
+    await expect(exportJsonl('traces', { run: 'nobody' })).rejects.toThrow(/no run is named "nobody"/);
   });
 });
 

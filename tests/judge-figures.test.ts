@@ -154,7 +154,7 @@ describe('the migration', () => {
       ]);
     }
     await old.client.query('SET session_replication_role = origin');
-    expect(await old.migrate()).toEqual([MIGRATION]);
+    expect(await old.migrate()).toContain(MIGRATION);
     const upgraded = await storedRows(old.client);
     expect(upgraded.length).toBeGreaterThan(LINES.length * 4);
     // Judge ids may differ (the migration numbers judges by name); the figures, by judge name, may not.

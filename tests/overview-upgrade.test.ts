@@ -32,7 +32,7 @@ describe('the overview migration, on a database the previous version filled', ()
   });
 
   it('keeps every row, shows every run and sums the stored trajectories per benchmark', async () => {
-    expect(await old.migrate()).toEqual([OVERVIEW]);
+    expect(await old.migrate()).toContain(OVERVIEW);
     expect((await old.client.query('SELECT to_jsonb(t) AS row FROM trajectories t ORDER BY pk')).rows).toEqual(trajectoriesBefore);
     expect((await old.client.query('SELECT id, hidden FROM runs ORDER BY id')).rows).toEqual([
       { id: 'r1', hidden: false },
