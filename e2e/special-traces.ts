@@ -151,5 +151,76 @@ export function judgesLines(): TraceLine[] {
 }
 
 export function specialLines(): TraceLine[] {
-  return [longLine(), shortLine(), hostileLine(), ...trainingLines(), ...judgesLines()];
+  return [longLine(), shortLine(), hostileLine(), ...trainingLines(), ...judgesLines(), rubricV1Line(), multiJudgeLine()];
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Block "replay" (several judges per item, rubric versions): two trajectories on one query, one
+// scored under a Rubricor-v1 rubric by judge-old, one under the Rubricor-v2 rubric by judge-a and
+// judge-b, who score the same items (c2 on steps {2, 3} given in two orders). Between the two rubrics:
+// c1 reweighted, c2 reworded, c3 rescaled, c4 removed, c5 added.
+
+export const RUBRIC_QUERY_ID = 'e2e-rubric-versions/q1';
+export const RUBRIC_V1_ID = 'e2e-rubric-versions/q1/rubricor-v1';
+export const RUBRIC_V2_ID = 'e2e-rubric-versions/q1/rubricor-v2';
+export const RUBRIC_V1_TRAJECTORY_ID = 'e2e-probes/judges/v1';
+export const MULTI_JUDGE_ID = 'e2e-probes/judges/two';
+
+const RUBRIC_QUERY = { id: RUBRIC_QUERY_ID, benchmark: 'probe', text: 'Probe: what is 12 × 7 + 3?', reference_answer: '87' };
+
+const RUBRIC_V1: NonNullable<TraceLine['rubric']> = {
+  id: RUBRIC_V1_ID,
+  generator: 'rubricor-v1',
+  criteria: [
+    { id: 'c1', text: 'Each step follows from the previous one.', weight: 1, scale: { kind: 'binary' } },
+    { id: 'c2', text: 'The arithmetic is right.', weight: 1, scale: { kind: 'binary' } },
+    { id: 'c3', text: 'No wasted steps.', weight: 0.5, scale: { kind: 'ternary' } },
+    { id: 'c4', text: 'The final answer is boxed.', weight: 0.5, scale: { kind: 'binary' } },
+  ],
+};
+
+const RUBRIC_V2: NonNullable<TraceLine['rubric']> = {
+  id: RUBRIC_V2_ID,
+  generator: 'rubricor-v2',
+  criteria: [
+    { id: 'c1', text: 'Each step follows from the previous one.', weight: 2, scale: { kind: 'binary' } },
+    { id: 'c2', text: 'Every multiplication and addition is right.', weight: 1, scale: { kind: 'binary' } },
+    { id: 'c3', text: 'No wasted steps.', weight: 0.5, scale: { kind: 'numeric', min: 0, max: 10 } },
+    { id: 'c5', text: 'The large model is used only where it is needed.', weight: 1, scale: { kind: 'binary' } },
+  ],
+};
+
+export function rubricV1Line(): TraceLine {
+  const base = one({ seed: 71, steps: 6 });
+  return {
+    ...base,
+    id: RUBRIC_V1_TRAJECTORY_ID,
+    query: RUBRIC_QUERY,
+    rubric: RUBRIC_V1,
+    judgments: [
+      { criterion: 'c1', steps: [1], score: 1, rationale: 'Step 1 builds on step 0.', judge: 'judge-old' },
+      { criterion: 'c2', steps: [2, 3], score: 0, rationale: 'Step 3 adds wrongly.', judge: 'judge-old' },
+      { criterion: 'c4', score: 1, judge: 'judge-old' },
+    ],
+  };
+}
+
+export function multiJudgeLine(): TraceLine {
+  const base = one({ seed: 72, steps: 6 });
+  return {
+    ...base,
+    id: MULTI_JUDGE_ID,
+    query: RUBRIC_QUERY,
+    rubric: RUBRIC_V2,
+    judgments: [
+      { criterion: 'c1', steps: [1], score: 1, rationale: 'judge-a: step 1 follows from step 0.', judge: 'judge-a' },
+      { criterion: 'c1', steps: [1], score: 0, rationale: 'judge-b: step 1 skips a step.', judge: 'judge-b' },
+      { criterion: 'c2', steps: [2, 3], score: 1, rationale: 'judge-a: 12 × 7 = 84 is right.', judge: 'judge-a' },
+      { criterion: 'c2', steps: [3, 2], score: 0, rationale: 'judge-b: 84 + 3 is written as 86.', judge: 'judge-b' },
+      { criterion: 'c3', steps: [4], score: 7, rationale: 'A little repetition.', judge: 'judge-a' },
+      { criterion: 'c5', score: 1, rationale: 'judge-a: the small model did most steps.', judge: 'judge-a' },
+      { criterion: 'c5', score: 1, rationale: 'judge-b: fine.', judge: 'judge-b' },
+    ],
+  };
+}
+// End of block "replay".

@@ -26,7 +26,26 @@ import { fetchItem, leaseNext, releaseItem } from './use-queues';
 /** Digits typed within this many ms form one number (10 on a 0..10 scale). */
 const DIGIT_PAUSE_MS = 700;
 
-type Notice = { tone: 'ok' | 'warn' | 'error'; text: string } | null;
+/** A notice belongs to the item it is about: it never shows on another item. */
+type Notice = { tone: 'ok' | 'warn' | 'error'; text: string; itemId: number } | null;
+
+/** The items shown in this sitting, kept for the tab (sessionStorage) so that p still works after a reload. */
+const trailKey = (queueId: number) => `routelens.queue.${queueId}.trail`;
+function storedTrail(queueId: number): number[] {
+  try {
+    const v: unknown = JSON.parse(sessionStorage.getItem(trailKey(queueId)) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is number => Number.isInteger(x) && x > 0).slice(-500) : [];
+  } catch {
+    return [];
+  }
+}
+function storeTrail(queueId: number, trail: readonly number[]): void {
+  try {
+    sessionStorage.setItem(trailKey(queueId), JSON.stringify(trail.slice(-500)));
+  } catch {
+    // A full or disabled storage only costs p after a reload.
+  }
+}
 
 function typingInField(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -67,16 +86,19 @@ export function LabellingView({ queueId }: { queueId: number }) {
       if (!r.item) {
         setFinished(true);
         setItem(null);
+        // p from the end goes to the last item of the trail.
+        setAt(trail.current.length);
         return;
       }
       const id = r.item.item_id;
       setFinished(false);
       const kept = trail.current.filter((x) => x !== id);
       trail.current = [...kept, id];
+      storeTrail(queueId, trail.current);
       setAt(kept.length);
       show(r.item);
     },
-    [show],
+    [show, queueId],
   );
 
   const failed = useCallback((e: unknown) => {
@@ -105,6 +127,8 @@ export function LabellingView({ queueId }: { queueId: number }) {
 
   useEffect(() => {
     let live = true;
+    // A reload keeps the items of this sitting: p goes back over them.
+    trail.current = storedTrail(queueId);
     leaseNext(queueId, []).then(
       (r) => live && receive(r),
       (e: unknown) => live && failed(e),
@@ -147,16 +171,16 @@ export function LabellingView({ queueId }: { queueId: number }) {
         expected_version: item.judgment.version,
       });
       invalidateAfterLabel(queryClient, item.judgment.id, item.trajectory.id);
-      setNotice({ tone: 'ok', text: `Saved ${w.label.score} on ${item.judgment.criterion.id} (version ${w.version}).` });
+      setNotice({ tone: 'ok', text: `Saved ${w.label.score} on ${item.judgment.criterion.id} (version ${w.version}).`, itemId: item.item_id });
       await advance(false);
     } catch (e) {
       const stale = staleVersionOf(e);
       if (stale) {
-        setNotice({ tone: 'warn', text: conflictText(stale) });
+        setNotice({ tone: 'warn', text: conflictText(stale), itemId: item.item_id });
         const fresh = await fetchItem(queueId, item.item_id).catch(() => null);
         if (fresh) setItem(fresh);
       } else {
-        setNotice({ tone: 'error', text: e instanceof Error ? e.message : String(e) });
+        setNotice({ tone: 'error', text: e instanceof Error ? e.message : String(e), itemId: item.item_id });
       }
     } finally {
       setSaving(false);
@@ -346,7 +370,7 @@ export function LabellingView({ queueId }: { queueId: number }) {
                   <Kbd>n</Kbd>
                 </Button>
               </div>
-              {notice && (
+              {notice && notice.itemId === item.item_id && (
                 <p
                   role={notice.tone === 'ok' ? 'status' : 'alert'}
                   data-testid={notice.tone === 'warn' ? 'label-conflict' : 'label-notice'}

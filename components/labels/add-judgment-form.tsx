@@ -1,6 +1,7 @@
 'use client';
 // A person's judgment where the judge gave none: a criterion of the rubric on some steps (or on the
-// whole trajectory), with its first label. The replay page offers it per step.
+// whole trajectory), with its first label. The replay page offers it beside the steps: the steps field
+// follows the replay's current step until the person types in it.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
@@ -12,28 +13,33 @@ import { isOnScale } from '@/lib/domain/rubric';
 import { ScorePicker } from './score-picker';
 import { invalidateAfterLabel } from './use-labels';
 
-function parseSteps(text: string): number[] | null {
+function parseSteps(text: string, stepCount: number): number[] | null {
   if (text.trim() === '') return [];
   const parts = text.split(/[\s,]+/).filter(Boolean);
   const steps = parts.map(Number);
-  return steps.every((s) => Number.isInteger(s) && s >= 0) ? steps : null;
+  return steps.every((s) => Number.isInteger(s) && s >= 0 && s < stepCount) ? steps : null;
 }
 
 export function AddJudgmentForm({
   trajectoryId,
   criteria,
-  steps: initialSteps = [],
+  steps: followSteps = [],
+  stepCount = Number.MAX_SAFE_INTEGER,
   onAdded,
 }: {
   trajectoryId: string;
   criteria: readonly RubricCriterion[];
+  /** The steps the field shows until the person types in it (the replay's current step). */
   steps?: readonly number[];
+  stepCount?: number;
   onAdded?: (written: LabelWritten) => void;
 }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const [criterionId, setCriterionId] = useState(criteria[0]?.id ?? '');
-  const [stepsText, setStepsText] = useState(initialSteps.join(', '));
+  // null: the field follows `steps`.
+  const [typedSteps, setStepsText] = useState<string | null>(null);
+  const stepsText = typedSteps ?? followSteps.join(', ');
   const [score, setScore] = useState<number | null>(null);
   const [rationale, setRationale] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -42,9 +48,10 @@ export function AddJudgmentForm({
       sendJson<LabelWritten>('POST', `${trajectoryPath(trajectoryId)}/judgments`, body),
     onSuccess: (w) => {
       invalidateAfterLabel(queryClient, w.judgment.id, trajectoryId);
-      setMessage(`Added judgment #${w.judgment.id}`);
+      setMessage(`Added judgment #${w.judgment.id}: ${w.label.score} on ${w.judgment.criterion.id}, ${w.judgment.steps.length === 0 ? 'the whole trajectory' : `step${w.judgment.steps.length > 1 ? 's' : ''} ${w.judgment.steps.join(', ')}`}`);
       setScore(null);
       setRationale('');
+      setStepsText(null);
       onAdded?.(w);
     },
     onError: (e) => {
@@ -55,7 +62,7 @@ export function AddJudgmentForm({
 
   if (!hasRole(me.data, 'annotator') || criteria.length === 0) return null;
   const criterion = criteria.find((c) => c.id === criterionId);
-  const steps = parseSteps(stepsText);
+  const steps = parseSteps(stepsText, stepCount);
   const valid = !!criterion && steps !== null && score !== null && isOnScale(score, criterion.scale);
 
   function submit(e: FormEvent) {
@@ -67,7 +74,15 @@ export function AddJudgmentForm({
 
   return (
     <form onSubmit={submit} className="flex flex-wrap items-center gap-2 text-xs" data-testid="add-judgment-form">
-      <select value={criterionId} onChange={(e) => setCriterionId(e.target.value)} className="h-8 rounded-md border border-slate-300 px-1" aria-label="criterion">
+      <select
+        value={criterionId}
+        onChange={(e) => {
+          setCriterionId(e.target.value);
+          setScore(null);
+        }}
+        className="h-8 min-w-0 max-w-full flex-1 rounded-md border border-slate-300 px-1"
+        aria-label="criterion"
+      >
         {criteria.map((c) => (
           <option key={c.id} value={c.id} title={c.text}>
             {c.id} — {c.text.length > 60 ? `${c.text.slice(0, 60)}…` : c.text}
@@ -80,13 +95,20 @@ export function AddJudgmentForm({
         placeholder="steps (blank: whole trajectory)"
         className={`h-8 w-44 rounded-md border px-2 ${steps === null ? 'border-rose-400' : 'border-slate-300'}`}
         aria-label="steps"
+        aria-invalid={steps === null}
+        title="step indexes, e.g. 2, 3 (a set: order and repeats do not matter); blank = the whole trajectory"
       />
+      {steps === null && <p className="w-full text-rose-700">Steps are indexes from 0 to {stepCount - 1}, separated by commas.</p>}
       {criterion && <ScorePicker scale={criterion.scale} value={score} onChange={setScore} />}
       <input value={rationale} onChange={(e) => setRationale(e.target.value)} placeholder="rationale (optional)" className="h-8 min-w-32 flex-1 rounded-md border border-slate-300 px-2" aria-label="rationale" />
-      <Button type="submit" size="sm" variant="primary" disabled={!valid || add.isPending}>
-        Add judgment
+      <Button type="submit" size="sm" variant="primary" disabled={!valid || add.isPending} data-testid="add-judgment">
+        {add.isPending ? 'Adding…' : 'Add judgment'}
       </Button>
-      {message && <p className="w-full text-slate-600">{message}</p>}
+      {message && (
+        <p className="w-full text-slate-600" role="status" data-testid="add-judgment-message">
+          {message}
+        </p>
+      )}
     </form>
   );
 }

@@ -25,8 +25,23 @@ export function LabelHistory({
   return (
     <div className="max-h-72 overflow-y-auto text-xs" data-testid="label-history">
       <div className="border-b border-slate-100 px-3 py-1.5 text-slate-500">
-        judge: <span className="font-semibold tabular-nums text-slate-800">{judgeScore ?? '—'}</span>
-        {judgment.judge && <span> ({judgment.judge})</span>} · version {judgment.version}
+        {judgment.item && judgment.item.judgments.length > 1 ? (
+          <>
+            judges:{' '}
+            {judgment.item.judgments.map((j, i) => (
+              <span key={j.id}>
+                {i > 0 && ' · '}
+                {j.judge ?? (j.judge_score === null ? 'a person' : 'judge')} <span className="font-semibold tabular-nums text-slate-800">{j.judge_score ?? '—'}</span>
+              </span>
+            ))}
+          </>
+        ) : (
+          <>
+            judge: <span className="font-semibold tabular-nums text-slate-800">{judgeScore ?? '—'}</span>
+            {judgment.judge && <span> ({judgment.judge})</span>}
+          </>
+        )}{' '}
+        · version {judgment.version}
       </div>
       {labels.length === 0 ? (
         <p className="px-3 py-2 text-slate-500">No human label yet.</p>
@@ -45,6 +60,12 @@ export function LabelHistory({
                       {formatTime(l.created_at)}
                     </time>
                     {l.revert_of !== null && <span className="text-violet-700">revert to #{l.revert_of}</span>}
+                    {l.revert_to_judge && <span className="text-violet-700">revert to {l.revert_to_judge}&apos;s score</span>}
+                    {l.on_earlier_content && (
+                      <span className="text-amber-700" title="a replace on ingest changed the steps under this item after this label" data-testid="earlier-content">
+                        made on earlier content
+                      </span>
+                    )}
                     {newest && <span className="text-emerald-700">effective</span>}
                   </div>
                   {l.rationale && <p className="mt-0.5 whitespace-pre-wrap text-slate-600">{l.rationale}</p>}

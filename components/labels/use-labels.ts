@@ -21,6 +21,8 @@ export function useLabelHistory(judgmentId: number, enabled = true) {
 
 export function invalidateAfterLabel(queryClient: QueryClient, judgmentId: number, trajectoryId: string | undefined): void {
   void queryClient.invalidateQueries({ queryKey: labelKeys.history(judgmentId) });
+  // Every judgment of the item shares its history.
+  void queryClient.invalidateQueries({ queryKey: ['judgment'] });
   if (trajectoryId) void queryClient.invalidateQueries({ queryKey: ['trajectory', trajectoryId] });
   void queryClient.invalidateQueries({ queryKey: ['trajectories'] });
   void queryClient.invalidateQueries({ queryKey: ['runs'] });
@@ -30,7 +32,9 @@ export function invalidateAfterLabel(queryClient: QueryClient, judgmentId: numbe
 
 export type LabelWrite =
   | { kind: 'label'; score: number; rationale: string | null; expectedVersion: number }
-  | { kind: 'revert'; labelId: number; rationale: string | null; expectedVersion: number };
+  | { kind: 'revert'; labelId: number; rationale: string | null; expectedVersion: number }
+  /** Appends a label equal to the score of the judge of `judgmentId` (a judgment of the same item). */
+  | { kind: 'revert-judge'; judgmentId: number; rationale: string | null; expectedVersion: number };
 
 export function useWriteLabel(judgmentId: number, trajectoryId?: string) {
   const queryClient = useQueryClient();
@@ -38,7 +42,9 @@ export function useWriteLabel(judgmentId: number, trajectoryId?: string) {
     mutationFn: (w: LabelWrite) =>
       w.kind === 'label'
         ? sendJson<LabelWritten>('POST', `/api/judgments/${judgmentId}/labels`, { score: w.score, rationale: w.rationale, expected_version: w.expectedVersion })
-        : sendJson<LabelWritten>('POST', `/api/judgments/${judgmentId}/revert`, { label_id: w.labelId, rationale: w.rationale, expected_version: w.expectedVersion }),
+        : w.kind === 'revert'
+          ? sendJson<LabelWritten>('POST', `/api/judgments/${judgmentId}/revert`, { label_id: w.labelId, rationale: w.rationale, expected_version: w.expectedVersion })
+          : sendJson<LabelWritten>('POST', `/api/judgments/${w.judgmentId}/revert`, { to: 'judge', rationale: w.rationale, expected_version: w.expectedVersion }),
     onSettled: () => invalidateAfterLabel(queryClient, judgmentId, trajectoryId),
   });
 }

@@ -21,6 +21,7 @@ import { viewParams } from '@/lib/client/view-url';
 import type { QueryDetail } from '@/lib/client/types';
 import { PairsCard } from './pairs-card';
 import { RubricCard } from './rubric-card';
+import { RubricVersionsCard } from './rubric-versions';
 
 const TH = 'px-3 py-2 text-left text-[11px] font-medium uppercase tracking-wide text-slate-500 whitespace-nowrap';
 const TD = 'px-3 py-1.5 tabular-nums whitespace-nowrap';
@@ -201,6 +202,7 @@ export function QueryPage({ id }: { id: string }) {
             )}
             <RunsOnQuery query={q} />
           </div>
+          <RubricVersionsCard query={q} judge={settings.judge} />
           <TrajectoriesCard query={q} />
           <PairsSection id={id} judge={settings.judge} />
         </div>

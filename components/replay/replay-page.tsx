@@ -5,6 +5,7 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useDeferredValue, useMemo } from 'react';
+import { AddJudgmentForm } from '@/components/labels/add-judgment-form';
 import { ReplayLabelPanel } from '@/components/labels/replay-label-panel';
 import { Badge, OutcomeBadge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -12,6 +13,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton, SkeletonRows } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
 import { ApiRequestError, pageHref } from '@/lib/client/api';
+import { hasRole, useMe } from '@/lib/client/auth';
+import { itemsOf } from '@/lib/client/items';
 import { formatInt } from '@/lib/client/format';
 import { heatmapData } from '@/lib/client/heatmap';
 import { useModelPalette } from '@/lib/client/hooks';
@@ -21,7 +24,7 @@ import { useViewSettings } from '@/lib/client/use-view-settings';
 import { ViewSettingsBar } from '@/components/view/view-settings-bar';
 import type { RubricCriterion, ScoredJudgment, TrajectoryDetail } from '@/lib/client/types';
 import { CostByModel } from './cost-by-model';
-import type { JudgmentPanel } from './judgment-card';
+import { JudgmentCard, type JudgmentPanel } from './judgment-card';
 import { KeyboardHelp } from './keyboard-help';
 import { ModelLegend } from './model-legend';
 import { PlaybackControls } from './playback-controls';
@@ -47,6 +50,20 @@ function judgmentsByStepOf(judgments: readonly ScoredJudgment[] | undefined): Ma
     }
   }
   return map;
+}
+
+/** A person adds a judgment the judges missed: a criterion on the current step (or others, or none). */
+function AddJudgmentCard({ trajectoryId, criteria, current, stepCount }: { trajectoryId: string; criteria: readonly RubricCriterion[]; current: number; stepCount: number }) {
+  const me = useMe();
+  if (!hasRole(me.data, 'annotator') || criteria.length === 0) return null;
+  return (
+    <Card data-testid="add-judgment-card">
+      <CardHeader title="Add a judgment" subtitle="a criterion the judges did not score on these steps, with your score" />
+      <div className="px-4 py-3">
+        <AddJudgmentForm trajectoryId={trajectoryId} criteria={criteria} steps={stepCount > 0 ? [current] : []} stepCount={stepCount} />
+      </div>
+    </Card>
+  );
 }
 
 function Crumbs({ info }: { info: TrajectoryDetail | undefined }) {
@@ -116,6 +133,8 @@ export function ReplayPage({
   const rubric = info?.rubric;
   const trajectoryModels = info?.models;
   const judgmentsByStep = useMemo(() => judgmentsByStepOf(judgments), [judgments]);
+  // Items of the trajectory as a whole (no steps) have no step row: they get a card of their own.
+  const wholeItems = useMemo(() => itemsOf((judgments ?? []).filter((j) => j.steps.length === 0)), [judgments]);
   const criteria = useMemo(() => new Map<string, RubricCriterion>((rubric?.criteria ?? []).map((c) => [c.id, c])), [rubric]);
   const heatmap = useMemo(() => (rubric && judgments ? heatmapData(stepCount, rubric.criteria, judgments) : null), [rubric, judgments, stepCount]);
   const models = useMemo(() => modelsByPrice(trajectoryModels ?? []), [trajectoryModels]);
@@ -195,6 +214,16 @@ export function ReplayPage({
               view={view}
             />
           </Card>
+          {wholeItems.length > 0 && (
+            <Card data-testid="whole-trajectory-items">
+              <CardHeader title="The whole trajectory" subtitle="judgments of no particular step" />
+              <div className="space-y-1.5 px-4 py-3">
+                {wholeItems.map((item) => (
+                  <JudgmentCard key={item.itemId} trajectoryId={id} item={item} criterion={criteria.get(item.criterion)} panel={judgmentPanel} />
+                ))}
+              </div>
+            </Card>
+          )}
         </div>
         <aside className="space-y-4">
           <Card>
@@ -210,6 +239,7 @@ export function ReplayPage({
               judge={settings.judge}
             />
           </Card>
+          <AddJudgmentCard trajectoryId={id} criteria={rubric?.criteria ?? []} current={playback.current} stepCount={stepCount} />
           <Card>
             <CardHeader title="Cumulative cost" subtitle="against every step on the all-largest model" />
             <div className="p-2">{chartSteps ? <CumulativeCostChart steps={chartSteps} models={info.models} current={playback.current} /> : <Skeleton className="h-56" />}</div>

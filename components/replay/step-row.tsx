@@ -1,9 +1,10 @@
 'use client';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { Markdown } from '@/components/markdown/markdown';
 import { ModelSwatch } from '@/components/ui/model-chip';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatInt, formatMs, formatScore, formatUsd } from '@/lib/client/format';
+import { itemsOf } from '@/lib/client/items';
 import type { ModelColor } from '@/lib/client/model-colors';
 import type { RubricCriterion, ScoredJudgment, StepDetail } from '@/lib/client/types';
 import { JudgmentCard, type JudgmentPanel } from './judgment-card';
@@ -77,6 +78,7 @@ export interface StepRowProps {
 
 function StepRowImpl({ trajectoryId, step, index, text, current, color, judgments, criteria, panel, onSelect }: StepRowProps) {
   const probs = step?.router?.probs;
+  const items = useMemo(() => itemsOf(judgments), [judgments]);
   return (
     <div
       className={`border-b border-slate-100 py-2.5 pl-3 pr-4 ${current ? 'bg-sky-50/70' : 'hover:bg-slate-50/60'}`}
@@ -133,10 +135,10 @@ function StepRowImpl({ trajectoryId, step, index, text, current, color, judgment
           </div>
         )}
       </div>
-      {judgments.length > 0 && (
+      {items.length > 0 && (
         <div className="mt-2 space-y-1.5" onClick={(e) => e.stopPropagation()}>
-          {judgments.map((j) => (
-            <JudgmentCard key={j.id} trajectoryId={trajectoryId} judgment={j} criterion={criteria.get(j.criterion)} panel={panel} />
+          {items.map((item) => (
+            <JudgmentCard key={item.itemId} trajectoryId={trajectoryId} item={item} criterion={criteria.get(item.criterion)} panel={panel} />
           ))}
         </div>
       )}

@@ -10,6 +10,7 @@ const criteria: RubricCriterion[] = [
 
 const j = (id: number, criterion: string, steps: number[], judge: number | null, human: number | null = null): ScoredJudgment => ({
   id,
+  item_id: id,
   criterion,
   steps,
   judge_score: judge,

@@ -14,6 +14,10 @@ export interface LabelEvent {
   author_name: string;
   created_at: string;
   revert_of: number | null;
+  /** The judge whose score this label restores, when it is a revert to a judge's score. */
+  revert_to_judge?: string | null;
+  /** Made before a replace on ingest changed the steps under the item. */
+  on_earlier_content?: boolean;
 }
 
 export interface JudgmentState {
@@ -28,6 +32,8 @@ export interface JudgmentState {
   effective_score: number | null;
   source: 'judge' | 'human' | null;
   newest_label: LabelEvent | null;
+  /** The item: every judge's judgment of the same criterion and step set. */
+  item?: { id: number; steps: number[]; version: number; judgments: { id: number; judge: string | null; judge_score: number | null; rationale: string | null }[] };
 }
 
 export interface LabelHistory {

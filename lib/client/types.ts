@@ -125,13 +125,18 @@ export interface TrajectoryDetail {
 
 export interface ScoredJudgment {
   id: number;
+  /** The judgment's item (trajectory, criterion, step set): its human label corrects every judge of it. */
+  item_id: number;
   criterion: string;
   steps: number[];
   judge_score: number | null;
   effective_score: number | null;
   source: 'judge' | 'human';
   labelled_by: string | null;
+  labelled_by_name?: string | null;
   labelled_at: string | null;
+  /** The item's newest label was made before a replace on ingest changed the steps under it. */
+  label_on_earlier_content?: boolean;
   version: number;
   rationale: string | null;
   label_rationale?: string | null;
@@ -176,7 +181,8 @@ export interface QueryDetail {
   benchmark: string | null;
   text: string;
   reference_answer: string | null;
-  rubrics: Rubric[];
+  /** Every rubric used for the query, with the number of its trajectories scored under it. */
+  rubrics: (Rubric & { trajectories?: number })[];
   runs: QueryRunFigures[];
   trajectories: QueryTrajectory[];
   trajectories_total: number;

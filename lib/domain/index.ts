@@ -12,3 +12,4 @@ export * from './routing';
 export * from './training';
 export * from './bootstrap';
 export * from './intervals';
+export * from './rubric-diff';

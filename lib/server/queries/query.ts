@@ -133,9 +133,9 @@ export async function getQuery(id: string, view: ViewSettings = DEFAULT_VIEW) {
             FROM trajectories WHERE query_id = ${id}
            ORDER BY run_id COLLATE "C", id COLLATE "C" LIMIT ${QUERY_TRAJECTORIES_SHOWN}`,
     ),
-    queryRows<{ rubric_id: string }>(
+    queryRows<{ rubric_id: string; trajectories: number }>(
       db,
-      sql`SELECT DISTINCT rubric_id FROM trajectories WHERE query_id = ${id} AND rubric_id IS NOT NULL`,
+      sql`SELECT rubric_id, count(*)::int AS trajectories FROM trajectories WHERE query_id = ${id} AND rubric_id IS NOT NULL GROUP BY rubric_id`,
     ),
   ]);
   const trajectories = figures
@@ -147,7 +147,11 @@ export async function getQuery(id: string, view: ViewSettings = DEFAULT_VIEW) {
     judge: view.judge,
     lambda: view.lambda,
     mu: view.mu,
-    rubrics: await loadRubrics(db, rubricIds.map((r) => r.rubric_id)),
+    // Every rubric used for the query (e.g. one per Rubricor version), with how many trajectories it scored.
+    rubrics: (await loadRubrics(db, rubricIds.map((r) => r.rubric_id))).map((r) => ({
+      ...r,
+      trajectories: rubricIds.find((x) => x.rubric_id === r.id)?.trajectories ?? 0,
+    })),
     runs: runs.map((r) => ({ ...r, accuracy: r.trajectories === 0 ? null : r.correct / r.trajectories })),
     trajectories,
     trajectories_total: total,
