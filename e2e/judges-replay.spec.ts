@@ -5,7 +5,7 @@
 // rubric versions of a query with their diff (#11.5). Data: the "replay" block of e2e/special-traces.ts.
 import { expect, test, type Locator } from '@playwright/test';
 import { shot, trajectoryUrl } from './helpers';
-import { MULTI_JUDGE_ID, RUBRIC_V1_TRAJECTORY_ID, RUBRIC_QUERY_ID, RUBRIC_V1_ID, RUBRIC_V2_ID } from './special-traces';
+import { MULTI_JUDGE_ID, RUBRIC_V1_TRAJECTORY_ID, RUBRIC_QUERY_ID, RUBRIC_V1_ID, RUBRIC_V2_ID, rubricV1Line } from './special-traces';
 
 const overlaps = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -166,4 +166,23 @@ test('the labelling view keeps its notice on its item, and p works after a reloa
   await expect(view).toHaveAttribute('data-item-id', first!);
   await page.keyboard.press('n');
   await expect(view).toHaveAttribute('data-item-id', second!);
+});
+
+test('a label made before a replace changed its steps is marked so in the replay and its history', async ({ page }) => {
+  const line = { ...rubricV1Line(), id: 'e2e-probes/judges/replaced' };
+  const ingest = (l: unknown, replace: boolean) =>
+    page.request.post(`/api/ingest${replace ? '?replace=true' : ''}`, { data: `${JSON.stringify(l)}\n`, headers: { 'content-type': 'application/x-ndjson' } });
+  expect((await ingest(line, false)).status()).toBe(200);
+  const scores = await (await page.request.get(`/api/trajectories/${encodeURIComponent(line.id)}/scores`)).json();
+  const c1 = (scores.judgments as { id: number; criterion: string; version: number }[]).find((j) => j.criterion === 'c1')!;
+  const labelled = await page.request.post(`/api/judgments/${c1.id}/labels`, { data: { score: 0, expected_version: c1.version } });
+  expect(labelled.status()).toBe(201);
+  const changed = { ...line, steps: line.steps.map((s, i) => (i === 1 ? { ...s, text: `${s.text} (rewritten)` } : s)) };
+  expect((await ingest(changed, true)).status()).toBe(200);
+
+  await page.goto(trajectoryUrl(line.id));
+  const item = page.locator('[data-testid=step-row][data-step="1"] [data-testid=judgment-item]').filter({ hasText: 'c1' });
+  await expect(item.getByTestId('item-label')).toContainText('made on earlier content');
+  await item.getByTestId('history-button').click();
+  await expect(item.getByTestId('earlier-content')).toHaveCount(1);
 });

@@ -80,7 +80,7 @@ export function AddJudgmentForm({
           setCriterionId(e.target.value);
           setScore(null);
         }}
-        className="h-8 min-w-0 max-w-full flex-1 rounded-md border border-slate-300 px-1"
+        className="h-8 w-full min-w-0 rounded-md border border-slate-300 px-1"
         aria-label="criterion"
       >
         {criteria.map((c) => (
@@ -93,7 +93,7 @@ export function AddJudgmentForm({
         value={stepsText}
         onChange={(e) => setStepsText(e.target.value)}
         placeholder="steps (blank: whole trajectory)"
-        className={`h-8 w-44 rounded-md border px-2 ${steps === null ? 'border-rose-400' : 'border-slate-300'}`}
+        className={`h-8 w-36 min-w-0 rounded-md border px-2 ${steps === null ? 'border-rose-400' : 'border-slate-300'}`}
         aria-label="steps"
         aria-invalid={steps === null}
         title="step indexes, e.g. 2, 3 (a set: order and repeats do not matter); blank = the whole trajectory"
