@@ -19,11 +19,8 @@ test('the Exports page downloads a filtered steps file and a Parquet preference 
   const text = entries.get(dataName)!.toString('utf8');
   const rows = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(rows.length).toBeGreaterThan(100);
-  for (const r of rows) {
-    expect(r.run_id).toBe('roro-s800');
-    expect(typeof r.cost_usd).toBe('number');
-    expect(r).toHaveProperty('rubric_score');
-  }
+  // One assertion over every row (thousands of per-row assertions make the test crawl under tracing).
+  expect(rows.filter((r) => r.run_id !== 'roro-s800' || typeof r.cost_usd !== 'number' || !('rubric_score' in r))).toEqual([]);
   // The reward follows the page's lambda (1), not the default (0.5): it equals the server's reward of
   // that trajectory at lambda=1, and is 0.5 × process score away from the one at the default.
   const scored = rows.find((r) => typeof r.process_score === 'number' && r.process_score > 0.1)!;
@@ -52,20 +49,16 @@ test('the Exports page downloads a filtered steps file and a Parquet preference 
   const manifest = JSON.parse(kv.find((e) => e.key === 'routelens.manifest')?.value ?? '{}') as Record<string, unknown>;
   expect(manifest).toMatchObject({ kind: 'preferences', format: 'parquet' });
   expect(JSON.stringify(manifest)).toContain(String(pairs.length));
-  for (const p of pairs) {
-    expect(['outcome', 'process', 'cost']).toContain(p.reason);
-    expect(typeof p.prompt).toBe('string');
-    expect(typeof p.chosen).toBe('string');
-  }
+  expect(pairs.filter((p) => !['outcome', 'process', 'cost'].includes(p.reason as string) || typeof p.prompt !== 'string' || typeof p.chosen !== 'string')).toEqual([]);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'exports');
 });
 
 test('each card shows the rows its export would write, and why a kind is empty, before downloading', async ({ page }) => {
   await page.goto('/exports');
-  await page.locator('select[name=run]').selectOption('e2e-probes');
+  await page.locator('select[name=run]').selectOption('all-small');
   const count = (kind: string) => page.getByTestId(`export-${kind}`).getByTestId('row-count');
-  const total = ((await (await page.request.get('/api/trajectories?limit=1&run=e2e-probes')).json()) as { total: number }).total;
+  const total = ((await (await page.request.get('/api/trajectories?limit=1&run=all-small')).json()) as { total: number }).total;
   await expect(count('traces')).toHaveAttribute('data-state', 'settled');
   await expect(count('traces')).toHaveAttribute('data-rows', String(total));
   await expect(count('traces')).toContainText(`${total} rows`);

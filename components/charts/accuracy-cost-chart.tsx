@@ -44,9 +44,14 @@ function TooltipBody({ active, payload }: { active?: boolean; payload?: readonly
   );
 }
 
-function errorOf(value: number | null, ci: readonly [number, number] | null | undefined): [number, number] | null {
-  if (value === null || !ci) return null;
-  return [Math.max(0, value - ci[0]), Math.max(0, ci[1] - value)];
+/**
+ * The whisker lengths below and above a value. On a log axis a whisker may not reach 0 or below (a t
+ * interval of a few very different costs can): its lower part is left out, the upper one stays.
+ */
+function errorOf(value: number | null, ci: readonly [number, number] | null | undefined, log = false): [number, number] | null {
+  if (value === null || !ci || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1])) return null;
+  const below = log && ci[0] <= 0 ? 0 : Math.max(0, value - ci[0]);
+  return [below, Math.max(0, ci[1] - value)];
 }
 
 /** The run's point, named so that a test (and a person's devtools) can tell which run it is. */
@@ -70,7 +75,7 @@ export function AccuracyCostChart({ runs, onSelect }: { runs: readonly RunSummar
     accuracyCi: r.accuracy_ci ?? null,
     costCi: r.mean_cost_ci ?? null,
     accuracyError: errorOf(r.accuracy, r.accuracy_ci),
-    costError: errorOf(r.mean_cost_usd, r.mean_cost_ci),
+    costError: null,
   }));
   const front = paretoFront(points);
   for (const p of front) p.onFront = true;
@@ -79,6 +84,7 @@ export function AccuracyCostChart({ runs, onSelect }: { runs: readonly RunSummar
   // would crowd at 0 on a linear axis.
   const costs = plotted.map((p) => p.cost as number).filter((c) => c > 0);
   const logScale = costs.length > 1 && Math.max(...costs) / Math.min(...costs) > 20 && costs.length === plotted.length;
+  for (const p of points) p.costError = errorOf(p.cost, p.costCi, logScale);
   // Names on the points stay readable while there are few; beyond that the tooltip names them.
   const labelled = plotted.length <= 6;
   return (
