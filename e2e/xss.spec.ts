@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { HOSTILE_ID, HOSTILE_TEXTS } from './special-traces';
+import { HOSTILE_ID } from './special-traces';
 import { shot, trajectoryUrl, watchForScript } from './helpers';
 
 test('step texts that hold HTML or KaTeX link commands show as text and run nothing', async ({ page }) => {
@@ -10,17 +10,18 @@ test('step texts that hold HTML or KaTeX link commands show as text and run noth
   });
   await page.goto(trajectoryUrl(HOSTILE_ID));
   const texts = page.getByTestId('step-text');
-  await expect(texts).toHaveCount(HOSTILE_TEXTS.length);
+  // The first steps are in the list (the last ones may be virtualized away until scrolled to).
+  await expect(texts.nth(4)).toBeVisible();
   await expect(texts.nth(0)).toHaveText('<img src=x onerror=alert(1)>');
   await expect(texts.nth(1)).toHaveText('<script>alert(1)</script>');
   await expect(texts.nth(4)).toContainText('<img src=x onerror="window.__xss=1">');
-  await expect(texts.nth(6)).toContainText('<a href="javascript:window.__xss=1">raw anchor</a>');
   // KaTeX with trust off shows the command, makes no link and no attribute.
   await expect(texts.nth(2)).toContainText('\\href');
   await expect(texts.nth(3)).toContainText('\\htmlClass');
   // The list is virtualized: bring the last step in (its row may have left the list as rows were measured).
   await page.keyboard.press('G');
   await expect(page.locator('[data-testid=step-row][data-step="6"] [data-testid=step-text] .katex')).toHaveCount(1);
+  await expect(page.locator('[data-testid=step-row][data-step="6"] [data-testid=step-text]')).toContainText('<a href="javascript:window.__xss=1">raw anchor</a>');
 
   const page$ = page.locator('main');
   await expect(page$.locator('[data-testid=step-text] img, [data-testid=step-text] script, [data-testid=step-text] svg')).toHaveCount(0);
