@@ -1,22 +1,10 @@
 // GET /api/agreement and GET /api/agreement/disagreements as the browser receives them.
-export interface Interval {
-  low: number;
-  high: number;
-}
+export type { Interval } from '@/lib/domain';
+export type { JudgeHumanFigures } from '@/lib/server/queries/agreement';
+import type { JudgeHumanFigures } from '@/lib/server/queries/agreement';
 
 export type ScaleKind = 'binary' | 'ternary' | 'numeric';
 
-export interface JudgeHumanFigures {
-  n: number;
-  percent_agreement: number | null;
-  percent_agreement_interval: Interval | null;
-  cohens_kappa: number | null;
-  cohens_kappa_interval: Interval | null;
-  mean_absolute_difference: number | null;
-  mean_absolute_difference_interval: Interval | null;
-  spearman_rho: number | null;
-  spearman_rho_interval: Interval | null;
-}
 
 export interface PeopleFigures {
   level: 'nominal' | 'interval';

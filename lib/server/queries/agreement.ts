@@ -98,6 +98,14 @@ interface CellRow {
   n: number;
 }
 
+/** Every judgment of a labelled item, with its trajectory, criterion and the item's newest label (nl). */
+const JUDGED_LABELLED_ITEMS = sql`FROM (SELECT DISTINCT item_id FROM labels) li
+  JOIN items i ON i.id = li.item_id
+  JOIN trajectories t ON t.pk = i.trajectory_pk
+  JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+  CROSS JOIN LATERAL newest_label(i.id) nl
+  JOIN judgments j ON j.item_id = i.id`;
+
 /**
  * Judge vs human as counts: per (judge when `perJudge`, criterion, judge score, newest human score) the
  * number of judge-scored judgments of labelled items. With `judge`, only that judge's judgments.
@@ -108,12 +116,7 @@ export function cellsQuery(params: AgreementParams, judge: string | null, perJud
   const judgeCol = perJudge ? sql`${JUDGE_NAME}` : sql`NULL::text`;
   return sql`SELECT ${judgeCol} AS judge, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
                     j.judge_score, nl.score AS human, count(*)::int AS n
-               FROM (SELECT DISTINCT item_id FROM labels) li
-               JOIN items i ON i.id = li.item_id
-               JOIN trajectories t ON t.pk = i.trajectory_pk
-               JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
-               CROSS JOIN LATERAL newest_label(i.id) nl
-               JOIN judgments j ON j.item_id = i.id
+               ${JUDGED_LABELLED_ITEMS}
               WHERE ${join(where, ' AND ')}
               GROUP BY 1, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max, j.judge_score, nl.score`;
 }
@@ -405,12 +408,7 @@ export async function agreementSeries(params: AgreementRequest & { over: Agreeme
   const rows = await countingRows<SeriesRow>(
     sql`SELECT ${JUDGE_NAME} AS judge, ${bucketOf(params.over)} AS at, c.kind, c.scale_min, c.scale_max,
                j.judge_score, nl.score AS human, count(*)::int AS n
-          FROM (SELECT DISTINCT item_id FROM labels) li
-          JOIN items i ON i.id = li.item_id
-          JOIN trajectories t ON t.pk = i.trajectory_pk
-          JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
-          CROSS JOIN LATERAL newest_label(i.id) nl
-          JOIN judgments j ON j.item_id = i.id
+          ${JUDGED_LABELLED_ITEMS}
          WHERE ${join(where, ' AND ')}
          GROUP BY 1, 2, c.kind, c.scale_min, c.scale_max, j.judge_score, nl.score`,
   );
