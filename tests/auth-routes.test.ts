@@ -45,6 +45,7 @@ const EXPECTED: Record<string, Role | 'public'> = {
   'DELETE /api/api-keys/[id]': 'admin',
   'POST /api/ingest': 'admin',
   'DELETE /api/runs/[id]': 'admin',
+  'PATCH /api/runs/[id]': 'admin',
   'DELETE /api/trajectories/[id]': 'admin',
   'GET /api/judgments/[id]/labels': 'viewer',
   'POST /api/judgments/[id]/labels': 'annotator',

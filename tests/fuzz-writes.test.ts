@@ -83,6 +83,7 @@ beforeAll(async () => {
       fields: ['name', 'guidelines', 'criterion', 'filters.run'],
     },
     'POST /api/queues/[id]/next': { params: { id: queueId }, body: { skip: [] }, fields: [] },
+    'PATCH /api/runs/[id]': { params: { id: 'all-small' }, body: { hidden: false }, fields: [] },
   };
 }, 120_000);
 

@@ -28,7 +28,7 @@ export async function renameRun(from: string, to: string): Promise<RenameResult>
     if (taken.rowCount) throw new ApiError('conflict', `run "${to}" exists already: delete it first, or choose another id`);
     const meta = run.meta === null ? null : (JSON.parse(run.meta) as Record<string, unknown>);
     await client.query(
-      `INSERT INTO runs (id, policy, meta, content_hash, created_at) SELECT $2, policy, meta, $3, created_at FROM runs WHERE id = $1`,
+      `INSERT INTO runs (id, policy, meta, content_hash, created_at, hidden) SELECT $2, policy, meta, $3, created_at, hidden FROM runs WHERE id = $1`,
       [from, to, runContentHash({ id: to, policy: run.policy, meta })],
     );
     const moved = await client.query('UPDATE trajectories SET run_id = $2 WHERE run_id = $1', [from, to]);
