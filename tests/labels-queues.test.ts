@@ -1,8 +1,7 @@
 // Annotation queues: building them from a filter and a rule, leasing items so that two people do not
 // label the same item unless the overlap asks it, expiry, skip and release, and progress per person.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalizedScore } from '@/lib/domain';
-import { scaleOf } from '@/lib/db/derived';
+import { normalizedScore, scaleOf } from '@/lib/domain';
 import { NORMALIZED_JUDGE_SCORE } from '@/lib/server/queries/queue-selection';
 import { queryRows, sql } from '@/lib/server/sql';
 import { call, json, signedIn, type Caller } from './helpers/api';

@@ -10,8 +10,6 @@ import { RollupDeltas } from './rollups';
 import { recomputeRoutingQuality } from './routing-rollups';
 import { contributionOfRow } from './training-rollups';
 
-export { scaleOf } from './items';
-
 export async function recomputeTrajectory(client: pg.PoolClient, pk: number, deltas?: RollupDeltas): Promise<void> {
   await shareJudges(client);
   const t = await client.query<{

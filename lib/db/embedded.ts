@@ -5,7 +5,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -332,8 +331,4 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     throw e;
   }
   return instance(port, database, creds, true, stop);
-}
-
-export function describeMachine(): string {
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
 }

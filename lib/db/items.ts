@@ -3,7 +3,7 @@
 // of it. "The newest human label of an item" is the database function newest_label(item) (migration
 // labels_on_items); every query here and elsewhere that needs the effective label calls it.
 import type pg from 'pg';
-import type { CriterionDef, JudgmentInput, Scale } from '@/lib/domain';
+import { scaleOf, type CriterionDef, type JudgmentInput, type Scale } from '@/lib/domain';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -17,10 +17,6 @@ export function stepSet(steps: readonly number[]): number[] {
 
 /** The key of an item within one trajectory. */
 export const itemKey = (criterion: string, steps: readonly number[]): string => `${criterion}\u0000${stepSet(steps).join(',')}`;
-
-export function scaleOf(kind: Scale['kind'], min: number | null, max: number | null): Scale {
-  return kind === 'numeric' ? { kind, min: min ?? 0, max: max ?? 1 } : { kind };
-}
 
 /** A criterion as stored (criteria row). */
 export interface CriterionRecord {

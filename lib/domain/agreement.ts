@@ -161,10 +161,6 @@ export function krippendorffAlpha(units: readonly (readonly (Label | null)[])[],
   return { alpha: 1 - ((all.length - 1) * observed) / expected, items };
 }
 
-export function alphaLevel(scale: Scale): AlphaLevel {
-  return scale.kind === 'numeric' ? 'interval' : 'nominal';
-}
-
 /**
  * The category a binary or ternary score falls in. The kind is part of it so that, pooled over
  * criteria, a binary 0 ("fails") and a ternary 0 ("neutral") are not the same category.

@@ -8,6 +8,11 @@ export interface CriterionScore {
   score: number | null;
 }
 
+/** A scale as stored (a criterion's kind, scale_min, scale_max): a numeric scale without bounds is [0, 1]. */
+export function scaleOf(kind: Scale['kind'], min: number | null, max: number | null): Scale {
+  return kind === 'numeric' ? { kind, min: min ?? 0, max: max ?? 1 } : { kind };
+}
+
 /** Why a scale cannot be used, or `null` when it can. Ingest refuses a criterion whose scale fails. */
 export function validateScale(scale: Scale): string | null {
   if (scale.kind !== 'numeric') return null;

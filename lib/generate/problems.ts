@@ -1052,5 +1052,3 @@ export function makeProblem(benchmark: Benchmark, rng: Rng): Problem {
   }
   return problem;
 }
-
-export const TEMPLATE_COUNT = Object.values(TEMPLATES).reduce((n, list) => n + list.length, 0);

@@ -4,6 +4,7 @@
 // batches are in memory, so memory stays flat however large the input.
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db/pool';
+import { isConnectionError } from '@/lib/db/connection-errors';
 import { firstProblem, traceLineSchema } from '@/lib/schemas/trace';
 import { decodedChunks, decodeUtf8, InputDecodeError, MAX_LINE_BYTES, splitLines } from './lines';
 import { normalizeLine } from './normalize';
@@ -207,13 +208,4 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   await inFlight;
   summary.errors.sort((a, b) => a.line - b.line);
   return summary;
-}
-
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
-
-export function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code;
-  if (code && CONNECTION_CODES.has(code)) return true;
-  const msg = (e as Error | null)?.message ?? '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
 }

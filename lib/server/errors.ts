@@ -2,7 +2,7 @@
 // bad input 400/422 naming the field, 401/403 for access, 404, 409, 413; the database unreachable is
 // 503 with a clear message; anything else a logged 500 with no internals in the body.
 import { ZodError } from 'zod';
-import { isConnectionError } from '@/lib/ingest/pipeline';
+import { isConnectionError } from '@/lib/db/connection-errors';
 
 export type ErrorCode =
   | 'bad_request'

@@ -7,9 +7,9 @@ import 'server-only';
 // run rollups. A label based on a stale version is refused with 409 and what changed, so no
 // acknowledged label is ever overwritten or lost.
 import type pg from 'pg';
-import { isOnScale, type Scale } from '@/lib/domain';
+import { isOnScale, scaleOf, type Scale } from '@/lib/domain';
 import { recomputeTrajectory } from '@/lib/db/derived';
-import { scaleOf, stepSet } from '@/lib/db/items';
+import { stepSet } from '@/lib/db/items';
 import { RollupDeltas } from '@/lib/db/rollups';
 import { getPool, withTransaction } from '@/lib/db/pool';
 import type { Actor } from './auth';

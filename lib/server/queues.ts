@@ -12,7 +12,7 @@ import type { Actor } from './auth';
 import { ApiError, notFound } from './errors';
 import { judgmentView, newestLabelBy, type CriterionView, type JudgmentView, type LabelView } from './queries/judgment';
 import { insertQueueItems } from './queries/queue-selection';
-import { scaleOf } from '@/lib/db/items';
+import { scaleOf } from '@/lib/domain';
 import { settings } from './settings';
 import { queryRows, sql, type Sql } from './sql';
 import { existingUserId, userIdOf } from './users';

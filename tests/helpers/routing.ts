@@ -1,8 +1,7 @@
 // Stored trajectories read back as lib/domain takes them, to recompute the routing figures from the
 // rows (steps, router JSON, criteria, judgments and their newest labels).
 import type pg from 'pg';
-import { scaleOf } from '@/lib/db/derived';
-import { judgmentsOfJudge, routingDecisions, stepRubricScores, type ModelPrice, type RoutingTrajectoryInput } from '@/lib/domain';
+import { judgmentsOfJudge, routingDecisions, scaleOf, stepRubricScores, type ModelPrice, type RoutingTrajectoryInput } from '@/lib/domain';
 import { routingAnswer, type RoutingAnswer } from '@/lib/server/queries/routing';
 
 export interface StoredTrajectory extends RoutingTrajectoryInput {

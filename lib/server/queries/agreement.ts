@@ -9,12 +9,12 @@ import 'server-only';
 // or more people labelled once, from each person's newest label (people_labels).
 import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
-import { scaleOf } from '@/lib/db/items';
 import {
   categoricalOverallOfCells,
   kindAgreementOfCells,
   normalizedScore,
   peopleAgreement,
+  scaleOf,
   UNNAMED_JUDGE,
   type AgreementCell,
   type Interval,

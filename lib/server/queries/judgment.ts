@@ -3,8 +3,7 @@ import 'server-only';
 // judge's score, its item (every judge's judgment of the same criterion and step set, and the one
 // history of human labels that corrects them all), the effective score (lib/domain), and the history.
 import type pg from 'pg';
-import { scaleOf } from '@/lib/db/items';
-import { effectiveScore, type Scale } from '@/lib/domain';
+import { effectiveScore, scaleOf, type Scale } from '@/lib/domain';
 import { notFound } from '@/lib/server/errors';
 import { queryRows, sql } from '@/lib/server/sql';
 
