@@ -8,36 +8,12 @@
 //
 //   npx tsx --conditions=react-server bench/read.ts [--trajectories N] [--requests N] [--grid-requests N] [--keep] [--reuse DB]
 //
-// Loading takes the ingest pipeline's own rows (normalizeLine and the COPY row writers of
-// lib/ingest/store.ts) and streams them through three concurrent COPYs, with foreign-key triggers off
-// for the load (session_replication_role = replica: the generated rows are consistent by construction)
-// and nothing dropped or rebuilt; the run rollups are summed on the way, as ingest does.
+// The database is bench/data.ts's read dataset (COPY of the ingest pipeline's own rows, rollups as
+// ingest leaves them); in a run that also has the routing benchmark both measure one load of it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { setImmediate as yieldToIo } from 'node:timers/promises';
-import { Readable } from 'node:stream';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { closePool, poolConfig } from '@/lib/db/pool';
-import { RollupDeltas } from '@/lib/db/rollups';
-import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
-import { DEMO_RUNS, generateTraces, renderJsonl } from '@/lib/generate';
-import { normalizeLine, type NormalizedLine } from '@/lib/ingest/normalize';
-import { ingestStream } from '@/lib/ingest/pipeline';
-import {
-  addToRollups,
-  insertDims,
-  ITEM_COLUMNS,
-  itemCopyRows,
-  JUDGMENT_COLUMNS,
-  judgmentCopyRows,
-  STEP_COLUMNS,
-  stepCopyRows,
-  TRAJECTORY_COLUMNS,
-  trajectoryCopyRows,
-  withItemIds,
-  type Dims,
-} from '@/lib/ingest/store';
 import { parseTrajectoryFilter, listParamsSchema, SORT_FIELDS, type SortField } from '@/lib/schemas/filters';
 import { countQuery, encodeCursor, readPage, SORT_COLUMNS, type ItemRow } from '@/lib/server/queries/trajectory-list';
 import { GET as getRuns } from '@/app/api/runs/route';
@@ -53,15 +29,10 @@ import { Rng } from '@/lib/generate/rng';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { raw, sql } from '@/lib/server/sql';
 import { benchApiKey, requireSignIn } from './auth';
+import { LONG_RUN, LONG_STEPS, readDataset } from './data';
 import { percentile, round, Samples, type BenchOutput } from './results';
 
 const OUT = path.join(import.meta.dirname, 'out');
-const STEPS_PER_TRAJECTORY = 20;
-/** Trajectories per query and run: 20 samples of each query by each of the 3 demo runs. */
-const PER_QUERY = 20;
-const LONG_STEPS = 2_000;
-const LONG_RUN = 'bench-long';
-const LONG_COUNT = 5;
 const SEED = 14;
 
 export interface BenchReadOptions {
@@ -74,6 +45,8 @@ export interface BenchReadOptions {
   reuse?: string;
   /** Requests per cell of the filter x sort grid (0 skips the grid). */
   gridRequests?: number;
+  /** Load the dataset once for every benchmark of the run that measures it (bench/data.ts readDataset). */
+  share?: boolean;
   log?: (s: string) => void;
 }
 
@@ -103,149 +76,6 @@ export interface BenchReadResult {
   grid: GridCell[];
   slowest_list: string;
   explain_file: string;
-}
-
-// ---------------------------------------------------------------- loading
-
-interface CopySink {
-  write(text: string): Promise<void>;
-  end(): Promise<void>;
-}
-
-/** Buffers ahead (up to 64 MB) so that generation and PostgreSQL's COPY overlap. */
-function openCopy(client: pg.ClientBase, table: string, columns: readonly string[]): CopySink {
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`));
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('finish', () => resolve());
-    stream.on('error', reject);
-  });
-  done.catch(() => undefined);
-  return {
-    async write(text) {
-      stream.write(text);
-      if (stream.writableLength > 64 << 20) await Promise.race([new Promise((r) => stream.once('drain', r)), done]);
-    },
-    async end() {
-      stream.end();
-      await done;
-    },
-  };
-}
-
-const join = (rows: Iterable<string>) => {
-  let out = '';
-  for (const r of rows) out += r + '\n';
-  return out;
-};
-
-function remember<T>(id: string, value: T, seen: Map<string, T>, fresh: Map<string, T>): void {
-  if (seen.has(id)) return;
-  seen.set(id, value);
-  fresh.set(id, value);
-}
-
-/** Collects the models, run, query and rubric of a line that no earlier line named. */
-function freshDims(norm: NormalizedLine, seen: Dims, fresh: Dims): void {
-  for (const m of norm.models) remember(m.id, m, seen.models, fresh.models);
-  remember(norm.run.id, norm.run, seen.runs, fresh.runs);
-  remember(norm.query.id, norm.query, seen.queries, fresh.queries);
-  if (norm.rubric) remember(norm.rubric.id, norm.rubric, seen.rubrics, fresh.rubrics);
-}
-
-const emptyDims = (): Dims => ({ models: new Map(), runs: new Map(), queries: new Map(), rubrics: new Map() });
-
-async function connect(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query("SET session_replication_role = 'replica'");
-  await c.query('SET synchronous_commit = off');
-  return c;
-}
-
-/** Generates and COPYs n trajectories of 20 steps; returns the number of steps written. */
-async function loadTrajectories(url: string, n: number, log: (s: string) => void): Promise<number> {
-  const clients = await Promise.all([connect(url), connect(url), connect(url), connect(url), connect(url)]);
-  const [dimsClient, tc, sc, jc, ic] = clients as [pg.Client, pg.Client, pg.Client, pg.Client, pg.Client];
-  try {
-    const trajectories = openCopy(tc, 'trajectories', TRAJECTORY_COLUMNS);
-    const steps = openCopy(sc, 'steps', STEP_COLUMNS);
-    const items = openCopy(ic, 'items', ITEM_COLUMNS);
-    const judgments = openCopy(jc, 'judgments', JUDGMENT_COLUMNS);
-    let nextItem = 1;
-    const seen = emptyDims();
-    const deltas = new RollupDeltas();
-    const queries = Math.ceil(n / (DEMO_RUNS.length * PER_QUERY));
-    let batch: { pk: number; norm: NormalizedLine }[] = [];
-    let fresh = emptyDims();
-    let pk = 0;
-    let stepCount = 0;
-    const t0 = performance.now();
-    const flush = async () => {
-      await insertDims(dimsClient as unknown as pg.PoolClient, fresh);
-      fresh = emptyDims();
-      const numbered = withItemIds(batch, nextItem);
-      nextItem = numbered.next;
-      await Promise.all([
-        trajectories.write(join(trajectoryCopyRows(batch))),
-        steps.write(join(stepCopyRows(batch))),
-        items.write(join(itemCopyRows(numbered.lines))),
-        judgments.write(join(judgmentCopyRows(numbered.lines))),
-      ]);
-      batch = [];
-      await yieldToIo(); // let the sockets drain while the next batch is generated
-    };
-    for (const line of generateTraces({ seed: 42, queries, trajectoriesPerQueryPerRun: PER_QUERY, steps: STEPS_PER_TRAJECTORY, limit: n })) {
-      const norm = normalizeLine(line as Parameters<typeof normalizeLine>[0]);
-      freshDims(norm, seen, fresh);
-      addToRollups(deltas, norm, 1);
-      batch.push({ pk: ++pk, norm });
-      stepCount += norm.steps.length;
-      if (batch.length === 250) await flush();
-      if (pk % 100_000 === 0) log(`  ${pk.toLocaleString('en')} trajectories generated (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-    }
-    await flush();
-    await Promise.all([trajectories.end(), steps.end(), items.end(), judgments.end()]);
-    await dimsClient.query(`SELECT setval(pg_get_serial_sequence('trajectories', 'pk'), $1)`, [pk]);
-    await dimsClient.query(`SELECT setval(pg_get_serial_sequence('items', 'id'), $1)`, [nextItem]);
-    await deltas.apply(dimsClient as unknown as pg.PoolClient);
-    return stepCount;
-  } finally {
-    await Promise.all(clients.map((c) => c.end()));
-  }
-}
-
-/**
- * Human labels on 1% of the trajectories (a second person on half of those), as the label route
- * would write them. Each label repeats the judge's score, so the stored figures stay what they are
- * and only `labelled` and the versions move, exactly as recomputing would leave them.
- */
-async function addLabels(client: pg.Client): Promise<void> {
-  await client.query(`
-    INSERT INTO labels (item_id, version, score, author)
-    SELECT j.item_id, v.version, j.judge_score, v.author
-      FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk
-     CROSS JOIN (VALUES (1, 'bench-alice'), (2, 'bench-bob')) AS v(version, author)
-     WHERE j.position = 0 AND t.pk % 100 = 0 AND (v.version = 1 OR t.pk % 200 = 0)`);
-  await client.query(`
-    UPDATE items i SET version = l.version
-      FROM (SELECT item_id, max(version) AS version FROM labels GROUP BY item_id) l WHERE l.item_id = i.id`);
-  await client.query(`UPDATE trajectories SET labelled = true WHERE pk IN (SELECT i.trajectory_pk FROM labels l JOIN items i ON i.id = l.item_id)`);
-}
-
-/** LONG_COUNT trajectories of 2,000 steps through the real ingest pipeline (their own run and queries). */
-async function ingestLong(pool: pg.Pool): Promise<string[]> {
-  const lines = [
-    ...generateTraces({
-      seed: 9,
-      queries: LONG_COUNT,
-      runs: [{ ...DEMO_RUNS[2]!, id: LONG_RUN }],
-      steps: LONG_STEPS,
-      judgmentsPerTrajectory: 60,
-    }),
-  ];
-  const summary = await ingestStream(Readable.from([Buffer.from(renderJsonl(lines))]), { pool });
-  if (summary.stored !== lines.length) throw new Error(`the long trajectories were not stored: ${JSON.stringify(summary.errors)}`);
-  return lines.map((l) => l.id);
 }
 
 // ---------------------------------------------------------------- measuring
@@ -471,47 +301,16 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
   const requests = opts.requests ?? 200;
   const warmup = opts.warmup ?? 20;
   const log = opts.log ?? ((s: string) => console.error(s));
-  const server = await prepareTestServer();
-  let url: string;
-  let drop = async () => undefined as void;
-  let loadSeconds: number | null = null;
-  if (opts.reuse) {
-    const u = new URL(server.adminUrl);
-    u.pathname = `/${opts.reuse}`;
-    url = u.toString();
-  } else {
-    const db = await createTestDatabase(server.adminUrl, server.template, 'benchread');
-    url = db.url;
-    drop = db.drop;
-    log(`read bench: database ${db.name}`);
-  }
+  const dataset = await readDataset({ trajectories: n, log, share: opts.share, reuse: opts.reuse, keep: opts.keep });
+  const url = dataset.url;
   const savedUrl = process.env.DATABASE_URL;
   process.env.DATABASE_URL = url;
   // Sign-in on, as for a team: every request authenticates with an API key.
   const restoreAuth = requireSignIn();
   const pool = new pg.Pool(poolConfig(url));
   try {
-    let longIds: string[];
-    if (opts.reuse) {
-      longIds = (await pool.query<{ id: string }>(`SELECT id FROM trajectories WHERE run_id = $1 ORDER BY pk`, [LONG_RUN])).rows.map((r) => r.id);
-      if (longIds.length === 0) throw new Error(`database ${opts.reuse} has no ${LONG_RUN} trajectory: load it first (--keep)`);
-    } else {
-      const t0 = performance.now();
-      log(`read bench: loading ${n.toLocaleString('en')} trajectories x ${STEPS_PER_TRAJECTORY} steps`);
-      await loadTrajectories(url, n, log);
-      const client = await pool.connect();
-      try {
-        await addLabels(client as unknown as pg.Client);
-      } finally {
-        client.release();
-      }
-      longIds = await ingestLong(pool);
-      log(`read bench: loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s; VACUUM ANALYZE`);
-      await pool.query('VACUUM (ANALYZE) trajectories');
-      await pool.query('ANALYZE');
-      loadSeconds = (performance.now() - t0) / 1000;
-      log(`read bench: ready after ${loadSeconds.toFixed(0)} s`);
-    }
+    const longIds = dataset.longIds;
+    const loadSeconds = dataset.loadSeconds;
     authHeaders = (await benchApiKey('viewer', 'bench-read')).headers;
     const rng = new Rng(SEED);
     const pools = await valuePools(pool, rng);
@@ -551,9 +350,7 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
   } finally {
     await pool.end();
     await closePool();
-    if (opts.keep || opts.reuse) log(`read bench: database kept: ${url}`);
-    else await drop();
-    await server.stop();
+    await dataset.release();
     restoreAuth();
     if (savedUrl === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = savedUrl;

@@ -1,4 +1,4 @@
-// npm run bench [-- --only ingest,read,replay,labels,load,agreement,export] [--quick]
+// npm run bench [-- --only ingest,read,routing,training,live,replay,labels,load,agreement,export] [--quick]
 // Runs routelens's benchmarks, each against a baseline measured in the same run, prints the figures
 // and writes every sample, the machine and the load average around each benchmark to
 // bench/results/<date>-<short sha>.json (committed; BENCHMARKS.md names the file each table comes
@@ -13,8 +13,14 @@ import { describeMachine, loadNow, loadWarning, recordBench, resultPath, writeRe
 
 interface Bench {
   name: string;
-  run: (quick: boolean) => Promise<BenchOutput>;
+  /** share: another benchmark of this run measures the same dataset (bench/data.ts readDataset). */
+  run: (quick: boolean, share: boolean) => Promise<BenchOutput>;
 }
+
+/** The read dataset's size at --quick (read and routing share it). */
+const QUICK_READ_TRAJECTORIES = 20_000;
+/** Benchmarks that measure the read dataset: a run with more than one of them loads it once. */
+const ON_READ_DATASET = ['read', 'routing'];
 
 const BENCHES: Bench[] = [
   {
@@ -23,7 +29,12 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'read',
-    run: async (quick) => (await import('./read')).benchRead(quick ? { trajectories: 20_000, requests: 20, warmup: 2, gridRequests: 1 } : {}),
+    run: async (quick, share) =>
+      (await import('./read')).benchRead({ share, ...(quick ? { trajectories: QUICK_READ_TRAJECTORIES, requests: 20, warmup: 2, gridRequests: 1 } : {}) }),
+  },
+  {
+    name: 'routing',
+    run: async (quick, share) => (await import('./routing')).benchRouting({ share, ...(quick ? { trajectories: QUICK_READ_TRAJECTORIES, rounds: 4, warmup: 1 } : {}) }),
   },
   {
     name: 'replay',
@@ -73,11 +84,12 @@ async function main(): Promise<number> {
   const w = loadWarning(load_before, 'at the start of the run');
   if (w) console.error(`WARNING: ${w}`);
   const records: BenchRecord[] = [];
+  const share = chosen.filter((b) => ON_READ_DATASET.includes(b.name)).length > 1;
   for (const b of chosen) {
     console.error(`\n=== bench ${b.name}${quick ? ' (quick)' : ''}`);
     // Each benchmark makes databases of its own; none may leave its environment to the next.
     const env = { ...process.env };
-    const record = await recordBench(b.name, { quick }, () => b.run(quick));
+    const record = await recordBench(b.name, { quick }, () => b.run(quick, share));
     records.push(record);
     if (record.error) console.error(`${b.name} failed: ${record.error}`);
     else console.log(`${b.name}: ${JSON.stringify(record.figures, null, 2)}`);
@@ -85,6 +97,7 @@ async function main(): Promise<number> {
     Object.assign(process.env, env);
     console.error(`=== ${b.name} took ${record.seconds.toFixed(0)} s`);
   }
+  if (share) await (await import('./data')).releaseSharedDatasets();
   const load_after = loadNow();
   const file = resultPath({ quick });
   const written = writeResults(file, { command: `npm run bench -- ${args.join(' ')}`.trim(), quick, machine, load_before, load_after, records });
