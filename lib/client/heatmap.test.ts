@@ -17,9 +17,13 @@ const j = (id: number, criterion: string, steps: number[], judge: number | null,
   effective_score: human ?? judge,
   source: human === null ? 'judge' : 'human',
   labelled_by: human === null ? null : 'ann',
+  labelled_by_name: human === null ? null : 'ann',
   labelled_at: null,
+  label_on_earlier_content: false,
   version: human === null ? 0 : 1,
   rationale: null,
+  label_rationale: null,
+  judge: null,
 });
 
 describe('heatmapData', () => {

@@ -11,9 +11,12 @@ const j = (id: number, item: number, judge: string | null, score: number | null,
   effective_score: human ?? score,
   source: human === null ? 'judge' : 'human',
   labelled_by: human === null ? null : 'ann',
+  labelled_by_name: human === null ? null : 'ann',
   labelled_at: null,
+  label_on_earlier_content: false,
   version: human === null ? 0 : 1,
   rationale: null,
+  label_rationale: null,
   judge,
 });
 

@@ -77,10 +77,15 @@ export function toApiError(e: unknown, source: 'parameter' | 'field' = 'field'):
   return new ApiError('internal', 'internal error');
 }
 
+/** The body of every error response (api.md). */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
 export function errorResponse(e: unknown): Response {
   const err = toApiError(e);
   if (err.code === 'internal') console.error('routelens: unhandled error', e);
-  const body: { error: { code: string; message: string; details?: unknown } } = { error: { code: err.code, message: err.message } };
+  const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.details !== undefined) body.error.details = err.details;
   return Response.json(body, { status: err.status, headers: err.headers });
 }

@@ -106,13 +106,19 @@ async function lockItem(client: pg.PoolClient, judgmentId: number): Promise<Lock
   };
 }
 
+/** What a 409 on a label carries in error.details. */
+export interface StaleVersion {
+  current_version: number;
+  newest_label: LabelView | null;
+}
+
 async function staleVersion(client: pg.PoolClient, itemId: number, current: number, expected: number): Promise<ApiError> {
   const newest = await newestLabel(client, itemId);
   const what = newest ? `${newest.author_name} set ${newest.score} at ${newest.created_at.toISOString()}` : 'the item changed';
   return new ApiError('conflict', `the item is at version ${current}, not ${expected}: ${what}; your label was not saved`, {
     current_version: current,
     newest_label: newest,
-  });
+  } satisfies StaleVersion);
 }
 
 interface NewLabel {

@@ -5,20 +5,20 @@ import 'server-only';
 // route would let read it; anything else (signed out, not found) leaves the page to fetch it itself.
 import { headers } from 'next/headers';
 import { TEXT_PAGE } from '@/lib/client/step-pages';
-import type { TrajectoryDetail } from '@/lib/client/types';
 import { authenticate } from './auth';
 import { DEFAULT_VIEW } from '@/lib/schemas/view-settings';
-import { getTrajectory } from './queries/trajectory';
+import { toJson, type Json } from './json';
+import { getTrajectory, type TrajectoryDetail } from './queries/trajectory';
 import { checkJudge } from './view-settings';
 
-export async function initialReplayPage(id: string, judge: string | null = null): Promise<TrajectoryDetail | null> {
+export async function initialReplayPage(id: string, judge: string | null = null): Promise<Json<TrajectoryDetail> | null> {
   try {
     const actor = await authenticate(new Request('http://routelens.local/', { headers: await headers() }));
     if (!actor) return null;
     await checkJudge(judge);
     const page = await getTrajectory(id, { steps_from: 0, steps_limit: TEXT_PAGE, fields: 'full' }, { ...DEFAULT_VIEW, judge });
     // Through JSON, as the route sends it: dates become strings, nothing but data crosses to the client.
-    return JSON.parse(JSON.stringify(page)) as TrajectoryDetail;
+    return toJson(page);
   } catch {
     return null;
   }

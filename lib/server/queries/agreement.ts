@@ -234,11 +234,14 @@ function judgeHumanFigures(f: KindFigures): JudgeHumanFigures {
   };
 }
 
-function peopleFigures(kind: Scale['kind'] | null, items: readonly PeopleItem[]) {
+/** People among themselves pooled over kinds: nominal α over the categorical items, interval α over the numeric. */
+function pooledPeopleFigures(items: readonly PeopleItem[]) {
   const pa = peopleAgreement(items);
-  if (kind === null) {
-    return { nominal: { n_items: pa.nominal.items, alpha: pa.nominal.alpha }, interval: { n_items: pa.interval.items, alpha: pa.interval.alpha } };
-  }
+  return { nominal: { n_items: pa.nominal.items, alpha: pa.nominal.alpha }, interval: { n_items: pa.interval.items, alpha: pa.interval.alpha } };
+}
+
+function peopleFigures(kind: Scale['kind'], items: readonly PeopleItem[]) {
+  const pa = peopleAgreement(items);
   const alpha = kind === 'numeric' ? pa.interval : pa.nominal;
   return { level: kind === 'numeric' ? ('interval' as const) : ('nominal' as const), n_items: alpha.items, alpha: alpha.alpha };
 }
@@ -316,7 +319,7 @@ function figuresOf(
         categorical: { n: categorical.n, percent_agreement: categorical.percentAgreement, cohens_kappa: categorical.kappa },
         numeric: { n: numeric.n, mean_absolute_difference: numeric.meanAbsoluteDifference, spearman_rho: numeric.spearmanRho },
       },
-      people: peopleFigures(null, people.map(peopleItemOf)),
+      people: pooledPeopleFigures(people.map(peopleItemOf)),
     },
     kinds,
     criteria,

@@ -71,7 +71,7 @@ export const pricesOf = (models: readonly ModelRecord[]): ModelPrice[] =>
 export { criterionDefs, judgmentInputs, loadCriteria, loadJudgments, scaleOfCriterion, type CriterionRecord, type JudgmentRecord } from '@/lib/db/items';
 
 /** A criterion's scale as the trace format writes it. */
-export function scaleJson(c: CriterionRecord): { kind: Scale['kind']; min?: number; max?: number } {
+export function scaleJson(c: CriterionRecord): Scale {
   const s = scaleOfCriterion(c);
   return s.kind === 'numeric' ? { kind: s.kind, min: s.min, max: s.max } : { kind: s.kind };
 }

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
 import { cumulativeCosts, judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
 import type { StepsPage } from '@/lib/schemas/read';
+import type { TraceLine } from '@/lib/schemas/trace';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { empty, queryRows, sql } from '@/lib/server/sql';
 import { stepRoutingPage } from './routing';
@@ -28,7 +29,8 @@ interface StepRow {
   tokens_in: number;
   tokens_out: number;
   latency_ms: number | null;
-  router: unknown;
+  /** As the trace gave it (trace.ts validated it on ingest). */
+  router: TraceLine['steps'][number]['router'] | null;
   given_cost_usd: number | null;
   cost_usd: number;
 }
