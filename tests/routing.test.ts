@@ -9,7 +9,8 @@ import { withTransaction } from '@/lib/db/pool';
 import { routingContribution, stepRouting } from '@/lib/domain';
 import { generateTraces, serializeLine } from '@/lib/generate';
 import { addLabel } from '@/lib/server/labels';
-import type { RoutingAnswer } from '@/lib/server/queries/routing';
+import { filteredTotals, type RoutingAnswer } from '@/lib/server/queries/routing';
+import { parseTrajectoryFilter } from '@/lib/schemas/filters';
 import type { Actor } from '@/lib/server/auth';
 import { call, json } from './helpers/api';
 import { useTestDatabase } from './helpers/db';
@@ -195,6 +196,21 @@ describe('GET /api/routing', () => {
       const got = await answer(params);
       expect(got.source).toBe('trajectories');
       expect(rounded(got), JSON.stringify(params)).toEqual(expected(all.filter(keep), 'trajectories'));
+    }
+  });
+
+  it('sums a filter right when a trajectory has more models than the rollups bound it to', async () => {
+    const filter = parseTrajectoryFilter(new URLSearchParams('correct=true'));
+    const want = await filteredTotals(db.pool(), filter);
+    const client = await db.pool().connect();
+    try {
+      await client.query('BEGIN');
+      // The bound (most models of any run) falls to 1: the query sees wider lists and runs again.
+      await client.query(`DELETE FROM run_routing_model_stats s WHERE s.model <> (SELECT min(model) FROM run_routing_model_stats x WHERE x.run_id = s.run_id)`);
+      expect(await filteredTotals(client, filter)).toEqual(want);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
     }
   });
 
