@@ -142,7 +142,13 @@ async function connect(url: string): Promise<pg.Client> {
 }
 
 /** COPYs generated lines into an empty database of the current schema; returns the counts written. */
-export async function copyLoad(url: string, source: Iterable<TraceLine>, log: (s: string) => void): Promise<{ trajectories: number; steps: number }> {
+export async function copyLoad(
+  url: string,
+  source: Iterable<TraceLine>,
+  log: (s: string) => void,
+  opts: { batch?: number } = {},
+): Promise<{ trajectories: number; steps: number }> {
+  const batchSize = opts.batch ?? 250;
   const clients = await Promise.all(Array.from({ length: 7 }, () => connect(url)));
   const [dimsClient, tc, sc, jc, ic, rc, rsc] = clients as [pg.Client, pg.Client, pg.Client, pg.Client, pg.Client, pg.Client, pg.Client];
   const dims = dimsClient as unknown as pg.PoolClient;
@@ -186,7 +192,7 @@ export async function copyLoad(url: string, source: Iterable<TraceLine>, log: (s
       addToRollups(deltas, norm, 1);
       batch.push({ pk: ++pk, norm });
       stepCount += norm.steps.length;
-      if (batch.length === 250) await flush();
+      if (batch.length === batchSize) await flush();
       if (pk % 100_000 === 0) log(`  ${pk.toLocaleString('en')} trajectories generated (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
     await flush();

@@ -37,6 +37,10 @@ const BENCHES: Bench[] = [
     run: async (quick, share) => (await import('./routing')).benchRouting({ share, ...(quick ? { trajectories: QUICK_READ_TRAJECTORIES, rounds: 4, warmup: 1 } : {}) }),
   },
   {
+    name: 'training',
+    run: async (quick) => (await import('./training')).benchTraining(quick ? { steps: 10, queries: 25, rounds: 4, warmup: 1 } : {}),
+  },
+  {
     name: 'replay',
     run: async (quick) => (await import('./replay')).benchReplay(quick ? { runs: 1 } : {}),
   },
