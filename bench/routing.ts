@@ -92,12 +92,8 @@ export async function benchRouting(opts: BenchRoutingOptions = {}): Promise<Benc
       await pool.query<{ d: number[] }>(`SELECT percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY cost_usd) AS d FROM trajectories WHERE run_id <> $2`, [cuts, LONG_RUN])
     ).rows[0]!.d;
     const windows = deciles.slice(0, -1).map((lo, k) => `min_cost=${lo}&max_cost=${deciles[k + 1]}`);
-    const selected = await Promise.all(
-      windows.map(async (w) => {
-        const f = parseTrajectoryFilter(new URLSearchParams(w));
-        return (await filteredTotals(pool, f)).trajectories;
-      }),
-    );
+    const selected: number[] = [];
+    for (const w of windows) selected.push((await filteredTotals(pool, parseTrajectoryFilter(new URLSearchParams(w)))).trajectories);
     log(`routing bench: ${windows.length} cost windows selecting ${selected.map((x) => x.toLocaleString('en')).join(', ')} trajectories`);
     const rng = new Rng(15);
     const order = windows.map((_, k) => k);
