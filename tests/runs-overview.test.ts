@@ -32,6 +32,24 @@ describe('runs for the overview', () => {
     expect(await listRuns(DEFAULT_VIEW, { benchmark: 'nothing' })).toEqual([]);
   });
 
+  it('splits each run\'s steps by model over that benchmark only (run_benchmark_model_stats)', async () => {
+    const [r1] = await listRuns(DEFAULT_VIEW, { benchmark: 'gsm8k' });
+    const rows = (
+      await db.pool().query<{ model: string; steps: number; cost: number }>(
+        `SELECT s.model, count(*)::int AS steps, sum(s.cost_usd) AS cost FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
+          WHERE t.run_id = 'r1' AND t.benchmark = 'GSM8K' GROUP BY s.model`,
+      )
+    ).rows;
+    const total = rows.reduce((n, r) => n + r.steps, 0);
+    expect(r1!.steps).toBe(total);
+    expect(Object.keys(r1!.step_share_by_model).sort()).toEqual(rows.map((r) => r.model).sort());
+    for (const r of rows) {
+      expect(r1!.step_share_by_model[r.model]).toBeCloseTo(r.steps / total, 12);
+      expect(r1!.cost_by_model[r.model]).toBeCloseTo(r.cost, 12);
+    }
+    expect(Object.values(r1!.step_share_by_model).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
   it('gives intervals equal to lib/domain over the stored trajectories', async () => {
     const t = (await db.pool().query<{ correct: boolean; cost_usd: number }>(`SELECT correct, cost_usd FROM trajectories WHERE run_id = 'r1' AND benchmark = 'GSM8K'`)).rows;
     const [r1] = await listRuns(DEFAULT_VIEW, { benchmark: 'GSM8K' });

@@ -1,4 +1,4 @@
-// Per-run rollups (run_stats, run_model_stats, and run_judge_stats in judge-figures.ts) move by deltas
+// Per-run rollups (run_stats, run_model_stats, run_benchmark_stats, run_benchmark_model_stats, and run_judge_stats in judge-figures.ts) move by deltas
 // in the same transaction as the change that causes them, so the overview reads a handful of rows
 // however many trajectories there are.
 import type pg from 'pg';
@@ -52,12 +52,26 @@ export interface BenchmarkDelta extends RunDelta {
 
 const BENCHMARK_FIELDS = ['trajectories', 'correct', 'steps', 'tokensIn', 'tokensOut', 'sumCostUsd', 'sumCostSq', 'sumProcess', 'nProcess', 'sumSavings', 'nSavings', 'sumReward', 'sumCostRatio'] as const;
 
+function addModelDelta(map: Map<string, ModelDelta>, key: string, m: ModelDelta, sign: 1 | -1): void {
+  let d = map.get(key);
+  if (!d) {
+    d = { trajectories: 0, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
+    map.set(key, d);
+  }
+  d.trajectories += sign * m.trajectories;
+  d.steps += sign * m.steps;
+  d.tokensIn += sign * m.tokensIn;
+  d.tokensOut += sign * m.tokensOut;
+  d.costUsd += sign * m.costUsd;
+}
+
 const emptyRunDelta = (): RunDelta => ({ trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0, sumCostRatio: 0 });
 
 export class RollupDeltas {
   readonly runs = new Map<string, RunDelta>();
   readonly benchmarks = new Map<string, BenchmarkDelta>(); // key: runId + "\u0000" + benchmark ('' for none)
   readonly models = new Map<string, ModelDelta>(); // key: runId + "\u0000" + model
+  readonly benchmarkModels = new Map<string, ModelDelta>(); // key: runId + "\u0000" + benchmark ('' for none) + "\u0000" + model
   /** The routing rollups (routing-rollups.ts), applied with these. */
   readonly routing = new RoutingDeltas();
   /** Per training group and per (training step, model): training-rollups.ts. */
@@ -112,22 +126,14 @@ export class RollupDeltas {
     return d;
   }
 
-  addModel(runId: string, model: string, m: ModelDelta, sign: 1 | -1 = 1): void {
-    const key = `${runId}\u0000${model}`;
-    let d = this.models.get(key);
-    if (!d) {
-      d = { trajectories: 0, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
-      this.models.set(key, d);
-    }
-    d.trajectories += sign * m.trajectories;
-    d.steps += sign * m.steps;
-    d.tokensIn += sign * m.tokensIn;
-    d.tokensOut += sign * m.tokensOut;
-    d.costUsd += sign * m.costUsd;
+  /** A model's part of the run's trajectories of one benchmark (null: none): in run_model_stats and run_benchmark_model_stats. */
+  addModel(runId: string, benchmark: string | null, model: string, m: ModelDelta, sign: 1 | -1 = 1): void {
+    addModelDelta(this.models, `${runId}\u0000${model}`, m, sign);
+    addModelDelta(this.benchmarkModels, `${runId}\u0000${benchmark ?? ''}\u0000${model}`, m, sign);
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.routing.empty && this.training.empty && this.judges.empty;
+    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.benchmarkModels.size === 0 && this.routing.empty && this.training.empty && this.judges.empty;
   }
 
   async apply(client: pg.PoolClient): Promise<void> {
@@ -233,6 +239,31 @@ export class RollupDeltas {
       );
       this.benchmarks.clear();
     }
+    if (this.benchmarkModels.size > 0) {
+      // After run_benchmark_stats, in key order (the same order of row locks for every writer).
+      const keys = [...this.benchmarkModels.keys()].sort();
+      const parts = keys.map((k) => k.split('\u0000') as [string, string, string]);
+      const col = (f: keyof ModelDelta) => keys.map((k) => this.benchmarkModels.get(k)![f]);
+      const [runs, benchmarks, models] = [0, 1, 2].map((i) => parts.map((p) => p[i]));
+      await client.query(
+        `INSERT INTO run_benchmark_model_stats AS s (run_id, benchmark, model, trajectories, steps, tokens_in, tokens_out, cost_usd)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[])
+         ON CONFLICT (run_id, benchmark, model) DO UPDATE SET
+           trajectories = s.trajectories + EXCLUDED.trajectories,
+           steps = s.steps + EXCLUDED.steps,
+           tokens_in = s.tokens_in + EXCLUDED.tokens_in,
+           tokens_out = s.tokens_out + EXCLUDED.tokens_out,
+           cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
+        [runs, benchmarks, models, col('trajectories'), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd')],
+      );
+      // A model that no trajectory of the run's benchmark uses any more has no row, as after a fresh ingest.
+      await client.query(
+        `DELETE FROM run_benchmark_model_stats s USING unnest($1::text[], $2::text[], $3::text[]) AS x(run_id, benchmark, model)
+          WHERE s.run_id = x.run_id AND s.benchmark = x.benchmark AND s.model = x.model AND s.trajectories = 0`,
+        [runs, benchmarks, models],
+      );
+      this.benchmarkModels.clear();
+    }
     await this.routing.apply(client);
     this.runs.clear();
     this.models.clear();
@@ -269,15 +300,15 @@ export async function addStoredToRollups(client: pg.PoolClient, pks: readonly nu
       rollouts.map((t) => t.pk),
     );
     for (const t of rollouts) deltas.training.add(contributionOfRow(t, byModel.get(t.pk) ?? new Map()), sign);
-    const models = await client.query<ModelDelta & { runId: string; model: string }>(
-      `SELECT t.run_id AS "runId", s.model, count(DISTINCT s.trajectory_pk)::int AS trajectories, count(*)::int AS steps,
+    const models = await client.query<ModelDelta & { runId: string; benchmark: string | null; model: string }>(
+      `SELECT t.run_id AS "runId", t.benchmark, s.model, count(DISTINCT s.trajectory_pk)::int AS trajectories, count(*)::int AS steps,
               sum(s.tokens_in) AS "tokensIn", sum(s.tokens_out) AS "tokensOut", sum(s.cost_usd) AS "costUsd"
          FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
         WHERE s.trajectory_pk = ANY($1::int[])
-        GROUP BY t.run_id, s.model`,
+        GROUP BY t.run_id, t.benchmark, s.model`,
       [chunk],
     );
-    for (const m of models.rows) deltas.addModel(m.runId, m.model, m, sign);
+    for (const m of models.rows) deltas.addModel(m.runId, m.benchmark, m.model, m, sign);
     await addStoredRouting(client, chunk, deltas.routing, sign);
     await addStoredJudgeFigures(client, chunk, deltas.judges, sign);
   }

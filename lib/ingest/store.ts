@@ -369,7 +369,7 @@ export function addToRollups(deltas: RollupDeltas, norm: NormalizedLine, sign: 1
     m.tokensOut += s.tokensOut;
     m.costUsd += s.costUsd;
   }
-  for (const [model, m] of perModel) deltas.addModel(t.runId, model, m, sign);
+  for (const [model, m] of perModel) deltas.addModel(t.runId, t.benchmark, model, m, sign);
   deltas.training.add(contributionOfLine(norm), sign);
 }
 

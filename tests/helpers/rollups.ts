@@ -39,6 +39,11 @@ export const RECOMPUTE: Record<string, string> = {
            sum(coalesce(t.cost_usd / nullif(t.all_largest_usd, 0::float8), 0::float8)) AS sum_cost_ratio
       FROM trajectories t
      GROUP BY t.run_id, coalesce(t.benchmark, '')`,
+  run_benchmark_model_stats: `
+    SELECT t.run_id, coalesce(t.benchmark, '') AS benchmark, s.model, count(DISTINCT t.pk)::int AS trajectories, count(*)::bigint AS steps,
+           sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd
+      FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
+     GROUP BY t.run_id, coalesce(t.benchmark, ''), s.model`,
   run_model_stats: `
     SELECT t.run_id, s.model, count(DISTINCT t.pk)::int AS trajectories, count(*)::bigint AS steps,
            sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd

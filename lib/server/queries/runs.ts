@@ -1,7 +1,8 @@
 import 'server-only';
 // GET /api/runs: every run's figures from the rollups (run_stats, run_model_stats, and run_judge_stats
-// under a judge), a handful of rows however many trajectories are stored. The mean reward at other
-// lambda and mu comes from the same sums (meanCombinedReward).
+// under a judge; run_benchmark_stats and run_benchmark_model_stats for one benchmark), a handful of
+// rows however many trajectories are stored. The mean reward at other lambda and mu comes from the
+// same sums (meanCombinedReward).
 import { getPool } from '@/lib/db/pool';
 import { meanCombinedReward, meanInterval, mergeBreakdowns, savingsVsModel, wilsonInterval, type ModelBreakdown } from '@/lib/domain';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
@@ -196,8 +197,13 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW, opts: RunsOpti
     ),
     queryRows<RunModelRow>(
       pool,
-      sql`SELECT s.run_id, s.model, s.steps, s.tokens_in, s.tokens_out, s.cost_usd, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
-            FROM run_model_stats s LEFT JOIN models m ON m.id = s.model`,
+      opts.benchmark === undefined
+        ? sql`SELECT s.run_id, s.model, s.steps, s.tokens_in, s.tokens_out, s.cost_usd, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
+                FROM run_model_stats s LEFT JOIN models m ON m.id = s.model`
+        : sql`SELECT s.run_id, s.model, s.steps, s.tokens_in, s.tokens_out, s.cost_usd, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
+                FROM (SELECT b.run_id, b.model, sum(b.steps) AS steps, sum(b.tokens_in) AS tokens_in, sum(b.tokens_out) AS tokens_out, sum(b.cost_usd) AS cost_usd
+                        FROM run_benchmark_model_stats b WHERE b.benchmark = ANY(${benchmarksLike(opts.benchmark)}) GROUP BY b.run_id, b.model) s
+                LEFT JOIN models m ON m.id = s.model`,
     ),
     opts.reference === undefined
       ? Promise.resolve([])
