@@ -41,6 +41,10 @@ const BENCHES: Bench[] = [
     run: async (quick) => (await import('./training')).benchTraining(quick ? { steps: 10, queries: 25, rounds: 4, warmup: 1 } : {}),
   },
   {
+    name: 'live',
+    run: async (quick) => (await import('./live')).benchLive(quick ? { batches: 3 } : {}),
+  },
+  {
     name: 'replay',
     run: async (quick) => (await import('./replay')).benchReplay(quick ? { runs: 1 } : {}),
   },
