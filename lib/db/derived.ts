@@ -7,6 +7,7 @@ import { trajectoryFigures } from '@/lib/domain';
 import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from './items';
 import { addStoredJudgeFigures, judgeFiguresOf, shareJudges, writeJudgeFigures } from './judge-figures';
 import { RollupDeltas } from './rollups';
+import { syncAgreement } from './agreement-counts';
 import { recomputeRoutingQuality } from './routing-rollups';
 import { contributionOfRow } from './training-rollups';
 
@@ -85,5 +86,7 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   await addStoredJudgeFigures(client, [pk], own.judges, -1);
   await writeJudgeFigures(client, [{ pk, figures: byJudge }]);
   own.judges.addTrajectory(row.run_id, byJudge, 1);
+  // Its part of the agreement counts (agreement-counts.ts), moved the same way.
+  await syncAgreement(client, [pk], own.agreement);
   if (!deltas) await own.apply(client);
 }

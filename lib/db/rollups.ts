@@ -6,6 +6,7 @@ import { addStoredRouting, RoutingDeltas } from './routing-rollups';
 import { contributionOfRow, stepsByModelOf, TrainingDeltas, type TrainingFieldsRow } from './training-rollups';
 import { costRatio } from '@/lib/domain';
 import { addStoredJudgeFigures, JudgeRollupDeltas } from './judge-figures';
+import { AgreementDeltas, takeStoredAgreement } from './agreement-counts';
 
 export interface RunDelta {
   trajectories: number;
@@ -78,6 +79,8 @@ export class RollupDeltas {
   readonly training = new TrainingDeltas();
   /** run_judge_stats: a trajectory's share is added by its caller (judge-figures.ts). */
   readonly judges = new JudgeRollupDeltas();
+  /** GET /api/agreement's counts (agreement-counts.ts). */
+  readonly agreement = new AgreementDeltas();
 
   addTrajectory(runId: string, t: TrajectoryFiguresRow, sign: 1 | -1 = 1): void {
     const d = this.run(runId);
@@ -133,7 +136,7 @@ export class RollupDeltas {
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.benchmarkModels.size === 0 && this.routing.empty && this.training.empty && this.judges.empty;
+    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.benchmarkModels.size === 0 && this.routing.empty && this.training.empty && this.judges.empty && this.agreement.empty;
   }
 
   async apply(client: pg.PoolClient): Promise<void> {
@@ -270,6 +273,7 @@ export class RollupDeltas {
     // After run_stats, as every writer does: their row locks order any two writers the same way.
     await this.training.apply(client);
     await this.judges.apply(client);
+    await this.agreement.apply(client);
   }
 }
 
@@ -311,5 +315,8 @@ export async function addStoredToRollups(client: pg.PoolClient, pks: readonly nu
     for (const m of models.rows) deltas.addModel(m.runId, m.benchmark, m.model, m, sign);
     await addStoredRouting(client, chunk, deltas.routing, sign);
     await addStoredJudgeFigures(client, chunk, deltas.judges, sign);
+    // The agreement counts: a trajectory's stored part leaves before it is replaced or deleted (the
+    // new part of a replaced one comes in with recomputeTrajectory).
+    if (sign === -1) await takeStoredAgreement(client, chunk, deltas.agreement);
   }
 }

@@ -7,6 +7,7 @@ import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './c
 import { createHash } from 'node:crypto';
 import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
 import { addStoredToRollups, RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
+import { syncAgreement } from '@/lib/db/agreement-counts';
 import { recomputeTrajectory } from '@/lib/db/derived';
 import { copyRouting, deleteStoredRouting } from '@/lib/db/routing-rollups';
 import { itemKey } from '@/lib/db/items';
@@ -621,6 +622,12 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   }
   await writeJudgeFigures(client, [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))].map((t) => ({ pk: t.pk, figures: t.norm.judgeFigures })));
   await restoreLabels(client, inserts);
+  // New trajectories that came with labels count in agreement (those without have no part).
+  await syncAgreement(
+    client,
+    inserts.filter((l) => l.norm.restored.labels.length > 0).map((l) => l.pk),
+    deltas.agreement,
+  );
   for (const { norm } of inserts) addToRollups(deltas, norm, 1);
   await deltas.apply(client);
   // Replaced trajectories that kept human labels: fold the labels into their stored figures.

@@ -1,0 +1,268 @@
+// GET /api/agreement's count tables (agreement_cells, agreement_items, agreement_days,
+// agreement_steps) and its table of items that several people labelled (agreement_people), kept in
+// the transactions that change labels, judgments and trajectories, like the run rollups.
+//
+// A trajectory's part of the counts (its labelled items' judge-scored judgments counted per
+// criterion, judge, judge score, newest human score and that label's UTC day, and its labelled
+// items per criterion) is stored with it in trajectory_agreement. syncAgreement recomputes the part
+// from what is stored now and moves the sums by the difference; takeStoredAgreement takes a part out
+// before its trajectory is replaced or deleted. So every change that calls recomputeTrajectory
+// (a label, a revert, a person's judgment, a replaced trajectory) keeps the counts, however its rows
+// were written.
+import type pg from 'pg';
+import type { Scale } from '@/lib/domain';
+
+/** The name of the unnamed judge in the counts (lib/domain UNNAMED_JUDGE; the migration writes it too). */
+const UNNAMED = 'judge';
+
+/** [criterion, kind, scale_min, scale_max, judge, judge_score, human, label day (YYYY-MM-DD), n] */
+type CellEntry = [string, Scale['kind'], number, number, string, number, number, string, number];
+/** [criterion, labelled items] */
+type ItemEntry = [string, number];
+
+export interface AgreementContribution {
+  cells: CellEntry[];
+  items: ItemEntry[];
+}
+
+interface TrajectoryKey {
+  run_id: string;
+  rubric_id: string | null;
+  training_step: number | null;
+}
+
+interface Table {
+  name: string;
+  /** Key columns with their array types, in primary-key order. */
+  key: [string, string][];
+  count: string;
+}
+
+const CELLS: Table = {
+  name: 'agreement_cells',
+  key: [
+    ['run_id', 'text'],
+    ['rubric_id', 'text'],
+    ['criterion_id', 'text'],
+    ['judge', 'text'],
+    ['judge_score', 'float8'],
+    ['human', 'float8'],
+  ],
+  count: 'n',
+};
+const ITEMS: Table = {
+  name: 'agreement_items',
+  key: [
+    ['run_id', 'text'],
+    ['rubric_id', 'text'],
+    ['criterion_id', 'text'],
+  ],
+  count: 'n_items',
+};
+const SCALED: [string, string][] = [
+  ['run_id', 'text'],
+  ['judge', 'text'],
+  ['kind', '"ScaleKind"'],
+  ['scale_min', 'float8'],
+  ['scale_max', 'float8'],
+];
+const DAYS: Table = { name: 'agreement_days', key: [...SCALED, ['day', 'date'], ['judge_score', 'float8'], ['human', 'float8']], count: 'n' };
+const STEPS: Table = { name: 'agreement_steps', key: [...SCALED, ['training_step', 'int'], ['judge_score', 'float8'], ['human', 'float8']], count: 'n' };
+const TABLES = [CELLS, ITEMS, DAYS, STEPS];
+
+/** Moves of the count tables, netted per row, applied in one order of keys by every writer. */
+export class AgreementDeltas {
+  private readonly moves = new Map<Table, Map<string, { key: unknown[]; n: number }>>(TABLES.map((t) => [t, new Map()]));
+
+  private add(table: Table, key: unknown[], n: number): void {
+    const m = this.moves.get(table)!;
+    const k = JSON.stringify(key);
+    const e = m.get(k);
+    if (e) e.n += n;
+    else m.set(k, { key, n });
+  }
+
+  /** Adds one trajectory's part with `sign`. */
+  addContribution(t: TrajectoryKey, c: AgreementContribution, sign: 1 | -1): void {
+    if (t.rubric_id === null) return;
+    for (const [criterion, kind, min, max, judge, judgeScore, human, day, n] of c.cells) {
+      this.add(CELLS, [t.run_id, t.rubric_id, criterion, judge, judgeScore, human], sign * n);
+      this.add(DAYS, [t.run_id, judge, kind, min, max, day, judgeScore, human], sign * n);
+      if (t.training_step !== null) this.add(STEPS, [t.run_id, judge, kind, min, max, t.training_step, judgeScore, human], sign * n);
+    }
+    for (const [criterion, n] of c.items) this.add(ITEMS, [t.run_id, t.rubric_id, criterion], sign * n);
+  }
+
+  get empty(): boolean {
+    return [...this.moves.values()].every((m) => [...m.values()].every((e) => e.n === 0));
+  }
+
+  async apply(client: pg.PoolClient): Promise<void> {
+    for (const table of TABLES) {
+      const m = this.moves.get(table)!;
+      const rows = [...m.values()].filter((e) => e.n !== 0);
+      m.clear();
+      if (rows.length === 0) continue;
+      const cols = table.key.map(([c]) => c);
+      const params = [...table.key.map((_, i) => rows.map((r) => r.key[i])), rows.map((r) => r.n)];
+      const unnest = `unnest(${[...table.key.map(([, type], i) => `$${i + 1}::${type}[]`), `$${table.key.length + 1}::int[]`].join(', ')})`;
+      await client.query(
+        `INSERT INTO ${table.name} AS s (${cols.join(', ')}, ${table.count})
+         SELECT * FROM ${unnest} AS x(${cols.join(', ')}, n) ORDER BY ${cols.map((c) => `x.${c}`).join(', ')}
+         ON CONFLICT (${cols.join(', ')}) DO UPDATE SET ${table.count} = s.${table.count} + EXCLUDED.${table.count}`,
+        params,
+      );
+      // A row that counts nothing any more has none, as after counting afresh.
+      const fell = rows.filter((r) => r.n < 0);
+      if (fell.length > 0) {
+        const keyParams = table.key.map((_, i) => fell.map((r) => r.key[i]));
+        const keyUnnest = `unnest(${table.key.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+        await client.query(
+          `DELETE FROM ${table.name} s USING ${keyUnnest} AS x(${cols.join(', ')})
+            WHERE ${cols.map((c) => `s.${c} = x.${c}`).join(' AND ')} AND s.${table.count} = 0`,
+          keyParams,
+        );
+      }
+    }
+  }
+}
+
+/** The parts of some trajectories, from what is stored now (none for a trajectory with no labelled item). */
+async function contributionsOf(client: pg.PoolClient, pks: readonly number[]): Promise<Map<number, AgreementContribution>> {
+  const out = new Map<number, AgreementContribution>();
+  const part = (pk: number) => {
+    let c = out.get(pk);
+    if (!c) out.set(pk, (c = { cells: [], items: [] }));
+    return c;
+  };
+  const cells = await client.query<{
+    pk: number;
+    criterion_id: string;
+    kind: Scale['kind'];
+    scale_min: number;
+    scale_max: number;
+    judge: string;
+    judge_score: number;
+    human: number;
+    day: string;
+    n: number;
+  }>(
+    `SELECT i.trajectory_pk AS pk, i.criterion_id, c.kind,
+            CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_min, 0) ELSE 0 END AS scale_min,
+            CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_max, 1) ELSE 0 END AS scale_max,
+            coalesce(j.judge, $2) AS judge, j.judge_score, nl.score AS human,
+            to_char(nl.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS n
+       FROM items i
+       JOIN trajectories t ON t.pk = i.trajectory_pk
+       JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+      CROSS JOIN LATERAL newest_label(i.id) nl
+       JOIN judgments j ON j.item_id = i.id AND j.judge_score IS NOT NULL
+      WHERE i.trajectory_pk = ANY($1::int[])
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+      ORDER BY 1, 2, 6, 7, 8, 9`,
+    [pks, UNNAMED],
+  );
+  for (const r of cells.rows) part(r.pk).cells.push([r.criterion_id, r.kind, r.scale_min, r.scale_max, r.judge, r.judge_score, r.human, r.day, r.n]);
+  const items = await client.query<{ pk: number; criterion_id: string; n: number }>(
+    `SELECT i.trajectory_pk AS pk, i.criterion_id, count(*)::int AS n
+       FROM items i
+       JOIN trajectories t ON t.pk = i.trajectory_pk
+       JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+      WHERE i.trajectory_pk = ANY($1::int[]) AND EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id)
+      GROUP BY 1, 2
+      ORDER BY 1, 2`,
+    [pks],
+  );
+  for (const r of items.rows) part(r.pk).items.push([r.criterion_id, r.n]);
+  return out;
+}
+
+async function storedOf(client: pg.PoolClient, pks: readonly number[]): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
+  const t = await client.query<TrajectoryKey & { pk: number; contribution: AgreementContribution | null }>(
+    `SELECT t.pk, t.run_id, t.rubric_id, t.training_step, a.contribution
+       FROM trajectories t LEFT JOIN trajectory_agreement a ON a.trajectory_pk = t.pk
+      WHERE t.pk = ANY($1::int[])`,
+    [pks],
+  );
+  const keys = new Map<number, TrajectoryKey>();
+  const parts = new Map<number, AgreementContribution>();
+  for (const r of t.rows) {
+    keys.set(r.pk, { run_id: r.run_id, rubric_id: r.rubric_id, training_step: r.training_step });
+    if (r.contribution) parts.set(r.pk, r.contribution);
+  }
+  return { keys, parts };
+}
+
+/**
+ * Recomputes the agreement parts of trajectories (locked by the caller) from what is stored now, moves
+ * `deltas` by the difference and stores the new parts; rewrites their items in agreement_people.
+ */
+export async function syncAgreement(client: pg.PoolClient, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
+  if (pks.length === 0) return;
+  const { keys, parts } = await storedOf(client, pks);
+  const fresh = await contributionsOf(client, pks);
+  const write: { pk: number; c: AgreementContribution }[] = [];
+  const drop: number[] = [];
+  for (const [pk, key] of keys) {
+    const old = parts.get(pk);
+    const now = fresh.get(pk);
+    if (old && now && JSON.stringify(old) === JSON.stringify(now)) continue;
+    if (old) deltas.addContribution(key, old, -1);
+    if (now) {
+      deltas.addContribution(key, now, 1);
+      write.push({ pk, c: now });
+    } else if (old) drop.push(pk);
+  }
+  if (drop.length) await client.query('DELETE FROM trajectory_agreement WHERE trajectory_pk = ANY($1::int[])', [drop]);
+  if (write.length) {
+    await client.query(
+      `INSERT INTO trajectory_agreement (trajectory_pk, contribution)
+       SELECT * FROM unnest($1::int[], $2::jsonb[]) ORDER BY 1
+       ON CONFLICT (trajectory_pk) DO UPDATE SET contribution = EXCLUDED.contribution`,
+      [write.map((w) => w.pk), write.map((w) => JSON.stringify(w.c))],
+    );
+  }
+  await client.query('DELETE FROM agreement_people WHERE trajectory_pk = ANY($1::int[])', [[...pks]]);
+  await client.query(
+    `INSERT INTO agreement_people (item_id, trajectory_pk, run_id, rubric_id, criterion_id, kind, scale_min, scale_max, people_scores, judges, person_judgment)
+     SELECT i.id, i.trajectory_pk, t.run_id, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
+            (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p),
+            (SELECT array_agg(DISTINCT coalesce(j.judge, $2)) FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL),
+            EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NULL)
+       FROM items i
+       JOIN trajectories t ON t.pk = i.trajectory_pk
+       JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+      WHERE i.trajectory_pk = ANY($1::int[])
+        AND (SELECT count(DISTINCT label_person(l.user_id, l.author)) FROM labels l WHERE l.item_id = i.id) >= 2
+      ORDER BY i.id`,
+    [[...pks], UNNAMED],
+  );
+}
+
+/**
+ * Takes the stored parts of trajectories (locked by the caller) out of `deltas` before they are
+ * replaced or deleted, and forgets them: a replaced trajectory's new part comes in with its
+ * recomputation (syncAgreement, from recomputeTrajectory).
+ */
+export async function takeStoredAgreement(client: pg.PoolClient, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
+  if (pks.length === 0) return;
+  const { keys, parts } = await storedOf(client, pks);
+  for (const [pk, c] of parts) deltas.addContribution(keys.get(pk)!, c, -1);
+  if (parts.size) await client.query('DELETE FROM trajectory_agreement WHERE trajectory_pk = ANY($1::int[])', [[...parts.keys()]]);
+  await client.query('DELETE FROM agreement_people WHERE trajectory_pk = ANY($1::int[])', [[...pks]]);
+}
+
+/**
+ * Counts everything afresh (for data written around the write paths, as bench/agreement.ts does in
+ * bulk): empties the tables, then syncs every trajectory.
+ */
+export async function rebuildAgreementCounts(client: pg.PoolClient): Promise<void> {
+  await client.query('DELETE FROM trajectory_agreement; DELETE FROM agreement_people');
+  for (const t of TABLES) await client.query(`DELETE FROM ${t.name}`);
+  const pks = (await client.query<{ pk: number }>('SELECT DISTINCT trajectory_pk AS pk FROM items i WHERE EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id) ORDER BY 1')).rows.map((r) => r.pk);
+  for (let i = 0; i < pks.length; i += 2_000) {
+    const deltas = new AgreementDeltas();
+    await syncAgreement(client, pks.slice(i, i + 2_000), deltas);
+    await deltas.apply(client);
+  }
+}
