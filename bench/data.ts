@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import pg from 'pg';
+import { rebuildAgreementCounts } from '@/lib/db/agreement-counts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { RollupDeltas } from '@/lib/db/rollups';
 import { ROUTING_COLUMNS, ROUTING_STEP_COLUMNS, routingCopyRow, routingStepsCopyRow } from '@/lib/db/routing-rollups';
@@ -231,6 +232,15 @@ async function addLabels(client: pg.Pool | pg.ClientBase): Promise<void> {
     UPDATE items i SET version = l.version
       FROM (SELECT item_id, max(version) AS version FROM labels GROUP BY item_id) l WHERE l.item_id = i.id`);
   await client.query(`UPDATE trajectories SET labelled = true WHERE pk IN (SELECT i.trajectory_pk FROM labels l JOIN items i ON i.id = l.item_id)`);
+  // Written around the label route: the agreement counts are counted afresh.
+  if (client instanceof pg.Pool) {
+    const c = await client.connect();
+    try {
+      await rebuildAgreementCounts(c);
+    } finally {
+      c.release();
+    }
+  } else await rebuildAgreementCounts(client);
 }
 
 /** LONG_COUNT trajectories of 2,000 steps through the real ingest pipeline (their own run and queries). */

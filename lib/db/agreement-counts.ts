@@ -97,7 +97,7 @@ export class AgreementDeltas {
     return [...this.moves.values()].every((m) => [...m.values()].every((e) => e.n === 0));
   }
 
-  async apply(client: pg.PoolClient): Promise<void> {
+  async apply(client: pg.ClientBase): Promise<void> {
     for (const table of TABLES) {
       const m = this.moves.get(table)!;
       const rows = [...m.values()].filter((e) => e.n !== 0);
@@ -128,7 +128,7 @@ export class AgreementDeltas {
 }
 
 /** The parts of some trajectories, from what is stored now (none for a trajectory with no labelled item). */
-async function contributionsOf(client: pg.PoolClient, pks: readonly number[]): Promise<Map<number, AgreementContribution>> {
+async function contributionsOf(client: pg.ClientBase, pks: readonly number[]): Promise<Map<number, AgreementContribution>> {
   const out = new Map<number, AgreementContribution>();
   const part = (pk: number) => {
     let c = out.get(pk);
@@ -177,7 +177,7 @@ async function contributionsOf(client: pg.PoolClient, pks: readonly number[]): P
   return out;
 }
 
-async function storedOf(client: pg.PoolClient, pks: readonly number[]): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
+async function storedOf(client: pg.ClientBase, pks: readonly number[]): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
   const t = await client.query<TrajectoryKey & { pk: number; contribution: AgreementContribution | null }>(
     `SELECT t.pk, t.run_id, t.rubric_id, t.training_step, a.contribution
        FROM trajectories t LEFT JOIN trajectory_agreement a ON a.trajectory_pk = t.pk
@@ -197,7 +197,7 @@ async function storedOf(client: pg.PoolClient, pks: readonly number[]): Promise<
  * Recomputes the agreement parts of trajectories (locked by the caller) from what is stored now, moves
  * `deltas` by the difference and stores the new parts; rewrites their items in agreement_people.
  */
-export async function syncAgreement(client: pg.PoolClient, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
+export async function syncAgreement(client: pg.ClientBase, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
   if (pks.length === 0) return;
   const { keys, parts } = await storedOf(client, pks);
   const fresh = await contributionsOf(client, pks);
@@ -244,7 +244,7 @@ export async function syncAgreement(client: pg.PoolClient, pks: readonly number[
  * replaced or deleted, and forgets them: a replaced trajectory's new part comes in with its
  * recomputation (syncAgreement, from recomputeTrajectory).
  */
-export async function takeStoredAgreement(client: pg.PoolClient, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
+export async function takeStoredAgreement(client: pg.ClientBase, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
   if (pks.length === 0) return;
   const { keys, parts } = await storedOf(client, pks);
   for (const [pk, c] of parts) deltas.addContribution(keys.get(pk)!, c, -1);
@@ -256,7 +256,7 @@ export async function takeStoredAgreement(client: pg.PoolClient, pks: readonly n
  * Counts everything afresh (for data written around the write paths, as bench/agreement.ts does in
  * bulk): empties the tables, then syncs every trajectory.
  */
-export async function rebuildAgreementCounts(client: pg.PoolClient): Promise<void> {
+export async function rebuildAgreementCounts(client: pg.ClientBase): Promise<void> {
   await client.query('DELETE FROM trajectory_agreement; DELETE FROM agreement_people');
   for (const t of TABLES) await client.query(`DELETE FROM ${t.name}`);
   const pks = (await client.query<{ pk: number }>('SELECT DISTINCT trajectory_pk AS pk FROM items i WHERE EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id) ORDER BY 1')).rows.map((r) => r.pk);

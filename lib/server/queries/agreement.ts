@@ -157,7 +157,53 @@ function peopleQuery(params: AgreementParams, judge: string | null): Sql {
                JOIN items i ON i.id = m.item_id
                JOIN trajectories t ON t.pk = i.trajectory_pk
                JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
-              ${where.length ? sql`WHERE ${join(where, ' AND ')}` : empty}`;
+              ${where.length ? sql`WHERE ${join(where, ' AND ')}` : empty}
+              ORDER BY i.id`;
+}
+
+/** Where to count from: the stored counts (the default) or the items themselves. */
+export interface AgreementSource {
+  live?: boolean;
+}
+
+/** The agreement filters over a stored count table `a` (run_id, rubric_id, criterion_id). */
+function storedConditions(params: Pick<AgreementParams, 'run' | 'rubric' | 'criterion'>): Sql[] {
+  const where: Sql[] = [];
+  if (params.run !== undefined) where.push(sql`a.run_id = ${params.run}`);
+  if (params.rubric !== undefined) where.push(sql`a.rubric_id = ${params.rubric}`);
+  if (params.criterion !== undefined) where.push(sql`a.criterion_id = ${params.criterion}`);
+  return where;
+}
+
+const whereOf = (where: Sql[]) => (where.length ? sql`WHERE ${join(where, ' AND ')}` : empty);
+
+/**
+ * cellsQuery from agreement_cells: summed over runs first, then given its criterion's scale (one
+ * aggregate over the count rows, in countingRows' work_mem).
+ */
+export function storedCellsQuery(params: AgreementParams, judge: string | null, perJudge: boolean): Sql {
+  const where = storedConditions(params);
+  if (judge !== null) where.push(sql`a.judge = ${judge}`);
+  const judgeCol = perJudge ? sql`a.judge` : sql`NULL::text`;
+  return sql`SELECT x.judge, x.rubric_id, x.criterion_id, c.kind, c.scale_min, c.scale_max, x.judge_score, x.human, x.n
+               FROM (SELECT ${judgeCol} AS judge, a.rubric_id, a.criterion_id, a.judge_score, a.human, sum(a.n)::int AS n
+                       FROM agreement_cells a ${whereOf(where)}
+                      GROUP BY 1, a.rubric_id, a.criterion_id, a.judge_score, a.human) x
+               JOIN criteria c ON c.rubric_id = x.rubric_id AND c.id = x.criterion_id`;
+}
+
+/** itemCountsQuery without the judge setting, from agreement_items. */
+function storedItemCountsQuery(params: AgreementParams): Sql {
+  return sql`SELECT a.rubric_id, a.criterion_id, sum(a.n_items)::int AS n_items FROM agreement_items a ${whereOf(storedConditions(params))}
+              GROUP BY a.rubric_id, a.criterion_id`;
+}
+
+/** peopleQuery from agreement_people. */
+function storedPeopleQuery(params: AgreementParams, judge: string | null): Sql {
+  const where = storedConditions(params);
+  if (judge !== null) where.push(sql`(a.person_judgment OR ${judge} = ANY(a.judges))`);
+  return sql`SELECT a.rubric_id, a.criterion_id, a.kind, a.scale_min, a.scale_max, a.people_scores, a.judges
+               FROM agreement_people a ${whereOf(where)} ORDER BY a.item_id`;
 }
 
 /** The judgment-in-view condition of the judge setting, over judgments `j`. */
@@ -263,6 +309,12 @@ function groupBy<T, K>(rows: readonly T[], keyOf: (r: T) => K): Map<K, T[]> {
 }
 
 /**
+ * The between-people figures already computed for one set of people rows (by=judge: the judges whose
+ * items are the same rows share them), by 'overall', kind or criterion.
+ */
+type PeopleMemo = Map<string, unknown>;
+
+/**
  * The figures of one set of judgments (every judge, one judge's view, or one judge of by=judge):
  * overall, per scale kind, and per criterion. Criterion intervals are computed only when the
  * criteria come from one rubric (or `rubric=` names one): across query-specific rubrics a criterion
@@ -274,26 +326,43 @@ function figuresOf(
   itemCounts: Map<string, number> | null,
   meta: Map<string, CriterionMeta>,
   oneRubric: boolean,
+  peopleMemo: PeopleMemo = new Map(),
 ) {
-  const byKind = groupBy(cells, (r) => r.kind);
+  // Each cell converted once, grouped by kind and by criterion.
+  const byKind = new Map<Scale['kind'], AgreementCell[]>();
+  const byCriterion = new Map<string, AgreementCell[]>();
+  for (const r of cells) {
+    const c = cellOf(r);
+    const k = byKind.get(r.kind);
+    if (k) k.push(c);
+    else byKind.set(r.kind, [c]);
+    const key = criterionKey(r.rubric_id, r.criterion_id);
+    const g = byCriterion.get(key);
+    if (g) g.push(c);
+    else byCriterion.set(key, [c]);
+  }
   const peopleByKind = groupBy(people, (r) => r.kind);
-  const kindCells = new Map(KINDS.map((k) => [k, (byKind.get(k) ?? []).map(cellOf)]));
+  const memo = <T>(key: string, make: () => T): T => {
+    if (!peopleMemo.has(key)) peopleMemo.set(key, make());
+    return peopleMemo.get(key) as T;
+  };
+  const people_ = (key: string, kind: Scale['kind'], rows: readonly PeopleRow[]) => memo(key, () => peopleFigures(kind, rows.map(peopleItemOf)));
+  const kindCells = new Map(KINDS.map((k) => [k, byKind.get(k) ?? []]));
   const kinds = KINDS.filter((k) => byKind.has(k) || peopleByKind.has(k)).map((kind) => {
     const f = kindAgreementOfCells(kind, kindCells.get(kind)!);
-    return { kind, judge_human: judgeHumanFigures(f), people: peopleFigures(kind, (peopleByKind.get(kind) ?? []).map(peopleItemOf)) };
+    return { kind, judge_human: judgeHumanFigures(f), people: people_(`kind\u0000${kind}`, kind, peopleByKind.get(kind) ?? []) };
   });
   const categorical = categoricalOverallOfCells(kindCells.get('binary')!, kindCells.get('ternary')!);
   const numeric = kindAgreementOfCells('numeric', kindCells.get('numeric')!, { intervals: false });
   if (numeric.kind !== 'numeric') throw new Error('numeric figures expected');
 
-  const byCriterion = groupBy(cells, (r) => criterionKey(r.rubric_id, r.criterion_id));
   const peopleByCriterion = groupBy(people, (r) => criterionKey(r.rubric_id, r.criterion_id));
   const keys = new Set([...byCriterion.keys(), ...peopleByCriterion.keys(), ...(itemCounts?.keys() ?? [])]);
   const criteria = [...keys]
     .map((key) => {
       const m = meta.get(key)!;
       const scale = scaleOf(m.kind, m.scale_min, m.scale_max);
-      const own = (byCriterion.get(key) ?? []).map(cellOf);
+      const own = byCriterion.get(key) ?? [];
       const f = kindAgreementOfCells(scale.kind, own, { intervals: oneRubric });
       const judged = own.reduce((s, c) => s + c.n, 0);
       return {
@@ -305,7 +374,7 @@ function figuresOf(
         position: m.position,
         n_items: itemCounts ? (itemCounts.get(key) ?? 0) : judged,
         judge_human: judgeHumanFigures(f),
-        people: peopleFigures(scale.kind, (peopleByCriterion.get(key) ?? []).map(peopleItemOf)),
+        people: people_(`criterion\u0000${key}`, scale.kind, peopleByCriterion.get(key) ?? []),
       };
     })
     .sort((a, b) => (a.rubric_id < b.rubric_id ? -1 : a.rubric_id > b.rubric_id ? 1 : a.position - b.position))
@@ -319,7 +388,7 @@ function figuresOf(
         categorical: { n: categorical.n, percent_agreement: categorical.percentAgreement, cohens_kappa: categorical.kappa },
         numeric: { n: numeric.n, mean_absolute_difference: numeric.meanAbsoluteDifference, spearman_rho: numeric.spearmanRho },
       },
-      people: pooledPeopleFigures(people.map(peopleItemOf)),
+      people: memo('overall', () => pooledPeopleFigures(people.map(peopleItemOf))),
     },
     kinds,
     criteria,
@@ -329,14 +398,15 @@ function figuresOf(
 const rubricsOf = (rows: readonly { rubric_id: string }[]) => new Set(rows.map((r) => r.rubric_id));
 
 /** GET /api/agreement (without by): every judgment, or the judge setting's. */
-export async function agreement(params: AgreementRequest) {
+export async function agreement(params: AgreementRequest, source: AgreementSource = {}) {
   const judge = params.judge ?? null;
   await checkJudge(judge);
   const db = getPool();
+  const live = source.live === true;
   const [cells, counts, people] = await Promise.all([
-    countingRows<CellRow>(cellsQuery(params, judge, false)),
-    queryRows<ItemCountRow>(db, itemCountsQuery(params, judge)),
-    queryRows<PeopleRow>(db, peopleQuery(params, judge)),
+    live ? countingRows<CellRow>(cellsQuery(params, judge, false)) : countingRows<CellRow>(storedCellsQuery(params, judge, false)),
+    queryRows<ItemCountRow>(db, live || judge !== null ? itemCountsQuery(params, judge) : storedItemCountsQuery(params)),
+    queryRows<PeopleRow>(db, live ? peopleQuery(params, judge) : storedPeopleQuery(params, judge)),
   ]);
   const meta = await criteriaMeta(counts);
   const itemCounts = new Map(counts.map((r) => [criterionKey(r.rubric_id, r.criterion_id), r.n_items]));
@@ -351,32 +421,32 @@ export async function agreement(params: AgreementRequest) {
 }
 
 /** GET /api/agreement?by=judge: the same figures per judge, over each judge's judgments of labelled items. */
-export async function agreementByJudge(params: AgreementRequest) {
+export async function agreementByJudge(params: AgreementRequest, source: AgreementSource = {}) {
   const judge = params.judge ?? null;
   await checkJudge(judge);
   const db = getPool();
-  const [cells, people] = await Promise.all([countingRows<CellRow>(cellsQuery(params, judge, true)), queryRows<PeopleRow>(db, peopleQuery(params, judge))]);
+  const live = source.live === true;
+  const [cells, people] = await Promise.all([
+    live ? countingRows<CellRow>(cellsQuery(params, judge, true)) : countingRows<CellRow>(storedCellsQuery(params, judge, true)),
+    queryRows<PeopleRow>(db, live ? peopleQuery(params, judge) : storedPeopleQuery(params, judge)),
+  ]);
   const keys = [...new Map(cells.map((r) => [criterionKey(r.rubric_id, r.criterion_id), r])).values()];
   const meta = await criteriaMeta(keys);
   const oneRubric = params.rubric !== undefined || rubricsOf(cells).size <= 1;
   const byJudge = groupBy(cells, (r) => r.judge!);
   const judges = [...byJudge.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const allPeople: PeopleMemo = new Map();
   return {
     run: params.run ?? null,
     rubric: params.rubric ?? null,
     criterion: params.criterion ?? null,
     judge,
     by: 'judge' as const,
-    judges: judges.map((name) => ({
-      judge: name,
-      ...figuresOf(
-        byJudge.get(name)!,
-        people.filter((p) => p.judges?.includes(name)),
-        null,
-        meta,
-        oneRubric,
-      ),
-    })),
+    judges: judges.map((name) => {
+      const own = people.filter((p) => p.judges?.includes(name));
+      // A judge that scored every item that people labelled shares those figures with the others that did.
+      return { judge: name, ...figuresOf(byJudge.get(name)!, own, null, meta, oneRubric, own.length === people.length ? allPeople : undefined) };
+    }),
   };
 }
 
@@ -397,24 +467,41 @@ function bucketOf(over: AgreementOver): Sql {
   return sql`to_char(date_trunc(${over}::text, nl.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
 }
 
+function liveSeriesQuery(params: AgreementRequest & { over: AgreementOver }, judge: string | null): Sql {
+  const where = [...agreementConditions(params), sql`j.judge_score IS NOT NULL`];
+  if (judge !== null) where.push(sql`${JUDGE_NAME} = ${judge}`);
+  if (params.over === 'step') where.push(sql`t.training_step IS NOT NULL`);
+  return sql`SELECT ${JUDGE_NAME} AS judge, ${bucketOf(params.over)} AS at, c.kind, c.scale_min, c.scale_max,
+                    j.judge_score, nl.score AS human, count(*)::int AS n
+               ${JUDGED_LABELLED_ITEMS}
+              WHERE ${join(where, ' AND ')}
+              GROUP BY 1, 2, c.kind, c.scale_min, c.scale_max, j.judge_score, nl.score`;
+}
+
+/**
+ * The series counts from agreement_days (by the label's UTC day, to a week from Monday) or
+ * agreement_steps: per run and scale, so filters by run and judge only.
+ */
+function storedSeriesQuery(params: AgreementRequest & { over: AgreementOver }, judge: string | null): Sql {
+  const where: Sql[] = [];
+  if (params.run !== undefined) where.push(sql`a.run_id = ${params.run}`);
+  if (judge !== null) where.push(sql`a.judge = ${judge}`);
+  const at = params.over === 'step' ? sql`a.training_step` : sql`to_char(date_trunc(${params.over}::text, a.day::timestamp), 'YYYY-MM-DD')`;
+  return sql`SELECT a.judge, ${at} AS at, a.kind, a.scale_min, a.scale_max, a.judge_score, a.human, sum(a.n)::int AS n
+               FROM ${params.over === 'step' ? sql`agreement_steps` : sql`agreement_days`} a ${whereOf(where)}
+              GROUP BY 1, 2, a.kind, a.scale_min, a.scale_max, a.judge_score, a.human`;
+}
+
 /**
  * GET /api/agreement?by=judge&over=day|week|step: per judge, its figures per scale kind in each bucket
  * of the newest label's date (UTC days, or weeks from Monday) or of the trajectory's training step
  * (trajectories without one are left out). Points carry no intervals (a series has many).
  */
-export async function agreementSeries(params: AgreementRequest & { over: AgreementOver }) {
+export async function agreementSeries(params: AgreementRequest & { over: AgreementOver }, source: AgreementSource = {}) {
   const judge = params.judge ?? null;
   await checkJudge(judge);
-  const where = [...agreementConditions(params), sql`j.judge_score IS NOT NULL`];
-  if (judge !== null) where.push(sql`${JUDGE_NAME} = ${judge}`);
-  if (params.over === 'step') where.push(sql`t.training_step IS NOT NULL`);
-  const rows = await countingRows<SeriesRow>(
-    sql`SELECT ${JUDGE_NAME} AS judge, ${bucketOf(params.over)} AS at, c.kind, c.scale_min, c.scale_max,
-               j.judge_score, nl.score AS human, count(*)::int AS n
-          ${JUDGED_LABELLED_ITEMS}
-         WHERE ${join(where, ' AND ')}
-         GROUP BY 1, 2, c.kind, c.scale_min, c.scale_max, j.judge_score, nl.score`,
-  );
+  const stored = source.live !== true && params.rubric === undefined && params.criterion === undefined;
+  const rows = stored ? await queryRows<SeriesRow>(getPool(), storedSeriesQuery(params, judge)) : await countingRows<SeriesRow>(liveSeriesQuery(params, judge));
   const byJudge = groupBy(rows, (r) => r.judge);
   const judges = [...byJudge.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return {
