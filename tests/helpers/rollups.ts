@@ -96,6 +96,42 @@ export const RECOMPUTE: Record<string, string> = {
       FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
      WHERE t.training_step IS NOT NULL
      GROUP BY t.run_id, t.training_step, s.model`,
+  // GET /api/agreement's counts (lib/db/agreement-counts.ts), from every labelled item's newest label
+  // and its judges' judgments; tests/agreement-counts.test.ts checks the per-trajectory parts too.
+  agreement_cells: `
+    SELECT t.run_id, t.rubric_id, i.criterion_id, coalesce(j.judge, 'judge') AS judge, j.judge_score, nl.score AS human, count(*)::int AS n
+      FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+     CROSS JOIN LATERAL newest_label(i.id) nl JOIN judgments j ON j.item_id = i.id AND j.judge_score IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5, 6`,
+  agreement_items: `
+    SELECT t.run_id, t.rubric_id, i.criterion_id, count(*)::int AS n_items
+      FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+     WHERE EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id)
+     GROUP BY 1, 2, 3`,
+  agreement_days: `
+    SELECT t.run_id, coalesce(j.judge, 'judge') AS judge, c.kind,
+           CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_min, 0) ELSE 0 END AS scale_min,
+           CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_max, 1) ELSE 0 END AS scale_max,
+           (nl.created_at AT TIME ZONE 'UTC')::date AS day, j.judge_score, nl.score AS human, count(*)::int AS n
+      FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+     CROSS JOIN LATERAL newest_label(i.id) nl JOIN judgments j ON j.item_id = i.id AND j.judge_score IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+  agreement_steps: `
+    SELECT t.run_id, coalesce(j.judge, 'judge') AS judge, c.kind,
+           CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_min, 0) ELSE 0 END AS scale_min,
+           CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_max, 1) ELSE 0 END AS scale_max,
+           t.training_step, j.judge_score, nl.score AS human, count(*)::int AS n
+      FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+     CROSS JOIN LATERAL newest_label(i.id) nl JOIN judgments j ON j.item_id = i.id AND j.judge_score IS NOT NULL
+     WHERE t.training_step IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+  agreement_people: `
+    SELECT i.id AS item_id, i.trajectory_pk, t.run_id, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
+           (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p) AS people_scores,
+           (SELECT array_agg(DISTINCT coalesce(j.judge, 'judge')) FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL) AS judges,
+           EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NULL) AS person_judgment
+      FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+     WHERE (SELECT count(DISTINCT label_person(l.user_id, l.author)) FROM labels l WHERE l.item_id = i.id) >= 2`,
 };
 
 async function rollupTables(): Promise<string[]> {
