@@ -231,8 +231,7 @@ export function ReplayPage({
             <RewardPanel
               trajectoryId={id}
               correct={info.correct}
-              costUsd={info.cost_usd}
-              allLargestUsd={info.all_largest_usd ?? 0}
+              costRatio={info.cost_ratio}
               storedProcess={info.process_score}
               storedReward={info.reward}
               eager={data.steps !== null}

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Markdown } from '@/components/markdown/markdown';
 import { Button } from '@/components/ui/button';
 import { SkeletonRows } from '@/components/ui/skeleton';
-import { costRatio, DEFAULT_REWARD } from '@/lib/domain';
+import { DEFAULT_REWARD } from '@/lib/domain';
 import { formatScore } from '@/lib/client/format';
 import { useScores } from '@/lib/client/hooks';
 import { useDebounced } from '@/lib/client/use-debounced';
@@ -63,8 +63,8 @@ function CriteriaScores({ scores }: { scores: ScoresResponse }) {
 export interface RewardPanelProps {
   trajectoryId: string;
   correct: boolean;
-  costUsd: number;
-  allLargestUsd: number;
+  /** The trajectory's cost / all-largest cost as the server computed it (lib/domain's costRatio). */
+  costRatio: number | null;
   /** The stored process score and reward (at the default lambda and mu), shown until the scores route answers. */
   storedProcess: number | null;
   storedReward: number;
@@ -74,7 +74,7 @@ export interface RewardPanelProps {
   judge?: string | null;
 }
 
-export function RewardPanel({ trajectoryId, correct, costUsd, allLargestUsd, storedProcess, storedReward, eager, judge = null }: RewardPanelProps) {
+export function RewardPanel({ trajectoryId, correct, costRatio, storedProcess, storedReward, eager, judge = null }: RewardPanelProps) {
   const [lambda, setLambda] = useState(DEFAULT_REWARD.lambda);
   const [mu, setMu] = useState(DEFAULT_REWARD.mu);
   const settled = { lambda: useDebounced(lambda, 120), mu: useDebounced(mu, 120) };
@@ -85,7 +85,7 @@ export function RewardPanel({ trajectoryId, correct, costUsd, allLargestUsd, sto
   const reward = s ? s.reward : storedReward;
   const shownLambda = s ? s.lambda : DEFAULT_REWARD.lambda;
   const shownMu = s ? s.mu : DEFAULT_REWARD.mu;
-  const ratio = costRatio(costUsd, allLargestUsd);
+  const ratio = s ? s.cost_ratio : costRatio;
   const stale = scores.isFetching || settled.lambda !== lambda || settled.mu !== mu;
 
   return (

@@ -15,12 +15,9 @@ export function judgmentInput(j: Pick<ScoredJudgment, 'criterion' | 'steps' | 'j
   return { criterion: j.criterion, steps: j.steps, judgeScore: j.judge_score, humanScore: j.source === 'human' ? j.effective_score : null };
 }
 
-export function criterionDefsOf(criteria: readonly RubricCriterion[]): CriterionDef[] {
-  return criteria.map((c) => ({ id: c.id, weight: c.weight, scale: c.scale }));
-}
-
 export function heatmapData(stepCount: number, criteria: readonly RubricCriterion[], judgments: readonly ScoredJudgment[]): HeatmapData {
-  const defs = criterionDefsOf(criteria);
+  // A rubric's criteria as the server sends them are lib/domain's CriterionDef (id, weight, scale).
+  const defs: readonly CriterionDef[] = criteria;
   const ids = criteria.map((c) => c.id);
   const rows = ids.map(() => new Array<number | null>(stepCount).fill(null));
   const byStep = new Map<number, JudgmentInput[]>();

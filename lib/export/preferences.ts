@@ -12,7 +12,8 @@ import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { empty, sql } from '@/lib/server/sql';
 import { batchOfRows, type Batch, type Column, type Row } from './columns';
 import type { KindContext, KindDefinition } from './kind';
-import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
+import { criterionDefs, judgmentInputs } from '@/lib/db/items';
+import { criteriaJson, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
 
 export const STEP_SEPARATOR = '\n\n';
 

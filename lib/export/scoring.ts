@@ -4,14 +4,10 @@ import 'server-only';
 // fetched as two small JSON values on the trajectory's row, so one statement carries everything. The
 // rows have the shapes of lib/db/items, so the same criterionDefs and judgmentInputs read them.
 import type pg from 'pg';
-import type { CriterionRecord, JudgmentScoreRow } from '@/lib/db/items';
+import { criterionDefs, type CriterionRecord, type JudgmentScoreRow } from '@/lib/db/items';
 import type { CriterionDef } from '@/lib/domain';
-import { criterionDefs } from '@/lib/db/items';
 import { sql, type Sql } from '@/lib/server/sql';
 import { judgmentInView } from '@/lib/server/view-settings';
-
-export { criterionDefs };
-export { judgmentInputs } from '@/lib/db/items';
 
 /**
  * Over `trajectories t`: its judgments by position, of the judgments in a view of `judge` (all of

@@ -33,7 +33,8 @@ import {
 import { encoderOf as csvEncoderOf } from './csv';
 import { encoderOf as jsonEncoderOf } from './jsonl';
 import type { CopyEncoder, CopyKindDefinition, KindContext } from './kind';
-import { criteriaByRubric, judgmentInputs, judgmentsJson, type JudgmentJson } from './scoring';
+import { judgmentInputs } from '@/lib/db/items';
+import { criteriaByRubric, judgmentsJson, type JudgmentJson } from './scoring';
 
 // Fields of the statement's rows. Every row: the step's own.
 const F_INDEX = 0, F_MODEL = 1, F_TEXT = 2, F_TOKENS_IN = 3, F_TOKENS_OUT = 4, F_LATENCY = 5, F_PROBS = 6, F_COST = 7;

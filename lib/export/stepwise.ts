@@ -10,7 +10,8 @@ import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
 import { batchOfRows, type Batch, type Column } from './columns';
 import type { KindContext, KindDefinition } from './kind';
-import { criteriaJson, criterionDefs, judgmentInputs, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
+import { criterionDefs, judgmentInputs } from '@/lib/db/items';
+import { criteriaJson, judgmentsJson, type CriterionJson, type JudgmentJson } from './scoring';
 
 function columns(s: ExportSettings): Column[] {
   const boolean = s.threshold !== null;

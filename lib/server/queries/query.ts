@@ -6,7 +6,8 @@ import { getPool } from '@/lib/db/pool';
 import { notFound } from '@/lib/server/errors';
 import { queryRows, sql } from '@/lib/server/sql';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
-import { loadCriteria, scaleJson, storableId } from './trajectory-parts';
+import { loadCriteria } from '@/lib/db/items';
+import { scaleJson, storableId } from './trajectory-parts';
 import { viewFigures, type TrajectoryFiguresIn, type ViewFigures } from './view-figures';
 
 /** How many of a query's trajectories the query page lists; the list route pages through the rest. */

@@ -2,17 +2,10 @@ import 'server-only';
 // GET /api/trajectories/{id}/scores: the rubric figures of scoring.md for one trajectory, from its
 // judgments with the newest human label of each, under the view's judge, lambda and mu.
 import { getPool } from '@/lib/db/pool';
-import { judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
+import { costRatio, judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
 import type { ViewSettings } from '@/lib/schemas/view-settings';
-import {
-  criterionDefs,
-  findTrajectory,
-  judgmentInputs,
-  judgmentJson,
-  loadCriteria,
-  loadJudgments,
-  scaleJson,
-} from './trajectory-parts';
+import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from '@/lib/db/items';
+import { findTrajectory, judgmentJson, scaleJson } from './trajectory-parts';
 
 export async function trajectoryScores(id: string, view: ViewSettings) {
   const db = getPool();
@@ -45,6 +38,8 @@ export async function trajectoryScores(id: string, view: ViewSettings) {
     correct: t.correct,
     cost_usd: t.cost_usd,
     all_largest_usd: t.all_largest_usd,
+    /** The reward's cost term: cost / all-largest cost (null when that is 0). */
+    cost_ratio: costRatio(t.cost_usd, t.all_largest_usd),
     judgments: judgments.map(judgmentJson),
   };
 }

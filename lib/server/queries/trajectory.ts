@@ -4,23 +4,14 @@ import 'server-only';
 // lambda and mu (the stored figures without them).
 import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
-import { cumulativeCosts, judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
+import { costRatio, cumulativeCosts, judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
 import type { StepsPage } from '@/lib/schemas/read';
 import type { TraceLine } from '@/lib/schemas/trace';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { empty, queryRows, sql } from '@/lib/server/sql';
 import { stepRoutingPage } from './routing';
-import {
-  criterionDefs,
-  findTrajectory,
-  judgmentInputs,
-  judgmentJson,
-  loadCriteria,
-  loadJudgments,
-  loadModels,
-  scaleJson,
-  type TrajectoryRecord,
-} from './trajectory-parts';
+import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from '@/lib/db/items';
+import { findTrajectory, judgmentJson, loadModels, scaleJson, type TrajectoryRecord } from './trajectory-parts';
 
 interface StepRow {
   index: number;
@@ -141,6 +132,8 @@ export async function getTrajectory(id: string, page: StepsPage, view: ViewSetti
     fields: page.fields,
     cost_usd: t.cost_usd,
     all_largest_usd: t.all_largest_usd,
+    /** The reward's cost term: cost / all-largest cost (null when that is 0). */
+    cost_ratio: costRatio(t.cost_usd, t.all_largest_usd),
     savings: t.savings,
     process_score: figures.processScore,
     reward: figures.reward,

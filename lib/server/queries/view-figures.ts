@@ -8,7 +8,7 @@ import { combinedReward, viewScores } from '@/lib/domain';
 import { isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { queryRows, sql } from '@/lib/server/sql';
 import { judgmentInView } from '@/lib/server/view-settings';
-import { criterionDefs, type CriterionRecord } from './trajectory-parts';
+import { criterionDefs, type CriterionRecord } from '@/lib/db/items';
 
 export interface TrajectoryFiguresIn {
   pk: number;
