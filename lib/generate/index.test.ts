@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
+import { trajectoryFigures } from '../domain';
 import {
   DEFAULT_MODELS,
   DEMO_RUNS,
+  DEMO_TRAINING_RUNS,
   generateTraces,
+  generateTrainingTraces,
+  plannedRollouts,
   plannedTrajectories,
+  trainingBatches,
   queryIdentity,
   renderJsonl,
   type GenerateOptions,
@@ -17,7 +22,7 @@ import { Rng } from './rng';
 
 // The format's rules (../shared/spec/trace-format.md, trace.schema.json), written out so that this
 // test does not depend on the ingest code: it returns every problem of one line as "path: message".
-const TOP_KEYS = ['format', 'id', 'run', 'query', 'models', 'steps', 'final_answer', 'correct', 'rubric', 'judgments', 'meta'];
+const TOP_KEYS = ['format', 'id', 'run', 'query', 'models', 'steps', 'final_answer', 'correct', 'rubric', 'judgments', 'training', 'meta'];
 const KEYS = {
   run: ['id', 'policy', 'meta'],
   query: ['id', 'benchmark', 'text', 'reference_answer'],
@@ -27,6 +32,7 @@ const KEYS = {
   rubric: ['id', 'generator', 'criteria'],
   criterion: ['id', 'text', 'weight', 'scale'],
   judgment: ['criterion', 'steps', 'score', 'rationale', 'judge'],
+  training: ['step', 'group'],
 };
 const MAX_TEXT = 1_048_576;
 
@@ -80,6 +86,11 @@ function lineProblems(value: unknown): string[] {
   if (typeof line.correct !== 'boolean') bad('correct', 'not a boolean');
   if (line.final_answer !== undefined) isText('final_answer', line.final_answer);
   if (line.meta !== undefined && !isObject(line.meta)) bad('meta', 'not an object');
+  if (line.training !== undefined) {
+    keys('training', line.training, KEYS.training, ['step']);
+    isCount('training.step', line.training.step);
+    if (line.training.group !== undefined) isId('training.group', line.training.group);
+  }
 
   if (!Array.isArray(line.models) || line.models.length < 1 || line.models.length > 64) bad('models', 'bad length');
   const modelIds = new Set<string>();
@@ -398,6 +409,144 @@ describe('generateTraces', () => {
     expect(n).toBe(20_000);
     expect(steps).toBe(400_000);
     expect(bytes).toBeGreaterThan(50_000_000);
+  });
+});
+
+/** The combined reward at the defaults (lambda 0.5, mu 0.1), computed by lib/domain from the line. */
+function rewardOf(l: TraceLine): { reward: number; costUsd: number; processScore: number | null } {
+  return trajectoryFigures({
+    models: l.models.map((m) => ({ id: m.id, usdPerMtokIn: m.usd_per_mtok_in, usdPerMtokOut: m.usd_per_mtok_out })),
+    steps: l.steps.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.cost_usd })),
+    correct: l.correct,
+    criteria: l.rubric?.criteria ?? [],
+    judgments: (l.judgments ?? []).map((j) => ({ criterion: j.criterion, steps: j.steps ?? [], judgeScore: j.score, judge: j.judge ?? null })),
+  });
+}
+
+interface StretchFigures {
+  accuracy: number;
+  meanCost: number;
+  meanProcess: number;
+  largeShare: number;
+  noSignalOutcome: number;
+  noSignalCombined: number;
+}
+
+/** The per-step figures of scoring.md "Training (GRPO groups)", over the training steps from..to-1 of one run. */
+function stretch(lines: readonly TraceLine[], run: string, from: number, to: number): StretchFigures {
+  const ls = lines.filter((l) => l.run.id === run && l.training!.step >= from && l.training!.step < to);
+  const figures = ls.map(rewardOf);
+  const groups = new Map<string, { outcome: number[]; reward: number[] }>();
+  ls.forEach((l, i) => {
+    const key = l.training!.group ?? `${l.query.id}@${l.training!.step}`;
+    const g = groups.get(key) ?? { outcome: [], reward: [] };
+    g.outcome.push(l.correct ? 1 : 0);
+    g.reward.push(figures[i]!.reward);
+    groups.set(key, g);
+  });
+  const flat = (r: number[]) => Math.max(...r) - Math.min(...r) <= 1e-12;
+  const steps = ls.flatMap((l) => l.steps);
+  return {
+    accuracy: ls.filter((l) => l.correct).length / ls.length,
+    meanCost: figures.reduce((a, f) => a + f.costUsd, 0) / ls.length,
+    meanProcess: figures.reduce((a, f) => a + (f.processScore ?? 0), 0) / ls.length,
+    largeShare: steps.filter((s) => s.model === 'qwen3-32b').length / steps.length,
+    noSignalOutcome: [...groups.values()].filter((g) => flat(g.outcome)).length / groups.size,
+    noSignalCombined: [...groups.values()].filter((g) => flat(g.reward)).length / groups.size,
+  };
+}
+
+describe('generateTrainingTraces', () => {
+  const lines = [...generateTrainingTraces()];
+
+  it('gives two runs of 40 steps x 16 queries x 8 rollouts, each a valid line with its training step', () => {
+    expect(plannedRollouts()).toBe(10_240);
+    expect(lines).toHaveLength(10_240);
+    expect(DEMO_TRAINING_RUNS.map((r) => [r.id, r.policy])).toEqual([
+      ['grpo-outcome', 'outcome-rl'],
+      ['grpo-roro', 'roro'],
+    ]);
+    expect(lines[0]!.id).toBe('grpo-outcome/s0/gsm8k-0925/r0');
+    expect(lines[8]!.id).toBe('grpo-outcome/s0/math500-0141/r0');
+    expect(new Set(lines.map((l) => l.id)).size).toBe(lines.length);
+    const perGroup = new Map<string, number>();
+    for (const l of lines) {
+      expect(lineProblems(l)).toEqual([]);
+      // The default group: the line gives only the step.
+      expect(Object.keys(l.training!)).toEqual(['step']);
+      expect(l.steps.length).toBeGreaterThanOrEqual(2);
+      expect(l.steps.length).toBeLessThanOrEqual(6);
+      expect(l.judgments!.length).toBeGreaterThanOrEqual(2);
+      const key = `${l.run.id} ${l.query.id}@${l.training!.step}`;
+      perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
+    }
+    expect(perGroup.size).toBe(2 * 40 * 16);
+    expect(new Set(perGroup.values())).toEqual(new Set([8]));
+    expect(new Set(lines.map((l) => l.training!.step))).toEqual(new Set(Array.from({ length: 40 }, (_, i) => i)));
+  });
+
+  it('draws each step a batch of 16 consecutive queries of a pool of 160, in a seeded order per epoch, the same for both runs', () => {
+    const batches = trainingBatches();
+    expect(batches).toHaveLength(40);
+    expect(batches.slice(0, 12).map((b) => b[0])).toEqual([16, 144, 80, 64, 0, 112, 32, 96, 128, 48, 0, 48]);
+    expect(batches[0]).toEqual(Array.from({ length: 16 }, (_, i) => 16 + i));
+    // Each epoch of ten steps visits every batch once.
+    for (let e = 0; e < 4; e++) expect(new Set(batches.slice(10 * e, 10 * e + 10).map((b) => b[0]))).toEqual(new Set([0, 16, 32, 48, 64, 80, 96, 112, 128, 144]));
+    for (const run of ['grpo-outcome', 'grpo-roro']) {
+      const step7 = lines.filter((l) => l.run.id === run && l.training!.step === 7).map((l) => l.query.id);
+      expect(new Set(step7)).toEqual(new Set(batches[7]!.map((i) => queryIdentity(i).id)));
+    }
+  });
+
+  it('shares queries and rubrics with generateTraces, so both load into one database', () => {
+    const registry = new Registry();
+    for (const line of generateTraces({ queries: 160 })) registry.addLine(line);
+    for (const line of lines) registry.addLine(line);
+    expect(registry.conflicts).toEqual([]);
+  });
+
+  it('is deterministic: the same seed gives the same bytes, another seed other rollouts on the same queries', () => {
+    const opts = { trainingSteps: 3, queriesPerStep: 4, rolloutsPerQuery: 3, queryPool: 8 };
+    const a = renderJsonl(generateTrainingTraces(opts));
+    expect(renderJsonl(generateTrainingTraces({ ...opts }))).toBe(a);
+    expect(a.trimEnd().split('\n')).toHaveLength(2 * 3 * 4 * 3);
+    expect(renderJsonl(generateTrainingTraces({ ...opts, seed: 42 }))).toBe(a);
+    const b = [...generateTrainingTraces({ ...opts, seed: 43 })];
+    expect(renderJsonl(b)).not.toBe(a);
+    expect(new Set(b.map((l) => l.query.id)).size).toBeLessThanOrEqual(8);
+    expect(() => [...generateTrainingTraces({ runs: [DEMO_RUNS[0]!] })]).toThrow(/outcome-rl or roro/);
+    expect(() => [...generateTrainingTraces({ queryPool: 20 })]).toThrow(/multiple of queriesPerStep/);
+  });
+
+  it('moves over training: the outcome run buys accuracy with cost, the RoRo run gains more accuracy and process score at about the same cost', () => {
+    const early = (run: string) => stretch(lines, run, 0, 10);
+    const late = (run: string) => stretch(lines, run, 30, 40);
+    const [o0, o1, r0, r1] = [early('grpo-outcome'), late('grpo-outcome'), early('grpo-roro'), late('grpo-roro')];
+    // One starting router: the first ten steps of both runs look alike.
+    expect(Math.abs(o0.accuracy - r0.accuracy)).toBeLessThan(0.05);
+    expect(Math.abs(o0.largeShare - r0.largeShare)).toBeLessThan(0.05);
+    expect(o0.accuracy).toBeCloseTo(0.651, 3);
+    expect(r1.accuracy).toBeCloseTo(0.752, 3);
+    expect(o1.accuracy - o0.accuracy).toBeGreaterThan(0.05);
+    expect(r1.accuracy - r0.accuracy).toBeGreaterThan(0.07);
+    expect(r1.accuracy).toBeGreaterThan(o1.accuracy);
+    // The outcome run leans on the large model: its cost rises by more than a quarter; RoRo's by under a tenth.
+    expect(o1.largeShare - o0.largeShare).toBeGreaterThan(0.12);
+    expect(o1.meanCost / o0.meanCost).toBeGreaterThan(1.25);
+    expect(r1.meanCost / r0.meanCost).toBeLessThan(1.1);
+    expect(r1.meanProcess - r0.meanProcess).toBeGreaterThan(0.12);
+    expect(r1.meanProcess).toBeGreaterThan(o1.meanProcess + 0.1);
+  });
+
+  it('leaves many groups without an outcome signal, and the combined reward gives them one', () => {
+    for (const run of ['grpo-outcome', 'grpo-roro']) {
+      const all = stretch(lines, run, 0, 40);
+      expect(all.noSignalOutcome).toBeGreaterThan(0.2);
+      expect(all.noSignalOutcome).toBeLessThan(0.6);
+      expect(all.noSignalCombined).toBeLessThan(0.02);
+    }
+    // As RoRo's accuracy rises, more of its groups are all right: the outcome alone says less and less.
+    expect(stretch(lines, 'grpo-roro', 30, 40).noSignalOutcome).toBeGreaterThan(stretch(lines, 'grpo-roro', 0, 10).noSignalOutcome + 0.1);
   });
 });
 

@@ -138,6 +138,7 @@ const MAX_ID = 200;
 // Salts keep the per-query streams apart from each other; changing them changes every query.
 const QUERY_SALT = 0x51ab_c0de;
 const TEXT_SALT = 0x7e47_5a1e;
+const TRAINING_SALT = 0x6a90_5eed;
 
 // ---------------------------------------------------------------- options
 
@@ -488,7 +489,7 @@ function planSteps(q: QueryContext, n: number, rng: Rng, s: Scratch): number {
  * The router's probabilities for one step under the run's policy, written to `out` in integer
  * thousandths per model (in the run's model order), so that the emitted probabilities sum to 1.
  */
-function route(run: PreparedRun, importance: number, rng: Rng, out: Int32Array): void {
+function route(run: PreparedRun, importance: number, rng: Rng, out: Int32Array, progress: number | undefined): void {
   const k = run.models.length;
   if (k === 1) {
     out[0] = 1000;
@@ -496,22 +497,27 @@ function route(run: PreparedRun, importance: number, rng: Rng, out: Int32Array):
   }
   let pLarge: number;
   let pMedium = 0;
-  switch (run.policy) {
-    case 'random':
-      for (let m = 0; m < k; m++) out[m] = Math.floor(1000 / k) + (m < 1000 % k ? 1 : 0);
-      return;
-    case 'outcome-rl':
-      // Trained on outcome reward only: leans large everywhere, barely aware of which steps matter.
-      pLarge = clamp(0.35 + 0.18 * (importance - 0.35) + 0.15 * rng.gauss(), 0.02, 0.95);
-      if (run.mediums.length > 0) pMedium = clamp(0.15 + 0.05 * rng.gauss(), 0.01, 0.98 - pLarge);
-      break;
-    case 'roro':
-      // Rubric-guided: sharp on the crux, cheap on routine steps.
-      pLarge = clamp(logistic(9 * (importance - 0.55)) + 0.06 * rng.gauss(), 0.005, 0.995);
-      if (run.mediums.length > 0) pMedium = 0.5 * (1 - pLarge) * logistic(8 * (importance - 0.45));
-      break;
-    default:
-      throw new RangeError(`route: policy ${run.policy} has no router`);
+  if (progress !== undefined) {
+    pLarge = trainingLargeShare(run.policy, importance, progress, rng);
+    if (run.mediums.length > 0) pMedium = clamp(0.15 * (1 - pLarge) + 0.04 * rng.gauss(), 0.01, 0.98 - pLarge);
+  } else {
+    switch (run.policy) {
+      case 'random':
+        for (let m = 0; m < k; m++) out[m] = Math.floor(1000 / k) + (m < 1000 % k ? 1 : 0);
+        return;
+      case 'outcome-rl':
+        // Trained on outcome reward only: leans large everywhere, barely aware of which steps matter.
+        pLarge = clamp(0.35 + 0.18 * (importance - 0.35) + 0.15 * rng.gauss(), 0.02, 0.95);
+        if (run.mediums.length > 0) pMedium = clamp(0.15 + 0.05 * rng.gauss(), 0.01, 0.98 - pLarge);
+        break;
+      case 'roro':
+        // Rubric-guided: sharp on the crux, cheap on routine steps.
+        pLarge = clamp(logistic(9 * (importance - 0.55)) + 0.06 * rng.gauss(), 0.005, 0.995);
+        if (run.mediums.length > 0) pMedium = 0.5 * (1 - pLarge) * logistic(8 * (importance - 0.45));
+        break;
+      default:
+        throw new RangeError(`route: policy ${run.policy} has no router`);
+    }
   }
   out.fill(0, 0, k);
   const kLarge = Math.round(pLarge * 1000);
@@ -531,6 +537,29 @@ function route(run: PreparedRun, importance: number, rng: Rng, out: Int32Array):
   }
 }
 
+/**
+ * The probability of the large model for a step of the given importance, at `progress` (0 = the first
+ * training step, 1 = the last) of a GRPO run. Both kinds of run start from the same router, which
+ * barely tells steps apart. Trained on the outcome alone it learns only where groups differ in
+ * outcome, so it drifts slowly towards the large model everywhere (accuracy bought with cost); with
+ * process rewards it learns fast which steps matter: large on the crux, small on routine steps.
+ */
+function trainingLargeShare(policy: RoutingPolicy, importance: number, progress: number, rng: Rng): number {
+  const start = 0.42 + 0.12 * (importance - 0.35);
+  let end: number;
+  let learnt: number;
+  if (policy === 'roro') {
+    end = logistic(9 * (importance - 0.55));
+    learnt = (1 - Math.exp(-3.5 * progress)) / (1 - Math.exp(-3.5));
+  } else if (policy === 'outcome-rl') {
+    end = 0.62 + 0.2 * (importance - 0.35);
+    learnt = progress * (0.6 + 0.4 * progress);
+  } else {
+    throw new RangeError(`a training run needs policy outcome-rl or roro, got ${policy}`);
+  }
+  return clamp(start + learnt * (end - start) + 0.08 * rng.gauss(), 0.01, 0.99);
+}
+
 function roundUsd(x: number): number {
   return Math.round(x * 1e10) / 1e10;
 }
@@ -545,8 +574,25 @@ function criterionCopy(c: CriterionPlan): RubricCriterion {
   return { id: c.id, text: c.text, weight: c.weight, scale: { ...c.scale } };
 }
 
-function buildTrajectory(q: QueryContext, run: PreparedRun, rep: number, qIndex: number, o: Resolved, s: Scratch, probsBuf: Int32Array): TraceLine {
-  const rng = new Rng(mixSeed(o.seedLo, o.seedHi, qIndex, run.index, rep));
+/** Where a rollout of a training run was sampled: its training step, and how far through the run that is (0..1). */
+interface TrainingPoint {
+  step: number;
+  progress: number;
+}
+
+function buildTrajectory(
+  q: QueryContext,
+  run: PreparedRun,
+  rep: number,
+  qIndex: number,
+  o: Resolved,
+  s: Scratch,
+  probsBuf: Int32Array,
+  training?: TrainingPoint,
+): TraceLine {
+  const rng = new Rng(
+    training === undefined ? mixSeed(o.seedLo, o.seedHi, qIndex, run.index, rep) : mixSeed(o.seedLo, o.seedHi, qIndex, run.index, rep, training.step, TRAINING_SALT),
+  );
   const span = o.stepsMax - o.stepsMin + 1;
   const n = o.stepsMin + Math.floor(span * clamp(0.5 * q.difficulty + 0.5 * rng.next(), 0, 0.9999));
   s.ensure(n);
@@ -567,7 +613,7 @@ function buildTrajectory(q: QueryContext, run: PreparedRun, rep: number, qIndex:
       m = run.policy === 'all-large' ? run.large : run.small;
       probs.push(undefined);
     } else {
-      route(run, importance, rng, probsBuf);
+      route(run, importance, rng, probsBuf, training?.progress);
       let u = rng.int(0, 999);
       m = 0;
       while (m < k - 1 && u >= probsBuf[m]!) u -= probsBuf[m++]!;
@@ -586,7 +632,10 @@ function buildTrajectory(q: QueryContext, run: PreparedRun, rep: number, qIndex:
   }
   const cruxCap = run.models[s.models[cruxStep]!]!.capability;
   const quality = 0.7 * cruxCap + 0.3 * (otherImp > 0 ? otherCap / otherImp : cruxCap);
-  const correct = rng.chance(logistic(-0.32 + 1.5 * quality - 5.2 * (q.difficulty - 0.42)));
+  // A rollout's chance is its query's more than its routing's (rollouts of one group often agree),
+  // which is what leaves GRPO groups without an outcome signal.
+  const decisive = training === undefined ? 1 : 1.8;
+  const correct = rng.chance(logistic(decisive * (-0.32 + 1.5 * quality - 5.2 * (q.difficulty - 0.42))));
   const problem = q.problem;
   const gaveUp = !correct && rng.chance(0.03);
   const finalAnswer = correct ? problem.answer : gaveUp ? undefined : rng.pick(problem.wrong);
@@ -639,7 +688,7 @@ function buildTrajectory(q: QueryContext, run: PreparedRun, rep: number, qIndex:
     tokensIn += tokensOut + 6;
   }
 
-  const id = `${run.spec.id}/${q.id}/r${rep}`;
+  const id = training === undefined ? `${run.spec.id}/${q.id}/r${rep}` : `${run.spec.id}/s${training.step}/${q.id}/r${rep}`;
   const runObj: TraceRun = run.metaJson === undefined
     ? { id: run.spec.id, policy: run.policy }
     : { id: run.spec.id, policy: run.policy, meta: JSON.parse(run.metaJson) as JsonObject };
@@ -678,6 +727,8 @@ function buildTrajectory(q: QueryContext, run: PreparedRun, rep: number, qIndex:
     };
     line.judgments = judgeTrajectory(q.rubricPlan, ctx, rng, rng.int(o.judgMin, o.judgMax));
   }
+  // The group is left to its default, "<query.id>@<step>": the rollouts of one query at one step.
+  if (training !== undefined) line.training = { step: training.step };
 
   if (rng.chance(0.7)) {
     line.meta = { subject: problem.subject, level: problem.level, temperature: 0.6, top_p: 0.95, sample: rep };
@@ -732,6 +783,151 @@ export function* generateTraces(opts: GenerateOptions = {}): Generator<TraceLine
       }
     }
   }
+}
+
+export interface TrainingOptions {
+  /** Seed of the rollouts and of the order in which batches are drawn. Default 42. */
+  seed?: number;
+  /** The training runs, each with policy 'outcome-rl' or 'roro'. Default DEMO_TRAINING_RUNS. */
+  runs?: readonly RunSpec[];
+  /** Model catalogue that runs refer to. Default DEFAULT_MODELS. */
+  models?: readonly TraceModel[];
+  /** Training steps 0..n-1. Default 40. */
+  trainingSteps?: number;
+  /** Queries in each step's batch (one GRPO group each). Default 16. */
+  queriesPerStep?: number;
+  /** Rollouts per query per step: the group size. Default 8. */
+  rolloutsPerQuery?: number;
+  /** The queries batches are drawn from (a multiple of queriesPerStep). Default 160: 10 batches, reshuffled each epoch. */
+  queryPool?: number;
+  /** Steps per rollout. Default {min: 2, max: 6}. */
+  steps?: Range;
+  /** Judgments per rollout. Default {min: 2, max: 4}. */
+  judgmentsPerTrajectory?: Range;
+  /** Default 'short'. */
+  textSize?: 'short' | 'normal';
+}
+
+/**
+ * The demo's two GRPO training runs of one router from one starting point, over the same batches of
+ * queries in the same order: one rewarded by the outcome alone, one RoRo-style by outcome, process
+ * (rubric) score and cost.
+ */
+export const DEMO_TRAINING_RUNS: readonly RunSpec[] = deepFreeze<RunSpec[]>([
+  {
+    id: 'grpo-outcome',
+    policy: 'outcome-rl',
+    models: ['qwen3-1.7b', 'qwen3-32b'],
+    meta: { algorithm: 'GRPO', reward: 'outcome', group_size: 8, router: 'qwen3-0.6b + linear head', init: 'sft-router-v1' },
+  },
+  {
+    id: 'grpo-roro',
+    policy: 'roro',
+    models: ['qwen3-1.7b', 'qwen3-32b'],
+    meta: {
+      algorithm: 'GRPO',
+      reward: 'outcome + 0.5 * rubric process - 0.1 * cost',
+      group_size: 8,
+      router: 'qwen3-0.6b + linear head',
+      init: 'sft-router-v1',
+      rubricor: RUBRICOR_ID,
+      judge: 'judge-v2',
+    },
+  },
+]);
+
+/**
+ * The batch of query indexes (into 0..queryPool-1) of each training step. The pool is cut into
+ * batches of consecutive queries (so every batch mixes the benchmarks alike), and each epoch visits
+ * the batches in its own seeded order; every run sees the same batches in the same order.
+ */
+export function trainingBatches(opts: TrainingOptions = {}): number[][] {
+  const o = resolveTraining(opts);
+  return batchesOf(o);
+}
+
+interface ResolvedTraining {
+  base: Resolved;
+  trainingSteps: number;
+  queriesPerStep: number;
+  rollouts: number;
+  pool: number;
+}
+
+function resolveTraining(opts: TrainingOptions): ResolvedTraining {
+  const runs = opts.runs ?? DEMO_TRAINING_RUNS;
+  for (const r of runs) {
+    if (r.policy !== 'outcome-rl' && r.policy !== 'roro') throw new RangeError(`training run ${r.id} needs policy outcome-rl or roro, got ${r.policy}`);
+  }
+  const queriesPerStep = count(opts.queriesPerStep ?? 16, 'queriesPerStep', 1);
+  const pool = count(opts.queryPool ?? queriesPerStep * 10, 'queryPool', 1);
+  if (pool % queriesPerStep !== 0) throw new RangeError(`queryPool (${pool}) must be a multiple of queriesPerStep (${queriesPerStep})`);
+  const base = resolveOptions({
+    seed: opts.seed,
+    runs,
+    models: opts.models,
+    queries: pool,
+    steps: opts.steps ?? { min: 2, max: 6 },
+    judgmentsPerTrajectory: opts.judgmentsPerTrajectory ?? { min: 2, max: 4 },
+    textSize: opts.textSize ?? 'short',
+  });
+  return {
+    base,
+    trainingSteps: count(opts.trainingSteps ?? 40, 'trainingSteps', 1),
+    queriesPerStep,
+    rollouts: count(opts.rolloutsPerQuery ?? 8, 'rolloutsPerQuery', 1),
+    pool,
+  };
+}
+
+function batchesOf(o: ResolvedTraining): number[][] {
+  const perEpoch = o.pool / o.queriesPerStep;
+  const batches: number[][] = [];
+  let order: number[] = [];
+  for (let step = 0; step < o.trainingSteps; step++) {
+    const slot = step % perEpoch;
+    if (slot === 0) {
+      const rng = new Rng(mixSeed(o.base.seedLo, o.base.seedHi, step / perEpoch, TRAINING_SALT));
+      order = Array.from({ length: perEpoch }, (_, i) => i);
+      for (let i = perEpoch - 1; i > 0; i--) {
+        const j = rng.int(0, i);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+    }
+    const first = order[slot]! * o.queriesPerStep;
+    batches.push(Array.from({ length: o.queriesPerStep }, (_, i) => first + i));
+  }
+  return batches;
+}
+
+/**
+ * Streams the rollouts of GRPO training runs (trace-format.md "training"), step by step as a trainer
+ * logs them: at each training step, for each run, `rolloutsPerQuery` rollouts of each query of the
+ * step's batch, each with `training.step` and its default group "<query.id>@<step>". Queries and
+ * rubrics are generateTraces's (they depend only on the query id), so both files load into one database.
+ */
+export function* generateTrainingTraces(opts: TrainingOptions = {}): Generator<TraceLine, void, undefined> {
+  const o = resolveTraining(opts);
+  const scratch = new Scratch();
+  const probsBuf = new Int32Array(Math.max(...o.base.runs.map((r) => r.models.length)));
+  const queries = new Map<number, QueryContext>();
+  const last = Math.max(1, o.trainingSteps - 1);
+  for (const [step, batch] of batchesOf(o).entries()) {
+    const point: TrainingPoint = { step, progress: step / last };
+    for (const run of o.base.runs) {
+      for (const qi of batch) {
+        let q = queries.get(qi);
+        if (q === undefined) queries.set(qi, (q = buildQuery(qi, o.base)));
+        for (let rep = 0; rep < o.rollouts; rep++) yield buildTrajectory(q, run, rep, qi, o.base, scratch, probsBuf, point);
+      }
+    }
+  }
+}
+
+/** How many rollouts generateTrainingTraces yields for these options. */
+export function plannedRollouts(opts: TrainingOptions = {}): number {
+  const o = resolveTraining(opts);
+  return o.trainingSteps * o.base.runs.length * o.queriesPerStep * o.rollouts;
 }
 
 /** How many trajectories generateTraces yields for these options. */
