@@ -20,7 +20,6 @@ import { criterionDefs } from '@/lib/db/items';
 import { ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
 import { objectTextWithout } from '@/lib/ingest/json-spans';
 import { TRACE_FORMAT } from '@/lib/schemas/trace';
-import { defaultGroup } from '@/lib/ingest/normalize';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
 import { batchOfRows, cell, type Batch, type Column } from './columns';
@@ -77,6 +76,7 @@ interface DbRow {
   labelled: boolean;
   training_step: number | null;
   training_group: string | null;
+  training_group_given: boolean;
 }
 
 // Runs, queries and rubrics are read by scalar subqueries rather than joins: joins let the planner
@@ -105,7 +105,7 @@ function query({ filter }: KindContext) {
                          WHERE l.item_id = i.id)) ORDER BY i.id)
                 FROM items i WHERE i.trajectory_pk = t.pk AND EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id))
            END AS items,
-           t.meta::text AS meta, t.cost_usd, t.all_largest_usd, t.savings, t.process_score, t.labelled, t.training_step, t.training_group
+           t.meta::text AS meta, t.cost_usd, t.all_largest_usd, t.savings, t.process_score, t.labelled, t.training_step, t.training_group, t.training_group_given
       FROM trajectories t
       ${trajectoryWhere(filter)}
      ORDER BY t.pk`;
@@ -196,9 +196,8 @@ function traceBody(r: DbRow, judged: Judgment[]): string {
     s += `,"judgments":[${list}]`;
   }
   if (r.training_step !== null) {
-    // The default group is left out, as the line that named none had it.
-    const named = r.training_group !== null && r.training_group !== defaultGroup(r.query_id, r.training_step);
-    s += `,"training":{"step":${r.training_step}${named ? `,"group":${J(r.training_group)}` : ''}}`;
+    // As the line gave it: with its group when it named one (even the default one), else without.
+    s += `,"training":{"step":${r.training_step}${r.training_group_given ? `,"group":${J(r.training_group)}` : ''}}`;
   }
   return s;
 }

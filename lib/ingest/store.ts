@@ -244,7 +244,7 @@ export async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<vo
 export const TRAJECTORY_COLUMNS = [
   'pk', 'id', 'run_id', 'query_id', 'rubric_id', 'benchmark', 'correct', 'final_answer', 'meta', 'model_ids', 'models_used',
   'step_count', 'tokens_in', 'tokens_out', 'cost_usd', 'all_largest_usd', 'savings', 'process_score', 'reward', 'content_hash', 'labelled',
-  'training_step', 'training_group',
+  'training_step', 'training_group', 'training_group_given',
 ] as const;
 export const STEP_COLUMNS = ['trajectory_pk', 'index', 'model', 'text', 'tokens_in', 'tokens_out', 'latency_ms', 'router', 'given_cost_usd', 'cost_usd'] as const;
 export const ITEM_COLUMNS = ['id', 'trajectory_pk', 'criterion_id', 'steps', 'version', 'content_revision'] as const;
@@ -291,6 +291,7 @@ export function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[
       t.labelled ? 't' : 'f',
       copyNumber(t.trainingStep),
       copyText(t.trainingGroup),
+      norm.trainingGroupGiven ? 't' : 'f',
     ].join('\t');
   }
 }
@@ -531,11 +532,11 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
     `UPDATE trajectories SET run_id = $2, query_id = $3, rubric_id = $4, benchmark = $5, correct = $6, final_answer = $7,
             meta = $8::json, model_ids = $9, models_used = $10, step_count = $11, tokens_in = $12, tokens_out = $13,
             cost_usd = $14, all_largest_usd = $15, savings = $16, process_score = $17, reward = $18, content_hash = $19,
-            training_step = $20, training_group = $21, updated_at = now()
+            training_step = $20, training_group = $21, training_group_given = $22, updated_at = now()
       WHERE pk = $1`,
     [
       pk, t.runId, t.queryId, t.rubricId, t.benchmark, t.correct, t.finalAnswer, t.meta, t.modelIds, t.modelsUsed, t.stepCount, t.tokensIn, t.tokensOut,
-      t.costUsd, t.allLargestUsd, t.savings, t.processScore, t.reward, t.hash, t.trainingStep, t.trainingGroup,
+      t.costUsd, t.allLargestUsd, t.savings, t.processScore, t.reward, t.hash, t.trainingStep, t.trainingGroup, norm.trainingGroupGiven,
     ],
   );
 }
