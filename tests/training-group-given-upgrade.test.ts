@@ -7,7 +7,7 @@ import { parseExportRequest } from '@/lib/schemas/exports';
 import { bytesOf } from './helpers/export';
 import { databaseBefore, type UpgradeDatabase } from './helpers/upgrade';
 
-const MIGRATION = '20261202091500_training_group_given';
+const MIGRATION = '20261202095500_training_group_given';
 
 describe('the training_group_given migration, on a database the previous version filled', () => {
   let old: UpgradeDatabase;
