@@ -98,6 +98,34 @@ interface CellRow {
   n: number;
 }
 
+/** The cells of one judge (or of every judge: null) and criterion, as [judge score, human score, n]. */
+interface CellGroup {
+  judge: string | null;
+  rubric_id: string;
+  criterion_id: string;
+  kind: Scale['kind'];
+  scale_min: number | null;
+  scale_max: number | null;
+  cells: [number, number, number][];
+}
+
+/** Counted rows as groups of one judge and criterion, in the order first seen. */
+function cellGroups(rows: readonly CellRow[]): CellGroup[] {
+  const groups = new Map<string, CellGroup>();
+  for (const r of rows) {
+    const key = `${r.judge ?? ''}\u0000${criterionKey(r.rubric_id, r.criterion_id)}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { judge: r.judge, rubric_id: r.rubric_id, criterion_id: r.criterion_id, kind: r.kind, scale_min: r.scale_min, scale_max: r.scale_max, cells: [] }));
+    g.cells.push([r.judge_score, r.human, r.n]);
+  }
+  return [...groups.values()];
+}
+
+/** The counted cells of a filter: from the stored counts, or counted from the items. */
+async function countedCells(params: AgreementParams, judge: string | null, perJudge: boolean, live: boolean): Promise<CellGroup[]> {
+  return live ? cellGroups(await countingRows<CellRow>(cellsQuery(params, judge, perJudge))) : countingRows<CellGroup>(storedCellsQuery(params, judge, perJudge));
+}
+
 /** Every judgment of a labelled item, with its trajectory, criterion and the item's newest label (nl). */
 const JUDGED_LABELLED_ITEMS = sql`FROM (SELECT DISTINCT item_id FROM labels) li
   JOIN items i ON i.id = li.item_id
@@ -178,17 +206,20 @@ function storedConditions(params: Pick<AgreementParams, 'run' | 'rubric' | 'crit
 const whereOf = (where: Sql[]) => (where.length ? sql`WHERE ${join(where, ' AND ')}` : empty);
 
 /**
- * cellsQuery from agreement_cells: summed over runs first, then given its criterion's scale (one
- * aggregate over the count rows, in countingRows' work_mem).
+ * cellsQuery from agreement_cells, a row per (judge when `perJudge`, criterion) with its cells as JSON
+ * [judge score, human score, n] triples: summed over runs first, then given its criterion's scale
+ * (one aggregate over the count rows, in countingRows' work_mem).
  */
 export function storedCellsQuery(params: AgreementParams, judge: string | null, perJudge: boolean): Sql {
   const where = storedConditions(params);
   if (judge !== null) where.push(sql`a.judge = ${judge}`);
   const judgeCol = perJudge ? sql`a.judge` : sql`NULL::text`;
-  return sql`SELECT x.judge, x.rubric_id, x.criterion_id, c.kind, c.scale_min, c.scale_max, x.judge_score, x.human, x.n
-               FROM (SELECT ${judgeCol} AS judge, a.rubric_id, a.criterion_id, a.judge_score, a.human, sum(a.n)::int AS n
-                       FROM agreement_cells a ${whereOf(where)}
-                      GROUP BY 1, a.rubric_id, a.criterion_id, a.judge_score, a.human) x
+  return sql`SELECT x.judge, x.rubric_id, x.criterion_id, c.kind, c.scale_min, c.scale_max, x.cells
+               FROM (SELECT y.judge, y.rubric_id, y.criterion_id, json_agg(json_build_array(y.judge_score, y.human, y.n)) AS cells
+                       FROM (SELECT ${judgeCol} AS judge, a.rubric_id, a.criterion_id, a.judge_score, a.human, sum(a.n)::int AS n
+                               FROM agreement_cells a ${whereOf(where)}
+                              GROUP BY 1, a.rubric_id, a.criterion_id, a.judge_score, a.human) y
+                      GROUP BY y.judge, y.rubric_id, y.criterion_id) x
                JOIN criteria c ON c.rubric_id = x.rubric_id AND c.id = x.criterion_id`;
 }
 
@@ -198,12 +229,19 @@ function storedItemCountsQuery(params: AgreementParams): Sql {
               GROUP BY a.rubric_id, a.criterion_id`;
 }
 
-/** peopleQuery from agreement_people. */
+/** peopleQuery from agreement_people, as one JSON array (parsed at once, not row by row and array by array). */
 function storedPeopleQuery(params: AgreementParams, judge: string | null): Sql {
   const where = storedConditions(params);
   if (judge !== null) where.push(sql`(a.person_judgment OR ${judge} = ANY(a.judges))`);
-  return sql`SELECT a.rubric_id, a.criterion_id, a.kind, a.scale_min, a.scale_max, a.people_scores, a.judges
-               FROM agreement_people a ${whereOf(where)} ORDER BY a.item_id`;
+  return sql`SELECT coalesce(json_agg(json_build_object('rubric_id', a.rubric_id, 'criterion_id', a.criterion_id, 'kind', a.kind, 'scale_min', a.scale_min,
+                                                        'scale_max', a.scale_max, 'people_scores', a.people_scores, 'judges', a.judges) ORDER BY a.item_id), '[]') AS rows
+               FROM agreement_people a ${whereOf(where)}`;
+}
+
+/** The items that two or more people labelled: from agreement_people, or counted from the items. */
+async function peopleRows(params: AgreementParams, judge: string | null, live: boolean): Promise<PeopleRow[]> {
+  if (live) return queryRows<PeopleRow>(getPool(), peopleQuery(params, judge));
+  return (await queryRows<{ rows: PeopleRow[] }>(getPool(), storedPeopleQuery(params, judge)))[0]!.rows;
 }
 
 /** The judgment-in-view condition of the judge setting, over judgments `j`. */
@@ -321,7 +359,7 @@ type PeopleMemo = Map<string, unknown>;
  * has a handful of items, and the kinds carry the intervals that mean something.
  */
 function figuresOf(
-  cells: readonly CellRow[],
+  cells: readonly CellGroup[],
   people: readonly PeopleRow[],
   itemCounts: Map<string, number> | null,
   meta: Map<string, CriterionMeta>,
@@ -331,15 +369,16 @@ function figuresOf(
   // Each cell converted once, grouped by kind and by criterion.
   const byKind = new Map<Scale['kind'], AgreementCell[]>();
   const byCriterion = new Map<string, AgreementCell[]>();
-  for (const r of cells) {
-    const c = cellOf(r);
-    const k = byKind.get(r.kind);
-    if (k) k.push(c);
-    else byKind.set(r.kind, [c]);
-    const key = criterionKey(r.rubric_id, r.criterion_id);
-    const g = byCriterion.get(key);
-    if (g) g.push(c);
-    else byCriterion.set(key, [c]);
+  for (const g of cells) {
+    const numeric = g.kind === 'numeric' ? scaleOf(g.kind, g.scale_min, g.scale_max) : null;
+    const own = g.cells.map(([judge, human, n]): AgreementCell => (numeric ? { judge: normalizedScore(judge, numeric), human: normalizedScore(human, numeric), n } : { judge, human, n }));
+    const k = byKind.get(g.kind);
+    if (k) k.push(...own);
+    else byKind.set(g.kind, own.slice());
+    const key = criterionKey(g.rubric_id, g.criterion_id);
+    const c = byCriterion.get(key);
+    if (c) c.push(...own);
+    else byCriterion.set(key, own);
   }
   const peopleByKind = groupBy(people, (r) => r.kind);
   const memo = <T>(key: string, make: () => T): T => {
@@ -380,7 +419,7 @@ function figuresOf(
     .sort((a, b) => (a.rubric_id < b.rubric_id ? -1 : a.rubric_id > b.rubric_id ? 1 : a.position - b.position))
     .map(({ position: _position, ...c }) => c);
 
-  const nItems = itemCounts ? [...itemCounts.values()].reduce((s, n) => s + n, 0) : cells.reduce((s, r) => s + r.n, 0);
+  const nItems = itemCounts ? [...itemCounts.values()].reduce((s, n) => s + n, 0) : cells.reduce((s, g) => g.cells.reduce((t, c) => t + c[2], s), 0);
   return {
     overall: {
       n_items: nItems,
@@ -404,9 +443,9 @@ export async function agreement(params: AgreementRequest, source: AgreementSourc
   const db = getPool();
   const live = source.live === true;
   const [cells, counts, people] = await Promise.all([
-    live ? countingRows<CellRow>(cellsQuery(params, judge, false)) : countingRows<CellRow>(storedCellsQuery(params, judge, false)),
+    countedCells(params, judge, false, live),
     queryRows<ItemCountRow>(db, live || judge !== null ? itemCountsQuery(params, judge) : storedItemCountsQuery(params)),
-    queryRows<PeopleRow>(db, live ? peopleQuery(params, judge) : storedPeopleQuery(params, judge)),
+    peopleRows(params, judge, live),
   ]);
   const meta = await criteriaMeta(counts);
   const itemCounts = new Map(counts.map((r) => [criterionKey(r.rubric_id, r.criterion_id), r.n_items]));
@@ -424,11 +463,10 @@ export async function agreement(params: AgreementRequest, source: AgreementSourc
 export async function agreementByJudge(params: AgreementRequest, source: AgreementSource = {}) {
   const judge = params.judge ?? null;
   await checkJudge(judge);
-  const db = getPool();
   const live = source.live === true;
   const [cells, people] = await Promise.all([
-    live ? countingRows<CellRow>(cellsQuery(params, judge, true)) : countingRows<CellRow>(storedCellsQuery(params, judge, true)),
-    queryRows<PeopleRow>(db, live ? peopleQuery(params, judge) : storedPeopleQuery(params, judge)),
+    countedCells(params, judge, true, live),
+    peopleRows(params, judge, live),
   ]);
   const keys = [...new Map(cells.map((r) => [criterionKey(r.rubric_id, r.criterion_id), r])).values()];
   const meta = await criteriaMeta(keys);
