@@ -54,8 +54,8 @@ export function UserMenu() {
         <span aria-hidden className="grid h-6 w-6 place-items-center rounded-full bg-slate-800 text-[11px] font-semibold uppercase text-white">
           {user.name.slice(0, 1)}
         </span>
-        <span className="font-medium">{user.name}</span>
-        <span className="text-xs text-slate-400">{user.role}</span>
+        <span className="hidden font-medium lg:inline">{user.name}</span>
+        <span className="hidden text-xs text-slate-400 lg:inline">{user.role}</span>
       </button>
       {open && (
         <div role="menu" className="absolute right-0 top-full z-40 mt-1 w-48 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
