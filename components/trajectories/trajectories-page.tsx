@@ -1,14 +1,14 @@
 'use client';
 // The trajectory list: every filter, sort and page lives in the URL.
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { formatInt } from '@/lib/client/format';
-import { useModelPalette, useRuns, useTrajectoryList } from '@/lib/client/hooks';
+import { useBenchmarks, useModelPalette, useRuns, useTrajectoryList } from '@/lib/client/hooks';
 import { activeFilterCount, apiParams, changed, filterProblems, listStateFrom, PAGE_SIZE, toSearch, validState, type ListState } from '@/lib/client/list-url';
 import type { RunSummary } from '@/lib/client/types';
 import { modelsByPrice } from '@/lib/client/model-colors';
@@ -59,10 +59,8 @@ export function TrajectoriesPage() {
   const list = useTrajectoryList(params);
   const runs = useRuns();
   const palette = useModelPalette();
-  // The benchmarks met so far suggest values for the benchmark field (there is no list of them).
-  const [benchmarks, setBenchmarks] = useState<string[]>([]);
-  const unseen = [...new Set((list.data?.items ?? []).map((t) => t.benchmark).filter((b): b is string => !!b && !benchmarks.includes(b)))];
-  if (unseen.length > 0) setBenchmarks([...benchmarks, ...unseen].sort());
+  // The benchmark field suggests every stored benchmark (GET /api/benchmarks); the server matches it without case.
+  const benchmarks = useBenchmarks().data ?? [];
 
   // The state the page is going to: the URL follows router.push a moment later, and a change made in
   // that moment (a bound typed, then Next) must build on the one before it, not on the URL's old state.
