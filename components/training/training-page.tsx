@@ -128,7 +128,14 @@ export function TrainingPage({ run }: { run: string }) {
             Training <span className="font-mono">{run}</span>
           </span>
         }
-        description="GRPO over training steps: what each step's groups scored, and how many gave GRPO nothing to learn from."
+        description={
+          <>
+            GRPO over training steps: what each step&apos;s groups scored, and how many gave GRPO nothing to learn from.{' '}
+            <Link href="/docs/training" className="text-sky-700 hover:underline" data-testid="training-docs-link">
+              How to read this page
+            </Link>
+          </>
+        }
         actions={<LiveToggle live={pausable} what="training steps" />}
       />
       <Card className="mb-4 flex flex-wrap items-center gap-x-6 gap-y-3 px-4 py-3">
