@@ -1,11 +1,11 @@
 import 'server-only';
 // People: accounts, roles, passwords. Sign-in state lives in sessions.ts, scripts' keys in api-keys.ts.
 import type pg from 'pg';
-import { getPool, withTransaction } from '@/lib/db/pool';
+import { getPrisma } from '@/lib/db/prisma';
+import type { Prisma } from '@/lib/server/generated/prisma/client';
 import { LOCAL_ACTOR, type Actor, type Role } from './auth';
 import { ApiError, notFound } from './errors';
 import { hashPassword } from './passwords';
-import { queryRows, sql } from './sql';
 
 export interface UserView {
   id: number;
@@ -18,17 +18,33 @@ export interface UserView {
   labels: number;
 }
 
-const USER_COLUMNS = sql`u.id, u.username, u.name, u.role, u.created_at, u.disabled_at, u.password_hash IS NOT NULL AS can_sign_in,
-  (SELECT count(*) FROM labels l WHERE l.user_id = u.id)::int AS labels`;
+const USER_SELECT = {
+  id: true,
+  username: true,
+  name: true,
+  role: true,
+  createdAt: true,
+  disabledAt: true,
+  passwordHash: true,
+  _count: { select: { labels: true } },
+} satisfies Prisma.UserSelect;
+
+type UserRow = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
+
+/** The password hash stays here: the view says only whether there is one. */
+const viewOf = (u: UserRow): UserView => ({
+  id: u.id,
+  username: u.username,
+  name: u.name,
+  role: u.role,
+  created_at: u.createdAt,
+  disabled_at: u.disabledAt,
+  can_sign_in: u.passwordHash !== null,
+  labels: u._count.labels,
+});
 
 export async function listUsers(): Promise<UserView[]> {
-  return queryRows<UserView>(getPool(), sql`SELECT ${USER_COLUMNS} FROM users u ORDER BY u.username`);
-}
-
-async function userById(db: pg.Pool | pg.PoolClient, id: number): Promise<UserView> {
-  const u = (await queryRows<UserView>(db, sql`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ${id}`))[0];
-  if (!u) throw notFound(`user ${id}`);
-  return u;
+  return (await getPrisma().user.findMany({ select: USER_SELECT, orderBy: { username: 'asc' } })).map(viewOf);
 }
 
 export interface NewUser {
@@ -38,17 +54,21 @@ export interface NewUser {
   password: string;
 }
 
-export async function createUser(input: NewUser, db: pg.Pool | pg.PoolClient = getPool()): Promise<UserView> {
+const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === 'P2002';
+
+export async function createUser(input: NewUser): Promise<UserView> {
   if (input.username === LOCAL_ACTOR.username) throw new ApiError('bad_request', `field "username": "${LOCAL_ACTOR.username}" is reserved`);
   const hash = await hashPassword(input.password);
-  const r = await db.query<{ id: number }>(
-    `INSERT INTO users (username, name, role, password_hash) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (username) DO NOTHING RETURNING id`,
-    [input.username, input.name?.trim() || input.username, input.role, hash],
-  );
-  const id = r.rows[0]?.id;
-  if (id === undefined) throw new ApiError('conflict', `field "username": a user named "${input.username}" exists`);
-  return userById(db, id);
+  try {
+    const u = await getPrisma().user.create({
+      data: { username: input.username, name: input.name?.trim() || input.username, role: input.role, passwordHash: hash },
+      select: USER_SELECT,
+    });
+    return viewOf(u);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ApiError('conflict', `field "username": a user named "${input.username}" exists`);
+    throw e;
+  }
 }
 
 export interface UserChange {
@@ -59,40 +79,38 @@ export interface UserChange {
 }
 
 /** Whether the change would leave nobody who can sign in as admin. */
-async function removesLastAdmin(client: pg.PoolClient, id: number, change: UserChange): Promise<boolean> {
+async function removesLastAdmin(tx: Prisma.TransactionClient, user: { id: number; role: Role; disabledAt: Date | null }, change: UserChange): Promise<boolean> {
   if (change.role === undefined && change.disabled !== true) return false;
   if (change.role === 'admin' && change.disabled !== true) return false;
-  const r = await client.query<{ others: number; is_admin: boolean }>(
-    `SELECT (SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND password_hash IS NOT NULL AND id <> $1)::int AS others,
-            EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'admin' AND disabled_at IS NULL) AS is_admin`,
-    [id],
-  );
-  const row = r.rows[0];
-  return !!row && row.is_admin && row.others === 0;
+  if (user.role !== 'admin' || user.disabledAt !== null) return false;
+  const others = await tx.user.count({ where: { role: 'admin', disabledAt: null, passwordHash: { not: null }, id: { not: user.id } } });
+  return others === 0;
 }
 
+/** One transaction: the checks, the change, and the end of the person's sessions where it asks for it. */
 export async function updateUser(id: number, change: UserChange): Promise<UserView> {
   const hash = change.password === undefined ? undefined : await hashPassword(change.password);
-  return withTransaction(async (client) => {
+  return getPrisma().$transaction(async (tx) => {
     // Serializes admin changes so that two admins demoting each other cannot both succeed.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('routelens.users.admins'))`);
-    const exists = await client.query<{ username: string }>('SELECT username FROM users WHERE id = $1 FOR UPDATE', [id]);
-    if (exists.rowCount === 0) throw notFound(`user ${id}`);
-    if (exists.rows[0]?.username === LOCAL_ACTOR.username && hash !== undefined) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('routelens.users.admins'))`;
+    const [user] = await tx.$queryRaw<{ id: number; username: string; role: Role; disabledAt: Date | null }[]>`
+      SELECT id, username, role::text AS role, disabled_at AS "disabledAt" FROM users WHERE id = ${id} FOR UPDATE`;
+    if (!user) throw notFound(`user ${id}`);
+    if (user.username === LOCAL_ACTOR.username && hash !== undefined) {
       throw new ApiError('bad_request', 'field "password": the local user signs in only with sign-in off');
     }
-    if (await removesLastAdmin(client, id, change)) {
+    if (await removesLastAdmin(tx, user, change)) {
       throw new ApiError('conflict', 'this would leave no admin who can sign in; make another admin first');
     }
-    if (change.name !== undefined) await client.query('UPDATE users SET name = $2 WHERE id = $1', [id, change.name]);
-    if (change.role !== undefined) await client.query('UPDATE users SET role = $2 WHERE id = $1', [id, change.role]);
-    if (change.disabled !== undefined) {
-      await client.query('UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) ELSE NULL END WHERE id = $1', [id, change.disabled]);
-    }
-    if (hash !== undefined) await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, hash]);
+    const data: Prisma.UserUpdateInput = {};
+    if (change.name !== undefined) data.name = change.name;
+    if (change.role !== undefined) data.role = change.role;
+    if (change.disabled !== undefined) data.disabledAt = change.disabled ? (user.disabledAt ?? new Date()) : null;
+    if (hash !== undefined) data.passwordHash = hash;
+    const updated = await tx.user.update({ where: { id }, data, select: USER_SELECT });
     // A new password or a disabled account ends every sign-in of that person.
-    if (hash !== undefined || change.disabled === true) await client.query('DELETE FROM sessions WHERE user_id = $1', [id]);
-    return userById(client, id);
+    if (hash !== undefined || change.disabled === true) await tx.session.deleteMany({ where: { userId: id } });
+    return viewOf(updated);
   });
 }
 
