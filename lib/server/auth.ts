@@ -8,9 +8,8 @@ import 'server-only';
 // header on a cross-site request without CORS, which routelens never grants. SameSite=Lax on the
 // cookie is a second line. API keys and the local actor are not cookies, so they are exempt.
 import crypto from 'node:crypto';
-import { getPool } from '@/lib/db/pool';
+import { getPrisma } from '@/lib/db/prisma';
 import { ApiError } from './errors';
-import { queryRows, sql } from './sql';
 import type { KeyScope } from './scopes';
 
 export type Role = 'viewer' | 'annotator' | 'admin';
@@ -85,22 +84,17 @@ function bearerToken(request: Request): string | null {
   return m?.[1] ?? null;
 }
 
-interface UserRow {
-  user_id: number;
-  username: string;
-  name: string;
-  role: Role;
-}
+/** What an actor takes of its users row. */
+const USER_OF_ACTOR = { id: true, username: true, name: true, role: true } as const;
+
+const actorUser = (u: { id: number; username: string; name: string; role: Role }) => ({ userId: u.id, username: u.username, name: u.name, role: u.role });
 
 async function actorForSession(token: string): Promise<Actor | null> {
-  const rows = await queryRows<UserRow & { csrf_token: string }>(
-    getPool(),
-    sql`SELECT u.id AS user_id, u.username, u.name, u.role, s.csrf_token
-          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ${sha256Hex(token)} AND s.expires_at > now() AND u.disabled_at IS NULL`,
-  );
-  const r = rows[0];
-  return r ? { userId: r.user_id, username: r.username, name: r.name, role: r.role, via: 'session', csrfToken: r.csrf_token } : null;
+  const s = await getPrisma().session.findFirst({
+    where: { tokenHash: sha256Hex(token), expiresAt: { gt: new Date() }, user: { disabledAt: null } },
+    select: { csrfToken: true, user: { select: USER_OF_ACTOR } },
+  });
+  return s ? { ...actorUser(s.user), via: 'session', csrfToken: s.csrfToken } : null;
 }
 
 // A key acts for an account that can sign in: keys that an older version made for the passwordless
@@ -110,20 +104,17 @@ async function actorForSession(token: string): Promise<Actor | null> {
 async function actorForApiKey(key: string): Promise<Actor | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length <= API_KEY_LOOKUP_CHARS) return null;
   // last_used_at is a hint for people, not an audit: one write a minute per key is plenty.
-  const rows = await queryRows<UserRow & { key_id: number; key_hash: string; scope: KeyScope; revoked: boolean; last_used_stale: boolean }>(
-    getPool(),
-    sql`SELECT k.id AS key_id, k.key_hash, k.scope, k.revoked_at IS NOT NULL AS revoked,
-               (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS last_used_stale,
-               u.id AS user_id, u.username, u.name, u.role
-          FROM api_keys k JOIN users u ON u.id = k.user_id
-         WHERE k.prefix = ${key.slice(0, API_KEY_LOOKUP_CHARS)} AND u.disabled_at IS NULL AND u.password_hash IS NOT NULL`,
-  );
-  const r = rows[0];
-  if (!r || r.revoked || !sameSecret(sha256Hex(key), r.key_hash)) return null;
-  if (r.last_used_stale) {
-    await getPool().query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [r.key_id]);
+  const prisma = getPrisma();
+  const k = await prisma.apiKey.findFirst({
+    where: { prefix: key.slice(0, API_KEY_LOOKUP_CHARS), user: { disabledAt: null, passwordHash: { not: null } } },
+    select: { id: true, keyHash: true, scope: true, revokedAt: true, lastUsedAt: true, user: { select: USER_OF_ACTOR } },
+  });
+  if (!k || k.revokedAt !== null || !sameSecret(sha256Hex(key), k.keyHash)) return null;
+  const now = new Date();
+  if (k.lastUsedAt === null || now.getTime() - k.lastUsedAt.getTime() > 60_000) {
+    await prisma.apiKey.update({ where: { id: k.id }, data: { lastUsedAt: now } });
   }
-  return { userId: r.user_id, username: r.username, name: r.name, role: r.role, via: 'api_key', scope: r.scope };
+  return { ...actorUser(k.user), via: 'api_key', scope: k.scope };
 }
 
 /** The caller, or null when the request carries no valid credentials. */

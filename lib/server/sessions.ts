@@ -2,12 +2,11 @@ import 'server-only';
 // Signing in and out. A session is a random token in an HttpOnly cookie; the database keeps only its
 // sha256, so a copy of the database cannot be used to sign in. Each session has its own CSRF token.
 import crypto from 'node:crypto';
-import { getPool } from '@/lib/db/pool';
+import { getPrisma } from '@/lib/db/prisma';
 import { cookieValue, sha256Hex, signInRequired, SESSION_COOKIE, type Actor, type Role } from './auth';
 import { ApiError } from './errors';
 import { attemptSucceeded, clientAddress, countAttempt, withVerificationSlot } from './login-throttle';
 import { verifyPassword } from './passwords';
-import { queryRows, sql } from './sql';
 import { settings } from './settings';
 
 function isHttps(request: Request): boolean {
@@ -29,13 +28,15 @@ export interface SignedIn {
 async function openSession(userId: number): Promise<{ token: string; csrfToken: string }> {
   const token = crypto.randomBytes(32).toString('base64url');
   const csrfToken = crypto.randomBytes(24).toString('base64url');
-  const pool = getPool();
-  await pool.query(
-    `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
-    [sha256Hex(token), userId, csrfToken, settings.sessionHours],
-  );
-  // Expired sessions of this person go when they sign in again: no sweeper needed.
-  await pool.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at <= now()', [userId]);
+  const prisma = getPrisma();
+  const now = new Date();
+  await prisma.$transaction([
+    prisma.session.create({
+      data: { tokenHash: sha256Hex(token), userId, csrfToken, expiresAt: new Date(now.getTime() + settings.sessionHours * 3_600_000) },
+    }),
+    // Expired sessions of this person go when they sign in again: no sweeper needed.
+    prisma.session.deleteMany({ where: { userId, expiresAt: { lte: now } } }),
+  ]);
   return { token, csrfToken };
 }
 
@@ -49,13 +50,12 @@ export async function login(request: Request, username: string, password: string
   if (wait > 0) {
     throw new ApiError('rate_limited', `too many failed sign-ins; try again in ${wait} s`, { retry_after_seconds: wait }, { 'Retry-After': String(wait) });
   }
-  const rows = await queryRows<{ id: number; username: string; name: string; role: Role; password_hash: string | null }>(
-    getPool(),
-    sql`SELECT id, username, name, role, password_hash FROM users WHERE username = ${username} AND disabled_at IS NULL`,
-  );
-  const user = rows[0];
+  const user = await getPrisma().user.findFirst({
+    where: { username, disabledAt: null },
+    select: { id: true, username: true, name: true, role: true, passwordHash: true },
+  });
   // verifyPassword spends the same time for an unknown user as for a wrong password.
-  const ok = await withVerificationSlot(() => verifyPassword(password, user?.password_hash ?? null));
+  const ok = await withVerificationSlot(() => verifyPassword(password, user?.passwordHash ?? null));
   if (!user || !ok) throw new ApiError('unauthenticated', 'wrong username or password');
   await attemptSucceeded(username, address);
   const { token, csrfToken } = await openSession(user.id);
@@ -66,7 +66,7 @@ export async function login(request: Request, username: string, password: string
 /** POST /api/auth/logout: ends the session named by the cookie, if any, and clears the cookie. */
 export async function logout(request: Request): Promise<Response> {
   const token = cookieValue(request, SESSION_COOKIE);
-  if (token) await getPool().query('DELETE FROM sessions WHERE token_hash = $1', [sha256Hex(token)]);
+  if (token) await getPrisma().session.deleteMany({ where: { tokenHash: sha256Hex(token) } });
   return new Response(null, { status: 204, headers: { 'Set-Cookie': cookieHeader(request, '', 0) } });
 }
 
