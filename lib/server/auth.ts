@@ -8,8 +8,9 @@ import 'server-only';
 // header on a cross-site request without CORS, which routelens never grants. SameSite=Lax on the
 // cookie is a second line. API keys and the local actor are not cookies, so they are exempt.
 import crypto from 'node:crypto';
-import { getPrisma } from '@/lib/db/prisma';
+import { getPool } from '@/lib/db/pool';
 import { ApiError } from './errors';
+import { queryRows, sql } from './sql';
 import type { KeyScope } from './scopes';
 
 export type Role = 'viewer' | 'annotator' | 'admin';
@@ -84,17 +85,25 @@ function bearerToken(request: Request): string | null {
   return m?.[1] ?? null;
 }
 
-/** What an actor takes of its users row. */
-const USER_OF_ACTOR = { id: true, username: true, name: true, role: true } as const;
+interface UserRow {
+  user_id: number;
+  username: string;
+  name: string;
+  role: Role;
+}
 
-const actorUser = (u: { id: number; username: string; name: string; role: Role }) => ({ userId: u.id, username: u.username, name: u.name, role: u.role });
-
+// The two lookups below run on every request, so they stay one plain statement on the pg pool. Through
+// Prisma Client, three quick runs of bench labels (50 connections, 2 cores under a load average of
+// 10-16) had a baseline p95 of 1.5-1.8 s, against 0.2-0.7 s in six runs without; not measured at full size.
 async function actorForSession(token: string): Promise<Actor | null> {
-  const s = await getPrisma().session.findFirst({
-    where: { tokenHash: sha256Hex(token), expiresAt: { gt: new Date() }, user: { disabledAt: null } },
-    select: { csrfToken: true, user: { select: USER_OF_ACTOR } },
-  });
-  return s ? { ...actorUser(s.user), via: 'session', csrfToken: s.csrfToken } : null;
+  const rows = await queryRows<UserRow & { csrf_token: string }>(
+    getPool(),
+    sql`SELECT u.id AS user_id, u.username, u.name, u.role, s.csrf_token
+          FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ${sha256Hex(token)} AND s.expires_at > now() AND u.disabled_at IS NULL`,
+  );
+  const r = rows[0];
+  return r ? { userId: r.user_id, username: r.username, name: r.name, role: r.role, via: 'session', csrfToken: r.csrf_token } : null;
 }
 
 // A key acts for an account that can sign in: keys that an older version made for the passwordless
@@ -104,17 +113,20 @@ async function actorForSession(token: string): Promise<Actor | null> {
 async function actorForApiKey(key: string): Promise<Actor | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length <= API_KEY_LOOKUP_CHARS) return null;
   // last_used_at is a hint for people, not an audit: one write a minute per key is plenty.
-  const prisma = getPrisma();
-  const k = await prisma.apiKey.findFirst({
-    where: { prefix: key.slice(0, API_KEY_LOOKUP_CHARS), user: { disabledAt: null, passwordHash: { not: null } } },
-    select: { id: true, keyHash: true, scope: true, revokedAt: true, lastUsedAt: true, user: { select: USER_OF_ACTOR } },
-  });
-  if (!k || k.revokedAt !== null || !sameSecret(sha256Hex(key), k.keyHash)) return null;
-  const now = new Date();
-  if (k.lastUsedAt === null || now.getTime() - k.lastUsedAt.getTime() > 60_000) {
-    await prisma.apiKey.update({ where: { id: k.id }, data: { lastUsedAt: now } });
+  const rows = await queryRows<UserRow & { key_id: number; key_hash: string; scope: KeyScope; revoked: boolean; last_used_stale: boolean }>(
+    getPool(),
+    sql`SELECT k.id AS key_id, k.key_hash, k.scope, k.revoked_at IS NOT NULL AS revoked,
+               (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS last_used_stale,
+               u.id AS user_id, u.username, u.name, u.role
+          FROM api_keys k JOIN users u ON u.id = k.user_id
+         WHERE k.prefix = ${key.slice(0, API_KEY_LOOKUP_CHARS)} AND u.disabled_at IS NULL AND u.password_hash IS NOT NULL`,
+  );
+  const r = rows[0];
+  if (!r || r.revoked || !sameSecret(sha256Hex(key), r.key_hash)) return null;
+  if (r.last_used_stale) {
+    await getPool().query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [r.key_id]);
   }
-  return { ...actorUser(k.user), via: 'api_key', scope: k.scope };
+  return { userId: r.user_id, username: r.username, name: r.name, role: r.role, via: 'api_key', scope: r.scope };
 }
 
 /** The caller, or null when the request carries no valid credentials. */
