@@ -10,7 +10,7 @@ import { settings as appSettings } from '@/lib/server/settings';
 import { EXPORT_KINDS } from '@/lib/schemas/exports';
 import { call, json } from './helpers/api';
 import { useTestDatabase } from './helpers/db';
-import { addLabel, parseCsv, parseJsonl } from './helpers/export';
+import { addLabel, parseCsv, parseJsonl, readParquet } from './helpers/export';
 import { ingestText, jsonl, type Json } from './helpers/trace';
 
 process.env.ROUTELENS_EMBEDDED = 'true';
@@ -69,19 +69,25 @@ const FILTERS: [string, string[]][] = [
   ['group=qa%401', GROUP_DEFAULT_NAMED],
 ];
 
-/** The trajectory ids an export names, from its JSON Lines or CSV body. */
-function idsOf(kind: string, format: 'jsonl' | 'csv', body: string): string[] {
+/** The trajectory ids an export names, from its JSON Lines, CSV or Parquet body. */
+async function idsOf(kind: string, format: 'jsonl' | 'csv' | 'parquet', body: Buffer): Promise<string[]> {
   const idKeys = kind === 'preferences' ? ['chosen_id', 'rejected_id'] : kind === 'traces' && format === 'jsonl' ? ['id'] : ['trajectory_id'];
-  if (format === 'jsonl') return parseJsonl(body).flatMap((r) => idKeys.map((k) => r[k] as string));
-  const { header, records } = parseCsv(body);
+  if (format === 'parquet') return (await readParquet(body)).rows.flatMap((r) => idKeys.map((k) => r[k] as string));
+  if (format === 'jsonl') return parseJsonl(body.toString('utf8')).flatMap((r) => idKeys.map((k) => r[k] as string));
+  const { header, records } = parseCsv(body.toString('utf8'));
   const cols = idKeys.map((k) => header.indexOf(k));
   expect(cols.every((c) => c >= 0), `${kind} csv has ${idKeys.join(', ')}`).toBe(true);
   return records.flatMap((r) => cols.map((c) => r[c]!));
 }
 
 async function exportBody(kind: string, qs: string): Promise<{ status: number; body: string }> {
+  const { status, bytes } = await exportBytes(kind, qs);
+  return { status, body: bytes.toString('utf8') };
+}
+
+async function exportBytes(kind: string, qs: string): Promise<{ status: number; bytes: Buffer }> {
   const res = await call(getExport, { path: `/api/exports/${kind}?${qs}`, params: { kind } });
-  return { status: res.status, body: await res.text() };
+  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
 beforeAll(async () => {
@@ -95,12 +101,12 @@ describe('step= and group= on every export kind', () => {
   });
 
   for (const kind of EXPORT_KINDS) {
-    for (const format of ['jsonl', 'csv'] as const) {
+    for (const format of ['jsonl', 'csv', 'parquet'] as const) {
       it(`${kind} (${format}) keeps only the rollouts of the step, the step range or the group`, async () => {
         for (const [filter, expected] of FILTERS) {
-          const { status, body } = await exportBody(kind, `format=${format}&run=te&${filter}`);
-          expect(status, `${kind} ${filter}: ${body.slice(0, 300)}`).toBe(200);
-          const ids = new Set(idsOf(kind, format, body));
+          const { status, bytes } = await exportBytes(kind, `format=${format}&run=te&${filter}`);
+          expect(status, `${kind} ${filter}: ${bytes.toString('utf8', 0, 300)}`).toBe(200);
+          const ids = new Set(await idsOf(kind, format, bytes));
           // Labels name only the labelled rollouts; pairs only rollouts with a partner in the selection.
           const want = kind === 'labels' ? expected.filter((id) => LABELLED.includes(id)) : expected;
           if (kind === 'preferences') {
