@@ -85,6 +85,18 @@ export class ByteSink {
     this.o = o;
   }
 
+  /** Bytes a..b of src (a Buffer: long runs go through its native copy, with no view made). */
+  range(src: Buffer, a: number, b: number): void {
+    const n = b - a;
+    this.ensure(n);
+    if (n < 64) {
+      const buf = this.buf;
+      let o = this.o;
+      for (let i = a; i < b; i++) buf[o++] = src[i]!;
+      this.o = o;
+    } else this.o += src.copy(this.view, this.o, a, b);
+  }
+
   /** A string of ASCII characters (numbers, keys). */
   ascii(s: string): void {
     this.ensure(s.length);
@@ -94,9 +106,23 @@ export class ByteSink {
     this.o = o;
   }
 
-  /** Any string, as UTF-8. */
+  /** Any string, as UTF-8 (a short ASCII one without a native call, which costs more than it). */
   text(s: string): void {
     this.ensure(s.length * 3);
+    if (s.length < 64) {
+      const buf = this.buf;
+      let o = this.o;
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[o++] = c;
+      }
+      if (i === s.length) {
+        this.o = o;
+        return;
+      }
+    }
     this.o += this.view.write(s, this.o, 'utf8');
   }
 
@@ -324,4 +350,99 @@ export function decodeNumber(src: Uint8Array, a: number, b: number): number | nu
 
 export function decodeBool(src: Uint8Array, a: number, b: number): boolean | null {
   return isNull(src, a, b) ? null : src[a] === 116;
+}
+
+const ZERO = 48;
+const digitsScratch = new Uint8Array(32);
+
+/**
+ * PostgreSQL's shortest exact float8 text ("0.0002682", "7.56e-05", "1.5e+20") written as JavaScript
+ * writes the same number (`${n}`: "0.0000756", "150000000000000000000"). Both are the shortest digits
+ * that read back as the number (the closest such, ties to even), so only the notation changes: a
+ * running sum that PostgreSQL adds up in step order comes out as the one lib/domain would write, with no
+ * number made and printed again. `json`: NaN and the infinities are null, as JSON.stringify writes them.
+ */
+function jsNumber(sink: ByteSink, src: Uint8Array, a: number, b: number, json: boolean): void {
+  if (isNull(src, a, b)) return json ? sink.bytes(NULL_BYTES) : undefined;
+  let i = a;
+  const negative = src[i] === 45;
+  if (negative) i++;
+  const c0 = src[i]!;
+  if (c0 === 78 || c0 === 73) {
+    // NaN, Infinity, -Infinity: JavaScript spells them as PostgreSQL does.
+    if (json) return sink.bytes(NULL_BYTES);
+    return copyBytes(sink, src, a, b);
+  }
+  // The digits without leading zeros, and where the decimal point falls among them.
+  let k = 0;
+  let point = 0;
+  let seenPoint = false;
+  for (; i < b; i++) {
+    const c = src[i]!;
+    if (c === 46) seenPoint = true;
+    else if (c === 101 || c === 69) break;
+    else if (k === 0 && c === ZERO) {
+      if (seenPoint) point--;
+    } else {
+      digitsScratch[k++] = c;
+      if (!seenPoint) point++;
+    }
+  }
+  if (i < b) {
+    i++;
+    let sign = 1;
+    if (src[i] === 45 || src[i] === 43) {
+      if (src[i] === 45) sign = -1;
+      i++;
+    }
+    let e = 0;
+    for (; i < b; i++) e = e * 10 + src[i]! - ZERO;
+    point += sign * e;
+  }
+  while (k > 0 && digitsScratch[k - 1] === ZERO) k--;
+  sink.ensure(k + 30);
+  const buf = sink.buf;
+  let o = sink.o;
+  if (k === 0) {
+    buf[o++] = ZERO; // 0 and -0 alike, as JavaScript writes them
+    sink.o = o;
+    return;
+  }
+  if (negative) buf[o++] = 45;
+  const n = point;
+  if (k <= n && n <= 21) {
+    for (let d = 0; d < k; d++) buf[o++] = digitsScratch[d]!;
+    for (let d = k; d < n; d++) buf[o++] = ZERO;
+  } else if (0 < n && n <= 21) {
+    for (let d = 0; d < n; d++) buf[o++] = digitsScratch[d]!;
+    buf[o++] = 46;
+    for (let d = n; d < k; d++) buf[o++] = digitsScratch[d]!;
+  } else if (-6 < n && n <= 0) {
+    buf[o++] = ZERO;
+    buf[o++] = 46;
+    for (let d = n; d < 0; d++) buf[o++] = ZERO;
+    for (let d = 0; d < k; d++) buf[o++] = digitsScratch[d]!;
+  } else {
+    buf[o++] = digitsScratch[0]!;
+    if (k > 1) {
+      buf[o++] = 46;
+      for (let d = 1; d < k; d++) buf[o++] = digitsScratch[d]!;
+    }
+    buf[o++] = 101;
+    const e = n - 1;
+    buf[o++] = e < 0 ? 45 : 43;
+    const text = `${Math.abs(e)}`;
+    for (let d = 0; d < text.length; d++) buf[o++] = text.charCodeAt(d);
+  }
+  sink.o = o;
+}
+
+/** A COPY float8 in JSON as JavaScript writes the number (see jsNumber). */
+export function jsonJsNumber(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  jsNumber(sink, src, a, b, true);
+}
+
+/** A COPY float8 in CSV as JavaScript writes the number (see jsNumber); an empty field for a null. */
+export function csvJsNumber(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
+  jsNumber(sink, src, a, b, false);
 }

@@ -17,6 +17,7 @@ import { each, type Column, type ColumnType } from './columns';
 import {
   ByteSink,
   csvBool,
+  csvJsNumber,
   csvNumber,
   csvText,
   decodeBool,
@@ -25,6 +26,7 @@ import {
   decodeNumber,
   decodeText,
   jsonBool,
+  jsonJsNumber,
   jsonNumber,
   jsonRaw,
   jsonString,
@@ -43,7 +45,11 @@ const F_INDEX = 0, F_MODEL = 1, F_TEXT = 2, F_TOKENS_IN = 3, F_TOKENS_OUT = 4, F
 const F_ID = 8, F_RUN = 9, F_QUERY = 10, F_CORRECT = 11, F_PROCESS = 12, F_T_COST = 13, F_ALL_LARGEST = 14, F_STEP_COUNT = 15, F_JUDGMENTS = 16, F_RUBRIC = 17;
 // Its routing decisions per step (trajectory_routing_steps, computed at ingest by lib/domain's stepRouting).
 const F_ESCALATIONS = 18, F_CHOSEN = 19, F_ENTROPY = 20;
-const FIELDS = 21;
+// The cost of steps 0..this one, added up in step order (lib/domain's cumulativeCosts does the same
+// additions in the same order, and the read API's costBefore too): the export prints PostgreSQL's text
+// of it rather than adding and printing a number per step (copy-text.ts: jsonJsNumber).
+const F_CUMULATIVE = 21;
+const FIELDS = 22;
 
 function copyQuery({ filter, settings }: KindContext) {
   const first = (expr: ReturnType<typeof sql>) => sql`CASE WHEN s.index = 0 THEN ${expr} END`;
@@ -54,7 +60,8 @@ function copyQuery({ filter, settings }: KindContext) {
            ${first(judgmentsJson(settings.judge))}, ${first(sql`t.rubric_id`)},
            ${first(sql`(SELECT rs.escalations FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
            ${first(sql`(SELECT rs.chosen_probability FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
-           ${first(sql`(SELECT rs.normalized_entropy FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)}
+           ${first(sql`(SELECT rs.normalized_entropy FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
+           sum(s.cost_usd) OVER (PARTITION BY t.pk ORDER BY s.index ROWS UNBOUNDED PRECEDING)
       FROM trajectories t JOIN steps s ON s.trajectory_pk = t.pk
       ${trajectoryWhere(filter)}
      ORDER BY t.pk, s.index`;
@@ -74,14 +81,13 @@ interface Trajectory {
   /** Per step, PostgreSQL's text of the number (shortest exact), or null. */
   chosenProbability: (string | null)[] | null;
   normalizedEntropy: (string | null)[] | null;
-  /** Cost of steps 0..the current one: lib/domain's cumulativeCosts, one step at a time. */
-  cumulative: number;
   /** The current step. */
   index: number;
 }
 
 type Source =
-  | { step: number }
+  /** `js`: a double PostgreSQL computes for the export, written as JavaScript writes the number. */
+  | { step: number; js?: boolean }
   | { trajectory: number }
   | { ofTrajectory: (t: Trajectory, ctx: KindContext) => unknown }
   | { ofStep: (t: Trajectory) => unknown };
@@ -109,7 +115,7 @@ const COLUMNS: StepColumn[] = [
     from: { step: F_PROBS },
   },
   { name: 'cost_usd', type: 'double', description: 'step cost (scoring.md)', from: { step: F_COST } },
-  { name: 'cumulative_cost_usd', type: 'double', description: 'cost of steps 0..step_index', from: { ofStep: (t) => t.cumulative } },
+  { name: 'cumulative_cost_usd', type: 'double', description: 'cost of steps 0..step_index', from: { step: F_CUMULATIVE, js: true } },
   {
     name: 'rubric_score',
     type: 'double',
@@ -197,15 +203,13 @@ function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubri
     costUsd: decodeNumber(...f(F_T_COST))!,
     allLargestUsd: decodeNumber(...f(F_ALL_LARGEST))!,
     scores,
-    cumulative: 0,
     index: 0,
   };
 }
 
-/** Advances the trajectory to the step of this row (its cost added to the running total). */
+/** Advances the trajectory to the step of this row. */
 function step(t: Trajectory, src: Uint8Array, b: Int32Array): void {
   t.index = decodeNumber(src, b[2 * F_INDEX]!, b[2 * F_INDEX + 1]!)!;
-  t.cumulative += decodeNumber(src, b[2 * F_COST]!, b[2 * F_COST + 1]!)!;
 }
 
 const isFirstStep = (src: Uint8Array, b: Int32Array) => b[1]! - b[0]! === 1 && src[b[0]!] === 48;
@@ -256,6 +260,8 @@ interface TextFormat {
   prefix(i: number, name: string): string;
   end: Uint8Array;
   field: Record<ColumnType, FieldWriter | undefined>;
+  /** A double computed by PostgreSQL, as JavaScript writes it. */
+  jsNumber: FieldWriter;
   encoderOf(c: Column): (v: unknown) => string;
 }
 
@@ -271,6 +277,7 @@ const JSONL: TextFormat = {
   prefix: (i, name) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
   end: enc.encode('}\n'),
   field: JSON_FIELD,
+  jsNumber: jsonJsNumber,
   encoderOf: jsonEncoderOf,
 };
 
@@ -278,6 +285,7 @@ const CSV: TextFormat = {
   prefix: (i) => (i === 0 ? '' : ','),
   end: enc.encode('\r\n'),
   field: CSV_FIELD,
+  jsNumber: csvJsNumber,
   encoderOf: csvEncoderOf,
 };
 
@@ -295,7 +303,7 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
         segments.push({ parts: [part] });
       }
     } else if ('step' in c.from) {
-      const write = format.field[c.type];
+      const write = c.from.js ? format.jsNumber : format.field[c.type];
       if (!write) throw new Error(`steps: no COPY field writer for a ${c.type} column`);
       ops.push({ kind: 1, prefix: enc.encode(prefix), field: c.from.step, write });
     } else if ('ofStep' in c.from) {
