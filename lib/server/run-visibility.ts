@@ -1,7 +1,7 @@
 import 'server-only';
 // Hiding a run leaves it out of the overview only: its trajectories stay in the list, the exports,
 // compare and every other page, and GET /api/runs still answers it (with hidden: true).
-import { getPool } from '@/lib/db/pool';
+import { getPrisma } from '@/lib/db/prisma';
 import { notFound } from './errors';
 
 export interface RunVisibility {
@@ -10,8 +10,11 @@ export interface RunVisibility {
 }
 
 export async function setRunHidden(id: string, hidden: boolean): Promise<RunVisibility> {
-  const r = await getPool().query<RunVisibility>('UPDATE runs SET hidden = $2 WHERE id = $1 RETURNING id, hidden', [id, hidden]);
-  const run = r.rows[0];
-  if (!run) throw notFound(`run "${id}"`);
+  const prisma = getPrisma();
+  const [changed, run] = await prisma.$transaction([
+    prisma.run.updateMany({ where: { id }, data: { hidden } }),
+    prisma.run.findUnique({ where: { id }, select: { id: true, hidden: true } }),
+  ]);
+  if (changed.count === 0 || !run) throw notFound(`run "${id}"`);
   return run;
 }
