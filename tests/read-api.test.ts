@@ -523,6 +523,9 @@ describe('GET /api/trajectories/{id}/cost', () => {
     expect(body.counterfactual_usd.large).toBeCloseTo(0.006, 15);
     expect(body.all_largest_model).toBe('large');
     expect(body.all_largest_usd).toBe(body.counterfactual_usd.large);
+    // Every step on the large model, one after another: the replay chart's baseline line.
+    expect(body.all_largest_cumulative_usd).toHaveLength(3);
+    expect(body.all_largest_cumulative_usd[2]).toBeCloseTo(body.all_largest_usd, 15);
     expect(body.savings).toBeCloseTo(0.6, 12);
   });
 

@@ -3,9 +3,8 @@
 // step had gone to the trajectory's most expensive model), with the playhead.
 import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { allLargestModel, cumulativeCosts, tokenCost } from '@/lib/domain';
 import { formatUsd, formatUsdTick } from '@/lib/client/format';
-import type { ModelInfo, StepDetail } from '@/lib/client/types';
+import type { StepDetail } from '@/lib/client/types';
 
 /** At most this many points are drawn; long trajectories are sampled evenly, the last step always kept. */
 const MAX_POINTS = 400;
@@ -15,16 +14,25 @@ export function sampleIndexes(n: number, max = MAX_POINTS): number[] {
   return Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
 }
 
-export function CumulativeCostChart({ steps, models, current }: { steps: readonly StepDetail[]; models: readonly ModelInfo[]; current: number }) {
-  const { data, baselineId } = useMemo(() => {
-    const prices = models.map((m) => ({ id: m.id, usdPerMtokIn: m.usd_per_mtok_in, usdPerMtokOut: m.usd_per_mtok_out }));
-    const largest = prices.length ? allLargestModel(prices) : null;
-    const baseline = largest ? cumulativeCosts(steps.map((s) => tokenCost(s.tokens_in, s.tokens_out, largest))) : [];
-    return {
-      baselineId: largest?.id ?? null,
-      data: sampleIndexes(steps.length).map((i) => ({ index: i, actual: steps[i]!.cumulative_cost_usd, baseline: baseline[i] ?? null })),
-    };
-  }, [steps, models]);
+/**
+ * `baseline` and `baselineId`: the cost route's all_largest_cumulative_usd and all_largest_model (the
+ * server prices the steps with lib/domain), absent until it answers.
+ */
+export function CumulativeCostChart({
+  steps,
+  baseline,
+  baselineId,
+  current,
+}: {
+  steps: readonly StepDetail[];
+  baseline: readonly number[] | undefined;
+  baselineId: string | undefined;
+  current: number;
+}) {
+  const data = useMemo(
+    () => sampleIndexes(steps.length).map((i) => ({ index: i, actual: steps[i]!.cumulative_cost_usd, baseline: baseline?.[i] ?? null })),
+    [steps, baseline],
+  );
   return (
     <div className="h-56 w-full" data-testid="cumulative-cost-chart">
       <ResponsiveContainer width="100%" height="100%">

@@ -17,7 +17,7 @@ import { hasRole, useMe } from '@/lib/client/auth';
 import { itemsOf } from '@/lib/client/items';
 import { formatInt } from '@/lib/client/format';
 import { heatmapData } from '@/lib/client/heatmap';
-import { useModelPalette } from '@/lib/client/hooks';
+import { useCost, useModelPalette } from '@/lib/client/hooks';
 import { modelsByPrice } from '@/lib/client/model-colors';
 import { preloadLightPages, useTrajectoryData } from '@/lib/client/trajectory-data';
 import { useViewSettings } from '@/lib/client/use-view-settings';
@@ -125,6 +125,8 @@ export function ReplayPage({
   const data = useTrajectoryData(id, initial, view);
   // The chart is below the timeline and the first steps: it renders after them.
   const chartSteps = useDeferredValue(data.steps);
+  // The chart's all-largest line, and the Cost by model card below it, from one cost request.
+  const cost = useCost(id, data.steps !== null);
   const palette = useModelPalette();
   const info = data.info;
   const stepCount = info?.step_count ?? 0;
@@ -241,7 +243,7 @@ export function ReplayPage({
           <AddJudgmentCard trajectoryId={id} criteria={rubric?.criteria ?? []} current={playback.current} stepCount={stepCount} />
           <Card>
             <CardHeader title="Cumulative cost" subtitle="against every step on the all-largest model" />
-            <div className="p-2">{chartSteps ? <CumulativeCostChart steps={chartSteps} models={info.models} current={playback.current} /> : <Skeleton className="h-56" />}</div>
+            <div className="p-2">{chartSteps ? <CumulativeCostChart steps={chartSteps} baseline={cost.data?.all_largest_cumulative_usd} baselineId={cost.data?.all_largest_model} current={playback.current} /> : <Skeleton className="h-56" />}</div>
           </Card>
           <Card>
             <CardHeader title="Cost by model" />

@@ -9,6 +9,7 @@ import {
   cumulativeCosts,
   savings,
   stepCosts,
+  tokenCost,
   trajectoryCost,
   type StepCostInput,
 } from '@/lib/domain';
@@ -53,6 +54,8 @@ export async function trajectoryCostFigures(id: string) {
     })),
     cumulative_usd: cumulativeCosts(costs),
     counterfactual_usd: counterfactual,
+    /** The same tokens priced at the all-largest model, step by step: the replay chart's baseline line. */
+    all_largest_cumulative_usd: cumulativeCosts(steps.map((s) => tokenCost(s.tokensIn, s.tokensOut, baseline))),
     all_largest_model: baseline.id,
     all_largest_usd: allLargestUsd,
     savings: savings(total, allLargestUsd),
