@@ -14,3 +14,6 @@ export function getPrisma(): PrismaClient {
   }
   return g.__routelensPrisma;
 }
+
+/** A write of Prisma Client refused by a unique constraint (Prisma's P2002). */
+export const isUniqueViolation = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'P2002';

@@ -3,7 +3,7 @@ import 'server-only';
 // sha256 and its first characters (to find the row and to tell keys apart in a list). A key acts
 // with its owner's role, narrowed by its scope (lib/server/scopes.ts); revoking keeps the row so that the list still says what existed.
 import crypto from 'node:crypto';
-import { getPrisma } from '@/lib/db/prisma';
+import { getPrisma, isUniqueViolation } from '@/lib/db/prisma';
 import type { Prisma } from '@/lib/server/generated/prisma/client';
 import { API_KEY_LOOKUP_CHARS, API_KEY_PREFIX, sha256Hex, type Role } from './auth';
 import { ApiError, notFound } from './errors';
@@ -66,8 +66,6 @@ export async function firstSignInAdmin(): Promise<number | null> {
   });
   return u?.id ?? null;
 }
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === 'P2002';
 
 /** The key in clear is in the answer and nowhere else. */
 export async function createApiKey(userId: number, name: string, scope: KeyScope = 'full'): Promise<ApiKeyView & { key: string }> {

@@ -1,7 +1,7 @@
 import 'server-only';
 // People: accounts, roles, passwords. Sign-in state lives in sessions.ts, scripts' keys in api-keys.ts.
 import type pg from 'pg';
-import { getPrisma } from '@/lib/db/prisma';
+import { getPrisma, isUniqueViolation } from '@/lib/db/prisma';
 import type { Prisma } from '@/lib/server/generated/prisma/client';
 import { LOCAL_ACTOR, type Actor, type Role } from './auth';
 import { ApiError, notFound } from './errors';
@@ -53,8 +53,6 @@ export interface NewUser {
   role: Role;
   password: string;
 }
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === 'P2002';
 
 export async function createUser(input: NewUser): Promise<UserView> {
   if (input.username === LOCAL_ACTOR.username) throw new ApiError('bad_request', `field "username": "${LOCAL_ACTOR.username}" is reserved`);
