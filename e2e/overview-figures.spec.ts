@@ -221,3 +221,15 @@ test('screenshots of the overview at 1440x900 and 1280x720', async ({ page }) =>
     await shot(page, `overview-${w}x${h}`);
   }
 });
+
+test("the list's benchmark field suggests every stored benchmark, whatever the page shows (#16.9)", async ({ page }) => {
+  const { benchmarks } = (await (await page.request.get('/api/benchmarks')).json()) as { benchmarks: string[] };
+  expect(benchmarks.length).toBeGreaterThan(1);
+  // One run's first page holds one benchmark's rows at most; the suggestions are all of them.
+  await page.goto('/trajectories?run=all-small&limit=5');
+  await expect(page.getByTestId('trajectory-row').first()).toBeVisible();
+  await expect.poll(() => page.locator('datalist#benchmarks option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(benchmarks);
+  // Typed in another case, a benchmark still selects its trajectories.
+  await page.goto(`/trajectories?benchmark=${benchmarks[0]!.toLowerCase()}`);
+  await expect(page.getByTestId('trajectory-row').first()).toBeVisible();
+});
