@@ -93,7 +93,7 @@ async function main(): Promise<number> {
   if (w) console.error(`WARNING: ${w}`);
   const records: BenchRecord[] = [];
   const share = chosen.filter((b) => ON_READ_DATASET.includes(b.name)).length > 1;
-  for (const b of chosen) {
+  for (const [i, b] of chosen.entries()) {
     console.error(`\n=== bench ${b.name}${quick ? ' (quick)' : ''}`);
     // Each benchmark makes databases of its own; none may leave its environment to the next.
     const env = { ...process.env };
@@ -104,8 +104,9 @@ async function main(): Promise<number> {
     for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
     Object.assign(process.env, env);
     console.error(`=== ${b.name} took ${record.seconds.toFixed(0)} s`);
+    // The shared dataset goes as soon as no benchmark still to run measures it.
+    if (share && !chosen.slice(i + 1).some((x) => ON_READ_DATASET.includes(x.name))) await (await import('./data')).releaseSharedDatasets();
   }
-  if (share) await (await import('./data')).releaseSharedDatasets();
   const load_after = loadNow();
   const file = resultPath({ quick });
   const written = writeResults(file, { command: `npm run bench -- ${args.join(' ')}`.trim(), quick, machine, load_before, load_after, records });
