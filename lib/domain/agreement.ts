@@ -310,31 +310,49 @@ export function numericTable(judge: readonly number[], human: readonly number[])
   return numericTableOfCells(judge.map((x, i) => ({ judge: x, human: human[i]!, n: 1 })));
 }
 
+/**
+ * Builds a numeric table pair by pair: add (judge, person, n) in any order (a pair added twice is one
+ * cell with the counts summed), then table() sorts by judge then person value.
+ */
+export class NumericTableBuilder {
+  private readonly byPair = new Map<number, Map<number, number>>();
+  private readonly ys = new Set<number>();
+
+  add(x: number, y: number, n: number): void {
+    if (n <= 0) return;
+    let row = this.byPair.get(x);
+    if (!row) this.byPair.set(x, (row = new Map()));
+    row.set(y, (row.get(y) ?? 0) + n);
+    this.ys.add(y);
+  }
+
+  table(): NumericTable {
+    const byPair = this.byPair;
+    const xs = [...byPair.keys()].sort((a, b) => a - b);
+    const yRank = new Map([...this.ys].sort((a, b) => a - b).map((y, i) => [y, i]));
+    const t: NumericTable = { xIndex: [], yIndex: [], x: [], y: [], counts: [], distinctX: xs.length, distinctY: yRank.size };
+    for (let xi = 0; xi < xs.length; xi++) {
+      const x = xs[xi]!;
+      const row = byPair.get(x)!;
+      const rowYs = [...row.keys()];
+      if (rowYs.length > 1) rowYs.sort((a, b) => a - b);
+      for (const y of rowYs) {
+        t.xIndex.push(xi);
+        t.yIndex.push(yRank.get(y)!);
+        t.x.push(x);
+        t.y.push(y);
+        t.counts.push(row.get(y)!);
+      }
+    }
+    return t;
+  }
+}
+
 /** The numeric table of (judge, person) cells with counts; a pair that appears in several cells is one cell. */
 export function numericTableOfCells(cells: readonly AgreementCell[]): NumericTable {
-  const byPair = new Map<number, Map<number, number>>();
-  const ys = new Set<number>();
-  for (const { judge: x, human: y, n } of cells) {
-    if (n <= 0) continue;
-    let row = byPair.get(x);
-    if (!row) byPair.set(x, (row = new Map()));
-    row.set(y, (row.get(y) ?? 0) + n);
-    ys.add(y);
-  }
-  const xs = [...byPair.keys()].sort((a, b) => a - b);
-  const yRank = new Map([...ys].sort((a, b) => a - b).map((y, i) => [y, i]));
-  const t: NumericTable = { xIndex: [], yIndex: [], x: [], y: [], counts: [], distinctX: xs.length, distinctY: yRank.size };
-  xs.forEach((x, xi) => {
-    const row = byPair.get(x)!;
-    for (const y of [...row.keys()].sort((a, b) => a - b)) {
-      t.xIndex.push(xi);
-      t.yIndex.push(yRank.get(y)!);
-      t.x.push(x);
-      t.y.push(y);
-      t.counts.push(row.get(y)!);
-    }
-  });
-  return t;
+  const b = new NumericTableBuilder();
+  for (const { judge: x, human: y, n } of cells) b.add(x, y, n);
+  return b.table();
 }
 
 /** Mean absolute difference from a numeric table's (resampled) counts. */
@@ -433,15 +451,52 @@ export function agreementCells(items: readonly JudgeHumanItem[]): AgreementCell[
   return [...byPair.values()];
 }
 
-const KIND_CATEGORIES = { binary: 2, ternary: 3 } as const;
+export const KIND_CATEGORIES = { binary: 2, ternary: 3 } as const;
+
+/** Adds n items of a binary or ternary (judge score, person score) to a k×k count table (row: judge, column: person). */
+export function addToCategoricalTable(kind: 'binary' | 'ternary', counts: number[], judge: number, human: number, n: number): void {
+  const scale: Scale = kind === 'binary' ? BINARY : TERNARY;
+  counts[categoryIndex(judge, scale) * KIND_CATEGORIES[kind] + categoryIndex(human, scale)]! += n;
+}
+
+const BINARY: Scale = { kind: 'binary' };
+const TERNARY: Scale = { kind: 'ternary' };
 
 /** The k×k count table of binary or ternary cells (row: judge, column: person). */
 function categoricalTable(kind: 'binary' | 'ternary', cells: readonly AgreementCell[]): number[] {
   const k = KIND_CATEGORIES[kind];
-  const scale: Scale = { kind };
   const counts = new Array<number>(k * k).fill(0);
-  for (const c of cells) counts[categoryIndex(c.judge, scale) * k + categoryIndex(c.human, scale)]! += c.n;
+  for (const c of cells) addToCategoricalTable(kind, counts, c.judge, c.human, c.n);
   return counts;
+}
+
+/** kindAgreementOfCells of binary or ternary items from their k×k count table and their number n. */
+export function categoricalFiguresOfTable(kind: 'binary' | 'ternary', n: number, counts: readonly number[], opts: { intervals?: boolean } = {}): CategoricalKindFigures {
+  const withIntervals = (opts.intervals ?? true) && n >= MIN_AGREEMENT_ITEMS;
+  const k = KIND_CATEGORIES[kind];
+  const [percent, kappa] = withIntervals ? bootstrapIntervals(counts, [(c) => percentOfTable(k, c), (c) => kappaOfTable(k, c)]) : [null, null];
+  return {
+    kind,
+    n,
+    percentAgreement: percentOfTable(k, counts),
+    percentAgreementInterval: percent ?? null,
+    kappa: kappaOfTable(k, counts),
+    kappaInterval: kappa ?? null,
+  };
+}
+
+/** kindAgreementOfCells of numeric items from their numeric table and their number n. */
+export function numericFiguresOfTable(n: number, table: NumericTable, opts: { intervals?: boolean } = {}): NumericKindFigures {
+  const withIntervals = (opts.intervals ?? true) && n >= MIN_AGREEMENT_ITEMS;
+  const [mad, rho] = withIntervals ? bootstrapIntervals(table.counts, [(c) => madOfTable(table, c), (c) => rhoOfTable(table, c)]) : [null, null];
+  return {
+    kind: 'numeric',
+    n,
+    meanAbsoluteDifference: madOfTable(table, table.counts),
+    meanAbsoluteDifferenceInterval: mad ?? null,
+    spearmanRho: rhoOfTable(table, table.counts),
+    spearmanRhoInterval: rho ?? null,
+  };
 }
 
 /**
@@ -453,30 +508,8 @@ function categoricalTable(kind: 'binary' | 'ternary', cells: readonly AgreementC
 export function kindAgreementOfCells(kind: Scale['kind'], cells: readonly AgreementCell[], opts: { intervals?: boolean } = {}): KindFigures {
   let n = 0;
   for (const c of cells) n += c.n;
-  const withIntervals = (opts.intervals ?? true) && n >= MIN_AGREEMENT_ITEMS;
-  if (kind === 'numeric') {
-    const table = numericTableOfCells(cells);
-    const [mad, rho] = withIntervals ? bootstrapIntervals(table.counts, [(c) => madOfTable(table, c), (c) => rhoOfTable(table, c)]) : [null, null];
-    return {
-      kind,
-      n,
-      meanAbsoluteDifference: madOfTable(table, table.counts),
-      meanAbsoluteDifferenceInterval: mad ?? null,
-      spearmanRho: rhoOfTable(table, table.counts),
-      spearmanRhoInterval: rho ?? null,
-    };
-  }
-  const k = KIND_CATEGORIES[kind];
-  const counts = categoricalTable(kind, cells);
-  const [percent, kappa] = withIntervals ? bootstrapIntervals(counts, [(c) => percentOfTable(k, c), (c) => kappaOfTable(k, c)]) : [null, null];
-  return {
-    kind,
-    n,
-    percentAgreement: percentOfTable(k, counts),
-    percentAgreementInterval: percent ?? null,
-    kappa: kappaOfTable(k, counts),
-    kappaInterval: kappa ?? null,
-  };
+  if (kind === 'numeric') return numericFiguresOfTable(n, numericTableOfCells(cells), opts);
+  return categoricalFiguresOfTable(kind, n, categoricalTable(kind, cells), opts);
 }
 
 /** Judge vs newest human label over items of one scale kind: kindAgreementOfCells of their cells. */
@@ -490,15 +523,19 @@ export function kindAgreement(kind: Scale['kind'], items: readonly JudgeHumanIte
  * one 5-category table, a binary 0 and a ternary 0 being different categories (categoryOf).
  */
 export function categoricalOverallOfCells(binary: readonly AgreementCell[], ternary: readonly AgreementCell[]): CategoricalAgreement {
+  return categoricalOverallOfTables(categoricalTable('binary', binary), categoricalTable('ternary', ternary));
+}
+
+/** categoricalOverallOfCells from the binary 2×2 and ternary 3×3 count tables. */
+export function categoricalOverallOfTables(binary: readonly number[], ternary: readonly number[]): CategoricalAgreement {
   const counts = new Array<number>(25).fill(0);
-  const add = (kind: 'binary' | 'ternary', cells: readonly AgreementCell[], offset: number) => {
-    const k = KIND_CATEGORIES[kind];
-    categoricalTable(kind, cells).forEach((c, cell) => {
+  const add = (k: number, table: readonly number[], offset: number) => {
+    table.forEach((c, cell) => {
       counts[(offset + Math.floor(cell / k)) * 5 + offset + (cell % k)]! += c;
     });
   };
-  add('binary', binary, 0);
-  add('ternary', ternary, 2);
+  add(2, binary, 0);
+  add(3, ternary, 2);
   let n = 0;
   for (const c of counts) n += c;
   return { n, percentAgreement: percentOfTable(5, counts), kappa: kappaOfTable(5, counts) };

@@ -10,8 +10,13 @@ import 'server-only';
 import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
 import {
-  categoricalOverallOfCells,
+  addToCategoricalTable,
+  categoricalFiguresOfTable,
+  categoricalOverallOfTables,
+  KIND_CATEGORIES,
   kindAgreementOfCells,
+  NumericTableBuilder,
+  numericFiguresOfTable,
   normalizedScore,
   peopleAgreement,
   scaleOf,
@@ -334,6 +339,14 @@ function peopleItemOf(r: PeopleRow): PeopleItem {
   return { scale: scaleOf(r.kind, r.scale_min, r.scale_max), scores: r.people_scores };
 }
 
+/** One criterion's judge-vs-human counts: a k×k table (binary, ternary) or a numeric table's pairs. */
+interface CriterionCounts {
+  kind: Scale['kind'];
+  n: number;
+  counts: number[] | null;
+  numeric: NumericTableBuilder | null;
+}
+
 /** Rows grouped by a key, in the order first seen. */
 function groupBy<T, K>(rows: readonly T[], keyOf: (r: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
@@ -366,44 +379,76 @@ function figuresOf(
   oneRubric: boolean,
   peopleMemo: PeopleMemo = new Map(),
 ) {
-  // Each cell converted once, grouped by kind and by criterion.
-  const byKind = new Map<Scale['kind'], AgreementCell[]>();
-  const byCriterion = new Map<string, AgreementCell[]>();
+  // One pass over the cells: each group's triples go straight into count tables, its criterion's and
+  // its kind's (integer counts, so the order of additions changes nothing), with no object per cell.
+  const binary = new Array<number>(4).fill(0);
+  const ternary = new Array<number>(9).fill(0);
+  const numericKind = new NumericTableBuilder();
+  const kindN = { binary: 0, ternary: 0, numeric: 0 };
+  const seenKinds = new Set<Scale['kind']>();
+  const byCriterion = new Map<string, CriterionCounts>();
+  let judgedAll = 0;
   for (const g of cells) {
-    const numeric = g.kind === 'numeric' ? scaleOf(g.kind, g.scale_min, g.scale_max) : null;
-    const own = g.cells.map(([judge, human, n]): AgreementCell => (numeric ? { judge: normalizedScore(judge, numeric), human: normalizedScore(human, numeric), n } : { judge, human, n }));
-    const k = byKind.get(g.kind);
-    if (k) k.push(...own);
-    else byKind.set(g.kind, own.slice());
+    seenKinds.add(g.kind);
     const key = criterionKey(g.rubric_id, g.criterion_id);
-    const c = byCriterion.get(key);
-    if (c) c.push(...own);
-    else byCriterion.set(key, own);
+    let acc = byCriterion.get(key);
+    if (!acc) byCriterion.set(key, (acc = { kind: g.kind, n: 0, counts: g.kind === 'numeric' ? null : new Array<number>(KIND_CATEGORIES[g.kind] ** 2).fill(0), numeric: g.kind === 'numeric' ? new NumericTableBuilder() : null }));
+    const triples = g.cells;
+    let n = 0;
+    if (g.kind === 'numeric') {
+      const scale = scaleOf(g.kind, g.scale_min, g.scale_max);
+      for (let i = 0; i < triples.length; i++) {
+        const t = triples[i]!;
+        const x = normalizedScore(t[0], scale);
+        const y = normalizedScore(t[1], scale);
+        acc.numeric!.add(x, y, t[2]);
+        numericKind.add(x, y, t[2]);
+        n += t[2];
+      }
+    } else {
+      const kind = g.kind;
+      for (let i = 0; i < triples.length; i++) {
+        const t = triples[i]!;
+        addToCategoricalTable(kind, acc.counts!, t[0], t[1], t[2]);
+        addToCategoricalTable(kind, kind === 'binary' ? binary : ternary, t[0], t[1], t[2]);
+        n += t[2];
+      }
+    }
+    acc.n += n;
+    kindN[g.kind] += n;
+    judgedAll += n;
   }
-  const peopleByKind = groupBy(people, (r) => r.kind);
-  const memo = <T>(key: string, make: () => T): T => {
+  const groupsMemo = <T>(key: string, make: () => T): T => {
     if (!peopleMemo.has(key)) peopleMemo.set(key, make());
     return peopleMemo.get(key) as T;
   };
+  const peopleByKind = groupsMemo('groups\u0000kind', () => groupBy(people, (r) => r.kind));
+  const memo = groupsMemo;
   const people_ = (key: string, kind: Scale['kind'], rows: readonly PeopleRow[]) => memo(key, () => peopleFigures(kind, rows.map(peopleItemOf)));
-  const kindCells = new Map(KINDS.map((k) => [k, byKind.get(k) ?? []]));
-  const kinds = KINDS.filter((k) => byKind.has(k) || peopleByKind.has(k)).map((kind) => {
-    const f = kindAgreementOfCells(kind, kindCells.get(kind)!);
+  const kindFigures = (kind: Scale['kind'], opts: { intervals?: boolean } = {}): KindFigures =>
+    kind === 'numeric' ? numericFiguresOfTable(kindN.numeric, numericKind.table(), opts) : categoricalFiguresOfTable(kind, kindN[kind], kind === 'binary' ? binary : ternary, opts);
+  const kinds = KINDS.filter((k) => seenKinds.has(k) || peopleByKind.has(k)).map((kind) => {
+    const f = kindFigures(kind);
     return { kind, judge_human: judgeHumanFigures(f), people: people_(`kind\u0000${kind}`, kind, peopleByKind.get(kind) ?? []) };
   });
-  const categorical = categoricalOverallOfCells(kindCells.get('binary')!, kindCells.get('ternary')!);
-  const numeric = kindAgreementOfCells('numeric', kindCells.get('numeric')!, { intervals: false });
+  const categorical = categoricalOverallOfTables(binary, ternary);
+  const numeric = kindFigures('numeric', { intervals: false });
   if (numeric.kind !== 'numeric') throw new Error('numeric figures expected');
 
-  const peopleByCriterion = groupBy(people, (r) => criterionKey(r.rubric_id, r.criterion_id));
+  const peopleByCriterion = groupsMemo('groups\u0000criterion', () => groupBy(people, (r) => criterionKey(r.rubric_id, r.criterion_id)));
   const keys = new Set([...byCriterion.keys(), ...peopleByCriterion.keys(), ...(itemCounts?.keys() ?? [])]);
   const criteria = [...keys]
     .map((key) => {
       const m = meta.get(key)!;
       const scale = scaleOf(m.kind, m.scale_min, m.scale_max);
-      const own = byCriterion.get(key) ?? [];
-      const f = kindAgreementOfCells(scale.kind, own, { intervals: oneRubric });
-      const judged = own.reduce((s, c) => s + c.n, 0);
+      const own = byCriterion.get(key);
+      const opts = { intervals: oneRubric };
+      const f = !own
+        ? kindAgreementOfCells(scale.kind, [], opts)
+        : own.numeric
+          ? numericFiguresOfTable(own.n, own.numeric.table(), opts)
+          : categoricalFiguresOfTable(own.kind as 'binary' | 'ternary', own.n, own.counts!, opts);
+      const judged = own?.n ?? 0;
       return {
         rubric_id: m.rubric_id,
         id: m.id,
@@ -419,7 +464,7 @@ function figuresOf(
     .sort((a, b) => (a.rubric_id < b.rubric_id ? -1 : a.rubric_id > b.rubric_id ? 1 : a.position - b.position))
     .map(({ position: _position, ...c }) => c);
 
-  const nItems = itemCounts ? [...itemCounts.values()].reduce((s, n) => s + n, 0) : cells.reduce((s, g) => g.cells.reduce((t, c) => t + c[2], s), 0);
+  const nItems = itemCounts ? [...itemCounts.values()].reduce((s, n) => s + n, 0) : judgedAll;
   return {
     overall: {
       n_items: nItems,
