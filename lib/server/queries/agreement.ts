@@ -437,32 +437,34 @@ function figuresOf(
 
   const peopleByCriterion = groupsMemo('groups\u0000criterion', () => groupBy(people, (r) => criterionKey(r.rubric_id, r.criterion_id)));
   const keys = new Set([...byCriterion.keys(), ...peopleByCriterion.keys(), ...(itemCounts?.keys() ?? [])]);
-  const criteria = [...keys]
-    .map((key) => {
-      const m = meta.get(key)!;
-      const scale = scaleOf(m.kind, m.scale_min, m.scale_max);
-      const own = byCriterion.get(key);
-      const opts = { intervals: oneRubric };
-      const f = !own
-        ? kindAgreementOfCells(scale.kind, [], opts)
-        : own.numeric
-          ? numericFiguresOfTable(own.n, own.numeric.table(), opts)
-          : categoricalFiguresOfTable(own.kind as 'binary' | 'ternary', own.n, own.counts!, opts);
-      const judged = own?.n ?? 0;
-      return {
-        rubric_id: m.rubric_id,
-        id: m.id,
-        text: m.text,
-        kind: m.kind,
-        weight: m.weight,
-        position: m.position,
-        n_items: itemCounts ? (itemCounts.get(key) ?? 0) : judged,
-        judge_human: judgeHumanFigures(f),
-        people: people_(`criterion\u0000${key}`, scale.kind, peopleByCriterion.get(key) ?? []),
-      };
-    })
-    .sort((a, b) => (a.rubric_id < b.rubric_id ? -1 : a.rubric_id > b.rubric_id ? 1 : a.position - b.position))
-    .map(({ position: _position, ...c }) => c);
+  // Sorted by rubric and position first, so each criterion's answer is built once, in its place.
+  const sortedKeys = [...keys].sort((ka, kb) => {
+    const a = meta.get(ka)!;
+    const b = meta.get(kb)!;
+    return a.rubric_id < b.rubric_id ? -1 : a.rubric_id > b.rubric_id ? 1 : a.position - b.position;
+  });
+  const criterionOpts = { intervals: oneRubric };
+  const criteria = sortedKeys.map((key) => {
+    const m = meta.get(key)!;
+    const scale = scaleOf(m.kind, m.scale_min, m.scale_max);
+    const own = byCriterion.get(key);
+    const f = !own
+      ? kindAgreementOfCells(scale.kind, [], criterionOpts)
+      : own.numeric
+        ? numericFiguresOfTable(own.n, own.numeric.table(), criterionOpts)
+        : categoricalFiguresOfTable(own.kind as 'binary' | 'ternary', own.n, own.counts!, criterionOpts);
+    const judged = own?.n ?? 0;
+    return {
+      rubric_id: m.rubric_id,
+      id: m.id,
+      text: m.text,
+      kind: m.kind,
+      weight: m.weight,
+      n_items: itemCounts ? (itemCounts.get(key) ?? 0) : judged,
+      judge_human: judgeHumanFigures(f),
+      people: people_(`criterion\u0000${key}`, scale.kind, peopleByCriterion.get(key) ?? []),
+    };
+  });
 
   const nItems = itemCounts ? [...itemCounts.values()].reduce((s, n) => s + n, 0) : judgedAll;
   return {
