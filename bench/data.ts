@@ -270,12 +270,14 @@ export interface ReadDataset {
 }
 
 /**
- * The read benchmark's database: n generated trajectories of 20 steps (3 demo runs), 1% of them
- * labelled, and LONG_COUNT 2,000-step ones through the ingest pipeline, vacuumed and analyzed.
- * `reuse` names an already loaded database instead; `keep` leaves the new one in place.
+ * The database a benchmark measures on: `reuse` names one already loaded (kept afterwards), otherwise a
+ * new one from the test template, dropped by `release` unless `keep`. `release` also stops the server.
  */
-export async function loadReadDataset(opts: { trajectories: number; log: (s: string) => void; reuse?: string; keep?: boolean }): Promise<ReadDataset> {
-  const { log } = opts;
+export async function benchDatabase(
+  prefix: string,
+  label: string,
+  opts: { log: (s: string) => void; reuse?: string; keep?: boolean },
+): Promise<{ url: string; release: () => Promise<void> }> {
   const server = await prepareTestServer();
   let url: string;
   let drop = async () => undefined as void;
@@ -284,16 +286,27 @@ export async function loadReadDataset(opts: { trajectories: number; log: (s: str
     u.pathname = `/${opts.reuse}`;
     url = u.toString();
   } else {
-    const db = await createTestDatabase(server.adminUrl, server.template, 'benchread');
+    const db = await createTestDatabase(server.adminUrl, server.template, prefix);
     url = db.url;
     drop = db.drop;
-    log(`read dataset: database ${db.name}`);
+    opts.log(`${label}: database ${db.name}`);
   }
   const release = async () => {
-    if (opts.keep || opts.reuse) log(`read dataset: database kept: ${url}`);
+    if (opts.keep || opts.reuse) opts.log(`${label}: database kept: ${url}`);
     else await drop();
     await server.stop();
   };
+  return { url, release };
+}
+
+/**
+ * The read benchmark's database: n generated trajectories of 20 steps (3 demo runs), 1% of them
+ * labelled, and LONG_COUNT 2,000-step ones through the ingest pipeline, vacuumed and analyzed.
+ * `reuse` names an already loaded database instead; `keep` leaves the new one in place.
+ */
+export async function loadReadDataset(opts: { trajectories: number; log: (s: string) => void; reuse?: string; keep?: boolean }): Promise<ReadDataset> {
+  const { log } = opts;
+  const { url, release } = await benchDatabase('benchread', 'read dataset', opts);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   try {
     if (opts.reuse) {

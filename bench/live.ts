@@ -9,13 +9,13 @@
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server bench/live.ts [--batches N] [--base-url URL]
 //
 // Without --base-url it starts the e2e server (scripts/e2e-server.ts), as the replay benchmark does.
-import net from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { TRAINING_QUERIES, TRAINING_ROLLOUTS, TRAINING_RUN, trainingStepLines } from '@/e2e/special-traces';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/e2e/chromium';
 import { startE2EServer } from '@/scripts/e2e-server';
 import { numberArg, runIfMain, stringArg } from './cli';
 import { percentile, round, Samples, type BenchOutput } from './results';
+import { freePort } from '@/scripts/free-port';
 
 export const GOAL_P95_MS = 2000;
 
@@ -50,16 +50,6 @@ export interface BenchLiveResult {
   meets_goal: boolean;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The page's own clock (ms since the epoch, sub-ms) when its accuracy curve's last point is `step`. */
 function drawn(page: Page, step: number): Promise<number> {

@@ -9,13 +9,13 @@
 //
 // Without --base-url it starts the e2e server (scripts/e2e-server.ts: fresh database, demo data and the
 // special trajectories, `next start`) on a free port, and stops it afterwards.
-import net from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { LONG_ID, LONG_STEPS, SHORT_ID } from '@/e2e/special-traces';
 import { startE2EServer } from '@/scripts/e2e-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/e2e/chromium';
 import { numberArg, runIfMain, stringArg } from './cli';
 import { round, Samples, type BenchOutput } from './results';
+import { freePort } from '@/scripts/free-port';
 
 /** The timeline of 20,000 steps ready within this, median of the runs, */
 export const GOAL_MS = 1000;
@@ -57,16 +57,6 @@ export interface BenchReplayResult {
   long_meets_goal: boolean;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** One page load: times (from navigation start) when the first step text and the full timeline appear. */
 async function loadOnce(browser: Browser, url: string): Promise<{ firstSteps: number; timeline: number }> {

@@ -12,7 +12,6 @@
 //   npx tsx --conditions=react-server bench/training.ts [--steps N] [--queries N] [--rounds N] [--keep] [--reuse DB]
 import pg from 'pg';
 import { closePool, poolConfig } from '@/lib/db/pool';
-import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
 import { DEFAULT_MODELS, generateTraces, type RunSpec } from '@/lib/generate';
 import { Rng } from '@/lib/generate/rng';
 import type { TraceLine } from '@/lib/generate/trace-line';
@@ -24,7 +23,7 @@ import { GET as getGroups } from '@/app/api/runs/[id]/groups/route';
 import { GET as getGroup } from '@/app/api/runs/[id]/groups/[group]/route';
 import { benchApiKey, requireSignIn } from './auth';
 import { flagArg, numberArg, runIfMain, stringArg } from './cli';
-import { copyLoad } from './data';
+import { benchDatabase, copyLoad } from './data';
 import { percentile, round, Samples, type BenchOutput } from './results';
 
 export const GOALS_MS = { curve: 150, groups: 50, group: 20 } as const;
@@ -97,19 +96,7 @@ export async function benchTraining(opts: BenchTrainingOptions = {}): Promise<Be
   const rounds = opts.rounds ?? 60;
   const warmup = opts.warmup ?? 3;
   const log = opts.log ?? ((s: string) => console.error(s));
-  const server = await prepareTestServer();
-  let url: string;
-  let drop = async () => undefined as void;
-  if (opts.reuse) {
-    const u = new URL(server.adminUrl);
-    u.pathname = `/${opts.reuse}`;
-    url = u.toString();
-  } else {
-    const db = await createTestDatabase(server.adminUrl, server.template, 'benchtraining');
-    url = db.url;
-    drop = db.drop;
-    log(`training bench: database ${db.name}`);
-  }
+  const { url, release } = await benchDatabase('benchtraining', 'training bench', { ...opts, log });
   const savedUrl = process.env.DATABASE_URL;
   process.env.DATABASE_URL = url;
   const restoreAuth = requireSignIn();
@@ -209,9 +196,7 @@ export async function benchTraining(opts: BenchTrainingOptions = {}): Promise<Be
   } finally {
     await pool.end();
     await closePool();
-    if (opts.keep || opts.reuse) log(`training bench: database kept: ${url}`);
-    else await drop();
-    await server.stop();
+    await release();
     restoreAuth();
     if (savedUrl === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = savedUrl;

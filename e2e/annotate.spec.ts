@@ -1,10 +1,10 @@
 // Sign in, build a queue of 5 judgments, label them by keyboard only, and see the agreement page
 // move — against an app of its own with sign-in on (e2e/annotate-server.ts), in a real Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { shot } from './helpers';
+import { freePort } from '../scripts/free-port';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ADMIN = { username: 'e2e-admin', password: 'e2e admin password' };
@@ -12,16 +12,6 @@ const ADMIN = { username: 'e2e-admin', password: 'e2e admin password' };
 let server: ChildProcess | null = null;
 let base = '';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
 
 test.beforeAll(async () => {
   test.setTimeout(600_000);

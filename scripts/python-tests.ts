@@ -10,7 +10,6 @@
 // The report (JSON) holds {"ran", "passed", "failed", "skipped", "skippedNames"} as unittest counted them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { closePool } from '../lib/db/pool';
 import { createTestDatabase, prepareTestServer, type TestDatabase, type TestServer } from '../lib/db/testing';
@@ -20,6 +19,7 @@ import { createUser } from '../lib/server/users';
 import { assertLocalDatabase, waitForPort } from './e2e-server';
 import { buildIfNeeded, holdBuild } from './next-build';
 import { unittestCounts, type UnittestCounts } from './test-report';
+import { freePort } from './free-port';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLIENT_DIR = path.join(ROOT, 'clients', 'python');
@@ -27,16 +27,6 @@ const NOTHING_RAN: UnittestCounts = { ran: 0, passed: 0, failed: 1, skipped: 0, 
 /** The whole unittest run may take this long; then it is stopped and counted as failed. */
 const TESTS_TIMEOUT_MS = 10 * 60_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 function runUnittest(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {

@@ -28,7 +28,7 @@ import {
   type Scale,
 } from '@/lib/domain';
 import type { AgreementOver, AgreementParams, AgreementRequest } from '@/lib/schemas/read';
-import { empty, join, queryRows, sql, type Sql } from '@/lib/server/sql';
+import { empty, join, queryRows, queryRowsWith, sql, type Sql } from '@/lib/server/sql';
 import { checkJudge } from '@/lib/server/view-settings';
 
 /** The conditions of the agreement filters over item `i` and its trajectory `t`. */
@@ -72,20 +72,8 @@ const KINDS: Scale['kind'][] = ['binary', 'ternary', 'numeric'];
  * than it saves on a plain aggregate) and enough work_mem for a hash aggregate of the cells rather
  * than a sort of every row (bench/agreement.ts).
  */
-async function countingRows<T extends pg.QueryResultRow>(q: Sql): Promise<T[]> {
-  const client = await getPool().connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-    const rows = await queryRows<T>(client, q);
-    await client.query('COMMIT');
-    return rows;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+function countingRows<T extends pg.QueryResultRow>(q: Sql): Promise<T[]> {
+  return queryRowsWith<T>(getPool(), "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", q);
 }
 
 /** The judge a judgment belongs to (the unnamed judge by its name), over judgments `j`. */

@@ -29,7 +29,7 @@ import type { GroupListParams, GroupSortField } from '@/lib/schemas/training';
 import type { ViewSettings } from '@/lib/schemas/view-settings';
 import { viewFigures } from './view-figures';
 import { ApiError, notFound } from '@/lib/server/errors';
-import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
+import { empty, join, queryRows, queryRowsWith, raw, sql, type Sql } from '@/lib/server/sql';
 
 async function findRun(runId: string): Promise<void> {
   if (runId.includes('\u0000') || runId.length > 200) throw notFound(`run "${runId.replaceAll('\u0000', '\\0')}"`);
@@ -121,20 +121,8 @@ const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
  * JIT thresholds and compiling took 3.8 s of a 4.1 s curve (bench/training.ts); the plan itself runs
  * in about 0.3 s.
  */
-async function groupRows<T extends pg.QueryResultRow>(q: Sql): Promise<T[]> {
-  const client = await getPool().connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query('SET LOCAL jit = off');
-    const rows = await queryRows<T>(client, q);
-    await client.query('COMMIT');
-    return rows;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+function groupRows<T extends pg.QueryResultRow>(q: Sql): Promise<T[]> {
+  return queryRowsWith<T>(getPool(), 'SET LOCAL jit = off', q);
 }
 
 /** The curve's points but the model shares, from the group rollups (any lambda and mu, no judge). */
