@@ -8,7 +8,10 @@
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server bench/replay.ts [--runs N] [--base-url URL]
 //
 // Without --base-url it starts the e2e server (scripts/e2e-server.ts: fresh database, demo data and the
-// special trajectories, `next start`) on a free port, and stops it afterwards.
+// special trajectories, `next start`) on a free port with sign-in on, and stops it afterwards. Every
+// request of the browser carries a viewer's API key (bench/auth.ts), as an HTTP benchmark's must: the
+// page's server render and each of its API requests pay the key lookup. With --base-url, --api-key
+// gives the key for that server.
 import { chromium, type Browser } from 'playwright-core';
 import { LONG_ID, LONG_STEPS, SHORT_ID } from '@/e2e/special-traces';
 import { startE2EServer } from '@/scripts/e2e-server';
@@ -16,6 +19,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/e2e/chromium';
 import { numberArg, runIfMain, stringArg } from './cli';
 import { round, Samples, type BenchOutput } from './results';
 import { freePort } from '@/scripts/free-port';
+import { closePool } from '@/lib/db/pool';
+import { benchApiKey } from './auth';
 
 /** The timeline of 20,000 steps ready within this, median of the runs, */
 export const GOAL_MS = 1000;
@@ -28,6 +33,8 @@ export interface BenchReplayOptions {
   runs?: number;
   /** An app already serving the e2e data; without it the e2e server is started. */
   baseUrl?: string;
+  /** The API key every request sends to baseUrl (without baseUrl, one is made on the server started). */
+  apiKey?: string;
   chromium?: string;
   log?: (line: string) => void;
 }
@@ -50,6 +57,8 @@ export interface BenchReplayResult {
   viewport: string;
   goal_vs_short: number;
   chromium: string;
+  /** Whether every request carried an API key (sign-in on). */
+  signed_in: boolean;
   long: ReplayTiming;
   short: ReplayTiming;
   /** The long page's ready time over the short one's: median of the rounds' ratios. */
@@ -59,8 +68,8 @@ export interface BenchReplayResult {
 
 
 /** One page load: times (from navigation start) when the first step text and the full timeline appear. */
-async function loadOnce(browser: Browser, url: string): Promise<{ firstSteps: number; timeline: number }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+async function loadOnce(browser: Browser, url: string, headers: Record<string, string>): Promise<{ firstSteps: number; timeline: number }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, extraHTTPHeaders: headers });
   try {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: 'commit' });
@@ -89,15 +98,27 @@ function timing(samples: Samples, id: string, steps: number, label: string): Rep
 export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchOutput<BenchReplayResult>> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const runs = opts.runs ?? 7;
-  const server = opts.baseUrl ? null : await startE2EServer({ port: await freePort(), log });
+  const server = opts.baseUrl ? null : await startE2EServer({ port: await freePort(), log, signIn: true });
   const baseUrl = opts.baseUrl ?? server!.baseUrl;
+  let headers: Record<string, string> = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
+  if (server) {
+    try {
+      // startE2EServer leaves DATABASE_URL naming the served database: the key is made there.
+      headers = (await benchApiKey('viewer', 'bench-replay')).headers;
+    } catch (e) {
+      await server.stop();
+      throw e;
+    } finally {
+      await closePool();
+    }
+  }
   const browser = await chromium.launch({ executablePath: opts.chromium ?? CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const samples = new Samples();
   const url = (id: string) => `${baseUrl}/trajectories/${encodeURIComponent(id)}`;
   try {
     // Warm-up: the server's first render of the route, its caches.
-    await loadOnce(browser, url(LONG_ID));
-    await loadOnce(browser, url(SHORT_ID));
+    await loadOnce(browser, url(LONG_ID), headers);
+    await loadOnce(browser, url(SHORT_ID), headers);
     const pages = [
       { label: 'short', id: SHORT_ID },
       { label: 'long', id: LONG_ID },
@@ -108,7 +129,7 @@ export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchO
     // The two pages alternate, the first of each round alternating too, so load falls on both.
     for (let i = 0; i < runs; i++) {
       for (const p of i % 2 ? [...pages].reverse() : pages) {
-        const s = await loadOnce(browser, url(p.id));
+        const s = await loadOnce(browser, url(p.id), headers);
         log(`replay ${p.id}: first steps ${s.firstSteps.toFixed(0)} ms, timeline ${s.timeline.toFixed(0)} ms`);
         samples.add(`${p.label} first steps`, s.firstSteps).add(`${p.label} timeline`, s.timeline).add(`${p.label} ready`, Math.max(s.firstSteps, s.timeline));
       }
@@ -124,6 +145,7 @@ export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchO
         runs,
         viewport: '1280x800',
         chromium: browser.version(),
+        signed_in: 'authorization' in headers,
         long,
         short,
         long_vs_short: longVsShort,
@@ -137,5 +159,5 @@ export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchO
   }
 }
 
-const cliOptions = { runs: numberArg('--runs'), baseUrl: stringArg('--base-url') };
+const cliOptions = { runs: numberArg('--runs'), baseUrl: stringArg('--base-url'), apiKey: stringArg('--api-key') };
 runIfMain(import.meta.filename, 'replay', cliOptions, () => benchReplay(cliOptions));

@@ -1,7 +1,7 @@
 // The app as the end-to-end tests and the replay benchmark see it: a fresh database copied from the
 // migrated test template, the demo data and the special trajectories of e2e/special-traces.ts
 // loaded into it, the production build (built when the sources changed), and Next on it as `npm start` serves it
-// with sign-in off (the embedded single-user mode). Stops and drops the database on SIGINT/SIGTERM.
+// with sign-in off (the embedded single-user mode; signIn: sign-in on). Stops and drops the database on SIGINT/SIGTERM.
 //
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server scripts/e2e-server.ts
 //
@@ -58,6 +58,8 @@ export interface E2EServerOptions {
   port?: number;
   log?: (line: string) => void;
   inheritOutput?: boolean;
+  /** Sign-in on (ROUTELENS_AUTH=on) instead of the embedded single-user mode: every request must carry a key or a session. */
+  signIn?: boolean;
   /** Gets the cleanup as soon as there is something to clean up, so a signal during startup can run it. */
   onStop?: (stop: () => Promise<void>) => void;
 }
@@ -104,7 +106,7 @@ export async function startE2EServer(opts: E2EServerOptions = {}): Promise<E2ESe
         ...process.env,
         DATABASE_URL: db.url,
         ROUTELENS_EMBEDDED: 'true',
-        ROUTELENS_AUTH: 'off',
+        ROUTELENS_AUTH: opts.signIn ? 'on' : 'off',
         ROUTELENS_PEER_HEADER: '1',
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',
