@@ -211,6 +211,19 @@ describe('idempotence, conflicts and replace', () => {
   });
 });
 
+describe('batches', () => {
+  it('starts with a small batch and doubles it up to the limit, each batch committed whole', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => baseLine(`batches/${i}`));
+    const committed: number[] = [];
+    const s = await ingestText(jsonl(lines), { batchLines: 16, onProgress: (p) => committed.push(p.stored) });
+    expect(s).toMatchObject({ stored: 40, failed: 0 });
+    // 16 / 8 = 2 lines, then 4, 8, 16, and the 10 left.
+    expect(committed).toEqual([2, 6, 14, 30, 40]);
+    const stored = await db.pool().query<{ n: number }>("SELECT count(*)::int AS n FROM trajectories WHERE id LIKE 'batches/%'");
+    expect(stored.rows[0]!.n).toBe(40);
+  });
+});
+
 describe('broken input', () => {
   it('stores every line before a truncated last line', async () => {
     const lines = generated('trunc', { seed: 11, queries: 3, limit: 6 });

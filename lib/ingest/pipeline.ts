@@ -1,7 +1,8 @@
 // The ingest pipeline that both entry points (npm run ingest, POST /api/ingest) drive: bytes in,
 // lines parsed and validated one by one, valid lines stored in batches (one transaction each), a
 // summary out. Parsing of the next batch overlaps the database work of the previous one; at most two
-// batches are in memory, so memory stays flat however large the input.
+// batches are in memory, so memory stays flat however large the input. The first batches are smaller
+// (FIRST_BATCH_SHARE), so that the overlap starts early.
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db/pool';
 import { isConnectionError } from '@/lib/db/connection-errors';
@@ -51,6 +52,12 @@ export interface IngestOptions {
 }
 
 const DEFAULTS = { batchSteps: 50_000, batchLines: 2_000, maxErrors: 1_000 };
+
+/**
+ * The first batch is this fraction of the limits, each next one twice the last up to the limits:
+ * nothing is stored while the first batch is parsed, so a small one starts the database's work sooner.
+ */
+const FIRST_BATCH_SHARE = 1 / 8;
 
 /** Steps per batch (one transaction): ROUTELENS_INGEST_BATCH_STEPS, else 50,000. */
 function defaultBatchSteps(): number {
@@ -151,6 +158,9 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   let batch: BatchLine[] = [];
   let batchIds = new Set<string>();
   let steps = 0;
+  let share = FIRST_BATCH_SHARE;
+  let stepLimit = Math.max(1, Math.ceil(batchSteps * share));
+  let lineLimit = Math.max(1, Math.ceil(batchLines * share));
   let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
@@ -158,6 +168,9 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
     batch = [];
     batchIds = new Set();
     steps = 0;
+    share = Math.min(1, share * 2);
+    stepLimit = Math.max(1, Math.ceil(batchSteps * share));
+    lineLimit = Math.max(1, Math.ceil(batchLines * share));
     await inFlight;
     inFlight = write(lines);
     // A rejected write must surface at the next await, not as an unhandled rejection.
@@ -193,7 +206,7 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
       batch.push(r);
       batchIds.add(r.norm.trajectory.id);
       steps += r.norm.steps.length;
-      if (steps >= batchSteps || batch.length >= batchLines) await flush();
+      if (steps >= stepLimit || batch.length >= lineLimit) await flush();
     }
   } catch (e) {
     if (!(e instanceof InputDecodeError)) {
