@@ -9,7 +9,7 @@ import { withTransaction } from '@/lib/db/pool';
 import { routingContribution, stepRouting } from '@/lib/domain';
 import { generateTraces, serializeLine } from '@/lib/generate';
 import { addLabel } from '@/lib/server/labels';
-import { filteredTotals, type RoutingAnswer } from '@/lib/server/queries/routing';
+import { filteredTotals, stepRoutingPage, type RoutingAnswer } from '@/lib/server/queries/routing';
 import { parseTrajectoryFilter } from '@/lib/schemas/filters';
 import type { Actor } from '@/lib/server/auth';
 import { call, json } from './helpers/api';
@@ -130,6 +130,19 @@ describe('routing rollups', () => {
     // An empty probs is no distribution: no-router has no step in the confidence figures.
     expect(hand.confidence.steps).toBe(1 + 3 + 0 + 6);
     expect(hand.confidence.share_not_argmax).toBe(1 / 10);
+  });
+
+  it("gives each page of a trajectory's steps the stored per-step values, the steps without probabilities null", async () => {
+    const all = await storedTrajectories(db.pool());
+    let nulls = 0;
+    for (const t of all) {
+      const want = stepRouting(t.models, t.steps).map((s) => ({ escalation: s.escalation, chosen_probability: s.chosenProbability, normalized_entropy: s.normalizedEntropy }));
+      for (const [from, limit] of [[0, t.steps.length + 5], [1, 2], [t.steps.length, 3]] as const) {
+        expect(await stepRoutingPage(db.pool(), t.pk, from, limit)).toEqual(want.slice(from, from + limit));
+      }
+      nulls += want.filter((s) => s.chosen_probability === null).length;
+    }
+    expect(nulls).toBeGreaterThan(0);
   });
 
   it('follow a replace that changes models, outcome and router probabilities', async () => {
