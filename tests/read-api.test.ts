@@ -6,6 +6,7 @@ import { recomputeTrajectory } from '@/lib/db/derived';
 import { withTransaction } from '@/lib/db/pool';
 import { buildPreferencePairs, cumulativeCosts } from '@/lib/domain';
 import { GET as getAgreement } from '@/app/api/agreement/route';
+import { GET as getCompare } from '@/app/api/compare/route';
 import { GET as getDisagreements } from '@/app/api/agreement/disagreements/route';
 import { GET as getQuery } from '@/app/api/queries/[id]/route';
 import { GET as getPairs } from '@/app/api/queries/[id]/pairs/route';
@@ -605,6 +606,45 @@ describe('GET /api/queries/{id} and /pairs', () => {
     expect((await call(getQuery, '/x', { id: 'nope' })).status).toBe(404);
     expect((await call(getPairs, '/x', { id: 'nope' })).status).toBe(404);
     expect((await call(getPairs, '/x', { id: 'q1\u0000' })).status).toBe(404);
+  });
+});
+
+describe('GET /api/compare', () => {
+  const compare = (query: string) => call(getCompare, `/api/compare?${query}`);
+  const q = (a: string, b: string, more = '') => `a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}${more}`;
+
+  it('decides the pair as the pairs route does, with each rule that ran and what it saw', async () => {
+    const { status, body } = await compare(q(T1, T5));
+    expect(status).toBe(200);
+    const pairs = (await call(getPairs, '/x', { id: 'q1' })).body.pairs as { chosen: string; rejected: string }[];
+    const same = pairs.find((p) => [p.chosen, p.rejected].includes(T1) && [p.chosen, p.rejected].includes(T5));
+    expect(body).toMatchObject({ same_query: true, delta_p: 0.1, ratio_c: 1.2, a: { id: T1, query_id: 'q1' }, b: { id: T5, query_id: 'q1' } });
+    expect(body.pair).toEqual(same);
+    expect(body.rules.map((r: { rule: string; decided: boolean }) => [r.rule, r.decided])).toEqual([
+      ['outcome', false],
+      ['process', true],
+    ]);
+    expect(body.rules[1].difference).toBeCloseTo(Math.abs(body.a.process_score - body.b.process_score), 12);
+  });
+
+  it('takes the thresholds: a strict Δp leaves the pair to the cost rule', async () => {
+    const { body } = await compare(q(T5, T1, '&delta_p=0.5'));
+    expect(body.pair).toMatchObject({ chosen: T5, rejected: T1, reason: 'cost' });
+    expect(body.rules.map((r: { rule: string }) => r.rule)).toEqual(['outcome', 'process', 'cost']);
+    expect(body.rules[2]).toMatchObject({ decided: true, ratio_c: 1.2 });
+    expect(body.rules[2].ratio).toBeCloseTo(6, 9);
+    const outcome = (await compare(q(T2, T1))).body;
+    expect(outcome.rules).toEqual([{ rule: 'outcome', decided: true, a_correct: false, b_correct: true }]);
+  });
+
+  it('forms no pair across queries, and refuses a missing trajectory or a bad threshold', async () => {
+    const across = (await compare(q(T1, T3))).body;
+    expect(across).toMatchObject({ same_query: false, pair: null, rules: [] });
+    const missing = await compare(`a=${encodeURIComponent(T1)}`);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('"b"');
+    expect((await compare(q(T1, T5, '&ratio_c=0.5'))).status).toBe(400);
+    expect((await compare(q(T1, 'nope'))).status).toBe(404);
   });
 });
 

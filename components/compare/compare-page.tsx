@@ -5,7 +5,7 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Markdown } from '@/components/markdown/markdown';
 import { REASON_TONE } from '@/components/query/pairs-card';
 import { AnswerText } from '@/components/replay/replay-summary';
@@ -16,16 +16,17 @@ import { Skeleton, SkeletonRows } from '@/components/ui/skeleton';
 import { Stat } from '@/components/ui/stat';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { pageHref, withParams } from '@/lib/client/api';
-import { explainPair } from '@/lib/client/explain-pair';
+import { pairRuleText } from '@/lib/client/pair-rule-text';
 import { formatInt, formatPercent, formatScore, formatUsd } from '@/lib/client/format';
 import { useModelPalette, useQueryDetail } from '@/lib/client/hooks';
 import { useTrajectoryData, type TrajectoryData } from '@/lib/client/trajectory-data';
 import { useViewSettings } from '@/lib/client/use-view-settings';
 import { viewFromSearch, viewParams } from '@/lib/client/view-url';
 import { ViewSettingsBar } from '@/components/view/view-settings-bar';
-import type { TrajectoryDetail } from '@/lib/client/types';
+import type { Params } from '@/lib/client/api';
 import { DEFAULT_PAIRS, validatePairSettings } from '@/lib/domain';
 import { CompareSteps } from './compare-steps';
+import { useComparePair } from './use-compare-pair';
 
 const CompareCostChart = dynamic(() => import('@/components/charts/compare-cost-chart').then((m) => m.CompareCostChart), {
   ssr: false,
@@ -63,20 +64,16 @@ function Side({ label, data, chosen, rejected }: { label: 'A' | 'B'; data: Traje
   );
 }
 
-function Decision({ a, b }: { a: TrajectoryDetail; b: TrajectoryDetail }) {
+function Decision({ a, b, view }: { a: string; b: string; view: Params }) {
   const [deltaP, setDeltaP] = useState(String(DEFAULT_PAIRS.deltaP));
   const [ratioC, setRatioC] = useState(String(DEFAULT_PAIRS.ratioC));
   const settings = { deltaP: Number(deltaP), ratioC: Number(ratioC), cap: null };
   const problem = deltaP.trim() === '' || ratioC.trim() === '' ? 'enter both thresholds' : validatePairSettings(settings);
-  const explanation = problem
-    ? null
-    : explainPair(
-        { id: a.id, correct: a.correct, processScore: a.process_score, costUsd: a.cost_usd },
-        { id: b.id, correct: b.correct, processScore: b.process_score, costUsd: b.cost_usd },
-        settings,
-      );
+  // The thresholds typed are checked here only to say what is wrong before asking; the server decides.
+  const answer = useComparePair(a, b, { ...view, delta_p: settings.deltaP, ratio_c: settings.ratioC }, problem === null);
+  const explanation = problem ? null : (answer.data ?? null);
   const pair = explanation?.pair ?? null;
-  const side = (id: string) => (id === a.id ? 'A' : 'B');
+  const side = (id: string) => (id === a ? 'A' : 'B');
   return (
     <div className="space-y-3 p-4" data-testid="pair-decision">
       <div className="flex flex-wrap items-center gap-3">
@@ -101,14 +98,15 @@ function Decision({ a, b }: { a: TrajectoryDetail; b: TrajectoryDetail }) {
         </div>
       </div>
       {problem && <p className="text-xs text-rose-700">{problem}</p>}
+      {!problem && answer.error && <ErrorState error={answer.error} onRetry={() => void answer.refetch()} title="Could not decide the pair" />}
       {explanation && (
         <ol className="space-y-1 text-sm">
-          {explanation.lines.map((l, i) => (
+          {explanation.rules.map((l, i) => (
             <li key={l.rule} className={`flex gap-2 ${l.decided ? 'text-slate-900' : 'text-slate-500'}`}>
               <span className="w-4 text-right tabular-nums text-slate-400">{i + 1}.</span>
               <span className="w-16 font-medium">{l.rule}</span>
               <span>
-                {l.text}
+                {pairRuleText(l)}
                 {l.decided && ' — decides'}
               </span>
             </li>
@@ -171,14 +169,9 @@ function CompareBoth({ a, b, onChange }: { a: string; b: string; onChange: (next
   const palette = useModelPalette();
   const ia = da.info;
   const ib = db.info;
-  const explanation = useMemo(
-    () =>
-      ia && ib
-        ? explainPair({ id: ia.id, correct: ia.correct, processScore: ia.process_score, costUsd: ia.cost_usd }, { id: ib.id, correct: ib.correct, processScore: ib.process_score, costUsd: ib.cost_usd }, DEFAULT_PAIRS)
-        : null,
-    [ia, ib],
-  );
-  const pair = explanation?.pair ?? null;
+  // The badges follow the default thresholds; the Preference card's own thresholds re-ask the server.
+  const answer = useComparePair(a, b, view);
+  const pair = answer.data?.pair ?? null;
   const sameQuery = !ia || !ib || ia.query.id === ib.query.id;
   return (
     <div data-testid="compare-page">
@@ -233,7 +226,7 @@ function CompareBoth({ a, b, onChange }: { a: string; b: string; onChange: (next
               </>
             }
           />
-          {ia && ib && sameQuery ? <Decision a={ia} b={ib} /> : <div className="p-4">{ia && ib ? <p className="text-sm text-slate-500">Not a pair: different queries.</p> : <Skeleton className="h-10" />}</div>}
+          {ia && ib && sameQuery ? <Decision a={a} b={b} view={view} /> : <div className="p-4">{ia && ib ? <p className="text-sm text-slate-500">Not a pair: different queries.</p> : <Skeleton className="h-10" />}</div>}
         </Card>
         <Card>
           <CardHeader title="Cumulative cost" subtitle="A and B along their steps" />

@@ -5,6 +5,7 @@ export * from './cost';
 export * from './rubric';
 export * from './reward';
 export * from './pairs';
+export * from './pair-explanation';
 export * from './agreement';
 export * from './settings';
 export * from './judges';

@@ -78,3 +78,11 @@ export type DisagreementParams = z.infer<typeof disagreementParamsSchema>;
 export function parseDisagreementParams(params: URLSearchParams): DisagreementParams {
   return disagreementParamsSchema.parse(paramsObject(params, ['run', 'rubric', 'criterion', 'between', 'after', 'limit']));
 }
+
+/** The two trajectories of GET /api/compare (with the view and pair settings beside them). */
+export const compareParamsSchema = z.object({ a: id, b: id });
+export type CompareParams = z.infer<typeof compareParamsSchema>;
+
+export function parseCompareParams(params: URLSearchParams): CompareParams {
+  return compareParamsSchema.parse(paramsObject(params, ['a', 'b']));
+}
