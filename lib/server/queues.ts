@@ -29,7 +29,7 @@ export interface QueueSummary {
   filters: Record<string, string>;
   criterion: string | null;
   rubric: string | null;
-  criterion_kind: 'binary' | 'ternary' | 'numeric' | null;
+  criterion_kind: CriterionKind | null;
   rule: RuleParams;
   overlap: number;
   guidelines: string | null;
@@ -42,43 +42,26 @@ export interface QueueSummary {
   done_by_me: number;
 }
 
+type CriterionKind = 'binary' | 'ternary' | 'numeric';
+
 interface StoredFilters {
   filters: Record<string, string>;
   criterion: string | null;
   /** Absent in queues made before a queue could name them. */
   rubric?: string | null;
-  criterion_kind?: 'binary' | 'ternary' | 'numeric' | null;
+  criterion_kind?: CriterionKind | null;
 }
 
-interface QueueRow {
-  id: number;
-  name: string;
-  filters: StoredFilters;
-  rule_params: RuleParams;
-  overlap: number;
-  guidelines: string | null;
-  created_by: string | null;
-  created_at: Date;
-  items: number;
-  complete: number;
-  done_by_me: number;
-}
+/** A queue as stored: the summary's own columns, with its filters and rule as the JSON columns hold them. */
+type QueueRow = Omit<QueueSummary, 'filters' | 'criterion' | 'rubric' | 'criterion_kind' | 'rule'> & { filters: StoredFilters; rule_params: RuleParams };
 
-const summaryOf = (r: QueueRow): QueueSummary => ({
-  id: r.id,
-  name: r.name,
-  filters: r.filters.filters,
-  criterion: r.filters.criterion,
-  rubric: r.filters.rubric ?? null,
-  criterion_kind: r.filters.criterion_kind ?? null,
-  rule: r.rule_params,
-  overlap: r.overlap,
-  guidelines: r.guidelines,
-  created_by: r.created_by,
-  created_at: r.created_at,
-  items: r.items,
-  complete: r.complete,
-  done_by_me: r.done_by_me,
+const summaryOf = ({ filters, rule_params, ...own }: QueueRow): QueueSummary => ({
+  ...own,
+  filters: filters.filters,
+  criterion: filters.criterion,
+  rubric: filters.rubric ?? null,
+  criterion_kind: filters.criterion_kind ?? null,
+  rule: rule_params,
 });
 
 function queueRows(userId: number | null, where: Sql) {
