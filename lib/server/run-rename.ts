@@ -4,10 +4,11 @@ import 'server-only';
 // stored under the new id (same policy and meta), so lines that name the new id with that definition
 // ingest into it. Trajectory ids do not change, and a trajectory's stored content still names the run
 // it was ingested with: re-ingesting the original file reports those trajectories as changed.
-import { withTransaction } from '@/lib/db/pool';
+import { getPrisma } from '@/lib/db/prisma';
 import { INGEST_LOCK } from '@/lib/ingest/store';
 import { runContentHash } from '@/lib/ingest/normalize';
 import { ApiError, notFound } from './errors';
+import { raw, sql } from './sql';
 
 export interface RenameResult {
   from: string;
@@ -15,32 +16,39 @@ export interface RenameResult {
   trajectories: number;
 }
 
+/** A rename moves every row of the run: it may take longer than Prisma's default 5 s for a transaction. */
+const RENAME_TIMEOUT_MS = 10 * 60_000;
+
+const identifier = (name: string) => raw(`"${name.replace(/"/g, '""')}"`);
+
 export async function renameRun(from: string, to: string): Promise<RenameResult> {
   if (to.length < 1 || to.length > 200) throw new ApiError('bad_request', 'a run id has 1 to 200 characters');
   if (to.includes('\u0000')) throw new ApiError('bad_request', 'a run id must not contain the NUL character');
-  return withTransaction(async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
-    const old = await client.query<{ policy: string | null; meta: string | null }>('SELECT policy, meta::text AS meta FROM runs WHERE id = $1 FOR UPDATE', [from]);
-    const run = old.rows[0];
-    if (!run) throw notFound(`run "${from}"`);
-    if (from === to) return { from, to, trajectories: 0 };
-    const taken = await client.query('SELECT 1 FROM runs WHERE id = $1', [to]);
-    if (taken.rowCount) throw new ApiError('conflict', `run "${to}" exists already: delete it first, or choose another id`);
-    const meta = run.meta === null ? null : (JSON.parse(run.meta) as Record<string, unknown>);
-    await client.query(
-      `INSERT INTO runs (id, policy, meta, content_hash, created_at, hidden) SELECT $2, policy, meta, $3, created_at, hidden FROM runs WHERE id = $1`,
-      [from, to, runContentHash({ id: to, policy: run.policy, meta })],
-    );
-    const moved = await client.query('UPDATE trajectories SET run_id = $2 WHERE run_id = $1', [from, to]);
-    const keyed = await client.query<{ table_name: string }>(
-      `SELECT c.table_name FROM information_schema.columns c
-         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-        WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
-          AND c.table_name NOT IN ('runs', 'trajectories')
-        ORDER BY 1`,
-    );
-    for (const { table_name } of keyed.rows) await client.query(`UPDATE ${client.escapeIdentifier(table_name)} SET run_id = $2 WHERE run_id = $1`, [from, to]);
-    await client.query('DELETE FROM runs WHERE id = $1', [from]);
-    return { from, to, trajectories: moved.rowCount ?? 0 };
-  });
+  return getPrisma().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK})`;
+      // Locked, and meta as its text: the json column keeps the key order it was given in.
+      const [run] = await tx.$queryRaw<{ policy: string | null; meta: string | null }[]>`SELECT policy, meta::text AS meta FROM runs WHERE id = ${from} FOR UPDATE`;
+      if (!run) throw notFound(`run "${from}"`);
+      if (from === to) return { from, to, trajectories: 0 };
+      if (await tx.run.findUnique({ where: { id: to }, select: { id: true } })) {
+        throw new ApiError('conflict', `run "${to}" exists already: delete it first, or choose another id`);
+      }
+      const meta = run.meta === null ? null : (JSON.parse(run.meta) as Record<string, unknown>);
+      await tx.$executeRaw`INSERT INTO runs (id, policy, meta, content_hash, created_at, hidden)
+                           SELECT ${to}, policy, meta, ${runContentHash({ id: to, policy: run.policy, meta })}, created_at, hidden FROM runs WHERE id = ${from}`;
+      const moved = await tx.trajectory.updateMany({ where: { runId: from }, data: { runId: to } });
+      // Every other table keyed by run_id (the rollups), found in the catalog so that a new one follows.
+      const keyed = await tx.$queryRaw<{ table_name: string }[]>`
+        SELECT c.table_name::text AS table_name FROM information_schema.columns c
+          JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+         WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
+           AND c.table_name NOT IN ('runs', 'trajectories')
+         ORDER BY 1`;
+      for (const { table_name } of keyed) await tx.$executeRaw(sql`UPDATE ${identifier(table_name)} SET run_id = ${to} WHERE run_id = ${from}`);
+      await tx.run.delete({ where: { id: from } });
+      return { from, to, trajectories: moved.count };
+    },
+    { timeout: RENAME_TIMEOUT_MS },
+  );
 }
