@@ -6,6 +6,7 @@
 import type { CostResponse, PairsResponse, QueryDetail, RunSummary, ScoresResponse, StepDetail, TrajectoryDetail } from '@/lib/client/types';
 import type { JudgmentState, LabelEvent, QueueItem, UserRow } from '@/lib/client/label-types';
 import type { AgreementResponse, DisagreementItem } from '@/components/agreement/types';
+import type { CompareResponse } from '@/components/compare/use-compare-pair';
 
 declare const t: TrajectoryDetail;
 declare const step: StepDetail;
@@ -20,6 +21,7 @@ declare const item: QueueItem;
 declare const user: UserRow;
 declare const agreement: AgreementResponse;
 declare const disagreement: DisagreementItem;
+declare const compare: CompareResponse;
 
 export const reads = {
   cost: t.cost_usd satisfies number,
@@ -40,6 +42,8 @@ export const reads = {
   disabled: user.disabled_at satisfies string | null,
   alpha: agreement.overall.people.nominal.alpha satisfies number | null,
   human: disagreement.human_score satisfies number,
+  chosen: compare.pair?.chosen satisfies string | undefined,
+  ruleDecided: compare.rules[0]?.decided satisfies boolean | undefined,
 };
 
 export const missing = {
@@ -51,4 +55,6 @@ export const missing = {
   reward: run.reward,
   // @ts-expect-error the labelled-at time is created_at
   labelledAt: label.labelled_at,
+  // @ts-expect-error the compare answer lists its rules' checks as rules
+  lines: compare.lines,
 };
