@@ -5,6 +5,7 @@ import 'server-only';
 // through any of its judgments (lib/server/labels), marks the lease done.
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db/pool';
+import { getPrisma } from '@/lib/db/prisma';
 import { filterToParams, type TrajectoryFilter } from '@/lib/schemas/filters';
 import { newQueueBodySchema, type RuleParams } from '@/lib/schemas/queues';
 import type { z } from 'zod';
@@ -315,12 +316,10 @@ export async function leaseNextItem(actor: Actor, queueId: number, skip: readonl
 
 /** POST /api/queues/{id}/items/{item}/release: gives back the caller's unfinished lease. */
 export async function releaseItem(actor: Actor, queueId: number, itemId: number): Promise<{ released: boolean }> {
-  const pool = getPool();
-  const userId = await userIdOf(pool, actor);
-  const r = await pool.query(
-    `DELETE FROM queue_assignments a USING queue_items qi
-      WHERE qi.id = a.item_id AND qi.queue_id = $1 AND a.item_id = $2 AND a.user_id = $3 AND a.done_at IS NULL`,
-    [queueId, itemId, userId],
-  );
-  return { released: (r.rowCount ?? 0) > 0 };
+  const prisma = getPrisma();
+  // A person with no users row yet (the local user before its first write) holds no lease.
+  const userId = actor.userId ?? (await prisma.user.findUnique({ where: { username: actor.username }, select: { id: true } }))?.id;
+  if (userId === undefined) return { released: false };
+  const r = await prisma.queueAssignment.deleteMany({ where: { itemId, userId, doneAt: null, item: { queueId } } });
+  return { released: r.count > 0 };
 }
