@@ -14,6 +14,7 @@ import { RollupDeltas } from '@/lib/db/rollups';
 import { contributionOfRow, recomputedTrainingGroups, stepsByModelOf, type TrainingFieldsRow } from '@/lib/db/training-rollups';
 import { groupFigures, trainingCurve, type TrainingRolloutInput, type TrainingStepFigures } from '@/lib/domain';
 import { startExport } from '@/lib/export/run';
+import { pointsFromRollupsSql } from '@/lib/server/queries/training';
 import { parseExportRequest } from '@/lib/schemas/exports';
 import { call, json } from './helpers/api';
 import { useTestDatabase } from './helpers/db';
@@ -94,6 +95,17 @@ async function curve(run: string, qs = '') {
   const res = await call(getTraining, { path: `/api/runs/${run}/training?${qs}`, params: { id: run } });
   expect(res.status).toBe(200);
   return json<{ run: string; large_model: string; steps: Record<string, unknown>[] }>(res);
+}
+
+/**
+ * The curve (from the group columns held in process, loaded on its first read and reloaded after any
+ * change) is the very answer of the same figures evaluated in PostgreSQL, at the defaults and elsewhere.
+ */
+async function expectCurveAsSql(run: string) {
+  for (const settings of [{ lambda: 0.5, mu: 0.1 }, { lambda: 2, mu: 0.1 }, { lambda: 0, mu: 0 }, { lambda: 1.7, mu: 3 }, { lambda: 0.3, mu: 0.85 }]) {
+    const got = (await curve(run, `lambda=${settings.lambda}&mu=${settings.mu}`)).steps.map(({ step_share_by_model: _m, ...p }) => p);
+    expect(got, `${settings.lambda}/${settings.mu}`).toEqual(await pointsFromRollupsSql(run, settings));
+  }
 }
 
 async function groups(run: string, qs = '') {
@@ -273,6 +285,7 @@ describe('GET /api/runs/{id}/training', () => {
     // At lambda 2 the cancelling group has no signal: decided from its rollouts, as the moments cannot.
     const at2 = await curve('tr', 'lambda=2&mu=0.1');
     expect(at2.steps[1]!.no_signal_share).toBeCloseTo(2 / 3, 15);
+    await expectCurveAsSql('tr');
   });
 
   it('is 404 for an unknown run and 400 for a bad lambda', async () => {
@@ -354,18 +367,22 @@ describe('GET /api/runs/{id}/groups/{group}', () => {
 describe('the rollups', () => {
   it('equal a recomputation after ingest, replace, relabel and removal', async () => {
     await expectRollupsRecomputed('tr');
+    await expectCurveAsSql('tr');
     // Replace: r2 becomes right with other steps, r7 moves to a new group of another step.
     const r = await ingestText(jsonl([line({ ...SPECS[1]!, correct: true, models: ['L'] }), line({ ...SPECS[6]!, step: 4, group: 'moved' })]), { replace: true });
     expect(r).toMatchObject({ replaced: 2, failed: 0 });
     await expectRollupsRecomputed('tr');
+    await expectCurveAsSql('tr');
     expect((await group('tr', 'moved')).body).toMatchObject({ step: 4, query_id: 'q2' });
     // Relabel: the process score of r1 moves from 0.75 to 0.25, and back.
     await addLabel(db.pool(), 'tr/r1', 0, { score: 1, author: 'Ann' });
     await expectRollupsRecomputed('tr');
+    await expectCurveAsSql('tr');
     const relabelled = await group('tr', 'q1@0');
     expect(relabelled.body.rollouts.find((x) => x.id === 'tr/r1')).toMatchObject({ process_score: 0.25 });
     await addLabel(db.pool(), 'tr/r1', 0, { score: 3, author: 'Ann' });
     await expectRollupsRecomputed('tr');
+    await expectCurveAsSql('tr');
     // The curve follows: one more rollout at step 4, one fewer at step 1.
     const c = await curve('tr');
     expect(c.steps.find((s) => s.step === 4)).toMatchObject({ rollouts: 1, groups: 1 });
@@ -373,6 +390,7 @@ describe('the rollups', () => {
     // Removal (sign -1), as deleting trajectories does: the emptied group goes, the rest recomputes.
     await withTransaction((client) => removeRollouts(client, ['tr/r7', 'tr/r5'], new RollupDeltas()));
     await expectRollupsRecomputed('tr');
+    await expectCurveAsSql('tr');
     expect((await group('tr', 'moved')).status).toBe(404);
     expect((await curve('tr')).steps.find((s) => s.step === 4)).toBeUndefined();
     // An identical group made of rollouts added after others left still has its exact no signal.

@@ -159,6 +159,10 @@ export class TrainingDeltas {
     // A group whose last rollout went is no longer stored (its name is free for another query or step).
     const gone = updated.rows.filter((r) => r.rollouts === 0).map((r) => r.pk);
     if (gone.length > 0) await client.query('DELETE FROM training_groups WHERE pk = ANY($1::int[])', [gone]);
+    // The run's rollups row gets a new row version (xmin) in every transaction that moves its groups:
+    // the version of the groups held in process (lib/server/queries/training-cache.ts). Writers hold
+    // this row's lock already (RollupDeltas.apply writes it first).
+    await client.query('UPDATE run_stats SET trajectories = trajectories WHERE run_id = ANY($1::text[])', [[...new Set(rows.map(({ c }) => c.runId))].sort()]);
     if (models.length > 0) {
       const parts = models.map(([k]) => k.split('\u0000') as [string, string, string]);
       const r = await client.query<{ run_id: string; step: number; model: string; steps: number }>(

@@ -28,6 +28,7 @@ import type { StepRange } from '@/lib/schemas/filters';
 import type { GroupListParams, GroupSortField } from '@/lib/schemas/training';
 import type { ViewSettings } from '@/lib/schemas/view-settings';
 import { viewFigures } from './view-figures';
+import { cachedStepRows } from './training-cache';
 import { ApiError, notFound } from '@/lib/server/errors';
 import { empty, join, queryRows, queryRowsWith, raw, sql, type Sql } from '@/lib/server/sql';
 
@@ -125,8 +126,17 @@ function groupRows<T extends pg.QueryResultRow>(q: Sql): Promise<T[]> {
   return queryRowsWith<T>(getPool(), 'SET LOCAL jit = off', q);
 }
 
-/** The curve's points but the model shares, from the group rollups (any lambda and mu, no judge). */
+/**
+ * The curve's points but the model shares, from the group rollups (any lambda and mu, no judge): from
+ * the run's group columns held in process (training-cache.ts), the same doubles as pointsFromRollupsSql.
+ */
 async function pointsFromRollups(runId: string, s: RewardSettings): Promise<Omit<TrainingStepPoint, 'step_share_by_model'>[]> {
+  const rows = await cachedStepRows(runId, s);
+  return rows === null ? pointsFromRollupsSql(runId, s) : rows.map((r) => stepPoint(r, s));
+}
+
+/** The same points evaluated in PostgreSQL over training_groups (the reference the held columns are tested against). */
+export async function pointsFromRollupsSql(runId: string, s: RewardSettings): Promise<Omit<TrainingStepPoint, 'step_share_by_model'>[]> {
   const v = groupVerdict(s);
   const rows = await groupRows<StepRow>(
     sql`SELECT step, sum(rollouts)::int AS rollouts, count(*)::int AS groups, sum(correct)::int AS correct,
@@ -139,7 +149,11 @@ async function pointsFromRollups(runId: string, s: RewardSettings): Promise<Omit
                   FROM training_groups g ${v.from} WHERE g.run_id = ${runId}) x
          GROUP BY step ORDER BY step`,
   );
-  return rows.map((r) => ({
+  return rows.map((r) => stepPoint(r, s));
+}
+
+function stepPoint(r: StepRow, s: RewardSettings): Omit<TrainingStepPoint, 'step_share_by_model'> {
+  return {
     step: r.step,
     rollouts: r.rollouts,
     groups: r.groups,
@@ -150,7 +164,7 @@ async function pointsFromRollups(runId: string, s: RewardSettings): Promise<Omit
     mean_group_reward_std: r.multi === 0 ? null : r.mean_std,
     no_signal_share_outcome: ratio(r.no_signal_outcome, r.multi),
     no_signal_share: ratio(r.no_signal, r.multi),
-  }));
+  };
 }
 
 /** GET /api/runs/{id}/training: the per-step figures of scoring.md, steps in order. */
