@@ -8,11 +8,16 @@
 //
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server bench/live.ts [--batches N] [--base-url URL]
 //
-// Without --base-url it starts the e2e server (scripts/e2e-server.ts), as the replay benchmark does.
+// Without --base-url it starts the e2e server (scripts/e2e-server.ts) with sign-in on, as the replay
+// benchmark does, and every request authenticates with an API key (bench/auth.ts): the page, its
+// events stream and the curve read with a viewer's key, the batches POSTed with an admin's (ingest).
+// With --base-url, pass the keys: --api-key (read) and --ingest-key.
 import { chromium, type Page } from 'playwright-core';
 import { TRAINING_QUERIES, TRAINING_ROLLOUTS, TRAINING_RUN, trainingStepLines } from '@/e2e/special-traces';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/e2e/chromium';
 import { startE2EServer } from '@/scripts/e2e-server';
+import { closePool } from '@/lib/db/pool';
+import { benchApiKey } from './auth';
 import { numberArg, runIfMain, stringArg } from './cli';
 import { percentile, round, Samples, type BenchOutput } from './results';
 import { freePort } from '@/scripts/free-port';
@@ -23,6 +28,10 @@ export interface BenchLiveOptions {
   /** Measured batches (each with a reload as its baseline), after one warm-up. Default 20. */
   batches?: number;
   baseUrl?: string;
+  /** With baseUrl: a key that reads the run (the page, its events, the curve). */
+  apiKey?: string;
+  /** With baseUrl: a key that may POST /api/ingest. */
+  ingestKey?: string;
   chromium?: string;
   log?: (line: string) => void;
 }
@@ -73,8 +82,23 @@ function timing(values: number[]): Timing {
 export async function benchLive(opts: BenchLiveOptions = {}): Promise<BenchOutput<BenchLiveResult>> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const batches = opts.batches ?? 20;
-  const server = opts.baseUrl ? null : await startE2EServer({ port: await freePort(), log });
+  const server = opts.baseUrl ? null : await startE2EServer({ port: await freePort(), log, signIn: true });
   const baseUrl = opts.baseUrl ?? server!.baseUrl;
+  const bearer = (key: string | undefined): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
+  let readHeaders = bearer(opts.apiKey);
+  let ingestHeaders = bearer(opts.ingestKey);
+  if (server) {
+    try {
+      // startE2EServer leaves DATABASE_URL naming the served database: the keys are made there.
+      readHeaders = (await benchApiKey('viewer', 'bench-live')).headers;
+      ingestHeaders = (await benchApiKey('admin', 'bench-live-ingest')).headers;
+    } catch (e) {
+      await server.stop();
+      throw e;
+    } finally {
+      await closePool();
+    }
+  }
   const browser = await chromium.launch({ executablePath: opts.chromium ?? CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const samples = new Samples();
   samples.define('reload', { unit: 'ms' });
@@ -82,14 +106,14 @@ export async function benchLive(opts: BenchLiveOptions = {}): Promise<BenchOutpu
   samples.define('post', { unit: 'ms' });
   const pageUrl = `${baseUrl}/runs/${encodeURIComponent(TRAINING_RUN.id)}/training`;
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, extraHTTPHeaders: readHeaders });
     const page = await context.newPage();
-    const curve = async () => ((await (await fetch(`${baseUrl}/api/runs/${encodeURIComponent(TRAINING_RUN.id)}/training`)).json()) as { steps: { step: number }[] }).steps;
+    const curve = async () => ((await (await fetch(`${baseUrl}/api/runs/${encodeURIComponent(TRAINING_RUN.id)}/training`, { headers: readHeaders })).json()) as { steps: { step: number }[] }).steps;
     let step = (await curve()).at(-1)!.step;
     const post = async (s: number) => {
       const body = trainingStepLines(s).map((l) => JSON.stringify(l)).join('\n') + '\n';
       const t0 = Date.now();
-      const res = await fetch(`${baseUrl}/api/ingest`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
+      const res = await fetch(`${baseUrl}/api/ingest`, { method: 'POST', body, headers: { ...ingestHeaders, 'content-type': 'application/x-ndjson' } });
       const summary = (await res.json()) as { stored?: number };
       const t1 = Date.now();
       if (res.status !== 200 || summary.stored !== TRAINING_QUERIES * TRAINING_ROLLOUTS) throw new Error(`POST /api/ingest of step ${s}: ${res.status} ${JSON.stringify(summary).slice(0, 300)}`);
@@ -153,5 +177,5 @@ export async function benchLive(opts: BenchLiveOptions = {}): Promise<BenchOutpu
   }
 }
 
-const cliOptions = { batches: numberArg('--batches'), baseUrl: stringArg('--base-url') };
+const cliOptions = { batches: numberArg('--batches'), baseUrl: stringArg('--base-url'), apiKey: stringArg('--api-key'), ingestKey: stringArg('--ingest-key') };
 runIfMain(import.meta.filename, 'live', cliOptions, () => benchLive(cliOptions));
