@@ -14,6 +14,8 @@ import type { Sql } from '@/lib/server/sql';
 import { prepareExportConnection, resetExportConnection } from './stream';
 
 const { escapeLiteral } = pg;
+/** How much of the COPY may be read ahead of the formatting (pg-copy-streams defaults to 16 KB). */
+const COPY_BUFFER_BYTES = 1 << 20;
 /** pg's text form of a parameter value (arrays as array literals, dates, JSON), as it would send it. */
 const { prepareValue } = (pg as unknown as { utils: { prepareValue(v: unknown): string | Buffer | null } }).utils;
 
@@ -68,7 +70,8 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before
     client.release(e as Error);
     throw e;
   }
-  const stream = client.query(copyTo(statement));
+  // A large buffer lets PostgreSQL keep writing while the last chunk is formatted.
+  const stream = client.query(copyTo(statement, { highWaterMark: COPY_BUFFER_BYTES }));
   let finished = false;
   stream.on('error', (e: Error) => (failure ??= e));
   stream.on('end', () => (finished = true));
