@@ -1,6 +1,7 @@
 // The one Prisma client of the process, over the shared pg pool.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@/lib/server/generated/prisma/client';
+import { PrismaClient, Prisma } from '@/lib/server/generated/prisma/client';
+const { Decimal } = Prisma;
 import { getPool } from './pool';
 
 type Globals = { __routelensPrisma?: PrismaClient; __routelensPrismaPool?: unknown };
@@ -17,3 +18,46 @@ export function getPrisma(): PrismaClient {
 
 /** A write of Prisma Client refused by a unique constraint (Prisma's P2002). */
 export const isUniqueViolation = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'P2002';
+
+/**
+ * What the SQL helpers of lib/db and lib/server need of a connection: pg's Pool and PoolClient
+ * satisfy it, and so does `fromPrismaTx(tx)`, so that a Prisma interactive transaction can hand
+ * them its connection.
+ */
+export interface SqlExecutor {
+  query<T extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: T[]; rowCount: number | null }>;
+}
+type QueryResultRow = Record<string, unknown>;
+
+/** Statements whose rows are the answer; any other runs through $executeRaw (its count is the rowCount). */
+const RETURNS_ROWS = /^\s*(\(?\s*select|values|table|show)\b|\breturning\b/i;
+const WRITES = /\b(insert|update|delete|merge)\b/i;
+const returnsRows = (text: string) => RETURNS_ROWS.test(text) || (/^\s*with\b/i.test(text) && !WRITES.test(text));
+
+/**
+ * A value as pg's pool (lib/db/pool.ts) gives it: int8 and numeric as numbers (Prisma answers BigInt
+ * and Decimal), int8[] as text (pg's default for it), numeric[] as numbers; dates, text, JSON and the rest as Prisma gives them.
+ */
+function asPg(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  // pg parses int8[] with its default parser, which leaves the elements as text.
+  if (Array.isArray(v)) return v.map((e) => (typeof e === 'bigint' ? e.toString() : asPg(e)));
+  if (v !== null && typeof v === 'object' && Decimal.isDecimal(v)) return Number((v as { toString(): string }).toString());
+  return v;
+}
+
+/** A Prisma transaction client as an SqlExecutor whose answers are pg's (same row values, same rowCount). */
+export function fromPrismaTx(tx: Prisma.TransactionClient): SqlExecutor {
+  return {
+    async query<T extends QueryResultRow = QueryResultRow>(text: string, values: unknown[] = []) {
+      if (!returnsRows(text)) return { rows: [] as T[], rowCount: await tx.$executeRawUnsafe(text, ...values) };
+      const raw = await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
+      const rows = raw.map((r) => {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(r)) out[k] = asPg(r[k]);
+        return out as T;
+      });
+      return { rows, rowCount: rows.length };
+    },
+  };
+}
