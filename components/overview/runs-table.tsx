@@ -85,6 +85,29 @@ export interface RunsTableProps {
   pending?: string | null;
 }
 
+/**
+ * What a run's savings are against: the chosen reference model, else the largest model of the run's
+ * trajectories by name when they share one, else how many there are (the list, with counts, on hover).
+ */
+function SavingsReference({ run, reference }: { run: RunSummary; reference: string | null }) {
+  const baselines = run.savings_baselines;
+  const [label, title] = reference
+    ? [reference, `against ${reference}, the same tokens priced at it`]
+    : baselines.length === 1
+      ? [baselines[0]!.model, `against ${baselines[0]!.model}, the largest model of every trajectory of the run`]
+      : baselines.length === 0
+        ? ['own largest', "against each trajectory's largest model"]
+        : [
+            `own largest (${baselines.length} models)`,
+            `against each trajectory's largest model:\n${baselines.map((b) => `${b.model}: ${formatInt(b.trajectories)} trajectories`).join('\n')}`,
+          ];
+  return (
+    <div className="ml-auto max-w-36 truncate text-[11px] text-slate-400" data-testid="run-savings-reference" title={title}>
+      vs <span className="font-mono">{label}</span>
+    </div>
+  );
+}
+
 export function RunsTable({ runs, modelOrder, color, view = {}, sort, order, onSort, reference, onHide, pending = null }: RunsTableProps) {
   const router = useRouter();
   const [open, setOpen] = useState<string | null>(null);
@@ -196,9 +219,7 @@ export function RunsTable({ runs, modelOrder, color, view = {}, sort, order, onS
                     <div className={savings !== null && savings < 0 ? 'text-rose-700' : ''} data-testid="run-savings">
                       {formatPercent(savings)}
                     </div>
-                    <div className="max-w-28 truncate text-[11px] text-slate-400 ml-auto" data-testid="run-savings-reference" title={reference ? `against ${reference}` : "against each trajectory's largest model"}>
-                      vs {reference ?? 'own largest'}
-                    </div>
+                    <SavingsReference run={r} reference={reference} />
                   </td>
                   <td className={`${TD} text-right`} data-testid="run-process">
                     {formatScore(r.mean_process_score)}

@@ -25,6 +25,7 @@ const run = (id: string, over: Partial<RunSummary> = {}): RunSummary => ({
   mean_cost_ci: null,
   reference_cost_usd: null,
   savings_vs_reference: null,
+  savings_baselines: [],
   hidden: false,
   ...over,
 });

@@ -71,8 +71,8 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   );
   const own = deltas ?? new RollupDeltas();
   const kept = { benchmark: row.benchmark, tokensIn: row.tokens_in, tokensOut: row.tokens_out };
-  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward, allLargestUsd: row.all_largest_usd }, -1);
-  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward, allLargestUsd: f.allLargestUsd }, 1);
+  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward, allLargestUsd: row.all_largest_usd, allLargestModel: f.allLargestModel }, -1);
+  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward, allLargestUsd: f.allLargestUsd, allLargestModel: f.allLargestModel }, 1);
   if (row.training_step !== null) {
     const byModel = new Map<string, number>();
     for (const s of steps.rows) byModel.set(s.model, (byModel.get(s.model) ?? 0) + 1);

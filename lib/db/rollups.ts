@@ -42,6 +42,8 @@ export interface TrajectoryFiguresRow {
   savings: number | null;
   reward: number;
   allLargestUsd: number;
+  /** The all-largest baseline's id (scoring.md): run_reference_models counts it when `savings` is not null. */
+  allLargestModel: string;
 }
 
 /** A run's part for one benchmark (run_benchmark_stats): the run's sums, and those the overview's intervals and reference model need. */
@@ -73,6 +75,8 @@ export class RollupDeltas {
   readonly benchmarks = new Map<string, BenchmarkDelta>(); // key: runId + "\u0000" + benchmark ('' for none)
   readonly models = new Map<string, ModelDelta>(); // key: runId + "\u0000" + model
   readonly benchmarkModels = new Map<string, ModelDelta>(); // key: runId + "\u0000" + benchmark ('' for none) + "\u0000" + model
+  /** run_reference_models: trajectories with savings by baseline model. Key as benchmarkModels'. */
+  readonly referenceModels = new Map<string, number>();
   /** The routing rollups (routing-rollups.ts), applied with these. */
   readonly routing = new RoutingDeltas();
   /** Per training group and per (training step, model): training-rollups.ts. */
@@ -118,6 +122,10 @@ export class RollupDeltas {
     }
     b.sumReward += sign * t.reward;
     b.sumCostRatio += sign * (costRatio(t.costUsd, t.allLargestUsd) ?? 0);
+    if (t.savings !== null) {
+      const refKey = `${key}\u0000${t.allLargestModel}`;
+      this.referenceModels.set(refKey, (this.referenceModels.get(refKey) ?? 0) + sign);
+    }
   }
 
   private run(runId: string): RunDelta {
@@ -136,7 +144,7 @@ export class RollupDeltas {
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.benchmarkModels.size === 0 && this.routing.empty && this.training.empty && this.judges.empty && this.agreement.empty;
+    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.benchmarkModels.size === 0 && this.referenceModels.size === 0 && this.routing.empty && this.training.empty && this.judges.empty && this.agreement.empty;
   }
 
   async apply(client: pg.PoolClient): Promise<void> {
@@ -267,6 +275,25 @@ export class RollupDeltas {
       );
       this.benchmarkModels.clear();
     }
+    const references = [...this.referenceModels].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.referenceModels.clear();
+    if (references.length > 0) {
+      // After run_benchmark_model_stats, in key order (the same order of row locks for every writer).
+      const parts = references.map(([k]) => k.split('\u0000') as [string, string, string]);
+      const [runs, benchmarks, models] = [0, 1, 2].map((i) => parts.map((p) => p[i]));
+      await client.query(
+        `INSERT INTO run_reference_models AS s (run_id, benchmark, model, trajectories)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+         ON CONFLICT (run_id, benchmark, model) DO UPDATE SET trajectories = s.trajectories + EXCLUDED.trajectories`,
+        [runs, benchmarks, models, references.map(([, n]) => n)],
+      );
+      // A baseline that no trajectory of the run's benchmark has any more has no row, as after a fresh ingest.
+      await client.query(
+        `DELETE FROM run_reference_models s USING unnest($1::text[], $2::text[], $3::text[]) AS x(run_id, benchmark, model)
+          WHERE s.run_id = x.run_id AND s.benchmark = x.benchmark AND s.model = x.model AND s.trajectories = 0`,
+        [runs, benchmarks, models],
+      );
+    }
     await this.routing.apply(client);
     this.runs.clear();
     this.models.clear();
@@ -293,8 +320,10 @@ export async function addStoredToRollups(client: pg.PoolClient, pks: readonly nu
     const rows = await client.query<TrajectoryFiguresRow & TrainingFieldsRow & { runId: string; pk: number }>(
       `SELECT pk, run_id AS "runId", correct, step_count AS "stepCount", cost_usd AS "costUsd", process_score AS "processScore",
               savings, reward, run_id, query_id, process_score, cost_usd, all_largest_usd, training_step, training_group,
-              all_largest_usd AS "allLargestUsd", benchmark, tokens_in AS "tokensIn", tokens_out AS "tokensOut"
-         FROM trajectories WHERE pk = ANY($1::int[]) ORDER BY pk FOR UPDATE`,
+              all_largest_usd AS "allLargestUsd", benchmark, tokens_in AS "tokensIn", tokens_out AS "tokensOut",
+              (SELECT m.id FROM models m WHERE m.id = ANY(t.model_ids)
+                ORDER BY m.usd_per_mtok_out DESC, m.usd_per_mtok_in DESC, m.id COLLATE "C" LIMIT 1) AS "allLargestModel"
+         FROM trajectories t WHERE pk = ANY($1::int[]) ORDER BY pk FOR UPDATE OF t`,
       [chunk],
     );
     for (const t of rows.rows) deltas.addTrajectory(t.runId, t, sign);

@@ -131,6 +131,8 @@ export interface TrajectoryRow {
   tokensOut: number;
   costUsd: number;
   allLargestUsd: number;
+  /** Not stored: the run_reference_models rollup counts it. */
+  allLargestModel: string;
   savings: number | null;
   processScore: number | null;
   reward: number;
@@ -362,6 +364,7 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     tokensOut,
     costUsd: figures.costUsd,
     allLargestUsd: figures.allLargestUsd,
+    allLargestModel: figures.allLargestModel,
     savings: figures.savings,
     processScore: figures.processScore,
     reward: figures.reward,

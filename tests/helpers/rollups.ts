@@ -44,6 +44,13 @@ export const RECOMPUTE: Record<string, string> = {
            sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd
       FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk
      GROUP BY t.run_id, coalesce(t.benchmark, ''), s.model`,
+  run_reference_models: `
+    SELECT t.run_id, coalesce(t.benchmark, '') AS benchmark, b.id AS model, count(*)::int AS trajectories
+      FROM trajectories t
+     CROSS JOIN LATERAL (SELECT m.id FROM models m WHERE m.id = ANY(t.model_ids)
+                          ORDER BY m.usd_per_mtok_out DESC, m.usd_per_mtok_in DESC, m.id COLLATE "C" LIMIT 1) b
+     WHERE t.savings IS NOT NULL
+     GROUP BY t.run_id, coalesce(t.benchmark, ''), b.id`,
   run_model_stats: `
     SELECT t.run_id, s.model, count(DISTINCT t.pk)::int AS trajectories, count(*)::bigint AS steps,
            sum(s.tokens_in)::bigint AS tokens_in, sum(s.tokens_out)::bigint AS tokens_out, sum(s.cost_usd) AS cost_usd

@@ -84,6 +84,11 @@ export interface RunSummary {
   /** The run's tokens priced at the reference model, and 1 - cost / that (scoring.md's counterfactual cost); null without a reference. */
   reference_cost_usd: number | null;
   savings_vs_reference: number | null;
+  /**
+   * What `mean_savings` is against: the all-largest baselines (scoring.md) of the run's trajectories
+   * that have savings, with how many trajectories each, most first (equal counts by id).
+   */
+  savings_baselines: { model: string; trajectories: number }[];
   hidden: boolean;
 }
 
@@ -128,7 +133,14 @@ function runModels(rows: RunModelRow[], steps: number): RunModel[] {
   });
 }
 
-function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings, trainingSteps: number, reference: Reference): RunSummary {
+function runSummary(
+  r: RunRow,
+  modelRows: RunModelRow[],
+  view: ViewSettings,
+  trainingSteps: number,
+  reference: Reference,
+  baselines: RunSummary['savings_baselines'],
+): RunSummary {
   const n = r.trajectories ?? 0;
   const meanReward = isDefaultReward(view)
     ? ratio(r.sum_reward ?? 0, n)
@@ -157,6 +169,7 @@ function runSummary(r: RunRow, modelRows: RunModelRow[], view: ViewSettings, tra
     accuracy_ci: wilsonInterval(r.correct ?? 0, n),
     mean_cost_ci: meanInterval(n, r.sum_cost_usd ?? 0, r.sum_cost_sq ?? 0),
     ...referenceFigures(r, n, reference),
+    savings_baselines: baselines,
     hidden: r.hidden,
   };
 }
@@ -179,7 +192,7 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW, opts: RunsOpti
       : sql`LEFT JOIN (SELECT t.run_id, sum(tj.process_score) AS sum_process, count(tj.process_score)::int AS n_process, sum(tj.reward) AS sum_reward
                          FROM trajectories t JOIN trajectory_judges tj ON tj.trajectory_pk = t.pk AND tj.judge_id = ${judgeId}
                         WHERE t.benchmark = ANY(${benchmarksLike(opts.benchmark)}) GROUP BY t.run_id) j ON j.run_id = r.id`;
-  const [runs, models, reference, training] = await Promise.all([
+  const [runs, models, reference, training, baselines] = await Promise.all([
     queryRows<RunRow>(
       pool,
       sql`SELECT r.id, r.policy, r.meta, r.created_at, r.hidden, s.trajectories, s.correct, s.steps, s.sum_cost_usd, ${sums},
@@ -210,6 +223,11 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW, opts: RunsOpti
       : queryRows<{ id: string; usd_per_mtok_in: number; usd_per_mtok_out: number }>(pool, sql`SELECT id, usd_per_mtok_in, usd_per_mtok_out FROM models WHERE id = ${opts.reference}`),
     // training_step_models holds a row per (step, model) that took steps: every stored training step has one.
     queryRows<{ run_id: string; steps: number }>(pool, sql`SELECT run_id, count(DISTINCT step)::int AS steps FROM training_step_models GROUP BY run_id`),
+    queryRows<{ run_id: string; model: string; trajectories: number }>(
+      pool,
+      sql`SELECT b.run_id, b.model, sum(b.trajectories)::int AS trajectories FROM run_reference_models b WHERE true ${inBenchmark}
+           GROUP BY b.run_id, b.model ORDER BY b.run_id, 3 DESC, b.model COLLATE "C"`,
+    ),
   ]);
   const trainingSteps = new Map(training.map((t) => [t.run_id, t.steps]));
   if (opts.reference !== undefined && reference.length === 0) {
@@ -222,5 +240,11 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW, opts: RunsOpti
     list.push(m);
     byRun.set(m.run_id, list);
   }
-  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? [], view, trainingSteps.get(r.id) ?? 0, ref));
+  const baselinesByRun = new Map<string, RunSummary['savings_baselines']>();
+  for (const b of baselines) {
+    const list = baselinesByRun.get(b.run_id) ?? [];
+    list.push({ model: b.model, trajectories: b.trajectories });
+    baselinesByRun.set(b.run_id, list);
+  }
+  return runs.map((r) => runSummary(r, byRun.get(r.id) ?? [], view, trainingSteps.get(r.id) ?? 0, ref, baselinesByRun.get(r.id) ?? []));
 }
