@@ -14,6 +14,7 @@ interface Run {
   mean_cost_usd: number | null;
   mean_savings: number | null;
   savings_vs_reference: number | null;
+  savings_baselines: { model: string; trajectories: number }[];
   accuracy_ci: [number, number] | null;
   step_share_by_model: Record<string, number>;
   hidden: boolean;
@@ -128,8 +129,24 @@ test('the runs table sorts by a clicked header, kept in the URL, and a run shows
 
 test('savings name their reference model, and the reference picker compares every run against one model', async ({ page }) => {
   await page.goto('/');
-  const rows = page.getByTestId('run-row');
-  await expect(rows.first().getByTestId('run-savings-reference')).toHaveText('vs own largest');
+  // With no reference chosen, each run's savings name the largest model of its trajectories, or
+  // how many there are with the list (and counts) on hover.
+  const own = await runsOf(page);
+  await expect(page.getByTestId('run-row')).toHaveCount(own.length);
+  expect(own.some((r) => r.savings_baselines.length === 1)).toBe(true);
+  for (const r of own) {
+    const ref = page.locator(`[data-testid=run-row][data-run="${r.id}"]`).getByTestId('run-savings-reference');
+    const b = r.savings_baselines;
+    if (b.length === 1) {
+      await expect(ref).toHaveText(`vs ${b[0]!.model}`);
+      await expect(ref).toHaveAttribute('title', new RegExp(`against ${b[0]!.model}`));
+    } else if (b.length === 0) {
+      await expect(ref).toHaveText('vs own largest');
+    } else {
+      await expect(ref).toHaveText(`vs own largest (${b.length} models)`);
+      for (const m of b) await expect(ref).toHaveAttribute('title', new RegExp(`${m.model}: ${int(m.trajectories)} trajectories`));
+    }
+  }
   await page.getByTestId('reference-select').selectOption('qwen3-32b');
   await expect(page).toHaveURL(/reference=qwen3-32b/);
   const runs = await runsOf(page, '?reference=qwen3-32b');

@@ -30,7 +30,7 @@ describe('rollups stay equal to a recomputation', () => {
   it('after ingest', async () => {
     const s = await ingestText(text(lines), { batchLines: 17 });
     expect(s).toMatchObject({ stored: lines.length, failed: 0 });
-    expect(await expectRollupsExact()).toEqual(['agreement_cells', 'agreement_days', 'agreement_items', 'agreement_people', 'agreement_steps', 'run_benchmark_model_stats', 'run_benchmark_stats', 'run_judge_stats', 'run_model_stats', 'run_routing_model_stats', 'run_routing_stats', 'run_stats', 'training_groups', 'training_step_models']);
+    expect(await expectRollupsExact()).toEqual(['agreement_cells', 'agreement_days', 'agreement_items', 'agreement_people', 'agreement_steps', 'run_benchmark_model_stats', 'run_benchmark_stats', 'run_judge_stats', 'run_model_stats', 'run_reference_models', 'run_routing_model_stats', 'run_routing_stats', 'run_stats', 'training_groups', 'training_step_models']);
   });
 
   it('after replacing trajectories with other outcomes, steps and models', async () => {
