@@ -5,7 +5,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cumulativeCosts } from '@/lib/domain';
-import { inlineValues } from '@/lib/export/copy';
+import { inlineValues, openCopyOut } from '@/lib/export/copy';
 import { ByteSink, csvText, decodeBytes, decodeNumber, decodeText, jsonNumber, jsonRaw, jsonString, scanRow } from '@/lib/export/copy-text';
 import { csvField } from '@/lib/export/csv';
 import { startExport } from '@/lib/export/run';
@@ -127,6 +127,22 @@ describe('COPY text to JSON and CSV bytes', () => {
       c.release();
     }
     expect(() => inlineValues(sql`SELECT ${'a\u0000b'}::text`)).toThrow(/NUL/);
+  });
+
+  it('reads the COPY well ahead of a slow consumer, in chunks far larger than a socket read, each ending at a row', async () => {
+    // 20,000 rows of 101 bytes: about 2 MB.
+    const copy = await openCopyOut(db.pool(), sql`SELECT repeat('x', 100) FROM generate_series(1, 20000)`, '/* test */');
+    const sizes: number[] = [];
+    let bytes = 0;
+    for await (const chunk of copy) {
+      expect(chunk[chunk.length - 1]).toBe(10);
+      sizes.push(chunk.length);
+      bytes += chunk.length;
+      // A consumer busy formatting: PostgreSQL keeps writing into the buffer meanwhile.
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(bytes).toBe(20000 * 101);
+    expect(Math.max(...sizes)).toBeGreaterThan(256 * 1024);
   });
 });
 
