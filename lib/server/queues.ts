@@ -3,9 +3,8 @@ import 'server-only';
 // a lease, so that two people do not label the same item at once unless the queue's overlap asks for
 // more than one label per item. A person holds at most one open lease per queue. Labelling the item,
 // through any of its judgments (lib/server/labels), marks the lease done.
-import type pg from 'pg';
-import { getPool, withTransaction } from '@/lib/db/pool';
-import { getPrisma } from '@/lib/db/prisma';
+import { getPool } from '@/lib/db/pool';
+import { fromPrismaTx, getPrisma, type SqlExecutor } from '@/lib/db/prisma';
 import { filterToParams, type TrajectoryFilter } from '@/lib/schemas/filters';
 import { newQueueBodySchema, type RuleParams } from '@/lib/schemas/queues';
 import type { z } from 'zod';
@@ -19,7 +18,15 @@ import { queryRows, sql, type Sql } from './sql';
 import { existingUserId, userIdOf } from './users';
 
 type NewQueue = z.output<typeof newQueueBodySchema>;
-type Db = pg.Pool | pg.PoolClient;
+type Db = SqlExecutor;
+
+/** Creating a queue selects and inserts up to ROUTELENS_QUEUE_MAX_ITEMS items: longer than Prisma's default 5 s may be needed. */
+const QUEUE_TX_TIMEOUT_MS = 5 * 60_000;
+
+/** A Prisma interactive transaction whose connection the SQL helpers share (lib/db/prisma.ts). */
+function inPrismaTransaction<T>(fn: (client: SqlExecutor) => Promise<T>): Promise<T> {
+  return getPrisma().$transaction((tx) => fn(fromPrismaTx(tx)), { timeout: QUEUE_TX_TIMEOUT_MS, maxWait: 10_000 });
+}
 
 /** Named steps shown with an item; an item of more steps says how many it names in all. */
 const MAX_ITEM_STEPS = 50;
@@ -132,7 +139,7 @@ export interface QueueCap {
 }
 
 export async function createQueue(actor: Actor, body: NewQueue): Promise<{ queue: QueueSummary; capped: QueueCap | null }> {
-  return withTransaction(async (client) => {
+  return inPrismaTransaction(async (client) => {
     const userId = await userIdOf(client, actor);
     const stored: StoredFilters = {
       filters: filterToParams(body.filters as TrajectoryFilter),
@@ -149,7 +156,7 @@ export async function createQueue(actor: Actor, body: NewQueue): Promise<{ queue
     // One more than the limit, to tell a selection that fits from one that does not (never cut silently).
     const max = settings.queueMaxItems;
     const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rubric: stored.rubric, criterionKind: stored.criterion_kind, rule: body.rule }, max + 1);
-    const inserted = await client.query({ text: selection.text, values: selection.values as unknown[] });
+    const inserted = await client.query(selection.text, selection.values as unknown[]);
     if (!inserted.rowCount) throw new ApiError('bad_request', 'field "rule": the filters and the rule select no items');
     let capped: QueueCap | null = null;
     if (inserted.rowCount > max) {
@@ -298,14 +305,14 @@ export interface NextItem {
 
 /** POST /api/queues/{id}/next: leases the caller's next item; `item` null when nothing is left for them. */
 export async function leaseNextItem(actor: Actor, queueId: number, skip: readonly number[]): Promise<NextItem> {
-  return withTransaction(async (client) => {
+  return inPrismaTransaction(async (client) => {
     const userId = await userIdOf(client, actor);
     const q = await client.query<{ overlap: number }>('SELECT overlap FROM annotation_queues WHERE id = $1', [queueId]);
     const overlap = q.rows[0]?.overlap;
     if (overlap === undefined) throw notFound(`queue ${queueId}`);
     // One lease decision per queue at a time: a snapshot taken after this lock sees every lease that
     // another annotator took a moment earlier, so an item never goes to more people than the overlap.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('routelens.queue_lease'), $1)`, [queueId]);
+    await client.query(`SELECT 1 FROM pg_advisory_xact_lock(hashtext('routelens.queue_lease'), $1::int)`, [queueId]);
     await client.query(GIVE_BACK_OTHER_LEASES, [queueId, userId, [...skip]]);
     const leased = await client.query<{ item_id: number }>(LEASE_NEXT, [queueId, userId, [...skip], overlap, settings.leaseMinutes * 60]);
     const itemId = leased.rows[0]?.item_id;

@@ -1,7 +1,7 @@
 import 'server-only';
 // People: accounts, roles, passwords. Sign-in state lives in sessions.ts, scripts' keys in api-keys.ts.
 import type pg from 'pg';
-import { getPrisma, isUniqueViolation } from '@/lib/db/prisma';
+import { getPrisma, isUniqueViolation, type SqlExecutor } from '@/lib/db/prisma';
 import type { Prisma } from '@/lib/server/generated/prisma/client';
 import { LOCAL_ACTOR, type Actor, type Role } from './auth';
 import { ApiError, notFound } from './errors';
@@ -117,7 +117,7 @@ export async function updateUser(id: number, change: UserChange): Promise<UserVi
  * something that names a person (a label, a lease, a key): then a passwordless `local` admin is made,
  * so that every label still has an author and a user.
  */
-export async function userIdOf(db: pg.Pool | pg.PoolClient, actor: Actor): Promise<number> {
+export async function userIdOf(db: SqlExecutor, actor: Actor): Promise<number> {
   if (actor.userId !== null) return actor.userId;
   // Two attempts: a statement that lost the insert race to a transaction committing meanwhile does
   // not see that row in its own snapshot; the next statement does.
@@ -136,7 +136,7 @@ export async function userIdOf(db: pg.Pool | pg.PoolClient, actor: Actor): Promi
 }
 
 /** The users row behind an actor when there is one, without making the local user (for reads). */
-export async function existingUserId(db: pg.Pool | pg.PoolClient, actor: Actor): Promise<number | null> {
+export async function existingUserId(db: SqlExecutor, actor: Actor): Promise<number | null> {
   if (actor.userId !== null) return actor.userId;
   const r = await db.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [LOCAL_ACTOR.username]);
   return r.rows[0]?.id ?? null;

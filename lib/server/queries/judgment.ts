@@ -2,7 +2,7 @@ import 'server-only';
 // One judgment as the label panel and the annotation queue show it: the criterion and its scale, the
 // judge's score, its item (every judge's judgment of the same criterion and step set, and the one
 // history of human labels that corrects them all), the effective score (lib/domain), and the history.
-import type pg from 'pg';
+import type { SqlExecutor } from '@/lib/db/prisma';
 import { effectiveScore, scaleOf, type Scale } from '@/lib/domain';
 import { notFound } from '@/lib/server/errors';
 import { queryRows, sql } from '@/lib/server/sql';
@@ -77,7 +77,7 @@ export const LABEL_COLUMNS = sql`l.id, l.item_id, l.version, l.score, l.rational
   l.content_revision < i.content_revision AS on_earlier_content`;
 const LABELS_FROM = sql`labels l JOIN items i ON i.id = l.item_id LEFT JOIN users u ON u.id = l.user_id`;
 
-type Db = pg.Pool | pg.PoolClient;
+type Db = SqlExecutor;
 
 export async function labelHistory(db: Db, itemId: number): Promise<LabelView[]> {
   return queryRows<LabelView>(db, sql`SELECT ${LABEL_COLUMNS} FROM ${LABELS_FROM} WHERE l.item_id = ${itemId} ORDER BY l.version`);
