@@ -1,6 +1,5 @@
 import 'server-only';
 // People: accounts, roles, passwords. Sign-in state lives in sessions.ts, scripts' keys in api-keys.ts.
-import type pg from 'pg';
 import { getPrisma, isUniqueViolation, type SqlExecutor } from '@/lib/db/prisma';
 import type { Prisma } from '@/lib/server/generated/prisma/client';
 import { LOCAL_ACTOR, type Actor, type Role } from './auth';
