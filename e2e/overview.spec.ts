@@ -13,6 +13,16 @@ test('the overview lists the runs with their figures and charts, and a run opens
   await expect(page.getByTestId('accuracy-cost-chart').getByTestId('run-point')).toHaveCount(runs.length);
   await expect(page.getByTestId('model-usage-chart').locator('svg .recharts-bar-rectangle').first()).toBeVisible();
   await shot(page, 'overview');
+  // Up to six runs are named on the chart, each name by its own point, and no two names overlap.
+  const labels = page.getByTestId('accuracy-cost-chart').getByTestId('run-label');
+  await expect(labels).toHaveCount(runs.length <= 6 ? runs.length : 0);
+  const boxes = await labels.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const [a, b] = [boxes[i]!, boxes[j]!];
+      expect(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, `run names ${i} and ${j} overlap`).toBe(true);
+    }
+  }
 
   await table.getByTestId('run-row').filter({ hasText: 'roro-s800' }).click();
   await expect(page).toHaveURL(/\/trajectories\?run=roro-s800$/);

@@ -6,8 +6,9 @@
 // allows), so it takes the nth entry of every series' data at the pointer's position, and with the
 // front's line among the series the nth entry is another run's. A ScatterChart's tooltip is by item:
 // the point under the pointer, and nothing else.
-import { CartesianGrid, Cell, ErrorBar, LabelList, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Cell, type LabelProps, ErrorBar, LabelList, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatInt, formatPercent, formatUsd, formatUsdTick } from '@/lib/client/format';
+import { labelSides, logTicks, type LabelSide } from '@/lib/client/chart-layout';
 import { paretoFront } from '@/lib/client/pareto';
 import type { RunSummary } from '@/lib/client/types';
 
@@ -22,6 +23,8 @@ interface Point {
   costError: [number, number] | null;
   accuracyCi: readonly [number, number] | null;
   costCi: readonly [number, number] | null;
+  /** Where the run's name is printed: above its point, or beside it when another run is close. */
+  labelSide: LabelSide;
 }
 
 function TooltipBody({ active, payload }: { active?: boolean; payload?: readonly { payload?: Point }[] }) {
@@ -36,7 +39,13 @@ function TooltipBody({ active, payload }: { active?: boolean; payload?: readonly
       </div>
       <div className="tabular-nums text-slate-600">
         mean cost {formatUsd(p.cost)}
-        {p.costCi && <span className="text-slate-400"> (95% {formatUsd(p.costCi[0])}–{formatUsd(p.costCi[1])})</span>}
+        {p.costCi && (
+          <span className="text-slate-400">
+            {' '}
+            (95% {formatUsd(Math.max(0, p.costCi[0]))}–{formatUsd(p.costCi[1])}
+            {p.costCi[0] < 0 && <span data-testid="cost-ci-clipped">; the t interval&apos;s lower bound {formatUsd(p.costCi[0])} is below any cost, shown as $0</span>})
+          </span>
+        )}
       </div>
       <div className="tabular-nums text-slate-500">{formatInt(p.trajectories)} trajectories</div>
       {p.onFront && <div className="text-sky-700">on the Pareto front</div>}
@@ -65,6 +74,22 @@ function RunDot(props: { cx?: number; cy?: number; fill?: unknown; payload?: unk
 
 const noShape = () => <g />;
 
+/** Run names above their points, or beside them when two runs are close (sides by index). */
+function runLabel(sides: readonly LabelSide[]) {
+  return function RunLabel(props: LabelProps) {
+    const x = Number(props.x) + Number(props.width ?? 0) / 2;
+    const y = Number(props.y) + Number(props.height ?? 0) / 2;
+    const side = (props.index !== undefined && sides[props.index]) || 'top';
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
+    const at: { x: number; y: number; anchor: 'middle' | 'end' | 'start' } = side === 'top' ? { x, y: y - 10, anchor: 'middle' } : side === 'left' ? { x: x - 10, y: y + 4, anchor: 'end' } : { x: x + 10, y: y + 4, anchor: 'start' };
+    return (
+      <text x={at.x} y={at.y} textAnchor={at.anchor} fontSize={11} fill="#334155" data-testid="run-label" data-side={side}>
+        {String(props.value ?? '')}
+      </text>
+    );
+  };
+}
+
 export function AccuracyCostChart({ runs, onSelect }: { runs: readonly RunSummary[]; onSelect?: (runId: string) => void }) {
   const points: Point[] = runs.map((r) => ({
     id: r.id,
@@ -76,6 +101,7 @@ export function AccuracyCostChart({ runs, onSelect }: { runs: readonly RunSummar
     costCi: r.mean_cost_ci ?? null,
     accuracyError: errorOf(r.accuracy, r.accuracy_ci),
     costError: null,
+    labelSide: 'top',
   }));
   const front = paretoFront(points);
   for (const p of front) p.onFront = true;
@@ -85,8 +111,19 @@ export function AccuracyCostChart({ runs, onSelect }: { runs: readonly RunSummar
   const costs = plotted.map((p) => p.cost as number).filter((c) => c > 0);
   const logScale = costs.length > 1 && Math.max(...costs) / Math.min(...costs) > 20 && costs.length === plotted.length;
   for (const p of points) p.costError = errorOf(p.cost, p.costCi, logScale);
-  // Names on the points stay readable while there are few; beyond that the tooltip names them.
+  // A log axis gets its own 1-2-5 ticks around the points (recharts' own can leave a single tick when
+  // one run costs far more than the rest).
+  const ticks = logScale ? logTicks(Math.min(...costs), Math.max(...costs)) : undefined;
+  // Names on the points stay readable while there are few; beyond that the tooltip names them. Two
+  // runs close together get their names beside their points, outwards.
   const labelled = plotted.length <= 6;
+  if (labelled && plotted.length > 1) {
+    const xs = plotted.map((p) => (logScale ? Math.log10(p.cost as number) : (p.cost as number)));
+    const x0 = Math.min(...xs, logScale ? Infinity : 0);
+    const span = Math.max(...xs) - x0 || 1;
+    const sides = labelSides(plotted.map((p, i) => ({ x: (xs[i]! - x0) / span, y: p.accuracy as number })));
+    plotted.forEach((p, i) => (p.labelSide = sides[i]!));
+  }
   return (
     <div className="h-72 w-full" data-testid="accuracy-cost-chart">
       <ResponsiveContainer width="100%" height="100%">
@@ -97,7 +134,8 @@ export function AccuracyCostChart({ runs, onSelect }: { runs: readonly RunSummar
             dataKey="cost"
             name="mean cost"
             scale={logScale ? 'log' : 'auto'}
-            domain={logScale ? ['auto', 'auto'] : [0, 'auto']}
+            domain={ticks && ticks.length > 1 ? [ticks[0]!, ticks[ticks.length - 1]!] : logScale ? ['auto', 'auto'] : [0, 'auto']}
+            ticks={ticks && ticks.length > 1 ? ticks : undefined}
             allowDataOverflow={logScale}
             tickFormatter={(v: number) => formatUsdTick(v)}
             tick={{ fontSize: 11, fill: '#64748b' }}
@@ -138,7 +176,7 @@ export function AccuracyCostChart({ runs, onSelect }: { runs: readonly RunSummar
             {plotted.map((p) => (
               <Cell key={p.id} fill={p.onFront ? '#0284c7' : '#94a3b8'} />
             ))}
-            {labelled && <LabelList dataKey="id" position="top" offset={10} style={{ fontSize: 11, fill: '#334155' }} />}
+            {labelled && <LabelList dataKey="id" content={runLabel(plotted.map((p) => p.labelSide))} />}
           </Scatter>
         </ScatterChart>
       </ResponsiveContainer>

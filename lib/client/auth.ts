@@ -3,6 +3,7 @@
 // GET /api/auth/me and is kept here for the life of the page.
 import { useQuery } from '@tanstack/react-query';
 import { ApiRequestError } from './api';
+import { useHydrated } from './hydrated';
 import type { ApiErrorBody } from './types';
 
 export type Role = 'viewer' | 'annotator' | 'admin';
@@ -46,8 +47,15 @@ export async function fetchMe(): Promise<Me | null> {
   return me;
 }
 
+/**
+ * The signed-in user. Its data is withheld until the page has hydrated (useHydrated): the server
+ * renders every page as nobody, and a `/api/me` that answered before hydration would otherwise make
+ * the first client render differ from the server's HTML (an admin-only control appearing early).
+ */
 export function useMe() {
-  return useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: 60_000, retry: false });
+  const hydrated = useHydrated();
+  const query = useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: 60_000, retry: false });
+  return hydrated ? query : { ...query, data: undefined };
 }
 
 export function hasRole(me: Me | null | undefined, role: Role): boolean {
