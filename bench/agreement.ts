@@ -126,10 +126,21 @@ export async function benchAgreement(opts: BenchAgreementOptions = {}): Promise<
     // Enough trajectories for the items: 3 criteria per rubric (the generator's) x 20 steps each.
     const trajectories = Math.max(1, Math.ceil(items / (3 * STEPS)));
     log(`agreement bench: database ${db.name}; ${trajectories} trajectories, ${items.toLocaleString('en')} items x ${JUDGES} judges`);
-    const lines = generateTraces({ seed: 77, queries: Math.max(1, Math.ceil(trajectories / 3)), trajectoriesPerQueryPerRun: 1, steps: { min: STEPS, max: STEPS }, textSize: 'short', limit: trajectories });
-    const s = await ingestStream(Readable.from((function* () {
-      for (const l of lines) yield Buffer.from(JSON.stringify(l) + '\n');
-    })()));
+    const lines = generateTraces({
+      seed: 77,
+      queries: Math.max(1, Math.ceil(trajectories / 3)),
+      trajectoriesPerQueryPerRun: 1,
+      steps: { min: STEPS, max: STEPS },
+      textSize: 'short',
+      limit: trajectories,
+    });
+    const s = await ingestStream(
+      Readable.from(
+        (function* () {
+          for (const l of lines) yield Buffer.from(JSON.stringify(l) + '\n');
+        })(),
+      ),
+    );
     if (s.failed > 0) throw new Error(`agreement bench: ${s.failed} lines failed: ${JSON.stringify(s.errors).slice(0, 500)}`);
     await addJudgedItems(pool, items);
     await pool.query('VACUUM (ANALYZE)');
@@ -184,7 +195,9 @@ export async function benchAgreement(opts: BenchAgreementOptions = {}): Promise<
       series_p95_ratio: round(timings[2]!.p95_ms / timings[0]!.p95_ms, 3),
       explain_file: path.relative(process.cwd(), explainFile),
     };
-    console.log(`\nagreement benchmark: ${counts.items.toLocaleString('en')} labelled items, ${JUDGES} judges, ${requests} requests per scenario; server time in-process`);
+    console.log(
+      `\nagreement benchmark: ${counts.items.toLocaleString('en')} labelled items, ${JUDGES} judges, ${requests} requests per scenario; server time in-process`,
+    );
     for (const t of timings) console.log(`  ${t.name.padEnd(32)} p50 ${String(t.p50_ms).padStart(8)} ms  p95 ${String(t.p95_ms).padStart(8)} ms`);
     console.log(`  by judge / pooled, p95: ${result.by_judge_p95_ratio}; EXPLAIN (ANALYZE, BUFFERS) of the cells query in ${result.explain_file}`);
     return { figures: result, samples };

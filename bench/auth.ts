@@ -12,7 +12,10 @@ export function requireSignIn(): () => void {
   process.env.ROUTELENS_EMBEDDED = 'false';
   delete process.env.ROUTELENS_AUTH;
   return () => {
-    for (const [k, v] of [['ROUTELENS_EMBEDDED', saved.embedded], ['ROUTELENS_AUTH', saved.auth]] as const) {
+    for (const [k, v] of [
+      ['ROUTELENS_EMBEDDED', saved.embedded],
+      ['ROUTELENS_AUTH', saved.auth],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -29,7 +29,14 @@ export function runIfMain(filename: string, name: string, options: Record<string
     const load_before = loadNow();
     const record = await recordBench(name, { quick, options }, fn);
     const file = resultPath({ quick, alone: name });
-    writeResults(file, { command: process.argv.slice(1).join(' '), quick, machine: await describeMachine(process.env.DATABASE_URL), load_before, load_after: loadNow(), records: [record] });
+    writeResults(file, {
+      command: process.argv.slice(1).join(' '),
+      quick,
+      machine: await describeMachine(process.env.DATABASE_URL),
+      load_before,
+      load_after: loadNow(),
+      records: [record],
+    });
     console.log(JSON.stringify(record.figures, null, 2));
     for (const w of record.warnings) console.log(`WARNING: ${w}`);
     console.error(`wrote ${path.relative(process.cwd(), file)}`);

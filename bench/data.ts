@@ -63,9 +63,22 @@ export function withHumanLabels(source: Iterable<TraceLine>, share: number, seed
         if (!scale || !rng.chance(share)) return;
         const first = otherScore(scale, j.score, rng);
         const labels: JsonObject[] = [
-          { version: 1, score: first, author: 'bench-ann', created_at: new Date(at + counts.labelled * 1000).toISOString(), rationale: 'The judge missed the step.' },
+          {
+            version: 1,
+            score: first,
+            author: 'bench-ann',
+            created_at: new Date(at + counts.labelled * 1000).toISOString(),
+            rationale: 'The judge missed the step.',
+          },
         ];
-        if (rng.chance(0.25)) labels.push({ version: 2, score: j.score, author: 'bench-cy', created_at: new Date(at + counts.labelled * 1000 + 500).toISOString(), rationale: null });
+        if (rng.chance(0.25))
+          labels.push({
+            version: 2,
+            score: j.score,
+            author: 'bench-cy',
+            created_at: new Date(at + counts.labelled * 1000 + 500).toISOString(),
+            rationale: null,
+          });
         counts.labelled++;
         counts.labels += labels.length;
         restored.push({ index, criterion: j.criterion, steps: j.steps ?? [], labels });
@@ -341,7 +354,13 @@ export async function loadReadDataset(opts: { trajectories: number; log: (s: str
  */
 const shared = new Map<number, Promise<ReadDataset>>();
 
-export async function readDataset(opts: { trajectories: number; log: (s: string) => void; share?: boolean; reuse?: string; keep?: boolean }): Promise<ReadDataset> {
+export async function readDataset(opts: {
+  trajectories: number;
+  log: (s: string) => void;
+  share?: boolean;
+  reuse?: string;
+  keep?: boolean;
+}): Promise<ReadDataset> {
   if (!opts.share || opts.reuse) return loadReadDataset(opts);
   let p = shared.get(opts.trajectories);
   if (!p) {

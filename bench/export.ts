@@ -82,7 +82,9 @@ async function load(url: string, steps: number, log: (s: string) => void): Promi
   const s = await ingestStream(bytes);
   await closePool();
   if (s.failed > 0 || s.stored !== trajectories) throw new Error(`ingest stored ${s.stored} of ${trajectories}: ${JSON.stringify(s.errors.slice(0, 2))}`);
-  log(`  ingested ${trajectories} trajectories in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${counts.labelled} of ${counts.judgments} judgments labelled`);
+  log(
+    `  ingested ${trajectories} trajectories in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${counts.labelled} of ${counts.judgments} judgments labelled`,
+  );
   return { trajectories, labels: counts };
 }
 

@@ -13,7 +13,17 @@ import { generateTraces, serializeLine } from '@/lib/generate';
 import { normalizeLine, type NormalizedLine } from '@/lib/ingest/normalize';
 import { ingestStream } from '@/lib/ingest/pipeline';
 import { copyNumber, copyText } from '@/lib/ingest/copy';
-import { ITEM_COLUMNS, JUDGMENT_COLUMNS, STEP_COLUMNS, TRAJECTORY_COLUMNS, itemCopyRows, judgmentCopyRows, stepCopyRows, trajectoryCopyRows, withItemIds } from '@/lib/ingest/store';
+import {
+  ITEM_COLUMNS,
+  JUDGMENT_COLUMNS,
+  STEP_COLUMNS,
+  TRAJECTORY_COLUMNS,
+  itemCopyRows,
+  judgmentCopyRows,
+  stepCopyRows,
+  trajectoryCopyRows,
+  withItemIds,
+} from '@/lib/ingest/store';
 import { traceLineSchema } from '@/lib/schemas/trace';
 import { numberArg, runIfMain } from './cli';
 import { measureInterleaved, round, Samples, type BenchOutput } from './results';
@@ -57,7 +67,10 @@ function writeLines(file: string, rows: Iterable<string>): void {
 
 /** The rows the pipeline would write, rendered once as COPY text files (not timed). */
 function renderCopyFiles(lines: NormalizedLine[], dir: string): CopyFile[] {
-  const items = withItemIds(lines.map((norm, i) => ({ pk: i + 1, norm })), 1).lines;
+  const items = withItemIds(
+    lines.map((norm, i) => ({ pk: i + 1, norm })),
+    1,
+  ).lines;
   const models = new Map<string, NormalizedLine['models'][number]>();
   const runs = new Map<string, NormalizedLine['run']>();
   const queries = new Map<string, NormalizedLine['query']>();
@@ -86,10 +99,14 @@ function renderCopyFiles(lines: NormalizedLine[], dir: string): CopyFile[] {
   const rows: Record<string, Iterable<string>> = {
     models: [...models.values()].map((m) => [copyText(m.id), copyNumber(m.paramsB), m.usdPerMtokIn, m.usdPerMtokOut, copyText(m.hash)].join('\t')),
     runs: [...runs.values()].map((r) => [copyText(r.id), copyText(r.policy), copyText(r.meta), copyText(r.hash)].join('\t')),
-    queries: [...queries.values()].map((q) => [copyText(q.id), copyText(q.benchmark), copyText(q.text), copyText(q.referenceAnswer), copyText(q.hash)].join('\t')),
+    queries: [...queries.values()].map((q) =>
+      [copyText(q.id), copyText(q.benchmark), copyText(q.text), copyText(q.referenceAnswer), copyText(q.hash)].join('\t'),
+    ),
     rubrics: [...rubrics.values()].map((r) => [copyText(r.id), copyText(r.generator), copyText(r.hash)].join('\t')),
     criteria: [...rubrics.values()].flatMap((r) =>
-      r.criteria.map((c) => [copyText(r.id), copyText(c.id), c.position, copyText(c.text), c.weight, c.kind, copyNumber(c.scaleMin), copyNumber(c.scaleMax)].join('\t')),
+      r.criteria.map((c) =>
+        [copyText(r.id), copyText(c.id), c.position, copyText(c.text), c.weight, c.kind, copyNumber(c.scaleMin), copyNumber(c.scaleMax)].join('\t'),
+      ),
     ),
     trajectories: trajectoryCopyRows(items),
     steps: stepCopyRows(items),
@@ -120,7 +137,9 @@ async function copyLoad(url: string, files: CopyFile[]): Promise<number> {
   }
 }
 
-export async function benchIngest(opts: { trajectories?: number; steps?: number; rounds?: number; log?: (s: string) => void } = {}): Promise<BenchOutput<IngestBenchResult>> {
+export async function benchIngest(
+  opts: { trajectories?: number; steps?: number; rounds?: number; log?: (s: string) => void } = {},
+): Promise<BenchOutput<IngestBenchResult>> {
   const n = opts.trajectories ?? 10_000;
   const stepsPer = opts.steps ?? 50;
   const rounds = opts.rounds ?? 3;

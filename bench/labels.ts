@@ -41,7 +41,14 @@ interface AutocannonRequest {
 interface AutocannonInstance extends PromiseLike<AutocannonResult> {
   on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
 }
-type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number; requests: AutocannonRequest[]; timeout: number }) => AutocannonInstance;
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  pipelining: number;
+  requests: AutocannonRequest[];
+  timeout: number;
+}) => AutocannonInstance;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export interface BenchLabelsOptions {
@@ -74,7 +81,6 @@ export interface BenchLabelsResult {
   lost_labels: number;
   version_gaps: number;
 }
-
 
 /** The baseline: a write that signs the annotator in (session and CSRF token), reads the body and stores nothing. */
 const noopWrite = route({ role: 'annotator' }, async ({ request }) => {
@@ -117,10 +123,17 @@ async function makeAnnotators(n: number): Promise<Annotator[]> {
   const hash = await hashPassword(crypto.randomBytes(16).toString('hex'));
   const out: Annotator[] = [];
   for (let i = 0; i < n; i++) {
-    const u = await pool.query<{ id: number }>(`INSERT INTO users (username, name, role, password_hash) VALUES ($1, $1, 'annotator', $2) RETURNING id`, [`annotator-${i}`, hash]);
+    const u = await pool.query<{ id: number }>(`INSERT INTO users (username, name, role, password_hash) VALUES ($1, $1, 'annotator', $2) RETURNING id`, [
+      `annotator-${i}`,
+      hash,
+    ]);
     const token = crypto.randomBytes(32).toString('base64url');
     const csrf = crypto.randomBytes(24).toString('base64url');
-    await pool.query(`INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [sha256Hex(token), u.rows[0]!.id, csrf]);
+    await pool.query(`INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [
+      sha256Hex(token),
+      u.rows[0]!.id,
+      csrf,
+    ]);
     out.push({ cookie: `routelens_session=${token}`, csrf });
   }
   return out;
@@ -244,7 +257,11 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
     latencies.sort((a, b) => a - b);
     latencies201.sort((a, b) => a - b);
     const stats = result.statusCodeStats;
-    const other = Object.fromEntries(Object.entries(stats).filter(([k]) => k !== '201' && k !== '409').map(([k, v]) => [k, v.count]));
+    const other = Object.fromEntries(
+      Object.entries(stats)
+        .filter(([k]) => k !== '201' && k !== '409')
+        .map(([k, v]) => [k, v.count]),
+    );
     const out: BenchLabelsResult = {
       seconds,
       connections,
@@ -256,7 +273,12 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
       conflicts_409: stats['409']?.count ?? 0,
       other_status: other,
       errors: result.errors + result.timeouts,
-      latency_ms: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
+      latency_ms: {
+        p50: round(percentile(latencies, 50)),
+        p95: round(percentile(latencies, 95)),
+        p99: round(percentile(latencies, 99)),
+        max: round(latencies.at(-1) ?? NaN),
+      },
       latency_201_ms: { p50: round(percentile(latencies201, 50)), p95: round(percentile(latencies201, 95)) },
       baseline_latency_ms: { p50: round(percentile(baseline, 50)), p95: round(percentile(baseline, 95)), requests: baseline.length },
       p95_vs_baseline: round(percentile(latencies, 95) / percentile(baseline, 95)),
@@ -268,7 +290,9 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
     if (out.lost_labels !== 0 || out.version_gaps !== 0 || out.created_201 > rows) throw new Error(`labels were lost: ${JSON.stringify(out)}`);
     const samples = new Samples();
     samples.define('baseline POST latency', { unit: 'ms' }).series['baseline POST latency']!.values = baseline.map((x) => round(x, 1));
-    samples.define('label POST latency', { unit: 'ms', baseline: 'baseline POST latency' }).series['label POST latency']!.values = latencies.map((x) => round(x, 1));
+    samples.define('label POST latency', { unit: 'ms', baseline: 'baseline POST latency' }).series['label POST latency']!.values = latencies.map((x) =>
+      round(x, 1),
+    );
     return { figures: out, samples };
   } finally {
     const closing = httpServer;
@@ -279,5 +303,10 @@ export async function benchLabels(opts: BenchLabelsOptions = {}): Promise<BenchO
   }
 }
 
-const cliOptions = { seconds: numberArg('--seconds'), connections: numberArg('--connections'), judgments: numberArg('--judgments'), trajectories: numberArg('--trajectories') };
+const cliOptions = {
+  seconds: numberArg('--seconds'),
+  connections: numberArg('--connections'),
+  judgments: numberArg('--judgments'),
+  trajectories: numberArg('--trajectories'),
+};
 runIfMain(import.meta.filename, 'labels', cliOptions, () => benchLabels(cliOptions));

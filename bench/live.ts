@@ -59,12 +59,14 @@ export interface BenchLiveResult {
   meets_goal: boolean;
 }
 
-
 /** The page's own clock (ms since the epoch, sub-ms) when its accuracy curve's last point is `step`. */
 function drawn(page: Page, step: number): Promise<number> {
   return page
     .waitForFunction(
-      (s) => (document.querySelector('[data-testid=chart-accuracy]')?.getAttribute('data-last-step') === String(s) ? performance.timeOrigin + performance.now() : false),
+      (s) =>
+        document.querySelector('[data-testid=chart-accuracy]')?.getAttribute('data-last-step') === String(s)
+          ? performance.timeOrigin + performance.now()
+          : false,
       step,
       { polling: 'raf', timeout: 60_000 },
     )
@@ -76,7 +78,12 @@ const connected = (page: Page) => page.waitForSelector('[data-testid=live-toggle
 
 function timing(values: number[]): Timing {
   const s = [...values].sort((a, b) => a - b);
-  return { median_ms: round(percentile(s, 50), 1), p95_ms: round(percentile(s, 95), 1), max_ms: round(s[s.length - 1]!, 1), samples_ms: values.map((v) => round(v, 1)) };
+  return {
+    median_ms: round(percentile(s, 50), 1),
+    p95_ms: round(percentile(s, 95), 1),
+    max_ms: round(s[s.length - 1]!, 1),
+    samples_ms: values.map((v) => round(v, 1)),
+  };
 }
 
 export async function benchLive(opts: BenchLiveOptions = {}): Promise<BenchOutput<BenchLiveResult>> {
@@ -108,15 +115,24 @@ export async function benchLive(opts: BenchLiveOptions = {}): Promise<BenchOutpu
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, extraHTTPHeaders: readHeaders });
     const page = await context.newPage();
-    const curve = async () => ((await (await fetch(`${baseUrl}/api/runs/${encodeURIComponent(TRAINING_RUN.id)}/training`, { headers: readHeaders })).json()) as { steps: { step: number }[] }).steps;
+    const curve = async () =>
+      (
+        (await (await fetch(`${baseUrl}/api/runs/${encodeURIComponent(TRAINING_RUN.id)}/training`, { headers: readHeaders })).json()) as {
+          steps: { step: number }[];
+        }
+      ).steps;
     let step = (await curve()).at(-1)!.step;
     const post = async (s: number) => {
-      const body = trainingStepLines(s).map((l) => JSON.stringify(l)).join('\n') + '\n';
+      const body =
+        trainingStepLines(s)
+          .map((l) => JSON.stringify(l))
+          .join('\n') + '\n';
       const t0 = Date.now();
       const res = await fetch(`${baseUrl}/api/ingest`, { method: 'POST', body, headers: { ...ingestHeaders, 'content-type': 'application/x-ndjson' } });
       const summary = (await res.json()) as { stored?: number };
       const t1 = Date.now();
-      if (res.status !== 200 || summary.stored !== TRAINING_QUERIES * TRAINING_ROLLOUTS) throw new Error(`POST /api/ingest of step ${s}: ${res.status} ${JSON.stringify(summary).slice(0, 300)}`);
+      if (res.status !== 200 || summary.stored !== TRAINING_QUERIES * TRAINING_ROLLOUTS)
+        throw new Error(`POST /api/ingest of step ${s}: ${res.status} ${JSON.stringify(summary).slice(0, 300)}`);
       return { sent: t0, returned: t1 };
     };
     /** A full load of the page: navigation start to the newest point drawn. */
@@ -153,7 +169,9 @@ export async function benchLive(opts: BenchLiveOptions = {}): Promise<BenchOutpu
           samples.add('live', r.live).add('post', r.post);
         }
       }
-      log(`live: batch ${i + 1}/${batches} (step ${step}): drawn ${samples.values('live').at(-1)!.toFixed(0)} ms after the POST returned (POST ${samples.values('post').at(-1)!.toFixed(0)} ms); reload ${samples.values('reload').at(-1)!.toFixed(0)} ms`);
+      log(
+        `live: batch ${i + 1}/${batches} (step ${step}): drawn ${samples.values('live').at(-1)!.toFixed(0)} ms after the POST returned (POST ${samples.values('post').at(-1)!.toFixed(0)} ms); reload ${samples.values('reload').at(-1)!.toFixed(0)} ms`,
+      );
     }
     await context.close();
     const liveT = timing(samples.values('live'));
@@ -169,7 +187,9 @@ export async function benchLive(opts: BenchLiveOptions = {}): Promise<BenchOutpu
       live_vs_reload_p95: round(liveT.p95_ms / reloadT.p95_ms, 2),
       meets_goal: liveT.p95_ms < GOAL_P95_MS,
     };
-    console.log(`\nlive benchmark: ${batches} batches; new point drawn after the POST returned: median ${liveT.median_ms} ms, p95 ${liveT.p95_ms} ms (goal ${GOAL_P95_MS}); full reload: median ${reloadT.median_ms} ms, p95 ${reloadT.p95_ms} ms`);
+    console.log(
+      `\nlive benchmark: ${batches} batches; new point drawn after the POST returned: median ${liveT.median_ms} ms, p95 ${liveT.p95_ms} ms (goal ${GOAL_P95_MS}); full reload: median ${reloadT.median_ms} ms, p95 ${reloadT.p95_ms} ms`,
+    );
     return { figures: result, samples };
   } finally {
     await browser.close();

@@ -63,7 +63,6 @@ const LIST_QUERIES = [
   '?sort=ingested_at&order=desc&limit=100',
 ];
 
-
 /** The baseline: authentication and nothing else. */
 const noopRoute = route({ role: 'viewer' }, async () => Response.json({}));
 
@@ -99,9 +98,21 @@ function serve(): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function hit(url: string, seconds: number, connections: number, headers: Record<string, string>, nextPath: () => string): Promise<Omit<LoadScenario, 'name' | 'p95_vs_baseline'> & { latencies: number[] }> {
+async function hit(
+  url: string,
+  seconds: number,
+  connections: number,
+  headers: Record<string, string>,
+  nextPath: () => string,
+): Promise<Omit<LoadScenario, 'name' | 'p95_vs_baseline'> & { latencies: number[] }> {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath(), headers: { ...req.headers, ...headers } }) }] });
+  const instance = autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath(), headers: { ...req.headers, ...headers } }) }],
+  });
   instance.on('response', (_c, _status, _bytes, ms) => latencies.push(ms));
   const r = await instance;
   latencies.sort((a, b) => a - b);
@@ -117,7 +128,9 @@ async function hit(url: string, seconds: number, connections: number, headers: R
   };
 }
 
-export async function benchLoad(opts: { seconds?: number; connections?: number; trajectories?: number; log?: (s: string) => void } = {}): Promise<BenchOutput<LoadScenario[]>> {
+export async function benchLoad(
+  opts: { seconds?: number; connections?: number; trajectories?: number; log?: (s: string) => void } = {},
+): Promise<BenchOutput<LoadScenario[]>> {
   const seconds = opts.seconds ?? 15;
   const connections = opts.connections ?? 50;
   const n = opts.trajectories ?? 30_000;
@@ -132,7 +145,13 @@ export async function benchLoad(opts: { seconds?: number; connections?: number; 
     restoreAuth = requireSignIn();
     log(`load bench: ingesting ${n} trajectories ...`);
     const lines = generateTraces({ seed: 11, queries: Math.ceil(n / 3), limit: n, steps: { min: 10, max: 40 } });
-    const s = await ingestStream(Readable.from((function* () { for (const l of lines) yield Buffer.from(serializeLine(l) + '\n'); })()));
+    const s = await ingestStream(
+      Readable.from(
+        (function* () {
+          for (const l of lines) yield Buffer.from(serializeLine(l) + '\n');
+        })(),
+      ),
+    );
     if (s.failed > 0) throw new Error(`load bench: ${s.failed} lines failed`);
     await getPool().query('ANALYZE');
     const ids = (await getPool().query<{ id: string }>('SELECT id FROM trajectories ORDER BY random() LIMIT 2000')).rows.map((r) => r.id);
@@ -151,7 +170,8 @@ export async function benchLoad(opts: { seconds?: number; connections?: number; 
       log(`  ${name}: ${connections} connections for ${seconds} s`);
       const { latencies, ...r } = await hit(url, seconds, connections, headers, next);
       await settled();
-      samples.define(`${name} latency`, { unit: 'ms', baseline: out[0] ? `${out[0].name} latency` : undefined }).series[`${name} latency`]!.values = latencies.map((x) => round(x, 1));
+      samples.define(`${name} latency`, { unit: 'ms', baseline: out[0] ? `${out[0].name} latency` : undefined }).series[`${name} latency`]!.values =
+        latencies.map((x) => round(x, 1));
       // A refused request (401 from a key that does not work) would be fast and measure nothing.
       if (r.non_2xx > 0 || r.requests === 0) throw new Error(`${name}: ${r.non_2xx} of ${r.requests} answers were not 2xx`);
       out.push({ name, ...r, p95_vs_baseline: out[0] ? round(r.p95_ms / Math.max(out[0].p95_ms, 0.001)) : null });

@@ -99,7 +99,9 @@ let authHeaders: Record<string, string> = {};
 
 async function callOnce(s: Scenario, c: Call): Promise<number> {
   const t0 = performance.now();
-  const res = await (s.handler as Handler)(new Request(`http://localhost${c.path}`, { headers: authHeaders }), { params: Promise.resolve((c.params ?? {}) as never) });
+  const res = await (s.handler as Handler)(new Request(`http://localhost${c.path}`, { headers: authHeaders }), {
+    params: Promise.resolve((c.params ?? {}) as never),
+  });
   const body = await res.text();
   const ms = performance.now() - t0;
   if (res.status !== 200) throw new Error(`${s.name} ${c.path}: ${res.status} ${body.slice(0, 300)}`);
@@ -113,7 +115,14 @@ async function measure(s: Scenario, requests: number, warmup: number, samples?: 
   for (let i = 0; i < requests; i++) times.push(await callOnce(s, s.calls[i % s.calls.length]!));
   if (samples) samples.define(s.name, { unit: 'ms', baseline: s.name === 'runs' ? undefined : 'runs' }).series[s.name]!.values = times.map((x) => round(x));
   times.sort((a, b) => a - b);
-  return { name: s.name, p50_ms: round(percentile(times, 50)), p95_ms: round(percentile(times, 95)), max_ms: round(times[times.length - 1]!), requests, distinct_urls: new Set(s.calls.map((c) => `${c.path} ${JSON.stringify(c.params ?? {})}`)).size };
+  return {
+    name: s.name,
+    p50_ms: round(percentile(times, 50)),
+    p95_ms: round(percentile(times, 95)),
+    max_ms: round(times[times.length - 1]!),
+    requests,
+    distinct_urls: new Set(s.calls.map((c) => `${c.path} ${JSON.stringify(c.params ?? {})}`)).size,
+  };
 }
 
 /** A cursor at a random row of the filtered set, in this order: where a page of a deep scroll would end. */
@@ -151,7 +160,9 @@ async function valuePools(pool: pg.Pool, rng: Rng): Promise<Pools> {
     models: await col<string>(`SELECT id FROM models ORDER BY id`),
     queries: await col<string>(`SELECT query_id FROM trajectories WHERE pk = ANY($1::int[]) AND run_id <> $2 ORDER BY pk`, [pks.slice(0, 200), LONG_RUN]),
     ids: await col<string>(`SELECT id FROM trajectories WHERE pk = ANY($1::int[]) AND run_id <> $2`, [pks, LONG_RUN]),
-    costs: await col<number>(`SELECT percentile_disc(ARRAY[0.05, 0.2, 0.4, 0.6, 0.8, 0.95]) WITHIN GROUP (ORDER BY cost_usd) FROM trajectories TABLESAMPLE SYSTEM (5)`).then((r) => (r[0] as unknown as number[]) ?? [0.001, 0.01]),
+    costs: await col<number>(
+      `SELECT percentile_disc(ARRAY[0.05, 0.2, 0.4, 0.6, 0.8, 0.95]) WITHIN GROUP (ORDER BY cost_usd) FROM trajectories TABLESAMPLE SYSTEM (5)`,
+    ).then((r) => (r[0] as unknown as number[]) ?? [0.001, 0.01]),
     words: ['triangle', 'probability', 'integer', 'prime', 'sum', 'circle', 'remainder', 'area'],
     maxPk,
   };
@@ -247,7 +258,9 @@ async function measureGrid(requests: number, log: (s: string) => void): Promise<
 async function otherScenarios(p: Pools, longIds: string[], rng: Rng): Promise<Scenario[]> {
   const n = DISTINCT_CALLS;
   const many = (f: () => Call): Call[] => Array.from({ length: n }, f);
-  const longCall = (q = '') => () => ({ path: `/x${q}`, params: { id: rng.pick(longIds) } });
+  const longCall =
+    (q = '') =>
+    () => ({ path: `/x${q}`, params: { id: rng.pick(longIds) } });
   return [
     { name: 'runs', handler: getRuns, calls: [{ path: '/api/runs' }] },
     { name: 'trajectory (20 steps)', handler: getTrajectory, calls: Array.from({ length: 200 }, () => ({ path: '/x', params: { id: rng.pick(p.ids) } })) },
@@ -285,14 +298,18 @@ async function explainList(pool: pg.Pool, pathAndQuery: string): Promise<string>
   });
   const count = countQuery(filter);
   const plan = await pool.query({ text: `EXPLAIN (ANALYZE, BUFFERS) ${count.text}`, values: count.values as unknown[] });
-  out.push(`-- the total, counted alongside the page:\n${count.text}\n\nvalues: ${JSON.stringify(count.values)}\n\n${plan.rows.map((x) => x['QUERY PLAN']).join('\n')}`);
+  out.push(
+    `-- the total, counted alongside the page:\n${count.text}\n\nvalues: ${JSON.stringify(count.values)}\n\n${plan.rows.map((x) => x['QUERY PLAN']).join('\n')}`,
+  );
   return out.join('\n\n') + '\n';
 }
 
 function table(timings: Timing[]): string {
   const w = Math.max(...timings.map((t) => t.name.length));
   const head = `${'scenario'.padEnd(w)}  ${'p50 ms'.padStart(8)}  ${'p95 ms'.padStart(8)}  ${'max ms'.padStart(8)}`;
-  const rows = timings.map((t) => `${t.name.padEnd(w)}  ${t.p50_ms.toFixed(2).padStart(8)}  ${t.p95_ms.toFixed(2).padStart(8)}  ${t.max_ms.toFixed(2).padStart(8)}`);
+  const rows = timings.map(
+    (t) => `${t.name.padEnd(w)}  ${t.p50_ms.toFixed(2).padStart(8)}  ${t.p95_ms.toFixed(2).padStart(8)}  ${t.max_ms.toFixed(2).padStart(8)}`,
+  );
   return [head, '-'.repeat(head.length), ...rows].join('\n');
 }
 
@@ -328,7 +345,10 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
     const slowest = lists.reduce((a, b) => (b.t.p95_ms > a.t.p95_ms ? b : a));
     fs.mkdirSync(OUT, { recursive: true });
     const explainFile = path.join(OUT, 'read-explain.txt');
-    fs.writeFileSync(explainFile, `slowest list scenario by p95: ${slowest.t.name} (${slowest.t.p95_ms} ms)\n\n${await explainList(pool, slowest.s.calls[0]!.path)}`);
+    fs.writeFileSync(
+      explainFile,
+      `slowest list scenario by p95: ${slowest.t.name} (${slowest.t.p95_ms} ms)\n\n${await explainList(pool, slowest.s.calls[0]!.path)}`,
+    );
     const result: BenchReadResult = {
       trajectories: counts.t,
       steps: Number(counts.s),
@@ -339,11 +359,15 @@ export async function benchRead(opts: BenchReadOptions = {}): Promise<BenchOutpu
       explain_file: path.relative(process.cwd(), explainFile),
     };
     fs.writeFileSync(path.join(OUT, 'read.json'), JSON.stringify(result, null, 2));
-    console.log(`\nread benchmark: ${result.trajectories.toLocaleString('en')} trajectories, ${result.steps.toLocaleString('en')} steps; ${requests} requests per scenario after ${warmup} warm-up, server time in-process\n`);
+    console.log(
+      `\nread benchmark: ${result.trajectories.toLocaleString('en')} trajectories, ${result.steps.toLocaleString('en')} steps; ${requests} requests per scenario after ${warmup} warm-up, server time in-process\n`,
+    );
     console.log(table(timings));
     if (grid.length > 0) {
       const worst = [...grid].sort((a, b) => b.p50_ms - a.p50_ms).slice(0, 5);
-      console.log(`\nfilter x sort grid (${grid.length} first pages, p50 of ${opts.gridRequests ?? 5}): slowest ${worst.map((c) => `${c.filter} sort=${c.sort} ${c.p50_ms} ms`).join('; ')}`);
+      console.log(
+        `\nfilter x sort grid (${grid.length} first pages, p50 of ${opts.gridRequests ?? 5}): slowest ${worst.map((c) => `${c.filter} sort=${c.sort} ${c.p50_ms} ms`).join('; ')}`,
+      );
     }
     console.log(`\nslowest list query: ${result.slowest_list}; EXPLAIN (ANALYZE, BUFFERS) in ${result.explain_file}`);
     return { figures: result, samples };

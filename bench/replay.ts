@@ -27,7 +27,6 @@ export const GOAL_MS = 1000;
 /** and within this many times the 50-step page's, in the same run. */
 export const GOAL_VS_SHORT = 1.2;
 
-
 export interface BenchReplayOptions {
   /** Measured page loads per trajectory, after one warm-up load. Default 7. */
   runs?: number;
@@ -65,7 +64,6 @@ export interface BenchReplayResult {
   long_vs_short: number;
   long_meets_goal: boolean;
 }
-
 
 /** One page load: times (from navigation start) when the first step text and the full timeline appear. */
 async function loadOnce(browser: Browser, url: string, headers: Record<string, string>): Promise<{ firstSteps: number; timeline: number }> {
@@ -124,7 +122,8 @@ export async function benchReplay(opts: BenchReplayOptions = {}): Promise<BenchO
       { label: 'long', id: LONG_ID },
     ];
     for (const p of pages) {
-      for (const what of ['first steps', 'timeline', 'ready']) samples.define(`${p.label} ${what}`, { unit: 'ms', baseline: p.label === 'long' ? `short ${what}` : undefined });
+      for (const what of ['first steps', 'timeline', 'ready'])
+        samples.define(`${p.label} ${what}`, { unit: 'ms', baseline: p.label === 'long' ? `short ${what}` : undefined });
     }
     // The two pages alternate, the first of each round alternating too, so load falls on both.
     for (let i = 0; i < runs; i++) {

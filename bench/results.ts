@@ -310,11 +310,13 @@ export function writeResults(
   const benchmarks: Record<string, BenchRecord> = { ...(prev?.benchmarks ?? {}) };
   for (const r of run.records) benchmarks[r.name] = r;
   const all = Object.values(benchmarks);
-  const warnings = [...new Set([
-    ...(prev?.warnings ?? []),
-    ...[loadWarning(run.load_before, 'at the start of the run'), loadWarning(run.load_after, 'at the end of the run')].filter((w): w is string => w !== null),
-    ...(commit.dirty ? [`the worktree had uncommitted changes at ${commit.short}`] : []),
-  ])];
+  const warnings = [
+    ...new Set([
+      ...(prev?.warnings ?? []),
+      ...[loadWarning(run.load_before, 'at the start of the run'), loadWarning(run.load_after, 'at the end of the run')].filter((w): w is string => w !== null),
+      ...(commit.dirty ? [`the worktree had uncommitted changes at ${commit.short}`] : []),
+    ]),
+  ];
   const result: ResultFile = {
     format: 'routelens-bench/1',
     date: new Date().toISOString(),

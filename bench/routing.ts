@@ -89,7 +89,10 @@ export async function benchRouting(opts: BenchRoutingOptions = {}): Promise<Benc
     // Cost deciles: each window [d_k, d_k+1) selects about a tenth of the trajectories.
     const cuts = Array.from({ length: Math.round(1 / FILTER_SHARE) + 1 }, (_, k) => round(k * FILTER_SHARE, 2));
     const deciles = (
-      await pool.query<{ d: number[] }>(`SELECT percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY cost_usd) AS d FROM trajectories WHERE run_id <> $2`, [cuts, LONG_RUN])
+      await pool.query<{ d: number[] }>(`SELECT percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY cost_usd) AS d FROM trajectories WHERE run_id <> $2`, [
+        cuts,
+        LONG_RUN,
+      ])
     ).rows[0]!.d;
     const windows = deciles.slice(0, -1).map((lo, k) => `min_cost=${lo}&max_cost=${deciles[k + 1]}`);
     const selected: number[] = [];
@@ -125,7 +128,9 @@ export async function benchRouting(opts: BenchRoutingOptions = {}): Promise<Benc
       const k = r % steps.length;
       for (const [name, run] of [...steps.slice(k), ...steps.slice(0, k)]) samples.add(name, round(await run()));
       if ((r + 1) % 10 === 0 || r === rounds - 1) {
-        log(`  round ${r + 1}/${rounds}: filter ${samples.values('routing filter ~100k').at(-1)!.toFixed(0)} ms, one run ${samples.values('routing one run').at(-1)!.toFixed(1)} ms, runs ${samples.values('runs').at(-1)!.toFixed(1)} ms`);
+        log(
+          `  round ${r + 1}/${rounds}: filter ${samples.values('routing filter ~100k').at(-1)!.toFixed(0)} ms, one run ${samples.values('routing one run').at(-1)!.toFixed(1)} ms, runs ${samples.values('runs').at(-1)!.toFixed(1)} ms`,
+        );
       }
     }
     const stat = (name: string) => {

@@ -34,7 +34,8 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'routing',
-    run: async (quick, share) => (await import('./routing')).benchRouting({ share, ...(quick ? { trajectories: QUICK_READ_TRAJECTORIES, rounds: 4, warmup: 1 } : {}) }),
+    run: async (quick, share) =>
+      (await import('./routing')).benchRouting({ share, ...(quick ? { trajectories: QUICK_READ_TRAJECTORIES, rounds: 4, warmup: 1 } : {}) }),
   },
   {
     name: 'training',

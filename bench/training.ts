@@ -148,7 +148,11 @@ export async function benchTraining(opts: BenchTrainingOptions = {}): Promise<Be
       curve: () => call(getCurve, `${base}/training?${weights()}`, p),
       groups: () => {
         const signal = rng.pick(['', '&no_signal_outcome=true', '&no_signal=false']);
-        return call(getGroups, `${base}/groups?step=${rng.pick(stepIds)}&${weights()}&sort=${rng.pick(GROUP_SORT_FIELDS)}&order=${rng.pick(['asc', 'desc'])}${signal}`, p);
+        return call(
+          getGroups,
+          `${base}/groups?step=${rng.pick(stepIds)}&${weights()}&sort=${rng.pick(GROUP_SORT_FIELDS)}&order=${rng.pick(['asc', 'desc'])}${signal}`,
+          p,
+        );
       },
       group: () => {
         const g = rng.pick(groupNames);
@@ -165,7 +169,9 @@ export async function benchTraining(opts: BenchTrainingOptions = {}): Promise<Be
       const k = r % plan.length;
       for (const kind of [...plan.slice(k), ...plan.slice(0, k)]) samples.add(names[kind]!, round(await kinds[kind]!()));
       if ((r + 1) % 10 === 0 || r === rounds - 1) {
-        log(`  round ${r + 1}/${rounds}: curve ${samples.values('curve').at(-1)!.toFixed(1)} ms, groups ${samples.values('groups of a step').at(-1)!.toFixed(1)} ms, group ${samples.values('one group').at(-1)!.toFixed(1)} ms, runs ${samples.values('runs').at(-1)!.toFixed(1)} ms`);
+        log(
+          `  round ${r + 1}/${rounds}: curve ${samples.values('curve').at(-1)!.toFixed(1)} ms, groups ${samples.values('groups of a step').at(-1)!.toFixed(1)} ms, group ${samples.values('one group').at(-1)!.toFixed(1)} ms, runs ${samples.values('runs').at(-1)!.toFixed(1)} ms`,
+        );
       }
     }
     const stat = (name: string) => {

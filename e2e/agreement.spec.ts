@@ -57,7 +57,9 @@ test('the judge selector changes the figures and stays in the URL', async ({ pag
   const v2 = await kappa.textContent();
   // The overall kappa pools binary and ternary; per kind it is the leaderboard's figure.
   const binaryKappa = page.locator('[data-testid="kind-agreement"][data-kind="binary"]').getByTestId('criterion-kappa-value');
-  await expect(page.locator('[data-testid="leaderboard-row"][data-judge="judge-v2"]').getByTestId('board-kappa-value')).toHaveText((await binaryKappa.textContent())!);
+  await expect(page.locator('[data-testid="leaderboard-row"][data-judge="judge-v2"]').getByTestId('board-kappa-value')).toHaveText(
+    (await binaryKappa.textContent())!,
+  );
   await page.reload();
   await expect(page.getByTestId('judge-select')).toHaveValue('judge-v2');
   await expect(kappa).toHaveText(v2!);

@@ -21,7 +21,6 @@ export const E2E_USERS = {
   annotator: { username: 'e2e-annotator', password: 'e2e annotator password', role: 'annotator' as const },
 };
 
-
 async function main(): Promise<void> {
   const port = Number(process.argv[2]);
   if (!Number.isInteger(port) || port < 1024) throw new Error('usage: annotate-server.ts PORT');

@@ -12,7 +12,6 @@ const ADMIN = { username: 'e2e-admin', password: 'e2e admin password' };
 let server: ChildProcess | null = null;
 let base = '';
 
-
 test.beforeAll(async () => {
   test.setTimeout(600_000);
   const port = await freePort();
@@ -193,7 +192,12 @@ test('an admin adds a user and an API key, each shown once, revokes the key and 
   expect((await page.request.get(`${base}/api/runs`, asKey)).status()).toBe(200);
   expect((await page.request.get(`${base}/api/auth/me`, asKey)).status()).toBe(403);
   await page.getByTestId('secret').getByRole('button', { name: 'Done' }).click();
-  await expect(page.getByTestId('api-keys-table').getByRole('row', { name: /nightly ingest/ }).getByTestId('api-key-scope')).toHaveText('ingest');
+  await expect(
+    page
+      .getByTestId('api-keys-table')
+      .getByRole('row', { name: /nightly ingest/ })
+      .getByTestId('api-key-scope'),
+  ).toHaveText('ingest');
   await shot(page, 'admin-users');
   page.once('dialog', (d) => void d.accept());
   await page.getByTestId('api-keys-table').getByRole('button', { name: 'Revoke' }).first().click();

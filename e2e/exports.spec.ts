@@ -17,7 +17,10 @@ test('the Exports page downloads a filtered steps file and a Parquet preference 
   const entries = readZip(fs.readFileSync((await download.path())!));
   const dataName = [...entries.keys()].find((n) => n.endsWith('.jsonl'))!;
   const text = entries.get(dataName)!.toString('utf8');
-  const rows = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const rows = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(rows.length).toBeGreaterThan(100);
   // One assertion over every row (thousands of per-row assertions make the test crawl under tracing).
   expect(rows.filter((r) => r.run_id !== 'roro-s800' || typeof r.cost_usd !== 'number' || !('rubric_score' in r))).toEqual([]);
@@ -49,7 +52,9 @@ test('the Exports page downloads a filtered steps file and a Parquet preference 
   const manifest = JSON.parse(kv.find((e) => e.key === 'routelens.manifest')?.value ?? '{}') as Record<string, unknown>;
   expect(manifest).toMatchObject({ kind: 'preferences', format: 'parquet' });
   expect(JSON.stringify(manifest)).toContain(String(pairs.length));
-  expect(pairs.filter((p) => !['outcome', 'process', 'cost'].includes(p.reason as string) || typeof p.prompt !== 'string' || typeof p.chosen !== 'string')).toEqual([]);
+  expect(
+    pairs.filter((p) => !['outcome', 'process', 'cost'].includes(p.reason as string) || typeof p.prompt !== 'string' || typeof p.chosen !== 'string'),
+  ).toEqual([]);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'exports');
 });

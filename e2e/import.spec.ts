@@ -5,7 +5,9 @@ import { shot } from './helpers';
 test('an uploaded file with one bad line stores the others and names the bad line', async ({ page }) => {
   // A run of its own per attempt, so that the test also holds against a database it ran on before.
   const run = `e2e-import-${Date.now().toString(36)}`;
-  const lines = [...generateTraces({ seed: 9, queries: 3, limit: 3, models: DEFAULT_MODELS, runs: [{ id: run, policy: 'random', models: ['qwen3-1.7b', 'qwen3-32b'] }] })];
+  const lines = [
+    ...generateTraces({ seed: 9, queries: 3, limit: 3, models: DEFAULT_MODELS, runs: [{ id: run, policy: 'random', models: ['qwen3-1.7b', 'qwen3-32b'] }] }),
+  ];
   const bad = structuredClone(lines[1]!);
   bad.steps[0]!.model = 'no-such-model';
   const body = [lines[0], bad, lines[2]].map((l) => JSON.stringify(l)).join('\n') + '\n';

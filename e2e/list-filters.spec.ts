@@ -2,7 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { shot } from './helpers';
 
 const settled = (page: Page) => expect(page.getByTestId('list-body')).toHaveAttribute('data-settled', 'true');
-const apiTotal = async (page: Page, query: string) => ((await (await page.request.get(`/api/trajectories?limit=1&${query}`)).json()) as { total: number }).total;
+const apiTotal = async (page: Page, query: string) =>
+  ((await (await page.request.get(`/api/trajectories?limit=1&${query}`)).json()) as { total: number }).total;
 
 test('both cost bounds reach the URL: min, Tab, max, Enter; and a min typed before Next is not lost', async ({ page }) => {
   await page.goto('/trajectories');

@@ -72,7 +72,7 @@ test('the benchmark picker recomputes the figures and both charts, and stays in 
   await expect(page.getByTestId('run-row')).toHaveCount(all.length);
 });
 
-test("each run shows its n and 95% intervals in the table and on the chart; a small run is marked", async ({ page }) => {
+test('each run shows its n and 95% intervals in the table and on the chart; a small run is marked', async ({ page }) => {
   await page.goto('/');
   const runs = await runsOf(page);
   for (const r of runs) {
@@ -83,7 +83,10 @@ test("each run shows its n and 95% intervals in the table and on the chart; a sm
   }
   const small = runs.find((r) => r.trajectories < 30);
   expect(small, 'the probes run has a handful of trajectories').toBeDefined();
-  await expect(page.locator(`[data-testid=run-row][data-run="${small!.id}"]`).getByTestId('run-n').locator('span')).toHaveAttribute('title', /Only \d+ trajectories/);
+  await expect(page.locator(`[data-testid=run-row][data-run="${small!.id}"]`).getByTestId('run-n').locator('span')).toHaveAttribute(
+    'title',
+    /Only \d+ trajectories/,
+  );
   // The chart's tooltip carries the interval and the n.
   const point = page.getByTestId('accuracy-cost-chart').locator(`[data-testid=run-point][data-run="${small!.id}"]`);
   await point.scrollIntoViewIfNeeded();
@@ -207,7 +210,10 @@ for (const path of ['/', '/?benchmark=GSM8K&reference=qwen3-32b', '/trajectories
       await expect(page.getByTestId('trajectory-row').first()).toBeVisible();
       // The figures of the first row, to its last column, are inside the window.
       const first = page.getByTestId('trajectory-row').first();
-      for (const [what, cell] of [['cost', first.locator('td[data-col=cost]')], ['last column shown', first.locator('td:visible').last()]] as const) {
+      for (const [what, cell] of [
+        ['cost', first.locator('td[data-col=cost]')],
+        ['last column shown', first.locator('td:visible').last()],
+      ] as const) {
         const box = (await cell.boundingBox())!;
         expect(box.x + box.width, what).toBeLessThanOrEqual(800);
       }

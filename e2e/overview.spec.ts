@@ -41,7 +41,10 @@ async function ingestMoreRuns(request: import('@playwright/test').APIRequestCont
     { id: 'e2e-more-roro', policy: 'roro', models: ['qwen3-1.7b', 'qwen3-8b'] },
   ];
   const lines = specs.flatMap((run, i) => [...generateTraces({ seed: 100 + i, queries: 12 + 3 * i, runs: [run], models: DEFAULT_MODELS })]);
-  const res = await request.post('/api/ingest', { data: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson' } });
+  const res = await request.post('/api/ingest', {
+    data: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
   expect(res.status(), await res.text()).toBe(200);
   return specs.map((s) => s.id);
 }

@@ -115,10 +115,13 @@ test('stepping with j keeps the current step inside the window, at 1280x720 and 
       await expect(row).toHaveAttribute('data-current', 'true');
       // Inside the window, not only inside the list's own scroll box.
       await expect
-        .poll(async () => {
-          const b = await row.boundingBox();
-          return b !== null && b.y >= 0 && b.y + Math.min(b.height, 80) <= viewport.height;
-        }, { message: `step ${i} in the ${viewport.width}x${viewport.height} window` })
+        .poll(
+          async () => {
+            const b = await row.boundingBox();
+            return b !== null && b.y >= 0 && b.y + Math.min(b.height, 80) <= viewport.height;
+          },
+          { message: `step ${i} in the ${viewport.width}x${viewport.height} window` },
+        )
         .toBe(true);
     }
     await page.keyboard.press('G');

@@ -80,12 +80,12 @@ export function trainingStepLines(step: number): TraceLine[] {
   const lines = [
     ...generateTraces({
       runs: [TRAINING_RUN],
-    models: DEFAULT_MODELS,
-    seed: 7_000 + step,
-    queries: TRAINING_QUERIES,
-    trajectoriesPerQueryPerRun: TRAINING_ROLLOUTS,
-    steps: { min: 3, max: 6 },
-    judgmentsPerTrajectory: { min: 2, max: 4 },
+      models: DEFAULT_MODELS,
+      seed: 7_000 + step,
+      queries: TRAINING_QUERIES,
+      trajectoriesPerQueryPerRun: TRAINING_ROLLOUTS,
+      steps: { min: 3, max: 6 },
+      judgmentsPerTrajectory: { min: 2, max: 4 },
       textSize: 'short',
     }),
   ];

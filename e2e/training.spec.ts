@@ -6,7 +6,10 @@ const PAGE = `/runs/${TRAINING_RUN.id}/training`;
 
 /** Posts one training step's rollouts to POST /api/ingest, as a trainer's client would. */
 async function postStep(request: APIRequestContext, step: number): Promise<void> {
-  const body = trainingStepLines(step).map((l) => JSON.stringify(l)).join('\n') + '\n';
+  const body =
+    trainingStepLines(step)
+      .map((l) => JSON.stringify(l))
+      .join('\n') + '\n';
   const res = await request.post('/api/ingest', { data: body, headers: { 'content-type': 'application/x-ndjson' } });
   expect(res.status()).toBe(200);
   expect(((await res.json()) as { stored: number }).stored).toBe(TRAINING_QUERIES * TRAINING_ROLLOUTS);

@@ -21,7 +21,9 @@ test('step texts that hold HTML or KaTeX link commands show as text and run noth
   // The list is virtualized: bring the last step in (its row may have left the list as rows were measured).
   await page.keyboard.press('G');
   await expect(page.locator('[data-testid=step-row][data-step="6"] [data-testid=step-text] .katex')).toHaveCount(1);
-  await expect(page.locator('[data-testid=step-row][data-step="6"] [data-testid=step-text]')).toContainText('<a href="javascript:window.__xss=1">raw anchor</a>');
+  await expect(page.locator('[data-testid=step-row][data-step="6"] [data-testid=step-text]')).toContainText(
+    '<a href="javascript:window.__xss=1">raw anchor</a>',
+  );
 
   const page$ = page.locator('main');
   await expect(page$.locator('[data-testid=step-text] img, [data-testid=step-text] script, [data-testid=step-text] svg')).toHaveCount(0);
@@ -44,7 +46,11 @@ test('step texts that hold HTML or KaTeX link commands show as text and run noth
 test('the Content Security Policy allows only nonce scripts: inline handlers that slipped into the page do not run', async ({ page }) => {
   const response = await page.goto('/');
   const csp = response?.headers()['content-security-policy'] ?? '';
-  const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+  const scriptSrc =
+    csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('script-src')) ?? '';
   expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+'/);
   expect(scriptSrc).not.toContain("'unsafe-inline'");
   expect(csp).toContain("object-src 'none'");

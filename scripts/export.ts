@@ -27,7 +27,20 @@ settings:         --judge NAME (only that judge's judgments and people's; defaul
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = ['format', 'out', 'bundle', 'judge', 'lambda', 'mu', 'threshold', 'unscored', 'delta-p', 'ratio-c', 'cap', ...FILTER_KEYS.map((k) => k.replace('_', '-'))];
+const VALUE_FLAGS = [
+  'format',
+  'out',
+  'bundle',
+  'judge',
+  'lambda',
+  'mu',
+  'threshold',
+  'unscored',
+  'delta-p',
+  'ratio-c',
+  'cap',
+  ...FILTER_KEYS.map((k) => k.replace('_', '-')),
+];
 
 function parse(argv: string[]) {
   const options = Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }]));
@@ -91,7 +104,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       const manifest = args.bundle !== undefined ? await writeBundle(run, args.bundle, KINDS[request.kind].summary) : await writeExportFile(run, args.out!);
       const where = args.bundle ?? (args.out === '-' ? 'standard output' : args.out);
-      console.error(`routelens export: ${manifest.rows} ${request.kind} rows (${request.settings.format}) to ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.error(
+        `routelens export: ${manifest.rows} ${request.kind} rows (${request.settings.format}) to ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       if (args.out === '-') console.error(JSON.stringify(manifest));
       return 0;
     } catch (e) {

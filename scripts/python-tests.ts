@@ -27,7 +27,6 @@ const NOTHING_RAN: UnittestCounts = { ran: 0, passed: 0, failed: 1, skipped: 0, 
 /** The whole unittest run may take this long; then it is stopped and counted as failed. */
 const TESTS_TIMEOUT_MS = 10 * 60_000;
 
-
 function runUnittest(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn('python3', ['-m', 'unittest', 'discover', '-v', '-s', 'tests', '-t', '.'], {

@@ -83,4 +83,3 @@ export function unittestCounts(output: string): UnittestCounts | null {
   const skippedNames = [...output.matchAll(/^\w+ \(([\w.]+)\)(?:\n.*)? \.\.\. skipped\b/gm)].map((m) => m[1]!);
   return { ran: n, passed: n - failed - skipped - field('expected failures'), failed, skipped, skippedNames };
 }
-

@@ -62,7 +62,9 @@ describe('the agreement counts migration, on a database the previous version fil
       { run_id: 'r1', criterion_id: 'n', n_items: 1 },
       { run_id: 'r2', criterion_id: 'b', n_items: 1 },
     ]);
-    expect(await q("SELECT judge, kind, scale_min, scale_max, to_char(day, 'YYYY-MM-DD') AS day, judge_score, human, n FROM agreement_days ORDER BY 1, 2, 5, 6, 7")).toEqual([
+    expect(
+      await q("SELECT judge, kind, scale_min, scale_max, to_char(day, 'YYYY-MM-DD') AS day, judge_score, human, n FROM agreement_days ORDER BY 1, 2, 5, 6, 7"),
+    ).toEqual([
       { judge: 'A', kind: 'binary', scale_min: 0, scale_max: 0, day: '2026-11-03', judge_score: 1, human: 0, n: 1 },
       { judge: 'A', kind: 'binary', scale_min: 0, scale_max: 0, day: '2026-11-10', judge_score: 1, human: 1, n: 1 },
       { judge: 'A', kind: 'numeric', scale_min: 0, scale_max: 4, day: '2026-11-04', judge_score: 3, human: 2, n: 1 },
@@ -82,7 +84,11 @@ describe('the agreement counts migration, on a database the previous version fil
   });
 
   it('stores each trajectory’s part as the app counts it, so later changes move the sums by the difference', async () => {
-    expect((await old.client.query('SELECT trajectory_pk FROM trajectory_agreement ORDER BY 1')).rows).toEqual([{ trajectory_pk: 1 }, { trajectory_pk: 2 }, { trajectory_pk: 3 }]);
+    expect((await old.client.query('SELECT trajectory_pk FROM trajectory_agreement ORDER BY 1')).rows).toEqual([
+      { trajectory_pk: 1 },
+      { trajectory_pk: 2 },
+      { trajectory_pk: 3 },
+    ]);
     await old.client.query('BEGIN');
     try {
       const deltas = new AgreementDeltas();

@@ -49,7 +49,8 @@ function line(i: number, variant = 0): Json {
   const items: Json[] = [];
   const when = (d: number) => `2026-11-${String(2 + ((i + d) % 12)).padStart(2, '0')}T${i % 2 ? '23:30' : '00:15'}:00Z`;
   for (const [k, c] of rubric.criteria.entries()) {
-    const values = c.scale.kind === 'binary' ? [0, 1] : c.scale.kind === 'ternary' ? [-1, 0, 1] : c.id === 'n' && rubric.id === 'ac/r1' ? [0, 1, 2, 3, 4] : [1, 4, 7, 10];
+    const values =
+      c.scale.kind === 'binary' ? [0, 1] : c.scale.kind === 'ternary' ? [-1, 0, 1] : c.id === 'n' && rubric.id === 'ac/r1' ? [0, 1, 2, 3, 4] : [1, 4, 7, 10];
     const steps = c.scale.kind === 'binary' ? [] : [k % 2];
     judgments.push({ criterion: c.id, steps, score: pick(i + variant, k, values), judge: 'A' });
     if ((i + k) % 4 !== 0) judgments.push({ criterion: c.id, steps, score: pick(i + 1, k + variant, values), judge: 'B' });
@@ -79,13 +80,22 @@ async function annotator(): Promise<Actor> {
 /** Every request shape of the route, by the filters and settings that the stored counts serve or not. */
 async function requests(): Promise<AgreementRequest[]> {
   const runs = (await db.pool().query<{ id: string }>('SELECT id FROM runs ORDER BY id')).rows.map((r) => r.id);
-  const base: AgreementRequest[] = [{}, { judge: 'A' }, { judge: 'judge' }, { rubric: 'ac/r1' }, { criterion: 'n' }, { rubric: 'ac/r2', criterion: 'b', judge: 'B' }];
+  const base: AgreementRequest[] = [
+    {},
+    { judge: 'A' },
+    { judge: 'judge' },
+    { rubric: 'ac/r1' },
+    { criterion: 'n' },
+    { rubric: 'ac/r2', criterion: 'b', judge: 'B' },
+  ];
   for (const run of runs) base.push({ run }, { run, judge: 'B' }, { run, rubric: 'ac/r1' });
   return base as AgreementRequest[];
 }
 
 async function expectCountsExact(): Promise<void> {
-  expect(await expectRollupsExact()).toEqual(expect.arrayContaining(['agreement_cells', 'agreement_days', 'agreement_items', 'agreement_people', 'agreement_steps']));
+  expect(await expectRollupsExact()).toEqual(
+    expect.arrayContaining(['agreement_cells', 'agreement_days', 'agreement_items', 'agreement_people', 'agreement_steps']),
+  );
   // Each trajectory's stored part is the one counted now: syncing moves nothing (rolled back).
   const undo = new Error('rolled back');
   await withTransaction(async (client) => {
@@ -113,7 +123,9 @@ describe('the agreement counts stay equal to counting from the items', () => {
   it('after ingesting trajectories with labels (restored, two people on some items)', async () => {
     const s = await ingestText(jsonl(LINES));
     expect(s).toMatchObject({ stored: LINES.length, failed: 0 });
-    const counted = await db.pool().query<{ n: number; people: number }>('SELECT (SELECT sum(n) FROM agreement_cells)::int AS n, (SELECT count(*) FROM agreement_people)::int AS people');
+    const counted = await db
+      .pool()
+      .query<{ n: number; people: number }>('SELECT (SELECT sum(n) FROM agreement_cells)::int AS n, (SELECT count(*) FROM agreement_people)::int AS people');
     expect(counted.rows[0]!.n).toBeGreaterThan(40);
     expect(counted.rows[0]!.people).toBeGreaterThan(3);
     await expectCountsExact();
@@ -143,11 +155,16 @@ describe('the agreement counts stay equal to counting from the items', () => {
     );
     expect(picked.rows.length).toBeGreaterThan(8);
     const written = [];
-    for (const j of picked.rows) written.push({ j, w: await addLabel(actor, j.id, { score: 1 - j.judge_score, rationale: null, expected_version: j.version }) });
+    for (const j of picked.rows)
+      written.push({ j, w: await addLabel(actor, j.id, { score: 1 - j.judge_score, rationale: null, expected_version: j.version }) });
     await expectCountsExact();
     // Reverts: half to the item's earlier label where it has one, the rest to the judge's score.
     for (const [k, { j, w }] of written.entries()) {
-      const earlier = (await db.pool().query<{ id: number }>('SELECT id FROM labels WHERE item_id = $1 AND id <> $2 ORDER BY version LIMIT 1', [w.judgment.item.id, w.label.id])).rows[0];
+      const earlier = (
+        await db
+          .pool()
+          .query<{ id: number }>('SELECT id FROM labels WHERE item_id = $1 AND id <> $2 ORDER BY version LIMIT 1', [w.judgment.item.id, w.label.id])
+      ).rows[0];
       if (k % 2 === 0 && earlier) await revertToLabel(actor, j.id, { label_id: earlier.id, rationale: null, expected_version: w.version });
       else await revertToLabel(actor, j.id, { to: 'judge', rationale: null, expected_version: w.version });
     }

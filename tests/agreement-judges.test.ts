@@ -147,7 +147,12 @@ describe('GET /api/agreement?by=judge', () => {
       const f = kindAgreement('binary', items);
       if (f.kind === 'numeric') throw new Error('binary');
       const got = kindOf(byName(body, name), 'binary').judge_human;
-      expect(got).toMatchObject({ percent_agreement: f.percentAgreement, cohens_kappa: f.kappa, percent_agreement_interval: f.percentAgreementInterval, cohens_kappa_interval: f.kappaInterval });
+      expect(got).toMatchObject({
+        percent_agreement: f.percentAgreement,
+        cohens_kappa: f.kappa,
+        percent_agreement_interval: f.percentAgreementInterval,
+        cohens_kappa_interval: f.kappaInterval,
+      });
     }
   });
 
@@ -230,7 +235,11 @@ describe('queues over a criterion of one rubric, or every criterion of a kind (#
     expect(ternary).toMatchObject({ items: 3, criterion_kind: 'ternary', criterion: null });
     const numeric = await make({ name: 'n of aj', criterion: 'n', rubric: 'aj/rubric' });
     expect(numeric).toMatchObject({ items: 4, criterion: 'n', rubric: 'aj/rubric' });
-    const res = await call(POST, { method: 'POST', body: { name: 'none', filters: {}, criterion: 'n', rubric: 'other/rubric', rule: { rule: 'all' } }, as: admin });
+    const res = await call(POST, {
+      method: 'POST',
+      body: { name: 'none', filters: {}, criterion: 'n', rubric: 'other/rubric', rule: { rule: 'all' } },
+      as: admin,
+    });
     expect(res.status).toBe(400);
     const bad = await call(POST, { method: 'POST', body: { name: 'bad', filters: {}, criterion_kind: 'likert', rule: { rule: 'all' } }, as: admin });
     expect(bad.status).toBe(400);

@@ -137,7 +137,12 @@ describe('every route of app/api', () => {
     }
     const users = await import('@/app/api/users/route');
     const key = await createApiKey((callers.admin as Caller & { userId: number }).userId, 'script');
-    const viaKey = await call(users.POST, { method: 'POST', path: '/api/users', body: { username: 'by-key', role: 'viewer' }, as: { name: 'key', apiKey: key.key } });
+    const viaKey = await call(users.POST, {
+      method: 'POST',
+      path: '/api/users',
+      body: { username: 'by-key', role: 'viewer' },
+      as: { name: 'key', apiKey: key.key },
+    });
     expect(viaKey.status).toBe(201);
   });
 

@@ -70,7 +70,7 @@ describe('API key scopes', () => {
     const runs = await import('@/app/api/runs/route');
     const listed = await call(runs.GET, { path: '/api/runs', as: keyOf.ingest });
     expect(listed.status).toBe(200);
-    expect(((await json<{ runs: { id: string; trajectories: number }[] }>(listed)).runs)).toContainEqual(expect.objectContaining({ id: 'r1', trajectories: 1 }));
+    expect((await json<{ runs: { id: string; trajectories: number }[] }>(listed)).runs).toContainEqual(expect.objectContaining({ id: 'r1', trajectories: 1 }));
     const list = await import('@/app/api/trajectories/route');
     expect((await call(list.GET, { path: '/api/trajectories', as: keyOf.ingest })).status).toBe(403);
     expect((await call(list.GET, { path: '/api/trajectories', as: keyOf.read })).status).toBe(200);
@@ -80,7 +80,13 @@ describe('API key scopes', () => {
     const viewer = await createUser({ username: 'scope-viewer', role: 'viewer', password: 'correct horse battery' });
     const key = await createApiKey(viewer.id, 'viewer ingest', 'ingest');
     const ingest = await import('@/app/api/ingest/route');
-    const res = await call(ingest.POST, { method: 'POST', path: '/api/ingest', body: '\n', headers: { 'content-type': 'application/x-ndjson' }, as: { name: 'k', apiKey: key.key } });
+    const res = await call(ingest.POST, {
+      method: 'POST',
+      path: '/api/ingest',
+      body: '\n',
+      headers: { 'content-type': 'application/x-ndjson' },
+      as: { name: 'k', apiKey: key.key },
+    });
     expect(res.status).toBe(403);
     expect((await json<{ error: { message: string } }>(res)).error.message).toMatch(/admin role/);
   });

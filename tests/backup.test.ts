@@ -36,7 +36,10 @@ function toolMajor(tool: string): number | null {
 function pgTools(serverMajor: number): { dump: string; restore: string; major: number } | { missing: string } {
   const installed = (base: string, prefix: string) => {
     try {
-      return fs.readdirSync(base).filter((d) => d.startsWith(prefix)).map((d) => path.join(base, d, 'bin'));
+      return fs
+        .readdirSync(base)
+        .filter((d) => d.startsWith(prefix))
+        .map((d) => path.join(base, d, 'bin'));
     } catch {
       return [];
     }

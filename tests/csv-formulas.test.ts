@@ -50,7 +50,12 @@ describe('every CSV export', () => {
     const ann = await signedIn('ann', 'annotator');
     const [j] = await judgmentsOf('evil/0');
     const { POST } = await import('@/app/api/judgments/[id]/labels/route');
-    const res = await call(POST, { method: 'POST', params: { id: String(j!.id) }, body: { score: 0, rationale: '=1+1', expected_version: j!.version }, as: ann });
+    const res = await call(POST, {
+      method: 'POST',
+      params: { id: String(j!.id) },
+      body: { score: 0, rationale: '=1+1', expected_version: j!.version },
+      as: ann,
+    });
     expect(res.status).toBe(201);
   });
 

@@ -33,7 +33,15 @@ const runs = DEMO_RUNS.map((r) => ({ ...r, id: `del-${r.id}` }));
 const soloModel = { id: 'solo-model', params_b: 3, usd_per_mtok_in: 0.2, usd_per_mtok_out: 0.6 };
 const lines: TraceLine[] = [
   ...generateTraces({ seed: 21, queries: 8, runs, trajectoriesPerQueryPerRun: 2, steps: { min: 2, max: 6 } }),
-  ...[...generateTraces({ seed: 22, queries: 3, runs: [{ id: 'solo', policy: 'random', models: ['qwen3-1.7b', 'solo-model'] }], models: [{ id: 'qwen3-1.7b', params_b: 1.7, usd_per_mtok_in: 0.1, usd_per_mtok_out: 0.4 }, soloModel], steps: { min: 2, max: 4 } })].map((l) => ({
+  ...[
+    ...generateTraces({
+      seed: 22,
+      queries: 3,
+      runs: [{ id: 'solo', policy: 'random', models: ['qwen3-1.7b', 'solo-model'] }],
+      models: [{ id: 'qwen3-1.7b', params_b: 1.7, usd_per_mtok_in: 0.1, usd_per_mtok_out: 0.4 }, soloModel],
+      steps: { min: 2, max: 4 },
+    }),
+  ].map((l) => ({
     ...l,
     id: `solo/${l.id}`,
     query: { ...l.query, id: `solo-${l.query.id}` },
@@ -46,13 +54,17 @@ let annotator: Actor;
 
 async function tableState(): Promise<Record<string, string>> {
   const tables = (
-    await db.pool().query<{ table_name: string }>(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY 1`,
-    )
+    await db
+      .pool()
+      .query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY 1`,
+      )
   ).rows.map((r) => r.table_name);
   const out: Record<string, string> = {};
   for (const t of tables) {
-    const r = await db.pool().query<{ n: number; digest: string | null }>(`SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS digest FROM "${t}" x`);
+    const r = await db
+      .pool()
+      .query<{ n: number; digest: string | null }>(`SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS digest FROM "${t}" x`);
     out[t] = `${r.rows[0]!.n}:${r.rows[0]!.digest}`;
   }
   return out;
@@ -96,7 +108,10 @@ describe('DELETE /api/runs/{id}', () => {
       steps: await count('SELECT count(*)::int AS n FROM steps s JOIN trajectories t ON t.pk = s.trajectory_pk WHERE t.run_id = $1', [plainRun]),
       judgments: await count('SELECT count(*)::int AS n FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = $1', [plainRun]),
       items: await count('SELECT count(*)::int AS n FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.run_id = $1', [plainRun]),
-      queueItems: await count('SELECT count(*)::int AS n FROM queue_items q JOIN items i ON i.id = q.item_id JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.run_id = $1', [plainRun]),
+      queueItems: await count(
+        'SELECT count(*)::int AS n FROM queue_items q JOIN items i ON i.id = q.item_id JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.run_id = $1',
+        [plainRun],
+      ),
       queries: await count('SELECT count(*)::int AS n FROM queries'),
     };
     expect(before.queueItems).toBeGreaterThan(0);
@@ -104,7 +119,18 @@ describe('DELETE /api/runs/{id}', () => {
     expect(res.status, await res.clone().text()).toBe(200);
     const body = await json<{ deleted: Record<string, number>; labels_export: unknown }>(res);
     expect(body).toEqual({
-      deleted: { runs: 1, trajectories: before.trajectories, steps: before.steps, judgments: before.judgments, items: before.items, labels: 0, queue_items: before.queueItems, queries: 0, rubrics: 0, models: 1 },
+      deleted: {
+        runs: 1,
+        trajectories: before.trajectories,
+        steps: before.steps,
+        judgments: before.judgments,
+        items: before.items,
+        labels: 0,
+        queue_items: before.queueItems,
+        queries: 0,
+        rubrics: 0,
+        models: 1,
+      },
       labels_export: null,
     });
     // qwen3-8b was the outcome-rl run's alone; the other models are the other runs' too.
@@ -151,7 +177,8 @@ describe('DELETE /api/runs/{id}', () => {
 describe('DELETE /api/trajectories/{id}', () => {
   it('deletes one trajectory of a run that stays, moving every rollup by its contribution', async () => {
     const { DELETE } = await import('@/app/api/trajectories/[id]/route');
-    const id = (await db.pool().query<{ id: string }>('SELECT id FROM trajectories WHERE run_id = $1 AND NOT labelled ORDER BY pk LIMIT 1', [otherRun])).rows[0]!.id;
+    const id = (await db.pool().query<{ id: string }>('SELECT id FROM trajectories WHERE run_id = $1 AND NOT labelled ORDER BY pk LIMIT 1', [otherRun]))
+      .rows[0]!.id;
     const res = await call(DELETE, { method: 'DELETE', path: `/api/trajectories/${encodeURIComponent(id)}`, params: { id } });
     expect(res.status).toBe(200);
     expect((await json<{ deleted: Record<string, number> }>(res)).deleted).toMatchObject({ runs: 0, trajectories: 1, labels: 0 });
@@ -161,8 +188,12 @@ describe('DELETE /api/trajectories/{id}', () => {
 
   it('with with_labels=true, writes the labels export first, with exactly the labels it deletes', async () => {
     const { DELETE } = await import('@/app/api/trajectories/[id]/route');
-    const t = (await db.pool().query<{ id: string; pk: number }>('SELECT id, pk FROM trajectories WHERE run_id = $1 AND labelled ORDER BY pk LIMIT 1', [labelledRun])).rows[0]!;
-    const labelIds = (await db.pool().query<{ id: number }>('SELECT l.id FROM labels l JOIN items i ON i.id = l.item_id WHERE i.trajectory_pk = $1 ORDER BY l.id', [t.pk])).rows.map((r) => r.id);
+    const t = (
+      await db.pool().query<{ id: string; pk: number }>('SELECT id, pk FROM trajectories WHERE run_id = $1 AND labelled ORDER BY pk LIMIT 1', [labelledRun])
+    ).rows[0]!;
+    const labelIds = (
+      await db.pool().query<{ id: number }>('SELECT l.id FROM labels l JOIN items i ON i.id = l.item_id WHERE i.trajectory_pk = $1 ORDER BY l.id', [t.pk])
+    ).rows.map((r) => r.id);
     expect(labelIds.length).toBeGreaterThan(0);
     const refused = await call(DELETE, { method: 'DELETE', path: `/api/trajectories/${encodeURIComponent(t.id)}`, params: { id: t.id } });
     expect(refused.status).toBe(409);
@@ -209,7 +240,8 @@ describe('npm run runs', () => {
     const labels = await count('SELECT count(*)::int AS n FROM labels');
     expect(row.split('\t')[4]).toBe(String(labels));
 
-    const figures = async (run: string) => (await db.pool().query('SELECT trajectories, correct, steps, sum_cost_usd FROM run_stats WHERE run_id = $1', [run])).rows[0];
+    const figures = async (run: string) =>
+      (await db.pool().query('SELECT trajectories, correct, steps, sum_cost_usd FROM run_stats WHERE run_id = $1', [run])).rows[0];
     const was = await figures(labelledRun);
     const renamed = await runCli('runs.ts', ['rename', labelledRun, 'renamed-run'], env);
     expect(renamed.code, renamed.stderr).toBe(0);
@@ -254,7 +286,9 @@ describe('the labels_deletable_with_their_trajectories migration', () => {
          VALUES ('t', 'r', 'q', true, '{}', '{}', 0, 0, 0, 0, 0, 1, 'h')`,
       );
       await old.client.query(`INSERT INTO items (trajectory_pk, criterion_id, steps, version) SELECT pk, 'c1', '{}', 1 FROM trajectories`);
-      await old.client.query(`INSERT INTO judgments (trajectory_pk, position, item_id, criterion_id, steps, judge_score) SELECT trajectory_pk, 0, id, 'c1', '{}', 1 FROM items`);
+      await old.client.query(
+        `INSERT INTO judgments (trajectory_pk, position, item_id, criterion_id, steps, judge_score) SELECT trajectory_pk, 0, id, 'c1', '{}', 1 FROM items`,
+      );
       await old.client.query(`INSERT INTO labels (item_id, version, score, author) SELECT id, 1, 0, 'Ada' FROM items`);
       const before = (await old.client.query('SELECT * FROM labels')).rows;
       expect(await old.migrate()).toContain('20261202010000_labels_deletable_with_their_trajectories');

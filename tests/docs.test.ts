@@ -103,7 +103,13 @@ function curlCalls(): (Mention & { method: string; urlPath: string })[] {
       if (!url) continue;
       const explicit = /(?:-X|--request)\s+([A-Z]+)/.exec(cmd)?.[1];
       const sends = /\s(-d|--data|--data-binary|--data-raw|-F|--form|-T|--upload-file)\s/.test(cmd + ' ');
-      out.push({ doc, line: i + 1, text: cmd.trim(), method: explicit ?? (sends ? 'POST' : /\s(-I|--head)\s/.test(cmd + ' ') ? 'HEAD' : 'GET'), urlPath: cleanPath(url[0]) });
+      out.push({
+        doc,
+        line: i + 1,
+        text: cmd.trim(),
+        method: explicit ?? (sends ? 'POST' : /\s(-I|--head)\s/.test(cmd + ' ') ? 'HEAD' : 'GET'),
+        urlPath: cleanPath(url[0]),
+      });
     }
   }
   return out;
@@ -118,7 +124,9 @@ function settingsReadByCode(): Map<string, string> {
   for (const file of files) {
     if (file === 'tests/docs.test.ts') continue;
     const src = read(file);
-    for (const m of src.matchAll(/(?:process\.env\.|\benv\.|\benv\[\s*['"`]|environ(?:\.get\()?\[?\s*['"])(ROUTELENS_[A-Z0-9_]+)|['"`](ROUTELENS_[A-Z0-9_]+)['"`]/g)) {
+    for (const m of src.matchAll(
+      /(?:process\.env\.|\benv\.|\benv\[\s*['"`]|environ(?:\.get\()?\[?\s*['"])(ROUTELENS_[A-Z0-9_]+)|['"`](ROUTELENS_[A-Z0-9_]+)['"`]/g,
+    )) {
       const name = m[1] ?? m[2]!;
       if (!found.has(name)) found.set(name, file);
     }
@@ -164,7 +172,10 @@ describe('the docs name what the code has', () => {
 
   it('names only repository paths that exist', () => {
     const dirs = REPO_DIRS.join('|');
-    const inCode = mentions(new RegExp(`(?<![\\w./-])((?:${dirs})/(?:[\\w./*<>@-]|\\[[\\w.]+\\]|\\([\\w-]+\\))*)`, 'g')).map((m) => ({ ...m, text: m.text.replace(/[.,;:)]+$/, '') }));
+    const inCode = mentions(new RegExp(`(?<![\\w./-])((?:${dirs})/(?:[\\w./*<>@-]|\\[[\\w.]+\\]|\\([\\w-]+\\))*)`, 'g')).map((m) => ({
+      ...m,
+      text: m.text.replace(/[.,;:)]+$/, ''),
+    }));
     const links = mentions(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g).filter((m) => !/^(https?:|mailto:)/.test(m.text));
     expect(inCode.length + links.length).toBeGreaterThan(10);
     const exists = (rel: string) => {

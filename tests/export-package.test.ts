@@ -30,7 +30,10 @@ let otherPool: pg.Pool;
 
 async function counts(query: string) {
   const res = await call(await countsRoute(), { path: `/api/exports/counts?${query}`, as: viewer });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { kinds: Record<ExportKind, { rows: number | null; exact: boolean; empty_reason: string | null }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown> & { kinds: Record<ExportKind, { rows: number | null; exact: boolean; empty_reason: string | null }> },
+  };
 }
 
 async function exportedRows(kind: ExportKind, params: Record<string, string>): Promise<number> {

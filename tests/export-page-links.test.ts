@@ -11,8 +11,23 @@ describe('export links', () => {
     const filters = { run: 'roro-s800', correct: 'true', q: 'x = 2', benchmark: '  ' };
     const options = { ...DEFAULT_KIND_OPTIONS, format: 'parquet' as const, threshold: '0.5', unscored: 'skip', cap: '3' };
     const shared = { lambda: '1', mu: '0.1' };
-    expect(requestParams('stepwise', filters, shared, options)).toEqual({ run: 'roro-s800', correct: 'true', q: 'x = 2', format: 'parquet', lambda: '1', threshold: '0.5', unscored: 'skip' });
-    expect(requestParams('preferences', filters, shared, options)).toEqual({ run: 'roro-s800', correct: 'true', q: 'x = 2', format: 'parquet', lambda: '1', cap: '3' });
+    expect(requestParams('stepwise', filters, shared, options)).toEqual({
+      run: 'roro-s800',
+      correct: 'true',
+      q: 'x = 2',
+      format: 'parquet',
+      lambda: '1',
+      threshold: '0.5',
+      unscored: 'skip',
+    });
+    expect(requestParams('preferences', filters, shared, options)).toEqual({
+      run: 'roro-s800',
+      correct: 'true',
+      q: 'x = 2',
+      format: 'parquet',
+      lambda: '1',
+      cap: '3',
+    });
     expect(requestParams('labels', {}, SHARED, DEFAULT_KIND_OPTIONS)).toEqual({});
   });
 

@@ -61,7 +61,11 @@ describe('traces round trip', () => {
 
   it('restores every label with its author, time, rationale, version and revert', async () => {
     const strip = (rows: Record<string, unknown>[], idOf: Map<unknown, unknown>) =>
-      rows.map(({ label_id, item_id: _i, revert_of_label_id, ...rest }) => ({ ...rest, reverts: idOf.get(revert_of_label_id) ?? null, self: idOf.get(label_id) }));
+      rows.map(({ label_id, item_id: _i, revert_of_label_id, ...rest }) => ({
+        ...rest,
+        reverts: idOf.get(revert_of_label_id) ?? null,
+        self: idOf.get(label_id),
+      }));
     const a = parseJsonl((await exported('labels')).toString('utf8'));
     const b = parseJsonl((await exported('labels', otherPool)).toString('utf8'));
     const key = (r: Record<string, unknown>) => `${r.trajectory_id}/${r.criterion}/${r.version}`;
@@ -107,25 +111,51 @@ describe('traces round trip', () => {
       for (const s of copy.steps as Json[]) if (s.cost_usd === null) delete s.cost_usd;
       return copy;
     };
-    const originals = [...knownLines(), ...SMALL.trim().split('\n').map((l) => JSON.parse(l) as Json)];
+    const originals = [
+      ...knownLines(),
+      ...SMALL.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Json),
+    ];
     for (const original of originals) expect(own(lines.get(original.id as string)!)).toEqual(own(original));
   });
 });
 
 describe('meta.routelens on ingest', () => {
-  const base = () => parseJsonl(knownLines().map((l) => JSON.stringify(l)).join('\n') + '\n')[0]!;
+  const base = () =>
+    parseJsonl(
+      knownLines()
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\n',
+    )[0]!;
   const withSection = (judgments: unknown) => withChange(withChange(base(), ['id'], `bad/${Math.random()}`), ['meta', 'routelens'], { judgments });
   const label = { version: 1, score: 0, author: 'Ann', created_at: '2026-01-01T00:00:00.000Z' };
 
   it.each([
     ['a label on a judgment the line does not have', [{ index: 7, criterion: 'c1', steps: [1], labels: [label] }], '/meta/routelens/judgments/0/index'],
     ['a judgment that does not match the line', [{ index: 0, criterion: 'c2', steps: [1], labels: [label] }], '/meta/routelens/judgments/0/criterion'],
-    ['versions that go back', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, version: 2 }, label] }], '/meta/routelens/judgments/0/labels/1/version'],
-    ['a revert of a version that is not there', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, revert_of_version: 1 }] }], '/meta/routelens/judgments/0/labels/0/revert_of_version'],
+    [
+      'versions that go back',
+      [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, version: 2 }, label] }],
+      '/meta/routelens/judgments/0/labels/1/version',
+    ],
+    [
+      'a revert of a version that is not there',
+      [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, revert_of_version: 1 }] }],
+      '/meta/routelens/judgments/0/labels/0/revert_of_version',
+    ],
     ['a score off the scale', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, score: 0.5 }] }], '/meta/routelens/judgments/0/labels/0/score'],
     ['a person’s judgment on an unknown criterion', [{ index: null, criterion: 'c9', steps: [], labels: [label] }], '/meta/routelens/judgments/0/criterion'],
-    ['a person’s judgment on a step that does not exist', [{ index: null, criterion: 'c1', steps: [3], labels: [label] }], '/meta/routelens/judgments/0/steps/0'],
-    ['a time that is not ISO 8601', [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, created_at: 'yesterday' }] }], '/meta/routelens/judgments/0/labels/0/created_at'],
+    [
+      'a person’s judgment on a step that does not exist',
+      [{ index: null, criterion: 'c1', steps: [3], labels: [label] }],
+      '/meta/routelens/judgments/0/steps/0',
+    ],
+    [
+      'a time that is not ISO 8601',
+      [{ index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, created_at: 'yesterday' }] }],
+      '/meta/routelens/judgments/0/labels/0/created_at',
+    ],
   ])('refuses %s, naming where', async (_what, judgments, path) => {
     const s = await ingestText(jsonl([withSection(judgments)]));
     expect(s.failed).toBe(1);
@@ -136,23 +166,42 @@ describe('meta.routelens on ingest', () => {
   it.each([
     ['an item on an unknown criterion', [{ criterion: 'c9', steps: [], labels: [label] }], '/meta/routelens/items/0/criterion'],
     ['an item on a step that does not exist', [{ criterion: 'c1', steps: [0, 5], labels: [label] }], '/meta/routelens/items/0/steps/1'],
-    ['an item listed twice', [{ criterion: 'c1', steps: [1], labels: [label] }, { criterion: 'c1', steps: [1, 1], labels: [label] }], '/meta/routelens/items/1/steps'],
+    [
+      'an item listed twice',
+      [
+        { criterion: 'c1', steps: [1], labels: [label] },
+        { criterion: 'c1', steps: [1, 1], labels: [label] },
+      ],
+      '/meta/routelens/items/1/steps',
+    ],
     ['an item whose versions repeat', [{ criterion: 'c1', steps: [1], labels: [label, label] }], '/meta/routelens/items/0/labels/1/version'],
-    ['an item older than its newest label', [{ criterion: 'c1', steps: [1], version: 1, labels: [{ ...label, version: 2 }] }], '/meta/routelens/items/0/version'],
+    [
+      'an item older than its newest label',
+      [{ criterion: 'c1', steps: [1], version: 1, labels: [{ ...label, version: 2 }] }],
+      '/meta/routelens/items/0/version',
+    ],
   ])('refuses %s, naming where', async (_what, items, path) => {
     const s = await ingestText(jsonl([withItems(items)]));
     expect(s.failed).toBe(1);
     expect(s.errors[0]!.path).toBe(path);
   });
 
-  it('reads an export made before labels moved to items: two judges\' histories of one item merge in time order', async () => {
+  it("reads an export made before labels moved to items: two judges' histories of one item merge in time order", async () => {
     const line = withChange(base(), ['id'], 'old-export/0');
     (line.judgments as Json[]).push({ criterion: 'c1', steps: [1], score: 0, judge: 'judge-v3' });
     const at = (d: number) => `2026-01-0${d}T00:00:00.000Z`;
     (line.meta as Json).routelens = {
       version: 1,
       judgments: [
-        { index: 0, criterion: 'c1', steps: [1], labels: [{ ...label, created_at: at(1) }, { version: 2, score: 1, author: 'Bo', created_at: at(4), revert_of_version: 1 }] },
+        {
+          index: 0,
+          criterion: 'c1',
+          steps: [1],
+          labels: [
+            { ...label, created_at: at(1) },
+            { version: 2, score: 1, author: 'Bo', created_at: at(4), revert_of_version: 1 },
+          ],
+        },
         { index: 3, criterion: 'c1', steps: [1], labels: [{ ...label, score: 1, author: 'Cy', created_at: at(2) }] },
       ],
     };
@@ -167,7 +216,9 @@ describe('meta.routelens on ingest', () => {
       { version: 2, score: 1, author: 'Cy', reverts: null },
       { version: 3, score: 1, author: 'Bo', reverts: 1 },
     ]);
-    const items = await db.pool().query("SELECT i.version FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.id = 'old-export/0' AND i.criterion_id = 'c1'");
+    const items = await db
+      .pool()
+      .query("SELECT i.version FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.id = 'old-export/0' AND i.criterion_id = 'c1'");
     expect(items.rows).toEqual([{ version: 3 }]);
   });
 

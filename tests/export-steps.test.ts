@@ -89,17 +89,28 @@ describe('COPY text to JSON and CSV bytes', () => {
       expect(write(jsonNumber, xa!, xb!)).toBe(JSON.stringify(n / 7));
     }
     pos = scanRow(src, pos, bounds, 3);
-    expect([write(jsonString, bounds[0]!, bounds[1]!), write(csvText, bounds[0]!, bounds[1]!), write(jsonRaw, bounds[2]!, bounds[3]!), write(jsonNumber, bounds[4]!, bounds[5]!)]).toEqual([
-      'null',
-      '',
-      'null',
-      'null',
-    ]);
+    expect([
+      write(jsonString, bounds[0]!, bounds[1]!),
+      write(csvText, bounds[0]!, bounds[1]!),
+      write(jsonRaw, bounds[2]!, bounds[3]!),
+      write(jsonNumber, bounds[4]!, bounds[5]!),
+    ]).toEqual(['null', '', 'null', 'null']);
     expect(pos).toBe(src.length);
   });
 
   it('a statement with its values written in means what it means with them as parameters', async () => {
-    const values: unknown[] = ["it's", 'back\\slash \\\' quote', "'; DROP TABLE copy_corpus; --", ['a', 'b"c', "d'e", null], 0.1, -2.5e-7, true, 3, null, '2026-01-02T03:04:05.678Z'];
+    const values: unknown[] = [
+      "it's",
+      "back\\slash \\' quote",
+      "'; DROP TABLE copy_corpus; --",
+      ['a', 'b"c', "d'e", null],
+      0.1,
+      -2.5e-7,
+      true,
+      3,
+      null,
+      '2026-01-02T03:04:05.678Z',
+    ];
     const q = sql`SELECT ${values[0]}::text, ${values[1]}::text, ${values[2]}::text, ${values[3]}::text[], ${values[4]}::float8 + 0, ${values[5]}::float8,
                          ${values[6]}::bool, ${values[7]}::int, ${values[8]}::text IS NULL, ${values[9]}::timestamptz`;
     // COPY itself refuses parameters: that is why the values are written in.

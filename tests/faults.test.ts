@@ -131,7 +131,9 @@ describe('PostgreSQL restarted while the app serves requests', () => {
     await closePool();
     const { POST } = await import('@/app/api/ingest/route');
     const ingest = (id: string) =>
-      POST(new Request('http://localhost/api/ingest', { method: 'POST', headers: NDJSON, body: serializeLine(first(id)) + '\n' }), { params: Promise.resolve({}) });
+      POST(new Request('http://localhost/api/ingest', { method: 'POST', headers: NDJSON, body: serializeLine(first(id)) + '\n' }), {
+        params: Promise.resolve({}),
+      });
     const first = (id: string) => ({ ...[...generateTraces({ seed: 1, queries: 1, limit: 1 })][0]!, id });
     try {
       expect((await ingest('outage/0')).status).toBe(200);

@@ -11,7 +11,23 @@ import { ingestText } from './helpers/trace';
 const db = useTestDatabase('fuzzfilters');
 process.env.ROUTELENS_EMBEDDED = 'true';
 
-const KEYS = ['run', 'query', 'benchmark', 'correct', 'model', 'min_cost', 'max_cost', 'labelled', 'q', 'escalations', 'off_argmax', 'sort', 'order', 'cursor', 'limit'] as const;
+const KEYS = [
+  'run',
+  'query',
+  'benchmark',
+  'correct',
+  'model',
+  'min_cost',
+  'max_cost',
+  'labelled',
+  'q',
+  'escalations',
+  'off_argmax',
+  'sort',
+  'order',
+  'cursor',
+  'limit',
+] as const;
 
 const hostile = fc.oneof(
   fc.string({ maxLength: 30 }),

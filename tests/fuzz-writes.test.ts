@@ -51,10 +51,16 @@ beforeAll(async () => {
   endpoints = await apiEndpoints();
   await storeSmallFixture();
   admin = await signedIn('root', 'admin');
-  const t = (await getPool().query<{ id: string; pk: number }>('SELECT t.id, t.pk FROM trajectories t JOIN judgments j ON j.trajectory_pk = t.pk LIMIT 1')).rows[0]!;
+  const t = (await getPool().query<{ id: string; pk: number }>('SELECT t.id, t.pk FROM trajectories t JOIN judgments j ON j.trajectory_pk = t.pk LIMIT 1'))
+    .rows[0]!;
   const [j] = await judgmentsOf(t.id);
   const { POST } = await import('@/app/api/judgments/[id]/labels/route');
-  const labelled = await call(POST, { method: 'POST', params: { id: String(j!.id) }, body: { score: j!.judge_score ?? 0, expected_version: j!.version }, as: admin });
+  const labelled = await call(POST, {
+    method: 'POST',
+    params: { id: String(j!.id) },
+    body: { score: j!.judge_score ?? 0, expected_version: j!.version },
+    as: admin,
+  });
   expect(labelled.status).toBe(201);
   const label = (await labelled.json()) as { label: { id: number }; version: number };
   const queues = await import('@/app/api/queues/route');
@@ -66,7 +72,11 @@ beforeAll(async () => {
     'POST /api/users': { params: {}, body: { username: 'newbie', name: 'New', role: 'viewer' }, fields: ['username', 'name'] },
     'PATCH /api/users/[id]': { params: { id: String(admin.userId) }, body: { name: 'Root' }, fields: ['name'] },
     'POST /api/api-keys': { params: {}, body: { name: 'script' }, fields: ['name'] },
-    'POST /api/judgments/[id]/labels': { params: { id: String(j!.id) }, body: { score: 1, rationale: 'r', expected_version: label.version }, fields: ['rationale'] },
+    'POST /api/judgments/[id]/labels': {
+      params: { id: String(j!.id) },
+      body: { score: 1, rationale: 'r', expected_version: label.version },
+      fields: ['rationale'],
+    },
     'POST /api/judgments/[id]/revert': {
       params: { id: String(j!.id) },
       body: { label_id: label.label.id, rationale: 'r', expected_version: label.version },
@@ -96,7 +106,13 @@ describe('every write route', () => {
       expect(e, `${key} is no longer a route: update this table`).toBeDefined();
       for (const field of k.fields) {
         for (const value of fc.sample(nulStrings, { numRuns: 15, seed: field.length })) {
-          const res = await call(e!.handler, { method: e!.method, path: pathOf(e!.route, k.params), params: paramsOf(e!.route, k.params), body: setPath(k.body, field, value), as: admin });
+          const res = await call(e!.handler, {
+            method: e!.method,
+            path: pathOf(e!.route, k.params),
+            params: paramsOf(e!.route, k.params),
+            body: setPath(k.body, field, value),
+            as: admin,
+          });
           const text = await res.text();
           expect(res.status, `${key} ${field}=${JSON.stringify(value)}: ${text}`).toBe(400);
           expect(text, key).toContain(`"${field}"`);
@@ -121,7 +137,24 @@ describe('every write route', () => {
       fc.constant(null),
       fc.array(fc.oneof(fc.integer(), nulStrings), { maxLength: 4 }),
     );
-    const keys = ['username', 'name', 'password', 'role', 'rationale', 'score', 'expected_version', 'label_id', 'criterion', 'steps', 'filters', 'rule', 'guidelines', 'skip', 'user_id', 'overlap'];
+    const keys = [
+      'username',
+      'name',
+      'password',
+      'role',
+      'rationale',
+      'score',
+      'expected_version',
+      'label_id',
+      'criterion',
+      'steps',
+      'filters',
+      'rule',
+      'guidelines',
+      'skip',
+      'user_id',
+      'overlap',
+    ];
     const bodies = fc.sample(fc.dictionary(fc.constantFrom(...keys), hostileValue, { maxKeys: 6 }), { numRuns: 30, seed: 12 });
     const segments = ['1', '0', '%00', 'a\u0000b', '99999999999', '-1', 'x'.repeat(300)];
     for (const e of writes) {
@@ -129,7 +162,13 @@ describe('every write route', () => {
       for (const [i, body] of bodies.entries()) {
         const seg = segments[i % segments.length]!;
         const values = i % 2 === 0 && k ? k.params : Object.fromEntries(Object.keys(paramsOf(e.route)).map((n) => [n, seg]));
-        const res = await call(e.handler, { method: e.method, path: pathOf(e.route, values), params: paramsOf(e.route, values), body: k ? { ...k.body, ...body } : body, as: admin });
+        const res = await call(e.handler, {
+          method: e.method,
+          path: pathOf(e.route, values),
+          params: paramsOf(e.route, values),
+          body: k ? { ...k.body, ...body } : body,
+          as: admin,
+        });
         expect(res.status, `${e.key} ${JSON.stringify(values)} ${JSON.stringify(body).slice(0, 200)}: ${await res.clone().text()}`).toBeLessThan(500);
       }
     }
@@ -138,7 +177,12 @@ describe('every write route', () => {
 
 describe('labels restored by ingest', () => {
   it('with a NUL in the author, rationale or criterion are a line error naming the path, and the line is not stored', async () => {
-    const line = JSON.parse(fs.readFileSync('tests/fixtures/small.jsonl', 'utf8').split('\n').find((l) => l.includes('"judgments"'))!) as Record<string, unknown> & {
+    const line = JSON.parse(
+      fs
+        .readFileSync('tests/fixtures/small.jsonl', 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"judgments"'))!,
+    ) as Record<string, unknown> & {
       judgments: { criterion: string; steps?: number[] }[];
     };
     const j = line.judgments[0]!;

@@ -35,7 +35,10 @@ describe('scripts/generate.ts --training', () => {
     expect(r.code).toBe(0);
     const text = gunzipSync(fs.readFileSync(out)).toString('utf8');
     expect(text).toBe(renderJsonl(generateTrainingTraces({ trainingSteps: 3, queriesPerStep: 2, rolloutsPerQuery: 4, seed: 7, queryPool: 6 })));
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { run: { id: string }; query: { id: string }; training: { step: number } });
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { run: { id: string }; query: { id: string }; training: { step: number } });
     expect(lines).toHaveLength(3 * DEMO_TRAINING_RUNS.length * 2 * 4);
     expect([...new Set(lines.map((l) => l.run.id))]).toEqual(DEMO_TRAINING_RUNS.map((r) => r.id));
     expect([...new Set(lines.map((l) => l.training.step))]).toEqual([0, 1, 2]);

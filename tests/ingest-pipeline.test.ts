@@ -78,9 +78,18 @@ describe('derived figures', () => {
     expect(t.process_score).toBeCloseTo((2 * 1 + 1 * 0.5) / 3, 12);
     // 1 + 0.5 * 0.8333.. - 0.1 * 5.1/7.2
     expect(t.reward).toBeCloseTo(1 + 0.5 * (2.5 / 3) - 0.1 * (5.1 / 7.2), 12);
-    expect(t).toMatchObject({ step_count: 2, tokens_in: 300, tokens_out: 150, model_ids: ['small', 'large'], models_used: ['large', 'small'], labelled: false });
+    expect(t).toMatchObject({
+      step_count: 2,
+      tokens_in: 300,
+      tokens_out: 150,
+      model_ids: ['small', 'large'],
+      models_used: ['large', 'small'],
+      labelled: false,
+    });
     expect(t.meta).toBe('{"seed":7,"note":"kept as given"}');
-    const steps = await db.pool().query('SELECT index, cost_usd, given_cost_usd, text, router::text AS router FROM steps WHERE trajectory_pk = $1 ORDER BY index', [t.pk]);
+    const steps = await db
+      .pool()
+      .query('SELECT index, cost_usd, given_cost_usd, text, router::text AS router FROM steps WHERE trajectory_pk = $1 ORDER BY index', [t.pk]);
     expect(steps.rows.map((r) => r.cost_usd)).toEqual([expect.closeTo(3e-5, 15), expect.closeTo(4.8e-4, 15)]);
     expect(steps.rows[1]).toMatchObject({ given_cost_usd: null, text: '$$2x = 4$$\n\tso x = 2', router: '{"probs":{"small":0.3,"large":0.7}}' });
   });
@@ -122,8 +131,7 @@ describe('idempotence, conflicts and replace', () => {
     const text = renderJsonl(generated('idem', { seed: 9, queries: 4, limit: 12 }));
     const first = await ingestText(text);
     expect(first).toMatchObject({ stored: 12, failed: 0 });
-    const snapshot = async () =>
-      (await db.pool().query("SELECT id, pk, content_hash, cost_usd, reward, updated_at FROM trajectories ORDER BY id")).rows;
+    const snapshot = async () => (await db.pool().query('SELECT id, pk, content_hash, cost_usd, reward, updated_at FROM trajectories ORDER BY id')).rows;
     const before = await snapshot();
     const stats = (await db.pool().query('SELECT * FROM run_stats ORDER BY run_id')).rows;
     const again = await ingestText(text);
@@ -178,10 +186,12 @@ describe('idempotence, conflicts and replace', () => {
     const changed = withChange(baseLine('lab/0'), ['judgments', 0, 'rationale'], 'revised');
     const s = await ingestText(jsonl([changed]), { replace: true });
     expect(s).toMatchObject({ replaced: 1, failed: 0 });
-    const after = await db.pool().query(
-      'SELECT j.id, j.item_id, i.version, j.rationale FROM judgments j JOIN items i ON i.id = j.item_id WHERE j.trajectory_pk = $1 AND j.criterion_id = $2',
-      [t.pk, 'c1'],
-    );
+    const after = await db
+      .pool()
+      .query(
+        'SELECT j.id, j.item_id, i.version, j.rationale FROM judgments j JOIN items i ON i.id = j.item_id WHERE j.trajectory_pk = $1 AND j.criterion_id = $2',
+        [t.pk, 'c1'],
+      );
     expect(after.rows[0]).toMatchObject({ id: judgmentId, item_id: itemId, version: 1, rationale: 'revised' });
     const t2 = await trajectory('lab/0');
     // c1 now 0 by the person: (2*0 + 1*0.5) / 3
@@ -191,11 +201,10 @@ describe('idempotence, conflicts and replace', () => {
     await rollupsMatchTrajectories();
 
     // Content with no place for the label (criterion c1 gone) is refused rather than orphaning it.
-    const noC1 = withChange(
-      withChange(baseLine('lab/0'), ['judgments'], [{ criterion: 'c2', score: 5 }]),
-      ['rubric'],
-      { id: 'q1/rubric-v2', criteria: [{ id: 'c2', text: 'Arithmetic stays small.', weight: 1, scale: { kind: 'numeric', min: 0, max: 10 } }] },
-    );
+    const noC1 = withChange(withChange(baseLine('lab/0'), ['judgments'], [{ criterion: 'c2', score: 5 }]), ['rubric'], {
+      id: 'q1/rubric-v2',
+      criteria: [{ id: 'c2', text: 'Arithmetic stays small.', weight: 1, scale: { kind: 'numeric', min: 0, max: 10 } }],
+    });
     const refused = await ingestText(jsonl([noC1]), { replace: true });
     expect(refused).toMatchObject({ replaced: 0, failed: 1 });
     expect(refused.errors[0]!.message).toMatch(/human labels/);
@@ -234,7 +243,12 @@ describe('broken input', () => {
     expect(s.errors[0]).toMatchObject({ line: 6 });
     expect(s.errors[0]!.message).toMatch(/not valid JSON/);
     const ids = (await db.pool().query('SELECT id FROM trajectories WHERE id = ANY($1)', [lines.map((l) => l.id)])).rows.map((r) => r.id);
-    expect(ids.sort()).toEqual(lines.slice(0, 5).map((l) => l.id).sort());
+    expect(ids.sort()).toEqual(
+      lines
+        .slice(0, 5)
+        .map((l) => l.id)
+        .sort(),
+    );
   });
 
   it('ignores blank lines, counts line numbers across them, and takes CRLF line ends', async () => {
@@ -283,7 +297,12 @@ describe('POST /api/ingest', () => {
     const { POST } = await import('@/app/api/ingest/route');
     const text = renderJsonl(generated('http', { seed: 21, queries: 3, limit: 6 }));
     const ok = await POST(
-      new Request('http://localhost/api/ingest', { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.from(text)), duplex: 'half' } as RequestInit),
+      new Request('http://localhost/api/ingest', {
+        method: 'POST',
+        headers: { 'content-encoding': 'gzip' },
+        body: gzipSync(Buffer.from(text)),
+        duplex: 'half',
+      } as RequestInit),
       { params: Promise.resolve({}) },
     );
     expect(ok.status).toBe(200);
@@ -300,13 +319,17 @@ describe('POST /api/ingest', () => {
     const { POST } = await import('@/app/api/ingest/route');
     process.env.ROUTELENS_INGEST_MAX_BYTES = '100';
     try {
-      const r = await POST(new Request('http://localhost/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([baseLine('big/0')]) }), { params: Promise.resolve({}) });
+      const r = await POST(new Request('http://localhost/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([baseLine('big/0')]) }), {
+        params: Promise.resolve({}),
+      });
       expect(r.status).toBe(413);
       expect((await r.json()).error.code).toBe('payload_too_large');
     } finally {
       delete process.env.ROUTELENS_INGEST_MAX_BYTES;
     }
-    const r2 = await POST(new Request('http://localhost/api/ingest?replace=yes', { method: 'POST', headers: NDJSON, body: '\n' }), { params: Promise.resolve({}) });
+    const r2 = await POST(new Request('http://localhost/api/ingest?replace=yes', { method: 'POST', headers: NDJSON, body: '\n' }), {
+      params: Promise.resolve({}),
+    });
     expect(r2.status).toBe(400);
     expect((await r2.json()).error.message).toMatch(/replace/);
   });

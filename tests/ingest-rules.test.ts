@@ -37,7 +37,11 @@ const CASES: Case[] = [
   { rule: 'steps has at least one step', line: at(['steps'], []), path: '/steps' },
   {
     rule: 'steps has at most 20000 steps',
-    line: (l) => ({ ...l, judgments: [], steps: Array.from({ length: 20_001 }, (_, i) => ({ index: i, model: 'small', text: '', tokens_in: 1, tokens_out: 1 })) }),
+    line: (l) => ({
+      ...l,
+      judgments: [],
+      steps: Array.from({ length: 20_001 }, (_, i) => ({ index: i, model: 'small', text: '', tokens_in: 1, tokens_out: 1 })),
+    }),
     path: '/steps',
     message: /20000/,
   },
@@ -58,13 +62,27 @@ const CASES: Case[] = [
   { rule: 'rubric.id is required', line: at(['rubric', 'id'], undefined), path: '/rubric/id' },
   { rule: 'rubric has at least one criterion', line: (l) => ({ ...withChange(l, ['rubric', 'criteria'], []), judgments: [] }), path: '/rubric/criteria' },
   { rule: 'weights are > 0', line: at(['rubric', 'criteria', 0, 'weight'], 0), path: '/rubric/criteria/0/weight' },
-  { rule: 'scale kinds are binary, ternary or numeric', line: at(['rubric', 'criteria', 0, 'scale'], { kind: 'likert' }), path: '/rubric/criteria/0/scale/kind', message: /binary/ },
+  {
+    rule: 'scale kinds are binary, ternary or numeric',
+    line: at(['rubric', 'criteria', 0, 'scale'], { kind: 'likert' }),
+    path: '/rubric/criteria/0/scale/kind',
+    message: /binary/,
+  },
   { rule: 'a numeric scale has min and max', line: at(['rubric', 'criteria', 1, 'scale'], { kind: 'numeric', min: 0 }), path: '/rubric/criteria/1/scale/max' },
-  { rule: 'a numeric scale has min < max', line: at(['rubric', 'criteria', 1, 'scale'], { kind: 'numeric', min: 3, max: 3 }), path: '/rubric/criteria/1/scale' },
+  {
+    rule: 'a numeric scale has min < max',
+    line: at(['rubric', 'criteria', 1, 'scale'], { kind: 'numeric', min: 3, max: 3 }),
+    path: '/rubric/criteria/1/scale',
+  },
   { rule: 'a criterion id is listed once', line: at(['rubric', 'criteria', 2, 'id'], 'c1'), path: '/rubric/criteria/2/id', message: /twice/ },
   { rule: 'judgments need a rubric', line: at(['rubric'], undefined), path: '/judgments', message: /rubric/ },
   { rule: "a judgment's criterion is one of the rubric's", line: at(['judgments', 0, 'criterion'], 'c9'), path: '/judgments/0/criterion' },
-  { rule: "a judgment's steps are steps of the trajectory", line: at(['judgments', 0, 'steps'], [0, 2]), path: '/judgments/0/steps/1', message: /does not exist/ },
+  {
+    rule: "a judgment's steps are steps of the trajectory",
+    line: at(['judgments', 0, 'steps'], [0, 2]),
+    path: '/judgments/0/steps/1',
+    message: /does not exist/,
+  },
   { rule: 'a binary score is 0 or 1', line: at(['judgments', 0, 'score'], 0.5), path: '/judgments/0/score', message: /binary/ },
   { rule: 'a numeric score lies in [min, max]', line: at(['judgments', 1, 'score'], 11), path: '/judgments/1/score', message: /0 to 10/ },
   {
@@ -161,7 +179,7 @@ describe('every rule of trace-format.md', () => {
     expect(exported).toContain(`"router":${router}`);
     // meta.routelens of an export is routelens's own: ingest leaves it out of the stored meta.
     await db.pool().query("DELETE FROM steps; DELETE FROM judgments; DELETE FROM trajectories WHERE id = 'verbatim/0'");
-    await db.pool().query("DELETE FROM run_stats; DELETE FROM run_model_stats");
+    await db.pool().query('DELETE FROM run_stats; DELETE FROM run_model_stats');
     expect(await ingestText(exported)).toMatchObject({ stored: 1, failed: 0 });
     const again = await db.pool().query("SELECT meta::text AS meta FROM trajectories WHERE id = 'verbatim/0'");
     expect(again.rows[0].meta).toBe(meta);
@@ -174,7 +192,11 @@ describe('definitions that conflict with stored ones', () => {
     (first.rubric as Json).id = 'conf-rubric';
     await ingestText(jsonl([first]));
     const cases: [Json, string, RegExp][] = [
-      [withChange(withChange(first, ['id'], 'conf/1'), ['models', 1, 'usd_per_mtok_out'], 3.5), '/models/1/usd_per_mtok_out', /already defined with usd_per_mtok_out 3\.2, this line says 3\.5/],
+      [
+        withChange(withChange(first, ['id'], 'conf/1'), ['models', 1, 'usd_per_mtok_out'], 3.5),
+        '/models/1/usd_per_mtok_out',
+        /already defined with usd_per_mtok_out 3\.2, this line says 3\.5/,
+      ],
       [withChange(withChange(first, ['id'], 'conf/2'), ['query', 'text'], 'another text'), '/query/text', /already defined/],
       [withChange(withChange(first, ['id'], 'conf/3'), ['run', 'policy'], 'random'), '/run/policy', /already defined/],
       [withChange(withChange(first, ['id'], 'conf/4'), ['rubric', 'criteria', 0, 'weight'], 3), '/rubric/criteria/0', /other criteria/],

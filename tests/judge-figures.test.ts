@@ -41,13 +41,26 @@ async function storedRows(c: pg.Pool | pg.Client): Promise<Row[]> {
 async function expectedRows(): Promise<Row[]> {
   const pool = db.pool();
   const judges = (await pool.query<{ name: string }>('SELECT name FROM judges ORDER BY name')).rows.map((r) => r.name);
-  const ts = await pool.query<{ pk: number; correct: boolean; cost_usd: number; all_largest_usd: number; criteria: { id: string; weight: number; kind: 'binary' | 'ternary' | 'numeric'; min: number | null; max: number | null }[] | null }>(
+  const ts = await pool.query<{
+    pk: number;
+    correct: boolean;
+    cost_usd: number;
+    all_largest_usd: number;
+    criteria: { id: string; weight: number; kind: 'binary' | 'ternary' | 'numeric'; min: number | null; max: number | null }[] | null;
+  }>(
     `SELECT t.pk, t.correct, t.cost_usd, t.all_largest_usd,
             (SELECT json_agg(json_build_object('id', c.id, 'weight', c.weight, 'kind', c.kind, 'min', c.scale_min, 'max', c.scale_max) ORDER BY c.position)
                FROM criteria c WHERE c.rubric_id = t.rubric_id) AS criteria
        FROM trajectories t ORDER BY t.pk`,
   );
-  const js = await pool.query<{ trajectory_pk: number; criterion_id: string; steps: number[]; judge_score: number | null; judge: string | null; human: number | null }>(
+  const js = await pool.query<{
+    trajectory_pk: number;
+    criterion_id: string;
+    steps: number[];
+    judge_score: number | null;
+    judge: string | null;
+    human: number | null;
+  }>(
     `SELECT j.trajectory_pk, j.criterion_id, j.steps, j.judge_score, j.judge,
             (SELECT nl.score FROM newest_label(j.item_id) nl) AS human
        FROM judgments j ORDER BY j.trajectory_pk, j.position`,
@@ -145,7 +158,10 @@ describe('the migration', () => {
     await old.client.query('SET session_replication_role = replica'); // no foreign keys or triggers while copying
     for (const table of tables) {
       const cols = (
-        await old.client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, [table])
+        await old.client.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+          [table],
+        )
       ).rows.map((r) => `"${r.column_name}"`);
       const rows = (await db.pool().query(`SELECT ${cols.join(', ')} FROM "${table}"`)).rows;
       if (rows.length === 0) continue;
@@ -159,7 +175,8 @@ describe('the migration', () => {
     expect(upgraded.length).toBeGreaterThan(LINES.length * 4);
     // Judge ids may differ (the migration numbers judges by name); the figures, by judge name, may not.
     expect(upgraded).toEqual(await storedRows(db.pool()));
-    const stats = 'SELECT s.run_id, g.name, s.trajectories, s.judgments, s.n_process, s.sum_process, s.sum_reward FROM run_judge_stats s JOIN judges g ON g.id = s.judge_id ORDER BY 1, 2';
+    const stats =
+      'SELECT s.run_id, g.name, s.trajectories, s.judgments, s.n_process, s.sum_process, s.sum_reward FROM run_judge_stats s JOIN judges g ON g.id = s.judge_id ORDER BY 1, 2';
     const a = (await old.client.query(stats)).rows;
     const b = (await db.pool().query(stats)).rows;
     expect(a.map(({ sum_process: _p, sum_reward: _r, ...rest }) => rest)).toEqual(b.map(({ sum_process: _p, sum_reward: _r, ...rest }) => rest));

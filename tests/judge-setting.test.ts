@@ -54,13 +54,18 @@ const line = (id: string, correct: boolean, steps: Json[], judgments: Json[]) =>
 //   judge-v3: c1 = 0, c3 = 10 / 10 = 1                     -> process (0 + 1) / 3 = 1/3
 //   judge (unnamed): c3 = 0.5                              -> process 0.5
 //   all: c1 = 0.5, c2 = 1, c3 = 0.75                       -> process (1 + 1 + 0.75) / 4 = 0.6875
-const TA = line('runA/q1/a', true, [step(0, 'small'), step(1, 'large')], [
-  { criterion: 'c1', steps: [1], score: 1, judge: 'judge-v2' },
-  { criterion: 'c1', steps: [1], score: 0, judge: 'judge-v3' },
-  { criterion: 'c2', steps: [0, 1], score: 1, judge: 'judge-v2' },
-  { criterion: 'c3', score: 5 },
-  { criterion: 'c3', score: 10, judge: 'judge-v3' },
-]);
+const TA = line(
+  'runA/q1/a',
+  true,
+  [step(0, 'small'), step(1, 'large')],
+  [
+    { criterion: 'c1', steps: [1], score: 1, judge: 'judge-v2' },
+    { criterion: 'c1', steps: [1], score: 0, judge: 'judge-v3' },
+    { criterion: 'c2', steps: [0, 1], score: 1, judge: 'judge-v2' },
+    { criterion: 'c3', score: 5 },
+    { criterion: 'c3', score: 10, judge: 'judge-v3' },
+  ],
+);
 // TB: cost 0.0004, all-large 0.004, cost ratio 0.1. Only judge-v2 scored it: c1 = 0 -> process 0;
 // under judge-v3 no judgment enters -> process null.
 const TB = line('runA/q1/b', false, [step(0, 'small'), step(1, 'small')], [{ criterion: 'c1', score: 0, judge: 'judge-v2' }]);
@@ -117,7 +122,10 @@ describe('the judge setting on one trajectory', () => {
       expect(body.judge).toBe(query === '' ? null : query.slice('judge='.length));
       // The same figures as lib/domain over that judge's judgments.
       const judge = query === '' ? null : query.slice('judge='.length);
-      const domain = viewScores({ correct: true, costUsd: 0.0022, allLargestUsd: 0.004, criteria: CRITERIA, judgments: inputs(TA) }, { judge, lambda: 0.5, mu: 0.1 });
+      const domain = viewScores(
+        { correct: true, costUsd: 0.0022, allLargestUsd: 0.004, criteria: CRITERIA, judgments: inputs(TA) },
+        { judge, lambda: 0.5, mu: 0.1 },
+      );
       expect(body.process_score).toBeCloseTo(domain.processScore!, 15);
       expect(body.reward).toBeCloseTo(domain.reward, 15);
     }
@@ -207,7 +215,10 @@ describe('the judge setting on exports', () => {
     const res = await call(getExport, { path: '/api/exports/steps?format=jsonl&judge=judge-v3&query=q1', params: { kind: 'steps' } });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.headers.get('x-routelens-manifest') ?? '{}')).toMatchObject({ judge: 'judge-v3' });
-    const rows = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const rows = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
     const a = rows.filter((r) => r.trajectory_id === TA.id);
     expect(a.map((r) => r.rubric_score)).toEqual([null, 0]);
     expect(a[0]!.process_score).toBeCloseTo(0, 12);
@@ -215,7 +226,10 @@ describe('the judge setting on exports', () => {
 
   it('traces: meta.routelens holds the judge’s figures; the line keeps every judgment', async () => {
     const res = await call(getExport, { path: `/api/exports/traces?judge=judge-v2&query=q1`, params: { kind: 'traces' } });
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Json & { meta: { routelens: Json }; judgments: Json[] });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json & { meta: { routelens: Json }; judgments: Json[] });
     const a = lines.find((l) => l.id === TA.id)!;
     expect(a.judgments).toHaveLength(5);
     expect(a.meta.routelens).toMatchObject({ judge: 'judge-v2' });

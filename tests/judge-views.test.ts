@@ -78,7 +78,12 @@ describe('lambda and mu in SQL', () => {
       );
       for (const r of rows) {
         const f = stored.get(r.id)!;
-        expect(r.reward, r.id).toBe(combinedReward({ correct: LINES[byIdThenPk.get(r.id)!]!.correct, processScore: f.processScore, costUsd: f.costUsd, allLargestUsd: f.allLargestUsd }, view));
+        expect(r.reward, r.id).toBe(
+          combinedReward(
+            { correct: LINES[byIdThenPk.get(r.id)!]!.correct, processScore: f.processScore, costUsd: f.costUsd, allLargestUsd: f.allLargestUsd },
+            view,
+          ),
+        );
       }
     }
   });
@@ -107,7 +112,10 @@ describe('the list under lambda and mu', () => {
       const expected = LINES.filter((l) => filter === '' || l.correct)
         .map((l) => ({ id: l.id, reward: domainView(l, view).reward, pk: byIdThenPk.get(l.id)! }))
         .sort((a, b) => (order === 'asc' ? a.reward - b.reward || a.pk - b.pk : b.reward - a.reward || b.pk - a.pk));
-      expect(got.map((i) => i.id), `${order}${filter}`).toEqual(expected.map((e) => e.id));
+      expect(
+        got.map((i) => i.id),
+        `${order}${filter}`,
+      ).toEqual(expected.map((e) => e.id));
     }
     // At these weights the order differs from the stored reward's.
     const storedOrder = await walk('sort=reward&order=desc');
@@ -168,7 +176,10 @@ describe('the list under a judge', () => {
               })
               .map((e) => e.id);
             const got = await walk(`judge=${judge}&sort=${sort}&order=${order}${filter}`);
-            expect(got.map((i) => i.id), `${judge} ${sort} ${order} ${filter}`).toEqual(expected);
+            expect(
+              got.map((i) => i.id),
+              `${judge} ${sort} ${order} ${filter}`,
+            ).toEqual(expected);
           }
         }
       }
@@ -190,7 +201,12 @@ describe('the list under a judge when the window holds too few rows', () => {
         ids.push(...page.items.map((i) => i.id));
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
-      const query = new URLSearchParams({ judge: 'judge-v3', sort, order: 'desc', ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])) });
+      const query = new URLSearchParams({
+        judge: 'judge-v3',
+        sort,
+        order: 'desc',
+        ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])),
+      });
       expect(ids).toEqual((await walk(query.toString())).map((i) => i.id));
       expect(ids.length).toBeGreaterThan(3);
     }

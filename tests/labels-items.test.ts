@@ -66,7 +66,9 @@ describe('an item', () => {
     expect(judgments.map((j) => j.judge)).toEqual(['judge-v2', 'judge-v3', 'judge-v2']);
     expect(judgments[0]!.item_id).toBe(judgments[1]!.item_id);
     expect(judgments[2]!.item_id).not.toBe(judgments[0]!.item_id);
-    const items = await db.pool().query("SELECT criterion_id, steps FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.id = 'items/0' ORDER BY i.id");
+    const items = await db
+      .pool()
+      .query("SELECT criterion_id, steps FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.id = 'items/0' ORDER BY i.id");
     expect(items.rows).toEqual([
       { criterion_id: 'c1', steps: [0, 1] },
       { criterion_id: 'c3', steps: [] },
@@ -114,15 +116,25 @@ describe('an item', () => {
   it("reverts to a judge's score as an appended label that names the judge", async () => {
     const { judgments } = await scores('items/0');
     const v2 = judgments[0]!;
-    const res = await call(await revertRoute(), { method: 'POST', params: { id: String(v2.id) }, body: { to: 'judge', expected_version: v2.version }, as: bob });
+    const res = await call(await revertRoute(), {
+      method: 'POST',
+      params: { id: String(v2.id) },
+      body: { to: 'judge', expected_version: v2.version },
+      as: bob,
+    });
     expect(res.status).toBe(201);
     const w = await json<{ label: { score: number; revert_to_judge: string | null; revert_of: number | null; version: number } }>(res);
     expect(w.label).toMatchObject({ score: 1, revert_to_judge: 'judge-v2', revert_of: null, version: v2.version + 1 });
-    const both = await call(await revertRoute(), { method: 'POST', params: { id: String(v2.id) }, body: { to: 'judge', label_id: 1, expected_version: 0 }, as: bob });
+    const both = await call(await revertRoute(), {
+      method: 'POST',
+      params: { id: String(v2.id) },
+      body: { to: 'judge', label_id: 1, expected_version: 0 },
+      as: bob,
+    });
     expect(both.status).toBe(400);
   });
 
-  it('refuses a person\'s judgment of an item that judges scored, naming a judgment to label instead', async () => {
+  it("refuses a person's judgment of an item that judges scored, naming a judgment to label instead", async () => {
     const { judgments } = await scores('items/0');
     const res = await call(await judgmentsRoute(), {
       method: 'POST',
@@ -135,7 +147,7 @@ describe('an item', () => {
     expect(body.error.details).toMatchObject({ judgment_id: judgments[0]!.id, item_id: judgments[0]!.item_id });
   });
 
-  it('takes steps as a set in a person\'s judgment, as ingest does: [1, 1] is the item of step 1', async () => {
+  it("takes steps as a set in a person's judgment, as ingest does: [1, 1] is the item of step 1", async () => {
     const res = await call(await judgmentsRoute(), { method: 'POST', params: { id: 'items/0' }, body: { criterion: 'c2', steps: [1, 1], score: 3 }, as: ann });
     expect(res.status).toBe(201);
     const w = await json<{ judgment: { steps: number[]; item: { steps: number[] } } }>(res);
@@ -154,7 +166,7 @@ describe('labels in the database', () => {
   });
 
   it('have one definition of the newest label of an item, inlined into the queries that call it', async () => {
-    const plan = await db.pool().query("EXPLAIN SELECT nl.score FROM items i LEFT JOIN LATERAL newest_label(i.id) nl ON true");
+    const plan = await db.pool().query('EXPLAIN SELECT nl.score FROM items i LEFT JOIN LATERAL newest_label(i.id) nl ON true');
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toMatch(/labels/);
     expect(text).not.toMatch(/Function Scan/);
@@ -174,7 +186,12 @@ describe('ingest', () => {
     expect(s.failed).toBe(1);
     expect(s.errors[0]).toMatchObject({ path: '/judgments/2' });
     expect(s.errors[0]!.message).toMatch(/judge "judge-v2" already scores this item .*\/judgments\/0/);
-    const unnamed = baseLine('items/dup2', { judgments: [{ criterion: 'c2', score: 5 }, { criterion: 'c2', steps: [], score: 4 }] });
+    const unnamed = baseLine('items/dup2', {
+      judgments: [
+        { criterion: 'c2', score: 5 },
+        { criterion: 'c2', steps: [], score: 4 },
+      ],
+    });
     const u = await ingestText(jsonl([unnamed]));
     expect(u.errors[0]).toMatchObject({ path: '/judgments/1' });
     expect(u.errors[0]!.message).toMatch(/the unnamed judge already scores this item .*\/judgments\/0/);
@@ -188,7 +205,7 @@ describe('ingest', () => {
     }
   });
 
-  it('accepts repeated step indexes as a set, the same rule as a person\'s judgment', async () => {
+  it("accepts repeated step indexes as a set, the same rule as a person's judgment", async () => {
     const s = await ingestText(jsonl([baseLine('items/rep', { judgments: [{ criterion: 'c1', steps: [1, 1, 0], score: 1 }] })]));
     expect(s.failed).toBe(0);
     const { judgments } = await scores('items/rep');

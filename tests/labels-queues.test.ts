@@ -90,9 +90,9 @@ beforeAll(async () => {
 describe('building a queue', () => {
   it('takes every item that the filters select, in trajectory order', async () => {
     const q = await queueOf({ filters: { run: 'roro-s800', labelled: '' }, rule: { rule: 'all' }, guidelines: 'Score the step, not the answer.' });
-    const want = await db.pool().query(
-      `SELECT j.item_id FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = 'roro-s800' ORDER BY t.pk, j.position`,
-    );
+    const want = await db
+      .pool()
+      .query(`SELECT j.item_id FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk WHERE t.run_id = 'roro-s800' ORDER BY t.pk, j.position`);
     const items = uniqueItems(want.rows.map((r) => r.item_id));
     expect(q.items).toBe(items.length);
     expect(await itemsOf(q.id)).toEqual(items);
@@ -120,7 +120,13 @@ describe('building a queue', () => {
   });
 
   it('normalizes judge scores in SQL exactly as lib/domain does, for every kind of scale', async () => {
-    const rows = await queryRows<{ judge_score: number; kind: 'binary' | 'ternary' | 'numeric'; scale_min: number | null; scale_max: number | null; n: number }>(
+    const rows = await queryRows<{
+      judge_score: number;
+      kind: 'binary' | 'ternary' | 'numeric';
+      scale_min: number | null;
+      scale_max: number | null;
+      n: number;
+    }>(
       db.pool(),
       sql`SELECT j.judge_score, c.kind, c.scale_min, c.scale_max, ${NORMALIZED_JUDGE_SCORE} AS n
             FROM judgments j JOIN trajectories t ON t.pk = j.trajectory_pk JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id`,
@@ -191,10 +197,12 @@ describe('taking items', () => {
     const seen: number[] = [];
     for (let i = 0; i < 3; i++) seen.push((await next(dee, q.id, seen))!.item_id);
     expect(new Set(seen).size).toBe(3);
-    const open = await db.pool().query(
-      `SELECT a.item_id FROM queue_assignments a JOIN queue_items qi ON qi.id = a.item_id WHERE qi.queue_id = $1 AND a.user_id = $2 AND a.done_at IS NULL`,
-      [q.id, dee.userId],
-    );
+    const open = await db
+      .pool()
+      .query(
+        `SELECT a.item_id FROM queue_assignments a JOIN queue_items qi ON qi.id = a.item_id WHERE qi.queue_id = $1 AND a.user_id = $2 AND a.done_at IS NULL`,
+        [q.id, dee.userId],
+      );
     expect(open.rows).toEqual([{ item_id: seen[2] }]);
     await expect(
       db.pool().query(`INSERT INTO queue_assignments (item_id, user_id, leased_until) VALUES ($1, $2, now() + interval '5 minutes')`, [seen[0], dee.userId]),
@@ -261,9 +269,14 @@ describe('a queue that the selection overfills', () => {
       const over = await makeQueue({ name: 'too many', filters: {}, rule: { rule: 'all' } });
       expect(over.status).toBe(201);
       const body = await json<{ queue: Queue; capped: { max_items: number; message: string } | null }>(over);
-      expect(body.capped).toEqual({ max_items: 5, message: expect.stringMatching(/select more than 5 items; the queue holds the first 5 .*ROUTELENS_QUEUE_MAX_ITEMS/) });
+      expect(body.capped).toEqual({
+        max_items: 5,
+        message: expect.stringMatching(/select more than 5 items; the queue holds the first 5 .*ROUTELENS_QUEUE_MAX_ITEMS/),
+      });
       expect(body.queue.items).toBe(5);
-      expect((await db.pool().query('SELECT position FROM queue_items WHERE queue_id = $1 ORDER BY position', [body.queue.id])).rows.map((r) => r.position)).toEqual([0, 1, 2, 3, 4]);
+      expect(
+        (await db.pool().query('SELECT position FROM queue_items WHERE queue_id = $1 ORDER BY position', [body.queue.id])).rows.map((r) => r.position),
+      ).toEqual([0, 1, 2, 3, 4]);
       const sample = await json<{ capped: unknown }>(await makeQueue({ name: 'big sample', filters: {}, rule: { rule: 'sample', n: 6, seed: 1 } }));
       expect(sample.capped).not.toBeNull();
       const fits = await json<{ queue: Queue; capped: unknown }>(await makeQueue({ name: 'fits', filters: {}, rule: { rule: 'sample', n: 5, seed: 1 } }));

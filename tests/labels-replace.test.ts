@@ -62,7 +62,7 @@ beforeAll(async () => {
 });
 
 describe('a replace on ingest', () => {
-  it('keeps items, their labels and versions, and each judge\'s judgment id, when the steps under them do not change', async () => {
+  it("keeps items, their labels and versions, and each judge's judgment id, when the steps under them do not change", async () => {
     const before = await judgments('rep/0');
     expect((await label(before[0]!.id, 0, 0)).status).toBe(201);
     const changed = withChange(withChange(twoJudges('rep/0'), ['judgments', 1, 'rationale'], 'v3 thinks again'), ['correct'], false);
@@ -85,7 +85,9 @@ describe('a replace on ingest', () => {
     expect(after[2]).toMatchObject({ item_id: c2.item_id, version: c2.version });
     // Whoever saw the old content is told.
     expect((await label(c1.id, 1, c1.version)).status).toBe(409);
-    const history = await json<{ labels: { on_earlier_content: boolean }[] }>(await call((await labelsRoute()).GET, { params: { id: String(c1.id) }, as: ann }));
+    const history = await json<{ labels: { on_earlier_content: boolean }[] }>(
+      await call((await labelsRoute()).GET, { params: { id: String(c1.id) }, as: ann }),
+    );
     expect(history.labels.map((l) => l.on_earlier_content)).toEqual([true]);
     // A label on the new content is not.
     expect((await label(c1.id, 1, c1.version + 1)).status).toBe(201);
@@ -110,11 +112,13 @@ describe('a replace on ingest', () => {
       { version: 1, earlier: true },
       { version: 3, earlier: false }, // version 2 was the replace
     ]);
-    const item = await db.pool().query("SELECT i.version FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.id = 'rep/0-copy' AND i.criterion_id = 'c1'");
+    const item = await db
+      .pool()
+      .query("SELECT i.version FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk WHERE t.id = 'rep/0-copy' AND i.criterion_id = 'c1'");
     expect(item.rows).toEqual([{ version: 3 }]);
   });
 
-  it('keeps a labelled item whose judges are gone as a person\'s judgment', async () => {
+  it("keeps a labelled item whose judges are gone as a person's judgment", async () => {
     const line = withChange(twoJudges('rep/0'), ['judgments'], [{ criterion: 'c2', steps: [0], score: 4, judge: 'judge-v4' }]);
     expect(await ingestText(jsonl([withChange(line, ['correct'], false)]), { replace: true })).toMatchObject({ replaced: 1, failed: 0 });
     const after = await judgments('rep/0');
@@ -139,7 +143,11 @@ describe('queues over items', () => {
   });
 
   it('pick the items on which judges disagree with each other', async () => {
-    const res = await call(await queuesRoute(), { method: 'POST', body: { name: 'judges', filters: {}, rule: { rule: 'disagreement', between: 'judges' } }, as: admin });
+    const res = await call(await queuesRoute(), {
+      method: 'POST',
+      body: { name: 'judges', filters: {}, rule: { rule: 'disagreement', between: 'judges' } },
+      as: admin,
+    });
     expect(res.status).toBe(201);
     const queue = (await json<{ queue: { id: number } }>(res)).queue;
     const picked = await db.pool().query(
@@ -148,6 +156,9 @@ describe('queues over items', () => {
       [queue.id],
     );
     // c1 on step 1: v2 says 1, v3 says 0; c2 on step 0: both 5.
-    expect(picked.rows).toEqual([{ id: 'rep/1', criterion_id: 'c1' }, { id: 'rep/0-copy', criterion_id: 'c1' }]);
+    expect(picked.rows).toEqual([
+      { id: 'rep/1', criterion_id: 'c1' },
+      { id: 'rep/0-copy', criterion_id: 'c1' },
+    ]);
   });
 });

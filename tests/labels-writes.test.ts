@@ -154,7 +154,12 @@ describe('the history of a judgment', () => {
     const w1 = await json<Written>(await postLabel(ann, j.id, { score: first, rationale: 'one', expected_version: 0 }));
     const w2 = await json<Written>(await postLabel(bob, j.id, { score: second, rationale: 'two', expected_version: 1 }));
     expect(w2.judgment.effective_score).toBe(second);
-    const revert = await call(await revertRoute(), { method: 'POST', params: { id: String(j.id) }, body: { label_id: w1.label.id, expected_version: 2 }, as: bob });
+    const revert = await call(await revertRoute(), {
+      method: 'POST',
+      params: { id: String(j.id) },
+      body: { label_id: w1.label.id, expected_version: 2 },
+      as: bob,
+    });
     expect(revert.status).toBe(201);
     const w3 = await json<Written>(revert);
     expect(w3.label).toMatchObject({ version: 3, score: first, revert_of: w1.label.id, author: 'bob' });
@@ -165,10 +170,20 @@ describe('the history of a judgment', () => {
       [3, first, 'bob', w1.label.id],
     ]);
     expect(h.judgment.effective_score).toBe(first);
-    const stale = await call(await revertRoute(), { method: 'POST', params: { id: String(j.id) }, body: { label_id: w2.label.id, expected_version: 2 }, as: ann });
+    const stale = await call(await revertRoute(), {
+      method: 'POST',
+      params: { id: String(j.id) },
+      body: { label_id: w2.label.id, expected_version: 2 },
+      as: ann,
+    });
     expect(stale.status).toBe(409);
     const other = (await judgmentsOf(line.id))[0]!;
-    const foreign = await call(await revertRoute(), { method: 'POST', params: { id: String(other.id) }, body: { label_id: w1.label.id, expected_version: other.version }, as: ann });
+    const foreign = await call(await revertRoute(), {
+      method: 'POST',
+      params: { id: String(other.id) },
+      body: { label_id: w1.label.id, expected_version: other.version },
+      as: ann,
+    });
     expect(foreign.status).toBe(400);
   });
 
@@ -244,7 +259,12 @@ describe('a judgment that a person adds', () => {
     const again = await call(await judgmentsRoute(), { method: 'POST', params: { id: line.id }, body: { criterion: c.id, steps: [0], score }, as: bob });
     expect(again.status).toBe(409);
     expect((await json<{ error: { details: { judgment_id: number } } }>(again)).error.details.judgment_id).toBe(body.judgment.id);
-    const badCriterion = await call(await judgmentsRoute(), { method: 'POST', params: { id: line.id }, body: { criterion: 'nope', steps: [0], score }, as: ann });
+    const badCriterion = await call(await judgmentsRoute(), {
+      method: 'POST',
+      params: { id: line.id },
+      body: { criterion: 'nope', steps: [0], score },
+      as: ann,
+    });
     expect(badCriterion.status).toBe(400);
     expect((await json<ErrorBody>(badCriterion)).error.message).toMatch(/"criterion"/);
     const badStep = await call(await judgmentsRoute(), { method: 'POST', params: { id: line.id }, body: { criterion: c.id, steps: [9999], score }, as: ann });

@@ -55,7 +55,15 @@ describe('ROUTELENS_AUTH', () => {
   it('is on or off; anything else fails every request closed instead of opening the API', async () => {
     process.env.ROUTELENS_EMBEDDED = 'true';
     try {
-      for (const [v, on] of [['on', true], ['ON', true], ['true', true], ['1', true], ['off', false], ['false', false], ['', false]] as const) {
+      for (const [v, on] of [
+        ['on', true],
+        ['ON', true],
+        ['true', true],
+        ['1', true],
+        ['off', false],
+        ['false', false],
+        ['', false],
+      ] as const) {
         process.env.ROUTELENS_AUTH = v;
         expect(signInRequired(), v).toBe(on);
       }

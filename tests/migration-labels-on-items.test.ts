@@ -40,17 +40,24 @@ beforeAll(async () => {
         [t],
       )
     )[0]!.pk as number;
-    for (let k = 0; k < 3; k++) await q(`INSERT INTO steps (trajectory_pk, index, model, text, tokens_in, tokens_out, cost_usd) VALUES ($1, $2, 'm', 'step', 1, 1, 0)`, [ids[t], k]);
+    for (let k = 0; k < 3; k++)
+      await q(`INSERT INTO steps (trajectory_pk, index, model, text, tokens_in, tokens_out, cost_usd) VALUES ($1, $2, 'm', 'step', 1, 1, 0)`, [ids[t], k]);
   }
-  const user = async (username: string) => one(`INSERT INTO users (username, name, role) VALUES ($1, $2, 'annotator') RETURNING id`, [username, username.toUpperCase()]);
+  const user = async (username: string) =>
+    one(`INSERT INTO users (username, name, role) VALUES ($1, $2, 'annotator') RETURNING id`, [username, username.toUpperCase()]);
   ids.ann = await user('ann');
   ids.bob = await user('bob');
   ids.cy = await user('cy');
   const judgment = (pk: number, position: number, criterion: string, steps: number[], judge: string | null, score: number | null, version: number) =>
-    one(
-      `INSERT INTO judgments (trajectory_pk, position, criterion_id, steps, judge, judge_score, version) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [pk, position, criterion, steps, judge, score, version],
-    );
+    one(`INSERT INTO judgments (trajectory_pk, position, criterion_id, steps, judge, judge_score, version) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, [
+      pk,
+      position,
+      criterion,
+      steps,
+      judge,
+      score,
+      version,
+    ]);
   // t1: judge-v2 and judge-v3 on the same item (steps given in two orders); only v2's judgment labelled,
   // three times, the third a revert of the first; c2 on the whole trajectory, labelled by an imported author.
   ids.a = await judgment(ids.t1!, 0, 'c1', [1, 0], 'judge-v2', 1, 3);
@@ -61,7 +68,16 @@ beforeAll(async () => {
   ids.e = await judgment(ids.t2!, 1, 'c1', [2, 2], 'judge-v3', 0, 2);
   // t2: a person's own judgment (no judge score) with its first label.
   ids.f = await judgment(ids.t2!, 2, 'c2', [0], null, null, 1);
-  const label = (judgmentId: number, version: number, score: number, userId: number | null, author: string, at: string, revertOf: number | null = null, rationale: string | null = null) =>
+  const label = (
+    judgmentId: number,
+    version: number,
+    score: number,
+    userId: number | null,
+    author: string,
+    at: string,
+    revertOf: number | null = null,
+    rationale: string | null = null,
+  ) =>
     one(
       `INSERT INTO labels (judgment_id, version, score, rationale, user_id, author, created_at, revert_of_label_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8) RETURNING id`,
@@ -85,7 +101,13 @@ beforeAll(async () => {
     ids[`qi${position}`] = await one('INSERT INTO queue_items (queue_id, judgment_id, position) VALUES ($1, $2, $3) RETURNING id', [ids.queue, j, position]);
   }
   const assign = (item: number, userId: number, leased: string, done: string | null, labelId: number | null) =>
-    q('INSERT INTO queue_assignments (item_id, user_id, leased_until, done_at, label_id) VALUES ($1, $2, $3::timestamptz, $4::timestamptz, $5)', [item, userId, leased, done, labelId]);
+    q('INSERT INTO queue_assignments (item_id, user_id, leased_until, done_at, label_id) VALUES ($1, $2, $3::timestamptz, $4::timestamptz, $5)', [
+      item,
+      userId,
+      leased,
+      done,
+      labelId,
+    ]);
   await assign(ids.qi0!, ids.ann, '2026-01-01T12:00:00Z', '2026-01-01T12:00:00Z', ids.a3);
   await assign(ids.qi1!, ids.bob, '2099-01-01T00:00:00Z', null, null); // bob holds judge-v3's entry (same item as ann's)
   await assign(ids.qi4!, ids.cy, '2026-01-02T11:00:00Z', '2026-01-02T11:00:00Z', ids.e2);
@@ -111,7 +133,9 @@ describe('the labels_on_items migration', () => {
     expect(await itemOf(ids.a!)).toBe(await itemOf(ids.b!));
     expect(await itemOf(ids.d!)).toBe(await itemOf(ids.e!));
     expect(new Set([await itemOf(ids.a!), await itemOf(ids.c!), await itemOf(ids.d!), await itemOf(ids.f!)]).size).toBe(4);
-    expect(await q('SELECT t.id AS trajectory, i.criterion_id, i.steps, i.version FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk ORDER BY i.id')).toEqual([
+    expect(
+      await q('SELECT t.id AS trajectory, i.criterion_id, i.steps, i.version FROM items i JOIN trajectories t ON t.pk = i.trajectory_pk ORDER BY i.id'),
+    ).toEqual([
       { trajectory: 't1', criterion_id: 'c1', steps: [0, 1], version: 3 },
       { trajectory: 't1', criterion_id: 'c2', steps: [], version: 1 },
       { trajectory: 't2', criterion_id: 'c1', steps: [2], version: 3 },
@@ -121,8 +145,10 @@ describe('the labels_on_items migration', () => {
     expect(await q('SELECT steps FROM judgments WHERE id = $1', [ids.e])).toEqual([{ steps: [2, 2] }]);
   });
 
-  it('keeps every label, equal before and after, on its judgment\'s item', async () => {
-    const after = await q('SELECT id, item_id, version, score, rationale, user_id, author, created_at, revert_of_label_id, revert_to_judge, content_revision FROM labels ORDER BY id');
+  it("keeps every label, equal before and after, on its judgment's item", async () => {
+    const after = await q(
+      'SELECT id, item_id, version, score, rationale, user_id, author, created_at, revert_of_label_id, revert_to_judge, content_revision FROM labels ORDER BY id',
+    );
     expect(after).toHaveLength(labelsBefore.length);
     // Two judges' histories of t2's c1 item merge in the order they were written: e1, d1, e2.
     const merged = new Map([
@@ -149,7 +175,7 @@ describe('the labels_on_items migration', () => {
     await expect(q('TRUNCATE labels')).rejects.toThrow(/append-only/);
   });
 
-  it('keeps the queue\'s progress: one entry per item, each person\'s done marks and leases', async () => {
+  it("keeps the queue's progress: one entry per item, each person's done marks and leases", async () => {
     const entries = await q('SELECT id, item_id, position FROM queue_items WHERE queue_id = $1 ORDER BY position', [ids.queue]);
     expect(entries).toEqual([
       { id: ids.qi0, item_id: await itemOf(ids.a!), position: 0 },

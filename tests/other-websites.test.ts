@@ -139,8 +139,12 @@ for (const mode of ['off', 'on'] as const) {
       expect((await call(me.handler, { headers: { host: pub.host }, as: callers()[0] })).status).toBe(200);
       expect((await call(POST, { method: 'POST', path: '/api/queues', body, headers: pub, as: callers()[0] })).status).toBe(201);
       // Behind a proxy that passes its own upstream Host, the public origin may still write.
-      expect((await call(POST, { method: 'POST', path: '/api/queues', body, headers: { host: '127.0.0.1:3000', origin: pub.origin }, as: callers()[0] })).status).toBe(201);
-      expect((await call(POST, { method: 'POST', path: '/api/queues', body, headers: { host: pub.host, origin: 'https://evil.example' }, as: callers()[0] })).status).toBe(403);
+      expect(
+        (await call(POST, { method: 'POST', path: '/api/queues', body, headers: { host: '127.0.0.1:3000', origin: pub.origin }, as: callers()[0] })).status,
+      ).toBe(201);
+      expect(
+        (await call(POST, { method: 'POST', path: '/api/queues', body, headers: { host: pub.host, origin: 'https://evil.example' }, as: callers()[0] })).status,
+      ).toBe(403);
     });
 
     it('takes only application/json on JSON routes (415 for text/plain and form types)', async () => {
@@ -178,8 +182,7 @@ for (const mode of ['off', 'on'] as const) {
 }
 
 describe('pages and exports (proxy.ts, before any page renders)', () => {
-  const ask = (path: string, headers: Record<string, string>, method = 'GET') =>
-    proxy(new NextRequest(`http://localhost:3000${path}`, { method, headers }));
+  const ask = (path: string, headers: Record<string, string>, method = 'GET') => proxy(new NextRequest(`http://localhost:3000${path}`, { method, headers }));
 
   it('serves no page, prefetch, page data or export to a foreign Host', async () => {
     for (const path of ['/', '/runs', '/trajectories/x?_rsc=1', '/api/exports/traces?format=jsonl', '/api/runs']) {

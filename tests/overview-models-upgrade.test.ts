@@ -28,7 +28,11 @@ describe('the per-benchmark model usage migration, on a database the previous ve
         VALUES (1, 0, 's', 'a', 4, 10, 0.03), (1, 1, 'l', 'b', 6, 10, 0.07), (2, 0, 's', 'c', 5, 5, 0.05), (3, 0, 's', 'd', 7, 3, 0.02);
       SELECT setval(pg_get_serial_sequence('trajectories', 'pk'), 3);
     `);
-    before = (await old.client.query(`SELECT (SELECT json_agg(t ORDER BY pk) FROM trajectories t) AS t, (SELECT json_agg(s ORDER BY trajectory_pk, index) FROM steps s) AS s, (SELECT json_agg(r) FROM runs r) AS r`)).rows;
+    before = (
+      await old.client.query(
+        `SELECT (SELECT json_agg(t ORDER BY pk) FROM trajectories t) AS t, (SELECT json_agg(s ORDER BY trajectory_pk, index) FROM steps s) AS s, (SELECT json_agg(r) FROM runs r) AS r`,
+      )
+    ).rows;
   });
   afterAll(async () => {
     await old?.drop();
@@ -36,9 +40,14 @@ describe('the per-benchmark model usage migration, on a database the previous ve
 
   it('keeps every row and sums the stored steps per run, benchmark and model', async () => {
     expect(await old.migrate()).toContain(MIGRATION);
-    const after = (await old.client.query(`SELECT (SELECT json_agg(t ORDER BY pk) FROM trajectories t) AS t, (SELECT json_agg(s ORDER BY trajectory_pk, index) FROM steps s) AS s, (SELECT json_agg(r) FROM runs r) AS r`)).rows;
+    const after = (
+      await old.client.query(
+        `SELECT (SELECT json_agg(t ORDER BY pk) FROM trajectories t) AS t, (SELECT json_agg(s ORDER BY trajectory_pk, index) FROM steps s) AS s, (SELECT json_agg(r) FROM runs r) AS r`,
+      )
+    ).rows;
     // Later migrations may add columns of their own (training_group_given): the old ones stay as they were.
-    const keep = (rows: Record<string, unknown>[], like: Record<string, unknown>[]) => rows.map((row) => Object.fromEntries(Object.keys(like[0] ?? {}).map((k) => [k, row[k]])));
+    const keep = (rows: Record<string, unknown>[], like: Record<string, unknown>[]) =>
+      rows.map((row) => Object.fromEntries(Object.keys(like[0] ?? {}).map((k) => [k, row[k]])));
     const [a, b] = [after[0] as Record<string, Record<string, unknown>[]>, before[0] as Record<string, Record<string, unknown>[]>];
     expect([{ t: keep(a.t!, b.t!), s: keep(a.s!, b.s!), r: keep(a.r!, b.r!) }]).toEqual(before);
     const rows = (await old.client.query('SELECT * FROM run_benchmark_model_stats ORDER BY run_id, benchmark, model')).rows;

@@ -38,7 +38,8 @@ describe('the reference models migration, on a database the previous version fil
   it('keeps every row and counts the stored trajectories by baseline', async () => {
     expect(await old.migrate()).toContain(MIGRATION);
     const after = (await old.client.query(SNAPSHOT)).rows;
-    const keep = (rows: Record<string, unknown>[], like: Record<string, unknown>[]) => rows.map((row) => Object.fromEntries(Object.keys(like[0] ?? {}).map((k) => [k, row[k]])));
+    const keep = (rows: Record<string, unknown>[], like: Record<string, unknown>[]) =>
+      rows.map((row) => Object.fromEntries(Object.keys(like[0] ?? {}).map((k) => [k, row[k]])));
     const [a, b] = [after[0] as Record<string, Record<string, unknown>[]>, before[0] as Record<string, Record<string, unknown>[]>];
     expect([{ t: keep(a.t!, b.t!), r: keep(a.r!, b.r!) }]).toEqual(before);
     const rows = (await old.client.query('SELECT * FROM run_reference_models ORDER BY run_id, benchmark, model')).rows;

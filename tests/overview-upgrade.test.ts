@@ -35,7 +35,9 @@ describe('the overview migration, on a database the previous version filled', ()
     expect(await old.migrate()).toContain(OVERVIEW);
     // Later migrations may add columns of their own (training_group_given): the old ones stay as they were.
     const had = Object.keys((trajectoriesBefore[0] as { row: Record<string, unknown> }).row);
-    const trajectoriesAfter = (await old.client.query('SELECT to_jsonb(t) AS row FROM trajectories t ORDER BY pk')).rows.map((r) => ({ row: Object.fromEntries(had.map((k) => [k, r.row[k]])) }));
+    const trajectoriesAfter = (await old.client.query('SELECT to_jsonb(t) AS row FROM trajectories t ORDER BY pk')).rows.map((r) => ({
+      row: Object.fromEntries(had.map((k) => [k, r.row[k]])),
+    }));
     expect(trajectoriesAfter).toEqual(trajectoriesBefore);
     expect((await old.client.query('SELECT id, hidden FROM runs ORDER BY id')).rows).toEqual([
       { id: 'r1', hidden: false },
@@ -44,12 +46,38 @@ describe('the overview migration, on a database the previous version filled', ()
     const rows = (await old.client.query('SELECT * FROM run_benchmark_stats ORDER BY run_id, benchmark')).rows;
     expect(rows).toEqual([
       {
-        run_id: 'r1', benchmark: '', trajectories: 1, correct: 1, steps: '1', tokens_in: '7', tokens_out: '3', sum_cost_usd: 0.02, sum_cost_sq: 0.02 * 0.02,
-        sum_process: 0, n_process: 0, sum_savings: 0, n_savings: 0, sum_reward: 1, sum_cost_ratio: 0,
+        run_id: 'r1',
+        benchmark: '',
+        trajectories: 1,
+        correct: 1,
+        steps: '1',
+        tokens_in: '7',
+        tokens_out: '3',
+        sum_cost_usd: 0.02,
+        sum_cost_sq: 0.02 * 0.02,
+        sum_process: 0,
+        n_process: 0,
+        sum_savings: 0,
+        n_savings: 0,
+        sum_reward: 1,
+        sum_cost_ratio: 0,
       },
       {
-        run_id: 'r1', benchmark: 'GSM8K', trajectories: 2, correct: 1, steps: '3', tokens_in: '15', tokens_out: '25', sum_cost_usd: 0.1 + 0.05,
-        sum_cost_sq: 0.1 * 0.1 + 0.05 * 0.05, sum_process: 0.5, n_process: 1, sum_savings: 0.5, n_savings: 2, sum_reward: 1.2 - 0.1, sum_cost_ratio: 0.5 + 1,
+        run_id: 'r1',
+        benchmark: 'GSM8K',
+        trajectories: 2,
+        correct: 1,
+        steps: '3',
+        tokens_in: '15',
+        tokens_out: '25',
+        sum_cost_usd: 0.1 + 0.05,
+        sum_cost_sq: 0.1 * 0.1 + 0.05 * 0.05,
+        sum_process: 0.5,
+        n_process: 1,
+        sum_savings: 0.5,
+        n_savings: 2,
+        sum_reward: 1.2 - 0.1,
+        sum_cost_ratio: 0.5 + 1,
       },
     ]);
   });

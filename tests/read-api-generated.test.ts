@@ -112,7 +112,12 @@ describe('the list', () => {
     steps: (i) => i.steps,
     ingested_at: (i) => i.ingested_at,
   };
-  it.each(Object.keys(KEY).flatMap((s) => [[s, 'asc'], [s, 'desc']]))('walks sort=%s order=%s in pages of 7 without gaps or repeats', async (sort, order) => {
+  it.each(
+    Object.keys(KEY).flatMap((s) => [
+      [s, 'asc'],
+      [s, 'desc'],
+    ]),
+  )('walks sort=%s order=%s in pages of 7 without gaps or repeats', async (sort, order) => {
     const seen: TrajectoryListItem[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -144,7 +149,13 @@ describe('one trajectory', () => {
       expect(body.steps.map((s: { rubric_score: number | null }) => s.rubric_score)).toEqual(f.stepRubricScores);
       expect(body.steps.map((s: { text: string }) => s.text)).toEqual(l.steps.map((s) => s.text));
       expect(body.steps.map((s: { given_cost_usd: number | null }) => s.given_cost_usd)).toEqual(l.steps.map((s) => s.cost_usd ?? null));
-      expect(body).toMatchObject({ cost_usd: f.costUsd, all_largest_usd: f.allLargestUsd, savings: f.savings, process_score: f.processScore, reward: f.reward });
+      expect(body).toMatchObject({
+        cost_usd: f.costUsd,
+        all_largest_usd: f.allLargestUsd,
+        savings: f.savings,
+        process_score: f.processScore,
+        reward: f.reward,
+      });
       expect(body.models).toEqual(l.models);
       expect(body.run).toEqual({ policy: null, meta: null, ...l.run });
       expect(body.meta).toEqual(l.meta ?? null);
@@ -172,7 +183,9 @@ describe('one trajectory', () => {
       const f = fig(l.id);
       const scores = await call(getScores, '/x?lambda=0.8&mu=0.3', { id: l.id });
       expect(scores.steps.map((s: { rubric_score: number | null }) => s.rubric_score)).toEqual(f.stepRubricScores);
-      expect(scores.criteria.map((c: { id: string; weight: number; score: number | null }) => ({ id: c.id, weight: c.weight, score: c.score }))).toEqual(f.criterionScores);
+      expect(scores.criteria.map((c: { id: string; weight: number; score: number | null }) => ({ id: c.id, weight: c.weight, score: c.score }))).toEqual(
+        f.criterionScores,
+      );
       expect(scores.process_score).toBe(f.processScore);
       expect(scores.reward).toBe(figuresOf(l, { lambda: 0.8, mu: 0.3 }).reward);
       const cost = await call(getCost, '/x', { id: l.id });
@@ -183,7 +196,14 @@ describe('one trajectory', () => {
       expect(cost.savings).toBe(f.savings);
       expect(cost.counterfactual_usd).toEqual(counterfactualCosts(stepInputs(l), pricesOf(l)));
       expect(cost.by_model).toEqual(
-        costBreakdown(stepInputs(l), f.stepCosts).map((b) => ({ model: b.model, steps: b.steps, tokens_in: b.tokensIn, tokens_out: b.tokensOut, cost_usd: b.costUsd, share: b.share })),
+        costBreakdown(stepInputs(l), f.stepCosts).map((b) => ({
+          model: b.model,
+          steps: b.steps,
+          tokens_in: b.tokensIn,
+          tokens_out: b.tokensOut,
+          cost_usd: b.costUsd,
+          share: b.share,
+        })),
       );
     }
   });

@@ -68,15 +68,22 @@ const T4 = 'runB/q2/r0';
 const T5 = 'runA/q1/r1 50%';
 const FIXTURE = [
   // costs 0.0002, 0.002, 0.0002 = 0.0024; all-large 0.006; savings 0.6. Step 1 is named by two judgments.
-  line(T1, RUN_A, Q1, [step(0, 'small', 100, 50, { router: { probs: { small: 0.9, large: 0.1 } }, latency_ms: 12 }), step(1, 'large', 100, 50), step(2, 'small', 100, 50)], true, {
-    rubric: R1,
-    judgments: [
-      { criterion: 'c1', steps: [1], score: 1, rationale: 'crux on large', judge: 'judge-v2' },
-      { criterion: 'c2', steps: [1, 2], score: 0 },
-      { criterion: 'c3', score: 5 },
-    ],
-    meta: { z: 1, a: [1, 2] },
-  }),
+  line(
+    T1,
+    RUN_A,
+    Q1,
+    [step(0, 'small', 100, 50, { router: { probs: { small: 0.9, large: 0.1 } }, latency_ms: 12 }), step(1, 'large', 100, 50), step(2, 'small', 100, 50)],
+    true,
+    {
+      rubric: R1,
+      judgments: [
+        { criterion: 'c1', steps: [1], score: 1, rationale: 'crux on large', judge: 'judge-v2' },
+        { criterion: 'c2', steps: [1, 2], score: 0 },
+        { criterion: 'c3', score: 5 },
+      ],
+      meta: { z: 1, a: [1, 2] },
+    },
+  ),
   // 0.004 + 0.001 (given) = 0.005; all-large 0.004 + 0.002 = 0.006 (given costs do not count); savings 1/6.
   line(T2, RUN_B, Q1, [step(0, 'large', 200, 100), step(1, 'large', 100, 50, { cost_usd: 0.001 })], false, {
     rubric: R1,
@@ -187,7 +194,16 @@ describe('GET /api/runs', () => {
     try {
       const { body } = await call(getRuns, '/api/runs');
       const z = body.runs.find((r: { id: string }) => r.id === 'runZ');
-      expect(z).toMatchObject({ trajectories: 0, accuracy: null, mean_cost_usd: null, mean_process_score: null, mean_savings: null, mean_reward: null, steps: 0, step_share_by_model: {} });
+      expect(z).toMatchObject({
+        trajectories: 0,
+        accuracy: null,
+        mean_cost_usd: null,
+        mean_process_score: null,
+        mean_savings: null,
+        mean_reward: null,
+        steps: 0,
+        step_share_by_model: {},
+      });
     } finally {
       await db.pool().query(`DELETE FROM runs WHERE id = 'runZ'`);
     }
@@ -388,7 +404,15 @@ describe('GET /api/trajectories/{id}', () => {
     expect(body.process_score).toBeCloseTo(0.425, 12);
     expect(body.reward).toBeCloseTo(1.1725, 12);
     expect(body.steps.map((s: { index: number }) => s.index)).toEqual([0, 1, 2]);
-    expect(body.steps[0]).toMatchObject({ model: 'small', text: 'step 0 on small', tokens_in: 100, tokens_out: 50, latency_ms: 12, router: { probs: { small: 0.9, large: 0.1 } }, given_cost_usd: null });
+    expect(body.steps[0]).toMatchObject({
+      model: 'small',
+      text: 'step 0 on small',
+      tokens_in: 100,
+      tokens_out: 50,
+      latency_ms: 12,
+      router: { probs: { small: 0.9, large: 0.1 } },
+      given_cost_usd: null,
+    });
     expect(body.steps[1]).toMatchObject({ latency_ms: null, router: null });
     const costs = body.steps.map((s: { cost_usd: number }) => s.cost_usd);
     [0.0002, 0.002, 0.0002].forEach((c, i) => expect(costs[i]).toBeCloseTo(c, 15));
@@ -398,7 +422,18 @@ describe('GET /api/trajectories/{id}', () => {
     expect(body.steps[1].rubric_score).toBeCloseTo(1 / 3, 12);
     expect(body.steps[2].rubric_score).toBe(1);
     expect(body.judgments).toHaveLength(3);
-    expect(body.judgments[0]).toMatchObject({ criterion: 'c1', steps: [1], score: 1, judge_score: 1, effective_score: 0, source: 'human', labelled_by: 'bob', version: 2, rationale: 'crux on large', judge: 'judge-v2' });
+    expect(body.judgments[0]).toMatchObject({
+      criterion: 'c1',
+      steps: [1],
+      score: 1,
+      judge_score: 1,
+      effective_score: 0,
+      source: 'human',
+      labelled_by: 'bob',
+      version: 2,
+      rationale: 'crux on large',
+      judge: 'judge-v2',
+    });
   });
 
   it('puts the given cost in given_cost_usd and the step cost in cost_usd', async () => {
@@ -493,7 +528,15 @@ describe('GET /api/trajectories/{id}/scores', () => {
 
   it('says source judge for a judgment nobody labelled', async () => {
     const { body } = await call(getScores, '/x', { id: T2 });
-    expect(body.judgments[1]).toMatchObject({ criterion: 'c2', judge_score: -1, effective_score: -1, source: 'judge', labelled_by: null, labelled_at: null, version: 0 });
+    expect(body.judgments[1]).toMatchObject({
+      criterion: 'c2',
+      judge_score: -1,
+      effective_score: -1,
+      source: 'judge',
+      labelled_by: null,
+      labelled_at: null,
+      version: 0,
+    });
   });
 
   it.each([
@@ -663,7 +706,13 @@ describe('GET /api/agreement', () => {
     expect(c1.people).toMatchObject({ level: 'nominal', n_items: 2 });
     expect(c1.people.alpha).toBeCloseTo(0, 12);
     // c2 (ternary): one item, judge 0 vs human 1.
-    expect(c2).toMatchObject({ id: 'c2', kind: 'ternary', n_items: 1, judge_human: { n: 1, percent_agreement: 0, cohens_kappa: 0 }, people: { n_items: 0, alpha: null } });
+    expect(c2).toMatchObject({
+      id: 'c2',
+      kind: 'ternary',
+      n_items: 1,
+      judge_human: { n: 1, percent_agreement: 0, cohens_kappa: 0 },
+      people: { n_items: 0, alpha: null },
+    });
     // c3 (numeric 0..10): judge [0.5, 1.0] vs human [0.7, 0.6]: MAD 0.3, rho -1.
     expect(c3).toMatchObject({ id: 'c3', kind: 'numeric', n_items: 2, judge_human: { n: 2, percent_agreement: null, cohens_kappa: null, spearman_rho: -1 } });
     expect(c3.judge_human.mean_absolute_difference).toBeCloseTo(0.3, 12);

@@ -30,15 +30,33 @@ describe('rollups stay equal to a recomputation', () => {
   it('after ingest', async () => {
     const s = await ingestText(text(lines), { batchLines: 17 });
     expect(s).toMatchObject({ stored: lines.length, failed: 0 });
-    expect(await expectRollupsExact()).toEqual(['agreement_cells', 'agreement_days', 'agreement_items', 'agreement_people', 'agreement_steps', 'run_benchmark_model_stats', 'run_benchmark_stats', 'run_judge_stats', 'run_model_stats', 'run_reference_models', 'run_routing_model_stats', 'run_routing_stats', 'run_stats', 'training_groups', 'training_step_models']);
+    expect(await expectRollupsExact()).toEqual([
+      'agreement_cells',
+      'agreement_days',
+      'agreement_items',
+      'agreement_people',
+      'agreement_steps',
+      'run_benchmark_model_stats',
+      'run_benchmark_stats',
+      'run_judge_stats',
+      'run_model_stats',
+      'run_reference_models',
+      'run_routing_model_stats',
+      'run_routing_stats',
+      'run_stats',
+      'training_groups',
+      'training_step_models',
+    ]);
   });
 
   it('after replacing trajectories with other outcomes, steps and models', async () => {
-    const changed = lines.filter((_, i) => i % 5 === 0).map((l) => {
-      const steps = l.steps.slice(0, Math.max(1, l.steps.length - 1)).map((s, i) => ({ ...s, model: i === 0 ? l.models[0]!.id : s.model }));
-      const judgments = l.judgments?.filter((j) => (j.steps ?? []).every((k) => k < steps.length));
-      return { ...l, correct: !l.correct, steps, judgments };
-    });
+    const changed = lines
+      .filter((_, i) => i % 5 === 0)
+      .map((l) => {
+        const steps = l.steps.slice(0, Math.max(1, l.steps.length - 1)).map((s, i) => ({ ...s, model: i === 0 ? l.models[0]!.id : s.model }));
+        const judgments = l.judgments?.filter((j) => (j.steps ?? []).every((k) => k < steps.length));
+        return { ...l, correct: !l.correct, steps, judgments };
+      });
     const s = await ingestText(text(changed), { replace: true });
     expect(s).toMatchObject({ replaced: changed.length, failed: 0 });
     await expectRollupsExact();

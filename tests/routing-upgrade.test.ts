@@ -55,7 +55,15 @@ const HAND = [
       { criterion: 'c', score: 0 },
     ],
   },
-  { format: 'routelens.trace.v1', id: 'edge/1', run: { id: 'edge' }, query: { id: 'edge/q1', text: 'One step' }, models: MODELS, steps: [step(0, 'twin-a', { 'twin-a': 0.9, small: 0.1 })], correct: false },
+  {
+    format: 'routelens.trace.v1',
+    id: 'edge/1',
+    run: { id: 'edge' },
+    query: { id: 'edge/q1', text: 'One step' },
+    models: MODELS,
+    steps: [step(0, 'twin-a', { 'twin-a': 0.9, small: 0.1 })],
+    correct: false,
+  },
 ];
 
 beforeAll(async () => {
@@ -82,7 +90,10 @@ beforeAll(async () => {
   await copyRows(client, 'steps', STEP_COLUMNS, stepCopyRows(items));
   // Judgments as they were before labels moved to items (labels_on_items): no item.
   const oldJudgments = items.flatMap(({ pk, norm }) =>
-    norm.judgments.map((j) => `${pk}\t${j.position}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${copyNumber(j.judgeScore)}\t${copyText(j.rationale)}\t${copyText(j.judge)}`),
+    norm.judgments.map(
+      (j) =>
+        `${pk}\t${j.position}\t${copyText(j.criterionId)}\t${copyIntArray(j.steps)}\t${copyNumber(j.judgeScore)}\t${copyText(j.rationale)}\t${copyText(j.judge)}`,
+    ),
   );
   await copyRows(client, 'judgments', ['trajectory_pk', 'position', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'], oldJudgments);
   // Human labels: the newest one of a judgment is its effective score.

@@ -58,7 +58,12 @@ const HAND_LINES: Json[] = [
   hand('one-step', [step(0, 'large', { small: 0.2, large: 0.8 })], true, [{ criterion: 'c1', steps: [0], score: 1, judge: 'judge-v2' }]),
   hand(
     'four-steps',
-    [step(0, 'small', { small: 0.7, mid: 0.3 }), step(1, 'large', { small: 0.4, large: 0.4, mid: 0.2 }), step(2, 'mid'), step(3, 'mid', { small: 0.6, mid: 0.395 })],
+    [
+      step(0, 'small', { small: 0.7, mid: 0.3 }),
+      step(1, 'large', { small: 0.4, large: 0.4, mid: 0.2 }),
+      step(2, 'mid'),
+      step(3, 'mid', { small: 0.6, mid: 0.395 }),
+    ],
     false,
     [
       { criterion: 'c2', steps: [0], score: 5, judge: 'judge-v2' },
@@ -68,9 +73,12 @@ const HAND_LINES: Json[] = [
     ],
   ),
   hand('no-router', [step(0, 'small'), step(1, 'small'), step(2, 'large', {})], true),
-  hand('escalating', ['small', 'large', 'small', 'large', 'mid', 'large'].map((m, i) => step(i, m, m === 'small' ? { small: 0.9, large: 0.1 } : { [m]: 0.9, small: 0.1 })), true, [
-    { criterion: 'c1', steps: [1, 3, 5], score: 0, judge: 'judge-v1' },
-  ]),
+  hand(
+    'escalating',
+    ['small', 'large', 'small', 'large', 'mid', 'large'].map((m, i) => step(i, m, m === 'small' ? { small: 0.9, large: 0.1 } : { [m]: 0.9, small: 0.1 })),
+    true,
+    [{ criterion: 'c1', steps: [1, 3, 5], score: 0, judge: 'judge-v1' }],
+  ),
 ];
 
 async function answer(params: Record<string, string>): Promise<RoutingAnswer> {
@@ -83,25 +91,34 @@ const expected = expectedAnswer;
 
 /** The rollups of every run, and of all runs together, equal lib/domain over the stored rows. */
 async function rollupsMatchRows(): Promise<void> {
-  const all = await storedTrajectories(db.pool(), );
+  const all = await storedTrajectories(db.pool());
   const runs = [...new Set(all.map((t) => t.run))];
   for (const run of runs) {
-    expect(rounded(await answer({ run })), run).toEqual(expected(all.filter((t) => t.run === run), 'rollups'));
+    expect(rounded(await answer({ run })), run).toEqual(
+      expected(
+        all.filter((t) => t.run === run),
+        'rollups',
+      ),
+    );
   }
   expect(rounded(await answer({}))).toEqual(expected(all, 'rollups'));
   await expectRollupsExact();
   // No run left with a row that sums to something when it has no trajectories.
-  const empty = await db.pool().query(
-    'SELECT run_id FROM run_routing_stats s WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.run_id = s.run_id) AND (trajectories <> 0 OR steps <> 0)',
-  );
+  const empty = await db
+    .pool()
+    .query(
+      'SELECT run_id FROM run_routing_stats s WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.run_id = s.run_id) AND (trajectories <> 0 OR steps <> 0)',
+    );
   expect(empty.rows).toEqual([]);
 }
 
 async function perStepValuesMatchRows(): Promise<void> {
-  const all = await storedTrajectories(db.pool(), );
-  const rows = await db.pool().query<{ trajectory_pk: number; escalations: string; chosen_probability: (number | null)[]; normalized_entropy: (number | null)[] }>(
-    'SELECT * FROM trajectory_routing_steps ORDER BY trajectory_pk',
-  );
+  const all = await storedTrajectories(db.pool());
+  const rows = await db
+    .pool()
+    .query<{ trajectory_pk: number; escalations: string; chosen_probability: (number | null)[]; normalized_entropy: (number | null)[] }>(
+      'SELECT * FROM trajectory_routing_steps ORDER BY trajectory_pk',
+    );
   expect(rows.rows.map((r) => r.trajectory_pk)).toEqual(all.map((t) => t.pk));
   rows.rows.forEach((r, i) => {
     const want = stepRouting(all[i]!.models, all[i]!.steps);
@@ -136,8 +153,16 @@ describe('routing rollups', () => {
     const all = await storedTrajectories(db.pool());
     let nulls = 0;
     for (const t of all) {
-      const want = stepRouting(t.models, t.steps).map((s) => ({ escalation: s.escalation, chosen_probability: s.chosenProbability, normalized_entropy: s.normalizedEntropy }));
-      for (const [from, limit] of [[0, t.steps.length + 5], [1, 2], [t.steps.length, 3]] as const) {
+      const want = stepRouting(t.models, t.steps).map((s) => ({
+        escalation: s.escalation,
+        chosen_probability: s.chosenProbability,
+        normalized_entropy: s.normalizedEntropy,
+      }));
+      for (const [from, limit] of [
+        [0, t.steps.length + 5],
+        [1, 2],
+        [t.steps.length, 3],
+      ] as const) {
         expect(await stepRoutingPage(db.pool(), t.pk, from, limit)).toEqual(want.slice(from, from + limit));
       }
       nulls += want.filter((s) => s.chosen_probability === null).length;
@@ -192,7 +217,7 @@ describe('routing rollups', () => {
 
 describe('GET /api/routing', () => {
   it('answers a filter as lib/domain does over the same trajectories', async () => {
-    const all = await storedTrajectories(db.pool(), );
+    const all = await storedTrajectories(db.pool());
     const runs = [...new Set(all.map((t) => t.run))].sort();
     const cases: [Record<string, string>, (t: StoredTrajectory) => boolean][] = [
       [{ correct: 'true' }, (t) => t.correct],
@@ -228,7 +253,7 @@ describe('GET /api/routing', () => {
   });
 
   it('gives the list the escalations and off_argmax filters, selecting what lib/domain counts', async () => {
-    const all = await storedTrajectories(db.pool(), );
+    const all = await storedTrajectories(db.pool());
     const cases: [Record<string, string>, (t: StoredTrajectory) => boolean][] = [
       [{ escalations: '0' }, (t) => routingContribution(t).escalations === 0],
       [{ escalations: '2' }, (t) => routingContribution(t).escalations === 2],
@@ -238,7 +263,10 @@ describe('GET /api/routing', () => {
     for (const [params, keep] of cases) {
       const res = await call(getList, { path: `/api/trajectories?${new URLSearchParams({ ...params, limit: '500' })}` });
       const body = await json<{ items: { id: string }[]; total: number }>(res);
-      const want = all.filter(keep).map((t) => t.id).sort();
+      const want = all
+        .filter(keep)
+        .map((t) => t.id)
+        .sort();
       expect(want.length, JSON.stringify(params)).toBeGreaterThan(0);
       expect(body.items.map((i) => i.id).sort(), JSON.stringify(params)).toEqual(want);
       expect(body.total).toBe(want.length);

@@ -32,7 +32,7 @@ describe('runs for the overview', () => {
     expect(await listRuns(DEFAULT_VIEW, { benchmark: 'nothing' })).toEqual([]);
   });
 
-  it('splits each run\'s steps by model over that benchmark only (run_benchmark_model_stats)', async () => {
+  it("splits each run's steps by model over that benchmark only (run_benchmark_model_stats)", async () => {
     const [r1] = await listRuns(DEFAULT_VIEW, { benchmark: 'gsm8k' });
     const rows = (
       await db.pool().query<{ model: string; steps: number; cost: number }>(
@@ -51,7 +51,9 @@ describe('runs for the overview', () => {
   });
 
   it('gives intervals equal to lib/domain over the stored trajectories', async () => {
-    const t = (await db.pool().query<{ correct: boolean; cost_usd: number }>(`SELECT correct, cost_usd FROM trajectories WHERE run_id = 'r1' AND benchmark = 'GSM8K'`)).rows;
+    const t = (
+      await db.pool().query<{ correct: boolean; cost_usd: number }>(`SELECT correct, cost_usd FROM trajectories WHERE run_id = 'r1' AND benchmark = 'GSM8K'`)
+    ).rows;
     const [r1] = await listRuns(DEFAULT_VIEW, { benchmark: 'GSM8K' });
     expect(r1!.accuracy_ci).toEqual(wilsonInterval(t.filter((x) => x.correct).length, t.length));
     const sum = t.reduce((a, x) => a + x.cost_usd, 0);
@@ -66,7 +68,13 @@ describe('runs for the overview', () => {
   it('compares every run against one reference model', async () => {
     const runs = await listRuns(DEFAULT_VIEW, { reference: 'small' });
     const r1 = runs.find((r) => r.id === 'r1')!;
-    const tok = (await db.pool().query<{ i: number; o: number; c: number }>(`SELECT sum(tokens_in)::float8 AS i, sum(tokens_out)::float8 AS o, sum(cost_usd) AS c FROM trajectories WHERE run_id = 'r1'`)).rows[0]!;
+    const tok = (
+      await db
+        .pool()
+        .query<{ i: number; o: number; c: number }>(
+          `SELECT sum(tokens_in)::float8 AS i, sum(tokens_out)::float8 AS o, sum(cost_usd) AS c FROM trajectories WHERE run_id = 'r1'`,
+        )
+    ).rows[0]!;
     const expected = savingsVsModel(tok.c, tok.i, tok.o, { id: 'small', usdPerMtokIn: 0.1, usdPerMtokOut: 0.4 });
     expect(r1.reference_cost_usd).toBeCloseTo(expected.counterfactualUsd, 12);
     expect(r1.savings_vs_reference).toBeCloseTo(expected.savings!, 12);

@@ -66,9 +66,11 @@ describe('SQL figures equal lib/domain', () => {
       );
       byRun.set(steps[0]!.run_id, [...(byRun.get(steps[0]!.run_id) ?? []), b]);
     }
-    const stored = await db.pool().query<{ run_id: string; model: string; steps: number; tokens_in: number; tokens_out: number; cost_usd: number }>(
-      'SELECT run_id, model, steps, tokens_in, tokens_out, cost_usd FROM run_model_stats ORDER BY run_id, model',
-    );
+    const stored = await db
+      .pool()
+      .query<{ run_id: string; model: string; steps: number; tokens_in: number; tokens_out: number; cost_usd: number }>(
+        'SELECT run_id, model, steps, tokens_in, tokens_out, cost_usd FROM run_model_stats ORDER BY run_id, model',
+      );
     expect(new Set(stored.rows.map((r) => r.run_id))).toEqual(new Set(byRun.keys()));
     for (const [run, list] of byRun) {
       const want = mergeBreakdowns(list).sort((a, b) => (a.model < b.model ? -1 : 1));

@@ -139,11 +139,13 @@ describe('the migration to timestamptz, on a database an older version filled in
       ).rows;
       expect(rows.length, `${table}.${column}`).toBeGreaterThan(0);
       for (const r of rows) {
-        const expected =
-          r.restored ? Date.parse(RESTORED_AT)
-          : column === 'expires_at' ? madeAt + 12 * 3600_000
-          : column === 'leased_until' ? madeAt + 300_000
-          : madeAt;
+        const expected = r.restored
+          ? Date.parse(RESTORED_AT)
+          : column === 'expires_at'
+            ? madeAt + 12 * 3600_000
+            : column === 'leased_until'
+              ? madeAt + 300_000
+              : madeAt;
         expect(Math.abs(Number(r.ms) - expected), `${table}.${column}`).toBeLessThan(60_000);
       }
     }

@@ -214,7 +214,11 @@ describe('two app processes against one database', () => {
     );
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'routelens-events-')), 'batch.jsonl');
     fs.writeFileSync(file, jsonl([rollout('cli-run', 'cli/1', 12), rollout('cli-run', 'cli/2', 12)]));
-    const cli = spawnSync('npx', ['tsx', '--conditions=react-server', 'scripts/ingest.ts', file], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8' });
+    const cli = spawnSync('npx', ['tsx', '--conditions=react-server', 'scripts/ingest.ts', file], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url },
+      encoding: 'utf8',
+    });
     expect(cli.status, cli.stderr).toBe(0);
     for (const sse of streams) {
       const e = await sse.next(20_000);

@@ -76,7 +76,10 @@ async function idsOf(kind: string, format: 'jsonl' | 'csv' | 'parquet', body: Bu
   if (format === 'jsonl') return parseJsonl(body.toString('utf8')).flatMap((r) => idKeys.map((k) => r[k] as string));
   const { header, records } = parseCsv(body.toString('utf8'));
   const cols = idKeys.map((k) => header.indexOf(k));
-  expect(cols.every((c) => c >= 0), `${kind} csv has ${idKeys.join(', ')}`).toBe(true);
+  expect(
+    cols.every((c) => c >= 0),
+    `${kind} csv has ${idKeys.join(', ')}`,
+  ).toBe(true);
   return records.flatMap((r) => cols.map((c) => r[c]!));
 }
 
@@ -123,7 +126,12 @@ describe('step= and group= on every export kind', () => {
   it('preferences pair rollouts across the groups of a query unless scope=group keeps them within one', async () => {
     const across = parseJsonl((await exportBody('preferences', 'format=jsonl&run=te&step=0..3')).body);
     const within = parseJsonl((await exportBody('preferences', 'format=jsonl&run=te&step=0..3&scope=group')).body);
-    const groupOf = new Map((await db.pool().query("SELECT id, training_group FROM trajectories WHERE run_id = 'te'")).rows.map((r) => [r.id as string, r.training_group as string | null]));
+    const groupOf = new Map(
+      (await db.pool().query("SELECT id, training_group FROM trajectories WHERE run_id = 'te'")).rows.map((r) => [
+        r.id as string,
+        r.training_group as string | null,
+      ]),
+    );
     expect(across.some((p) => groupOf.get(p.chosen_id as string) !== groupOf.get(p.rejected_id as string))).toBe(true);
     // Each of the five groups is one right and one wrong rollout: one outcome pair each.
     expect(within).toHaveLength(5);
@@ -151,7 +159,9 @@ describe('step= and group= on the list', () => {
       expect(body.items.map((i) => i.id).sort(), filter).toEqual([...expected].sort());
       expect(body.total, filter).toBe(expected.length);
     }
-    const all = await json<{ items: { id: string; training_step: number | null; group: string | null }[] }>(await call(getList, { path: '/api/trajectories?run=te&limit=100' }));
+    const all = await json<{ items: { id: string; training_step: number | null; group: string | null }[] }>(
+      await call(getList, { path: '/api/trajectories?run=te&limit=100' }),
+    );
     expect(all.items.find((i) => i.id === 'te/plain')).toMatchObject({ training_step: null, group: null });
     expect(all.items.find((i) => i.id === 'te/a1-0')).toMatchObject({ training_step: 1, group: 'qa@1' });
     expect(all.items.find((i) => i.id === 'te/b2-0')).toMatchObject({ training_step: 2, group: 'qb@2' });

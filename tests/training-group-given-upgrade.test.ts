@@ -11,7 +11,8 @@ const MIGRATION = '20261202095500_training_group_given';
 
 describe('the training_group_given migration, on a database the previous version filled', () => {
   let old: UpgradeDatabase;
-  const snapshot = async () => (await old.client.query('SELECT to_jsonb(x) AS row FROM trajectories x ORDER BY pk')).rows.map((r) => r.row as Record<string, unknown>);
+  const snapshot = async () =>
+    (await old.client.query('SELECT to_jsonb(x) AS row FROM trajectories x ORDER BY pk')).rows.map((r) => r.row as Record<string, unknown>);
   let before: Record<string, unknown>[];
 
   beforeAll(async () => {

@@ -12,7 +12,8 @@ const TRAINING = '20261202002130_training';
 
 describe('the training migration, on a database the previous version filled', () => {
   let old: UpgradeDatabase;
-  const snapshot = async (table: string, order: string) => (await old.client.query(`SELECT to_jsonb(x) AS row FROM "${table}" x ORDER BY ${order}`)).rows.map((r) => r.row as Record<string, unknown>);
+  const snapshot = async (table: string, order: string) =>
+    (await old.client.query(`SELECT to_jsonb(x) AS row FROM "${table}" x ORDER BY ${order}`)).rows.map((r) => r.row as Record<string, unknown>);
   let before: Record<string, Record<string, unknown>[]>;
   const TABLES: [string, string][] = [
     ['runs', 'id'],
@@ -60,7 +61,10 @@ describe('the training migration, on a database the previous version filled', ()
       } else {
         // Later migrations may add columns of their own (run_stats.sum_cost_ratio): the old ones stay.
         const had = Object.keys(before[t]![0] ?? {});
-        expect(after.map((row) => Object.fromEntries(had.map((k) => [k, row[k]]))), t).toEqual(before[t]);
+        expect(
+          after.map((row) => Object.fromEntries(had.map((k) => [k, row[k]]))),
+          t,
+        ).toEqual(before[t]);
       }
     }
     for (const t of ['training_groups', 'training_step_models', 'ingest_events']) {
@@ -68,10 +72,14 @@ describe('the training migration, on a database the previous version filled', ()
     }
     const pool = new pg.Pool(poolConfig(old.url));
     try {
-      const s = await ingestStream(source(jsonl([baseLine('up/1', { run: { id: 'r2' }, query: { id: 'q-up', text: 'Find y.' }, training: { step: 3 } })])), { pool });
+      const s = await ingestStream(source(jsonl([baseLine('up/1', { run: { id: 'r2' }, query: { id: 'q-up', text: 'Find y.' }, training: { step: 3 } })])), {
+        pool,
+      });
       expect(s).toMatchObject({ stored: 1, failed: 0 });
       expect((await pool.query('SELECT name, step, rollouts FROM training_groups')).rows).toEqual([{ name: 'q-up@3', step: 3, rollouts: 1 }]);
-      expect((await pool.query('SELECT run_id, steps, rollouts, trajectories FROM ingest_events')).rows).toEqual([{ run_id: 'r2', steps: [3], rollouts: 1, trajectories: 1 }]);
+      expect((await pool.query('SELECT run_id, steps, rollouts, trajectories FROM ingest_events')).rows).toEqual([
+        { run_id: 'r2', steps: [3], rollouts: 1, trajectories: 1 },
+      ]);
     } finally {
       await pool.end();
     }

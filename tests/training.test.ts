@@ -102,7 +102,13 @@ async function curve(run: string, qs = '') {
  * change) is the very answer of the same figures evaluated in PostgreSQL, at the defaults and elsewhere.
  */
 async function expectCurveAsSql(run: string) {
-  for (const settings of [{ lambda: 0.5, mu: 0.1 }, { lambda: 2, mu: 0.1 }, { lambda: 0, mu: 0 }, { lambda: 1.7, mu: 3 }, { lambda: 0.3, mu: 0.85 }]) {
+  for (const settings of [
+    { lambda: 0.5, mu: 0.1 },
+    { lambda: 2, mu: 0.1 },
+    { lambda: 0, mu: 0 },
+    { lambda: 1.7, mu: 3 },
+    { lambda: 0.3, mu: 0.85 },
+  ]) {
     const got = (await curve(run, `lambda=${settings.lambda}&mu=${settings.mu}`)).steps.map(({ step_share_by_model: _m, ...p }) => p);
     expect(got, `${settings.lambda}/${settings.mu}`).toEqual(await pointsFromRollupsSql(run, settings));
   }
@@ -110,7 +116,10 @@ async function expectCurveAsSql(run: string) {
 
 async function groups(run: string, qs = '') {
   const res = await call(getGroups, { path: `/api/runs/${run}/groups?${qs}`, params: { id: run } });
-  return { status: res.status, body: await json<{ items: Record<string, unknown>[]; next_cursor: string | null; total: number; error?: { message: string } }>(res) };
+  return {
+    status: res.status,
+    body: await json<{ items: Record<string, unknown>[]; next_cursor: string | null; total: number; error?: { message: string } }>(res),
+  };
 }
 
 async function group(run: string, name: string, qs = '') {
@@ -127,7 +136,15 @@ async function expectRollupsRecomputed(run: string): Promise<void> {
     const f = fresh[i]!;
     expect(f.query_id).toBe(f.query_id_max);
     expect(f.step).toBe(f.step_max);
-    expect({ query_id: g.query_id, step: g.step, rollouts: g.rollouts, correct: g.correct, n_process: g.n_process, same_process: g.same_process, same_cost_ratio: g.same_cost_ratio }).toEqual({
+    expect({
+      query_id: g.query_id,
+      step: g.step,
+      rollouts: g.rollouts,
+      correct: g.correct,
+      n_process: g.n_process,
+      same_process: g.same_process,
+      same_cost_ratio: g.same_cost_ratio,
+    }).toEqual({
       query_id: f.query_id,
       step: f.step,
       rollouts: f.rollouts,
@@ -136,7 +153,18 @@ async function expectRollupsRecomputed(run: string): Promise<void> {
       same_process: f.same_process,
       same_cost_ratio: f.same_cost_ratio,
     });
-    for (const k of ['sum_cost_usd', 'sum_process', 'sum_cost_ratio', 'dev_process', 'dev_cost_ratio', 'dev_process_sq', 'dev_cost_ratio_sq', 'dev_outcome_process', 'dev_outcome_cost_ratio', 'dev_process_cost_ratio']) {
+    for (const k of [
+      'sum_cost_usd',
+      'sum_process',
+      'sum_cost_ratio',
+      'dev_process',
+      'dev_cost_ratio',
+      'dev_process_sq',
+      'dev_cost_ratio_sq',
+      'dev_outcome_process',
+      'dev_outcome_cost_ratio',
+      'dev_process_cost_ratio',
+    ]) {
       expect(g[k], `${g.name}.${k}`).toBeCloseTo(f[k] as number, 12);
     }
   }
@@ -166,7 +194,8 @@ describe('the training object', () => {
   });
 
   it('shows them on the trajectory (GET /api/trajectories/{id}), the default group spelled out', async () => {
-    const detail = async (id: string) => json<{ training: unknown }>(await call(getDetail, { path: `/api/trajectories/${encodeURIComponent(id)}`, params: { id } }));
+    const detail = async (id: string) =>
+      json<{ training: unknown }>(await call(getDetail, { path: `/api/trajectories/${encodeURIComponent(id)}`, params: { id } }));
     expect((await detail('tr/r1')).training).toEqual({ step: 0, group: 'q1@0' });
     expect((await detail('tr/r4')).training).toEqual({ step: 0, group: 'solo' });
   });
@@ -190,7 +219,12 @@ describe('the training object', () => {
     expect(s.errors[0]!.message).toMatch(/group "q1@0" of run "tr" is stored with query "q1" at training step 0/);
     expect(s.errors[1]!.message).toMatch(/training step 1/);
     // A default group name taken by an explicit group of another query: the path is the training object.
-    const d = await ingestText(jsonl([line({ id: 'tr/bad3', query: 'q2', step: 7, correct: true, models: ['S'] }), { ...line({ id: 'tr/bad4', query: 'q1', step: 8, correct: true, models: ['S'] }), training: { step: 8, group: 'q2@7' } }]));
+    const d = await ingestText(
+      jsonl([
+        line({ id: 'tr/bad3', query: 'q2', step: 7, correct: true, models: ['S'] }),
+        { ...line({ id: 'tr/bad4', query: 'q1', step: 8, correct: true, models: ['S'] }), training: { step: 8, group: 'q2@7' } },
+      ]),
+    );
     expect(d).toMatchObject({ stored: 1, failed: 1 });
     expect(d.errors[0]).toMatchObject({ id: 'tr/bad4', path: '/training/group' });
     await withTransaction(async (c) => {
@@ -200,7 +234,13 @@ describe('the training object', () => {
   });
 
   it('needs a step, and takes no other key', async () => {
-    const s = await ingestText(jsonl([{ ...line(SPECS[0]!), id: 'tr/x1', training: { group: 'g' } }, { ...line(SPECS[0]!), id: 'tr/x2', training: { step: 1, epoch: 2 } }, { ...line(SPECS[0]!), id: 'tr/x3', training: { step: -1 } }]));
+    const s = await ingestText(
+      jsonl([
+        { ...line(SPECS[0]!), id: 'tr/x1', training: { group: 'g' } },
+        { ...line(SPECS[0]!), id: 'tr/x2', training: { step: 1, epoch: 2 } },
+        { ...line(SPECS[0]!), id: 'tr/x3', training: { step: -1 } },
+      ]),
+    );
     expect(s.errors.map((e) => [e.path, e.message])).toEqual([
       ['/training/step', 'is required'],
       ['/training/epoch', 'unknown key "epoch"'],
@@ -270,7 +310,12 @@ describe('GET /api/runs/{id}/training', () => {
       no_signal_share_outcome: d.noSignalShareOutcome,
       no_signal_share: d.noSignalShare,
     });
-    for (const settings of [{ lambda: 0.5, mu: 0.1 }, { lambda: 2, mu: 0.1 }, { lambda: 0, mu: 0 }, { lambda: 1.7, mu: 3 }]) {
+    for (const settings of [
+      { lambda: 0.5, mu: 0.1 },
+      { lambda: 2, mu: 0.1 },
+      { lambda: 0, mu: 0 },
+      { lambda: 1.7, mu: 3 },
+    ]) {
       const got = await curve('tr', `lambda=${settings.lambda}&mu=${settings.mu}`);
       const want = trainingCurve(domainRollouts(SPECS), settings).map(snake);
       expect(got.steps.length).toBe(want.length);
@@ -369,7 +414,9 @@ describe('the rollups', () => {
     await expectRollupsRecomputed('tr');
     await expectCurveAsSql('tr');
     // Replace: r2 becomes right with other steps, r7 moves to a new group of another step.
-    const r = await ingestText(jsonl([line({ ...SPECS[1]!, correct: true, models: ['L'] }), line({ ...SPECS[6]!, step: 4, group: 'moved' })]), { replace: true });
+    const r = await ingestText(jsonl([line({ ...SPECS[1]!, correct: true, models: ['L'] }), line({ ...SPECS[6]!, step: 4, group: 'moved' })]), {
+      replace: true,
+    });
     expect(r).toMatchObject({ replaced: 2, failed: 0 });
     await expectRollupsRecomputed('tr');
     await expectCurveAsSql('tr');
@@ -405,7 +452,8 @@ describe('the rollups', () => {
 
 describe('the step and group filters', () => {
   it('select rollouts in the list, count them from the rollups, and carry training_step and group', async () => {
-    const list = async (qs: string) => json<{ items: { id: string; training_step: number; group: string }[]; total: number }>(await call(getList, { path: `/api/trajectories?${qs}` }));
+    const list = async (qs: string) =>
+      json<{ items: { id: string; training_step: number; group: string }[]; total: number }>(await call(getList, { path: `/api/trajectories?${qs}` }));
     const one = await list('run=tr&step=0');
     expect(one.items.map((i) => i.id).sort()).toEqual(['tr/r1', 'tr/r2', 'tr/r3', 'tr/r4']);
     expect(one.total).toBe(4);
@@ -432,19 +480,27 @@ describe('the step and group filters', () => {
     const again = await ingestText(lines.join('\n') + '\n');
     expect(again).toMatchObject({ unchanged: 4, failed: 0 });
     const steps = await startExport(parseExportRequest('steps', new URLSearchParams({ format: 'jsonl', group: 'cancel' })));
-    const rows = (await bytesOf(steps.chunks)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { trajectory_id: string });
+    const rows = (await bytesOf(steps.chunks))
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { trajectory_id: string });
     expect(new Set(rows.map((r) => r.trajectory_id))).toEqual(new Set(['tr/r9', 'tr/r10']));
   });
 });
 
 describe('pairs', () => {
   it('scope=group pairs only rollouts of one group', async () => {
-    const all = await json<{ pairs: { chosen: string; rejected: string }[] }>(await call(getPairs, { path: '/api/queries/q1/pairs?run=tr', params: { id: 'q1' } }));
+    const all = await json<{ pairs: { chosen: string; rejected: string }[] }>(
+      await call(getPairs, { path: '/api/queries/q1/pairs?run=tr', params: { id: 'q1' } }),
+    );
     const within = await json<{ scope: string; pairs: { chosen: string; rejected: string; group: string }[] }>(
       await call(getPairs, { path: '/api/queries/q1/pairs?run=tr&scope=group', params: { id: 'q1' } }),
     );
     expect(within.scope).toBe('group');
-    const groupOf = new Map((await db.pool().query("SELECT id, training_group FROM trajectories WHERE run_id = 'tr'")).rows.map((r) => [r.id, r.training_group]));
+    const groupOf = new Map(
+      (await db.pool().query("SELECT id, training_group FROM trajectories WHERE run_id = 'tr'")).rows.map((r) => [r.id, r.training_group]),
+    );
     expect(within.pairs.length).toBeGreaterThan(0);
     expect(within.pairs.length).toBeLessThan(all.pairs.length);
     for (const p of within.pairs) {
@@ -470,8 +526,13 @@ describe('pairs', () => {
       expect((await json<{ error: { message: string } }>(exp)).error.message).toMatch(/scope=group.*cap=/s);
       const ok = await call(getExport, { path: '/api/exports/preferences?run=tr&scope=group', params: { kind: 'preferences' } });
       expect(ok.status, await ok.clone().text()).toBe(200);
-      const pairs = (await ok.text()).trim().split('\n').map((l) => JSON.parse(l) as { chosen_id: string; rejected_id: string });
-      const groupOf = new Map((await db.pool().query("SELECT id, training_group FROM trajectories WHERE run_id = 'tr'")).rows.map((r) => [r.id, r.training_group]));
+      const pairs = (await ok.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { chosen_id: string; rejected_id: string });
+      const groupOf = new Map(
+        (await db.pool().query("SELECT id, training_group FROM trajectories WHERE run_id = 'tr'")).rows.map((r) => [r.id, r.training_group]),
+      );
       for (const p of pairs) expect(groupOf.get(p.chosen_id)).toBe(groupOf.get(p.rejected_id));
     } finally {
       delete process.env.ROUTELENS_PAIRS_MAX;
@@ -493,7 +554,14 @@ describe('the judge setting', () => {
     expect((await curve('tj')).steps[0]).toMatchObject({ no_signal_share: 1, mean_group_reward_std: 0, mean_process_score: 0.5 });
     const ja = await curve('tj', 'judge=ja');
     expect(ja).toMatchObject({ judge: 'ja' });
-    expect(ja.steps[0]).toMatchObject({ rollouts: 2, groups: 1, no_signal_share: 0, no_signal_share_outcome: 1, mean_process_score: 0.5, step_share_by_model: { S: 1 } });
+    expect(ja.steps[0]).toMatchObject({
+      rollouts: 2,
+      groups: 1,
+      no_signal_share: 0,
+      no_signal_share_outcome: 1,
+      mean_process_score: 0.5,
+      step_share_by_model: { S: 1 },
+    });
     expect(ja.steps[0]!.mean_group_reward_std).toBeCloseTo(0.5 / Math.SQRT2, 15);
     const list = await groups('tj', 'judge=jb&step=0');
     expect(list.body.items).toEqual([expect.objectContaining({ group: 'q2@0', no_signal: false, no_signal_outcome: true })]);

@@ -36,7 +36,10 @@ function Secret({ label, value, onDone }: { label: string; value: string; onDone
 }
 
 function useAdminData() {
-  const users = useQuery({ queryKey: keys.users, queryFn: ({ signal }) => getJson<{ users: UserRow[] }>('/api/users', undefined, signal).then((r) => r.users) });
+  const users = useQuery({
+    queryKey: keys.users,
+    queryFn: ({ signal }) => getJson<{ users: UserRow[] }>('/api/users', undefined, signal).then((r) => r.users),
+  });
   const apiKeys = useQuery({
     queryKey: keys.apiKeys,
     queryFn: ({ signal }) => getJson<{ api_keys: ApiKeyRow[] }>('/api/api-keys', undefined, signal).then((r) => r.api_keys),
@@ -79,7 +82,15 @@ function NewUserForm({ onSecret }: { onSecret: (s: { label: string; value: strin
           <option key={r}>{r}</option>
         ))}
       </select>
-      <input className={FIELD} type="password" placeholder="password (blank: drawn)" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="password" autoComplete="new-password" />
+      <input
+        className={FIELD}
+        type="password"
+        placeholder="password (blank: drawn)"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        aria-label="password"
+        autoComplete="new-password"
+      />
       <Button type="submit" variant="primary" disabled={create.isPending}>
         Add user
       </Button>
@@ -106,7 +117,11 @@ function UsersCard({ users, myId, onSecret }: { users: UserRow[]; myId: number |
   return (
     <Card className="mb-4">
       <CardHeader title="Users" subtitle="viewer reads · annotator also labels · admin also ingests and manages users and keys" />
-      {error && <p className="px-4 pt-2 text-sm text-rose-700" role="alert">{error}</p>}
+      {error && (
+        <p className="px-4 pt-2 text-sm text-rose-700" role="alert">
+          {error}
+        </p>
+      )}
       <table className="w-full text-sm" data-testid="users-table">
         <thead className="text-left text-[11px] uppercase tracking-wide text-slate-500">
           <tr>
@@ -217,7 +232,12 @@ function ApiKeysCard({ apiKeys, users, onSecret }: { apiKeys: ApiKeyRow[]; users
                 {k.revoked_at ? (
                   <Badge tone="red">revoked {formatTime(k.revoked_at)}</Badge>
                 ) : (
-                  <Button size="sm" variant="ghost" disabled={revoke.isPending} onClick={() => window.confirm(`Revoke “${k.name}”? Scripts using it stop working.`) && revoke.mutate(k.id)}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    disabled={revoke.isPending}
+                    onClick={() => window.confirm(`Revoke “${k.name}”? Scripts using it stop working.`) && revoke.mutate(k.id)}
+                  >
                     Revoke
                   </Button>
                 )}
@@ -273,8 +293,20 @@ export function UsersAdmin() {
           <Secret label={secret.label} value={secret.value} onDone={() => setSecret(null)} />
         </Card>
       )}
-      {users.isPending ? <SkeletonRows rows={4} /> : users.isError ? <ErrorState error={users.error} /> : <UsersCard users={users.data} myId={me.data?.user.id ?? null} onSecret={setSecret} />}
-      {apiKeys.isPending ? <SkeletonRows rows={3} /> : apiKeys.isError ? <ErrorState error={apiKeys.error} /> : <ApiKeysCard apiKeys={apiKeys.data} users={users.data ?? []} onSecret={setSecret} />}
+      {users.isPending ? (
+        <SkeletonRows rows={4} />
+      ) : users.isError ? (
+        <ErrorState error={users.error} />
+      ) : (
+        <UsersCard users={users.data} myId={me.data?.user.id ?? null} onSecret={setSecret} />
+      )}
+      {apiKeys.isPending ? (
+        <SkeletonRows rows={3} />
+      ) : apiKeys.isError ? (
+        <ErrorState error={apiKeys.error} />
+      ) : (
+        <ApiKeysCard apiKeys={apiKeys.data} users={users.data ?? []} onSecret={setSecret} />
+      )}
     </div>
   );
 }

@@ -108,7 +108,8 @@ function OverallCards({ data, params }: { data: AgreementResponse; params: Param
 
 function JudgeHumanCell({ f, kind }: { f: CriterionAgreement['judge_human']; kind: ScaleKind }) {
   const [a, b] = metricsOf(kind);
-  const value = (m: typeof a) => (m === 'percent' ? f.percent_agreement : m === 'kappa' ? f.cohens_kappa : m === 'mad' ? f.mean_absolute_difference : f.spearman_rho);
+  const value = (m: typeof a) =>
+    m === 'percent' ? f.percent_agreement : m === 'kappa' ? f.cohens_kappa : m === 'mad' ? f.mean_absolute_difference : f.spearman_rho;
   const label = { percent: '', kappa: 'κ ', mad: 'MAD ', rho: 'ρ ' } as const;
   return (
     <>
@@ -266,7 +267,8 @@ function LeaderboardCard({ params, judge, board, over, set }: ReturnType<typeof 
   });
   const criteria = useMemo(() => {
     const m = new Map<string, { id: string; text: string; kind: ScaleKind; rubric: string }>();
-    for (const c of byJudge.data?.judges.flatMap((j) => j.criteria) ?? []) m.set(`${c.rubric_id}\u0000${c.id}`, { id: c.id, text: c.text, kind: c.kind, rubric: c.rubric_id });
+    for (const c of byJudge.data?.judges.flatMap((j) => j.criteria) ?? [])
+      m.set(`${c.rubric_id}\u0000${c.id}`, { id: c.id, text: c.text, kind: c.kind, rubric: c.rubric_id });
     return [...m.values()];
   }, [byJudge.data]);
   const oneRubric = new Set(criteria.map((c) => c.rubric)).size <= 1;
@@ -320,7 +322,13 @@ function LeaderboardCard({ params, judge, board, over, set }: ReturnType<typeof 
           actions={
             <div className="flex gap-1" role="group" aria-label="bucket">
               {(['week', 'day'] as const).map((o) => (
-                <Button key={o} size="sm" variant={over === o ? 'primary' : 'ghost'} aria-pressed={over === o} onClick={() => set({ over: o === 'week' ? null : o })}>
+                <Button
+                  key={o}
+                  size="sm"
+                  variant={over === o ? 'primary' : 'ghost'}
+                  aria-pressed={over === o}
+                  onClick={() => set({ over: o === 'week' ? null : o })}
+                >
                   by {o}
                 </Button>
               ))}
@@ -374,7 +382,12 @@ export function AgreementPage() {
             {params.rubric && (
               <span className="flex h-8 items-center gap-1 rounded-md border border-slate-300 bg-slate-50 px-2 font-mono text-xs" data-testid="rubric-filter">
                 {String(params.rubric)}
-                <button type="button" aria-label="all rubrics" className="text-slate-400 hover:text-slate-700" onClick={() => set({ rubric: null, board: null })}>
+                <button
+                  type="button"
+                  aria-label="all rubrics"
+                  className="text-slate-400 hover:text-slate-700"
+                  onClick={() => set({ rubric: null, board: null })}
+                >
                   ×
                 </button>
               </span>
@@ -389,7 +402,14 @@ export function AgreementPage() {
         <ErrorState error={agreement.error} onRetry={() => agreement.refetch()} />
       ) : agreement.data.overall.n_items === 0 ? (
         <Card>
-          <EmptyState title="No human label yet" action={<Link href="/annotate" className="text-sm text-sky-700 hover:underline">Label some judgments</Link>}>
+          <EmptyState
+            title="No human label yet"
+            action={
+              <Link href="/annotate" className="text-sm text-sky-700 hover:underline">
+                Label some judgments
+              </Link>
+            }
+          >
             Agreement needs judgments that people labelled.
           </EmptyState>
         </Card>

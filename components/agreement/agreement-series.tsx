@@ -37,11 +37,17 @@ export function seriesPoints(data: AgreementSeriesResponse, kind: ScaleKind, met
 export function AgreementSeries({ data, kind, metric, testId }: { data: AgreementSeriesResponse; kind: ScaleKind; metric: Metric; testId: string }) {
   const { points, judges, drawn } = useMemo(() => seriesPoints(data, kind, metric), [data, kind, metric]);
   const step = data.over === 'step';
-  if (points.length === 0) return <p className="px-4 py-6 text-sm text-slate-500">No {kind} item labelled here{step ? ' in a training run' : ''}.</p>;
+  if (points.length === 0)
+    return (
+      <p className="px-4 py-6 text-sm text-slate-500">
+        No {kind} item labelled here{step ? ' in a training run' : ''}.
+      </p>
+    );
   if (drawn === 0) {
     return (
       <p className="px-4 py-6 text-sm text-slate-500" data-testid={testId}>
-        Every {step ? 'training step' : data.over === 'week' ? 'week' : 'day'} rests on fewer than {MIN_AGREEMENT_ITEMS} {kind} items per judge: nothing to draw yet.
+        Every {step ? 'training step' : data.over === 'week' ? 'week' : 'day'} rests on fewer than {MIN_AGREEMENT_ITEMS} {kind} items per judge: nothing to draw
+        yet.
       </p>
     );
   }
@@ -64,7 +70,16 @@ export function AgreementSeries({ data, kind, metric, testId }: { data: Agreemen
             />
             <Legend wrapperStyle={{ fontSize: 11 }} iconType="plainline" />
             {judges.map((j, i) => (
-              <Line key={j} dataKey={j} name={j} stroke={COLORS[i % COLORS.length]} strokeWidth={1.75} dot={{ r: 2.5 }} connectNulls={false} isAnimationActive={false} />
+              <Line
+                key={j}
+                dataKey={j}
+                name={j}
+                stroke={COLORS[i % COLORS.length]}
+                strokeWidth={1.75}
+                dot={{ r: 2.5 }}
+                connectNulls={false}
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>

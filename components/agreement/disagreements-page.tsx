@@ -24,15 +24,24 @@ export function DisagreementsPage() {
     getNextPageParam: (last) => last.next_after,
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const scope = [params.run && `run ${params.run}`, params.rubric && `rubric ${params.rubric}`, params.criterion && `criterion ${params.criterion}`].filter(Boolean).join(' · ');
+  const scope = [params.run && `run ${params.run}`, params.rubric && `rubric ${params.rubric}`, params.criterion && `criterion ${params.criterion}`]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <div>
       <PageHeader
-        crumbs={<Link href={withParams('/agreement', { run: params.run, rubric: params.rubric, criterion: params.criterion })} className="hover:underline">Agreement</Link>}
+        crumbs={
+          <Link href={withParams('/agreement', { run: params.run, rubric: params.rubric, criterion: params.criterion })} className="hover:underline">
+            Agreement
+          </Link>
+        }
         title={between === 'people' ? 'Where people disagree' : 'Where the judge and people disagree'}
         description={scope || 'all runs and criteria'}
         actions={
-          <Link href={withParams('/agreement/disagreements', { ...params, between: between === 'people' ? 'judge_human' : 'people' })} className="text-sm text-sky-700 hover:underline">
+          <Link
+            href={withParams('/agreement/disagreements', { ...params, between: between === 'people' ? 'judge_human' : 'people' })}
+            className="text-sm text-sky-700 hover:underline"
+          >
             {between === 'people' ? 'judge vs people instead' : 'between people instead'}
           </Link>
         }

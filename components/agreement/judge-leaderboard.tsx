@@ -53,7 +53,11 @@ function IntervalBar({ value, interval, metric, n }: { value: number | null; int
   const x = (v: number) => `${(((Math.max(lo, Math.min(hi, v)) - lo) / (hi - lo)) * 100).toFixed(2)}%`;
   const show = enough(n) && value !== null;
   return (
-    <svg className="h-4 w-full min-w-24" role="img" aria-label={show && interval ? `95% interval ${formatMetric(metric, interval.low)} to ${formatMetric(metric, interval.high)}` : 'no interval'}>
+    <svg
+      className="h-4 w-full min-w-24"
+      role="img"
+      aria-label={show && interval ? `95% interval ${formatMetric(metric, interval.low)} to ${formatMetric(metric, interval.high)}` : 'no interval'}
+    >
       <line x1="0" x2="100%" y1="8" y2="8" stroke="#e2e8f0" strokeWidth="1" />
       {lo < 0 && <line x1="50%" x2="50%" y1="3" y2="13" stroke="#cbd5e1" strokeWidth="1" />}
       {show && interval && <line x1={x(interval.low)} x2={x(interval.high)} y1="8" y2="8" stroke="#0284c7" strokeWidth="3" strokeLinecap="round" />}
@@ -122,8 +126,8 @@ export function JudgeLeaderboard({ rows, kind, selected }: { rows: BoardRow[]; k
         </table>
       </div>
       <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500" data-testid="leaderboard-verdict">
-        {say ?? `Intervals need at least ${MIN_AGREEMENT_ITEMS} items per judge; figures on fewer show "${DASH}".`} Intervals: 95% percentile bootstrap over items, seeded
-        (the same labels always give the same interval).
+        {say ?? `Intervals need at least ${MIN_AGREEMENT_ITEMS} items per judge; figures on fewer show "${DASH}".`} Intervals: 95% percentile bootstrap over
+        items, seeded (the same labels always give the same interval).
       </p>
     </div>
   );

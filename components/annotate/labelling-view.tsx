@@ -139,15 +139,18 @@ export function LabellingView({ queueId }: { queueId: number }) {
   }, [queueId, receive, failed]);
 
   /** To the next item of the trail, or a new lease; `passOver` gives back the current unlabelled item. */
-  const advance = useCallback(async (passOver: boolean) => {
-    if (at >= 0 && at < trail.current.length - 1) return open(at + 1, trail.current[at + 1]!);
-    if (passOver && item && !item.my_label) {
-      skipped.current = [...skipped.current, item.item_id];
-      await releaseItem(queueId, item.item_id).catch(() => undefined);
-    }
-    setLoading(true);
-    return loadNext();
-  }, [at, item, open, queueId, loadNext]);
+  const advance = useCallback(
+    async (passOver: boolean) => {
+      if (at >= 0 && at < trail.current.length - 1) return open(at + 1, trail.current[at + 1]!);
+      if (passOver && item && !item.my_label) {
+        skipped.current = [...skipped.current, item.item_id];
+        await releaseItem(queueId, item.item_id).catch(() => undefined);
+      }
+      setLoading(true);
+      return loadNext();
+    },
+    [at, item, open, queueId, loadNext],
+  );
 
   const goNext = useCallback(() => {
     setNotice(null);
@@ -249,13 +252,26 @@ export function LabellingView({ queueId }: { queueId: number }) {
     </div>
   );
 
-  if (error && !item) return <div>{header}<ErrorState error={error} onRetry={() => void advance(false)} /></div>;
+  if (error && !item)
+    return (
+      <div>
+        {header}
+        <ErrorState error={error} onRetry={() => void advance(false)} />
+      </div>
+    );
   if (finished) {
     return (
       <div>
         {header}
         <Card>
-          <EmptyState title="Nothing left for you in this queue" action={<Link href="/annotate" className="text-sm text-sky-700 hover:underline">Back to the queues</Link>}>
+          <EmptyState
+            title="Nothing left for you in this queue"
+            action={
+              <Link href="/annotate" className="text-sm text-sky-700 hover:underline">
+                Back to the queues
+              </Link>
+            }
+          >
             Every item is labelled by you, or held or finished by as many people as the queue asks.
             {at > 0 && ' Press p to go back over what you labelled.'}
           </EmptyState>
@@ -264,7 +280,13 @@ export function LabellingView({ queueId }: { queueId: number }) {
       </div>
     );
   }
-  if (!item) return <div>{header}<SkeletonRows rows={8} /></div>;
+  if (!item)
+    return (
+      <div>
+        {header}
+        <SkeletonRows rows={8} />
+      </div>
+    );
 
   const j = item.judgment;
   const scale = j.criterion.scale;

@@ -113,7 +113,13 @@ export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void 
       </Field>
       <Field
         label="Criterion"
-        hint={picked ? `${picked.rubric_id}: ${picked.text}` : choices.data?.truncated ? 'the 200 criteria with the most items are listed; pick a run to narrow' : undefined}
+        hint={
+          picked
+            ? `${picked.rubric_id}: ${picked.text}`
+            : choices.data?.truncated
+              ? 'the 200 criteria with the most items are listed; pick a run to narrow'
+              : undefined
+        }
       >
         <select className={FIELD} value={criterion} onChange={(e) => setCriterion(e.target.value)} name="criterion" data-testid="queue-criterion">
           <option value="">any criterion</option>
@@ -185,7 +191,12 @@ export function QueueForm({ onCreated }: { onCreated: (r: QueueCreated) => void 
       </Field>
       <label className="flex flex-col gap-1 text-sm sm:col-span-2 lg:col-span-4">
         <span className="text-[11px] font-medium uppercase tracking-wide text-slate-500">Guidelines (Markdown, shown while labelling)</span>
-        <textarea className="min-h-20 rounded-md border border-slate-300 px-2 py-1 text-sm" value={guidelines} onChange={(e) => setGuidelines(e.target.value)} name="guidelines" />
+        <textarea
+          className="min-h-20 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          value={guidelines}
+          onChange={(e) => setGuidelines(e.target.value)}
+          name="guidelines"
+        />
       </label>
       <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-4">
         <Button type="submit" variant="primary" disabled={create.isPending || !name.trim()}>

@@ -19,7 +19,11 @@ export function QueueProgress({ queueId }: { queueId: number }) {
   return (
     <div>
       <PageHeader
-        crumbs={<Link href="/annotate" className="hover:underline">Annotate</Link>}
+        crumbs={
+          <Link href="/annotate" className="hover:underline">
+            Annotate
+          </Link>
+        }
         title={queue.name}
         description={describeRule(queue)}
         actions={

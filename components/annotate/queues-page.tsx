@@ -96,11 +96,18 @@ export function QueuesPage() {
                 <ProgressBar done={q.done_by_me} total={q.items} label="labelled by you" />
                 <div className="flex gap-2">
                   {canLabel && q.done_by_me < q.items && (
-                    <Link href={`/annotate/${q.id}`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-800" data-testid="start-labelling">
+                    <Link
+                      href={`/annotate/${q.id}`}
+                      className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-800"
+                      data-testid="start-labelling"
+                    >
                       Label
                     </Link>
                   )}
-                  <Link href={`/annotate/${q.id}?view=progress`} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+                  <Link
+                    href={`/annotate/${q.id}?view=progress`}
+                    className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+                  >
                     Progress
                   </Link>
                 </div>

@@ -10,7 +10,10 @@ export const queueKeys = {
 };
 
 export function useQueues() {
-  return useQuery({ queryKey: queueKeys.list, queryFn: ({ signal }) => getJson<{ queues: QueueSummary[] }>('/api/queues', undefined, signal).then((r) => r.queues) });
+  return useQuery({
+    queryKey: queueKeys.list,
+    queryFn: ({ signal }) => getJson<{ queues: QueueSummary[] }>('/api/queues', undefined, signal).then((r) => r.queues),
+  });
 }
 
 export function useQueue(id: number) {
@@ -42,5 +45,4 @@ export const leaseNext = (queueId: number, skip: number[]) =>
 
 export const fetchItem = (queueId: number, itemId: number) => getJson<QueueItem>(`/api/queues/${queueId}/items/${itemId}`);
 
-export const releaseItem = (queueId: number, itemId: number) =>
-  sendJson<{ released: boolean }>('POST', `/api/queues/${queueId}/items/${itemId}/release`);
+export const releaseItem = (queueId: number, itemId: number) => sendJson<{ released: boolean }>('POST', `/api/queues/${queueId}/items/${itemId}/release`);

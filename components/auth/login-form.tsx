@@ -6,7 +6,8 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { fetchMe, forgetCsrfToken, meKey, safeNext, sendJson, useMe } from '@/lib/client/auth';
 
-const INPUT = 'mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500';
+const INPUT =
+  'mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500';
 
 export function LoginForm() {
   const router = useRouter();
@@ -55,7 +56,15 @@ export function LoginForm() {
         </label>
         <label className="block text-sm font-medium text-slate-700">
           Password
-          <input className={INPUT} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            className={INPUT}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         {error && (
           <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">

@@ -35,7 +35,12 @@ function TooltipBody({ active, payload }: { active?: boolean; payload?: readonly
       <div className="font-mono font-medium text-slate-900">{p.id}</div>
       <div className="tabular-nums text-slate-600">
         accuracy {formatPercent(p.accuracy)}
-        {p.accuracyCi && <span className="text-slate-400"> (95% {formatPercent(p.accuracyCi[0])}–{formatPercent(p.accuracyCi[1])})</span>}
+        {p.accuracyCi && (
+          <span className="text-slate-400">
+            {' '}
+            (95% {formatPercent(p.accuracyCi[0])}–{formatPercent(p.accuracyCi[1])})
+          </span>
+        )}
       </div>
       <div className="tabular-nums text-slate-600">
         mean cost {formatUsd(p.cost)}
@@ -43,7 +48,10 @@ function TooltipBody({ active, payload }: { active?: boolean; payload?: readonly
           <span className="text-slate-400">
             {' '}
             (95% {formatUsd(Math.max(0, p.costCi[0]))}–{formatUsd(p.costCi[1])}
-            {p.costCi[0] < 0 && <span data-testid="cost-ci-clipped">; the t interval&apos;s lower bound {formatUsd(p.costCi[0])} is below any cost, shown as $0</span>})
+            {p.costCi[0] < 0 && (
+              <span data-testid="cost-ci-clipped">; the t interval&apos;s lower bound {formatUsd(p.costCi[0])} is below any cost, shown as $0</span>
+            )}
+            )
           </span>
         )}
       </div>
@@ -81,7 +89,8 @@ function runLabel(sides: readonly LabelSide[]) {
     const y = Number(props.y) + Number(props.height ?? 0) / 2;
     const side = (props.index !== undefined && sides[props.index]) || 'top';
     if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
-    const at: { x: number; y: number; anchor: 'middle' | 'end' | 'start' } = side === 'top' ? { x, y: y - 10, anchor: 'middle' } : side === 'left' ? { x: x - 10, y: y + 4, anchor: 'end' } : { x: x + 10, y: y + 4, anchor: 'start' };
+    const at: { x: number; y: number; anchor: 'middle' | 'end' | 'start' } =
+      side === 'top' ? { x, y: y - 10, anchor: 'middle' } : side === 'left' ? { x: x - 10, y: y + 4, anchor: 'end' } : { x: x + 10, y: y + 4, anchor: 'start' };
     return (
       <text x={at.x} y={at.y} textAnchor={at.anchor} fontSize={11} fill="#334155" data-testid="run-label" data-side={side}>
         {String(props.value ?? '')}

@@ -18,7 +18,11 @@ export function CompareCostChart({ a, b }: { a: readonly StepDetail[]; b: readon
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
           <XAxis dataKey="index" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 10, fill: '#64748b' }} allowDecimals={false} />
           <YAxis tickFormatter={(v: number) => formatUsdTick(v)} tick={{ fontSize: 10, fill: '#64748b' }} width={64} />
-          <Tooltip formatter={(v, name) => [formatUsd(typeof v === 'number' ? v : Number(v)), String(name)]} labelFormatter={(l) => `step ${String(l)}`} contentStyle={{ fontSize: 12 }} />
+          <Tooltip
+            formatter={(v, name) => [formatUsd(typeof v === 'number' ? v : Number(v)), String(name)]}
+            labelFormatter={(l) => `step ${String(l)}`}
+            contentStyle={{ fontSize: 12 }}
+          />
           <Legend wrapperStyle={{ fontSize: 11 }} iconType="plainline" />
           <Line dataKey="A" stroke="#0f172a" strokeWidth={1.75} dot={false} isAnimationActive={false} connectNulls={false} />
           <Line dataKey="B" stroke="#0ea5e9" strokeWidth={1.75} dot={false} isAnimationActive={false} connectNulls={false} />

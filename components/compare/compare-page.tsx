@@ -89,11 +89,23 @@ function Decision({ a, b, view }: { a: string; b: string; view: Params }) {
         <div className="ml-auto flex items-center gap-3 text-xs text-slate-500">
           <label className="flex items-center gap-1">
             Δp
-            <input value={deltaP} onChange={(e) => setDeltaP(e.target.value)} inputMode="decimal" className="h-7 w-14 rounded border border-slate-300 px-1.5 tabular-nums text-slate-800" aria-label="delta_p" />
+            <input
+              value={deltaP}
+              onChange={(e) => setDeltaP(e.target.value)}
+              inputMode="decimal"
+              className="h-7 w-14 rounded border border-slate-300 px-1.5 tabular-nums text-slate-800"
+              aria-label="delta_p"
+            />
           </label>
           <label className="flex items-center gap-1">
             ratio
-            <input value={ratioC} onChange={(e) => setRatioC(e.target.value)} inputMode="decimal" className="h-7 w-14 rounded border border-slate-300 px-1.5 tabular-nums text-slate-800" aria-label="ratio_c" />
+            <input
+              value={ratioC}
+              onChange={(e) => setRatioC(e.target.value)}
+              inputMode="decimal"
+              className="h-7 w-14 rounded border border-slate-300 px-1.5 tabular-nums text-slate-800"
+              aria-label="ratio_c"
+            />
           </label>
         </div>
       </div>
@@ -125,7 +137,11 @@ function Picker({ queryId, value, onPick, label }: { queryId: string | undefined
   return (
     <label className="flex items-center gap-1.5 text-xs text-slate-500">
       {label}
-      <select value={value} onChange={(e) => onPick(e.target.value)} className="h-7 max-w-64 rounded-md border border-slate-300 bg-white px-1.5 font-mono text-xs text-slate-800">
+      <select
+        value={value}
+        onChange={(e) => onPick(e.target.value)}
+        className="h-7 max-w-64 rounded-md border border-slate-300 bg-white px-1.5 font-mono text-xs text-slate-800"
+      >
         {!options.some((t) => t.id === value) && <option value={value}>{value}</option>}
         {options.map((t) => (
           <option key={t.id} value={t.id}>
@@ -157,7 +173,8 @@ export function ComparePage() {
     );
   }
   // The view settings stay as A and B change.
-  const go = (next: { a: string; b: string }) => router.push(withParams(pathname, { ...viewParams(viewFromSearch(new URLSearchParams(search.toString()))), ...next }));
+  const go = (next: { a: string; b: string }) =>
+    router.push(withParams(pathname, { ...viewParams(viewFromSearch(new URLSearchParams(search.toString()))), ...next }));
   return <CompareBoth a={a} b={b} onChange={go} />;
 }
 
@@ -226,7 +243,11 @@ function CompareBoth({ a, b, onChange }: { a: string; b: string; onChange: (next
               </>
             }
           />
-          {ia && ib && sameQuery ? <Decision a={a} b={b} view={view} /> : <div className="p-4">{ia && ib ? <p className="text-sm text-slate-500">Not a pair: different queries.</p> : <Skeleton className="h-10" />}</div>}
+          {ia && ib && sameQuery ? (
+            <Decision a={a} b={b} view={view} />
+          ) : (
+            <div className="p-4">{ia && ib ? <p className="text-sm text-slate-500">Not a pair: different queries.</p> : <Skeleton className="h-10" />}</div>
+          )}
         </Card>
         <Card>
           <CardHeader title="Cumulative cost" subtitle="A and B along their steps" />

@@ -24,9 +24,7 @@ function Cell({ step, text, present }: { step: StepDetail | undefined; text: str
       ) : (
         <Skeleton className="h-3 w-40" />
       )}
-      <div className="mt-1 text-sm text-slate-800">
-        {text === undefined ? <Skeleton className="h-3 w-3/4" /> : <Markdown text={text} />}
-      </div>
+      <div className="mt-1 text-sm text-slate-800">{text === undefined ? <Skeleton className="h-3 w-3/4" /> : <Markdown text={text} />}</div>
     </div>
   );
 }
@@ -67,7 +65,13 @@ export function CompareSteps({
             const sa = textA(i) ?? stepsA?.[i];
             const sb = textB(i) ?? stepsB?.[i];
             return (
-              <div key={item.key} data-index={i} ref={virtualizer.measureElement} className="grid grid-cols-[3rem_minmax(0,1fr)_minmax(0,1fr)] border-b border-slate-100" data-testid="compare-row">
+              <div
+                key={item.key}
+                data-index={i}
+                ref={virtualizer.measureElement}
+                className="grid grid-cols-[3rem_minmax(0,1fr)_minmax(0,1fr)] border-b border-slate-100"
+                data-testid="compare-row"
+              >
                 <div className="px-2 py-2 text-right font-mono text-xs font-semibold text-slate-500">#{i}</div>
                 <div className="border-l-[3px]" style={{ borderLeftColor: sa ? color(sa.model) : 'transparent' }}>
                   <Cell step={sa} text={textA(i)?.text} present={i < countA} />
@@ -83,4 +87,3 @@ export function CompareSteps({
     </div>
   );
 }
-

@@ -8,7 +8,17 @@ import { useExportCounts } from '@/lib/client/hooks';
 import { useDebounced } from '@/lib/client/use-debounced';
 import { UNSCORED_POLICIES, type ExportFormat } from '@/lib/schemas/exports';
 import type { KindDescription } from '@/lib/export/describe';
-import { cliCommand, countParams, DEFAULT_KIND_OPTIONS, downloadUrl, problemOf, requestParams, type FilterValues, type KindOptions, type SharedSettings } from './export-request';
+import {
+  cliCommand,
+  countParams,
+  DEFAULT_KIND_OPTIONS,
+  downloadUrl,
+  problemOf,
+  requestParams,
+  type FilterValues,
+  type KindOptions,
+  type SharedSettings,
+} from './export-request';
 import { Segmented, SelectField, TextField } from './fields';
 
 const FORMATS: { value: ExportFormat; label: string }[] = [
@@ -58,9 +68,31 @@ function KindSettings({ kind, options, set }: { kind: KindDescription['kind']; o
   if (kind === 'preferences') {
     return (
       <div className="grid grid-cols-3 gap-3">
-        <TextField label="delta_p" name="delta_p" inputMode="decimal" hint="Least process-score difference that decides a pair." value={options.delta_p} onChange={(delta_p) => set({ delta_p })} />
-        <TextField label="ratio_c" name="ratio_c" inputMode="decimal" hint="Least cost ratio that decides a pair." value={options.ratio_c} onChange={(ratio_c) => set({ ratio_c })} />
-        <TextField label="Cap / query" name="cap" inputMode="numeric" placeholder="none" hint="Most pairs kept per query (largest margins first)." value={options.cap} onChange={(cap) => set({ cap })} />
+        <TextField
+          label="delta_p"
+          name="delta_p"
+          inputMode="decimal"
+          hint="Least process-score difference that decides a pair."
+          value={options.delta_p}
+          onChange={(delta_p) => set({ delta_p })}
+        />
+        <TextField
+          label="ratio_c"
+          name="ratio_c"
+          inputMode="decimal"
+          hint="Least cost ratio that decides a pair."
+          value={options.ratio_c}
+          onChange={(ratio_c) => set({ ratio_c })}
+        />
+        <TextField
+          label="Cap / query"
+          name="cap"
+          inputMode="numeric"
+          placeholder="none"
+          hint="Most pairs kept per query (largest margins first)."
+          value={options.cap}
+          onChange={(cap) => set({ cap })}
+        />
       </div>
     );
   }
@@ -152,7 +184,16 @@ export function ExportCard({ description, filters, shared }: { description: Kind
               title={zipped ? 'A .zip with the file and its manifest (filters, settings, version, row count)' : 'The manifest is in the Parquet metadata'}
               className="inline-flex h-8 items-center gap-1.5 rounded-md bg-slate-900 px-3 text-sm font-medium text-white transition-colors hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-500"
             >
-              <svg viewBox="0 0 16 16" className="h-3.5 w-3.5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+              <svg
+                viewBox="0 0 16 16"
+                className="h-3.5 w-3.5"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+                aria-hidden
+              >
                 <path d="M8 2v8m0 0 3-3m-3 3L5 7M3 13h10" />
               </svg>
               Download
@@ -163,7 +204,12 @@ export function ExportCard({ description, filters, shared }: { description: Kind
               .{options.format} only
             </a>
           )}
-          <button type="button" onClick={() => setShowCli((v) => !v)} className="text-xs text-slate-500 underline-offset-2 hover:text-slate-800 hover:underline" aria-expanded={showCli}>
+          <button
+            type="button"
+            onClick={() => setShowCli((v) => !v)}
+            className="text-xs text-slate-500 underline-offset-2 hover:text-slate-800 hover:underline"
+            aria-expanded={showCli}
+          >
             {showCli ? 'Hide' : 'API and CLI'}
           </button>
         </div>

@@ -25,7 +25,14 @@ export function ExportsPage({ kinds, initialFilters }: { kinds: KindDescription[
   const [weights, setShared] = useState<SharedSettings>({ lambda: String(view.lambda), mu: String(view.mu) });
   const shared: SharedSettings = { ...weights, judge: view.judge ?? '' };
   const text = (key: keyof FilterValues, label: string, placeholder = 'any', hint?: string) => (
-    <TextField label={label} name={key} placeholder={placeholder} hint={hint} value={filters[key] ?? ''} onChange={(v) => setFilters((f) => ({ ...f, [key]: v }))} />
+    <TextField
+      label={label}
+      name={key}
+      placeholder={placeholder}
+      hint={hint}
+      value={filters[key] ?? ''}
+      onChange={(v) => setFilters((f) => ({ ...f, [key]: v }))}
+    />
   );
   // Runs, benchmarks and models are picked from the values that exist; a value from a shared link that
   // matches none stays shown, marked, and the row counts say why nothing would come out.
@@ -38,7 +45,16 @@ export function ExportsPage({ kinds, initialFilters }: { kinds: KindDescription[
     const options = [{ value: '', label: 'any' }, ...(values ?? []).map((v) => ({ value: v, label: v }))];
     if (current && values && !values.includes(current)) options.push({ value: current, label: `${current} (not found)` });
     else if (current && !values) options.push({ value: current, label: current });
-    return <SelectField label={label} name={key} hint={hint} value={current} options={options} onChange={(v) => setFilters((f) => ({ ...f, [key]: v || undefined }))} />;
+    return (
+      <SelectField
+        label={label}
+        name={key}
+        hint={hint}
+        value={current}
+        options={options}
+        onChange={(v) => setFilters((f) => ({ ...f, [key]: v || undefined }))}
+      />
+    );
   };
   const tri = (key: 'correct' | 'labelled', label: string) => (
     <SelectField label={label} name={key} value={filters[key] ?? ''} options={TRI} onChange={(v) => setFilters((f) => ({ ...f, [key]: v || undefined }))} />
@@ -74,7 +90,14 @@ export function ExportsPage({ kinds, initialFilters }: { kinds: KindDescription[
             value={shared.lambda}
             onChange={(lambda) => setShared((s) => ({ ...s, lambda }))}
           />
-          <TextField label="mu" name="mu" inputMode="decimal" hint="Reward = outcome + lambda × process − mu × cost ratio" value={shared.mu} onChange={(mu) => setShared((s) => ({ ...s, mu }))} />
+          <TextField
+            label="mu"
+            name="mu"
+            inputMode="decimal"
+            hint="Reward = outcome + lambda × process − mu × cost ratio"
+            value={shared.mu}
+            onChange={(mu) => setShared((s) => ({ ...s, mu }))}
+          />
           <div className="flex flex-col justify-end">
             <JudgeSelect value={view.judge} run={filters.run?.trim() || undefined} onChange={(judge) => setView({ judge })} />
           </div>

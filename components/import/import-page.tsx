@@ -31,8 +31,17 @@ function ProgressBar({ progress }: { progress: UploadProgress }) {
         <span>{progress.processing ? 'Uploaded; storing the lines…' : `Uploading ${formatBytes(progress.sent)} of ${formatBytes(progress.total)}`}</span>
         <span>{(frac * 100).toFixed(0)}%</span>
       </div>
-      <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
-        <div className={`h-full rounded-full bg-sky-500 transition-[width] ${progress.processing ? 'animate-pulse' : ''}`} style={{ width: `${frac * 100}%` }} />
+      <div
+        className="h-2 overflow-hidden rounded-full bg-slate-100"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(frac * 100)}
+      >
+        <div
+          className={`h-full rounded-full bg-sky-500 transition-[width] ${progress.processing ? 'animate-pulse' : ''}`}
+          style={{ width: `${frac * 100}%` }}
+        />
       </div>
     </div>
   );
@@ -88,7 +97,9 @@ function Report({ report }: { report: IngestReport }) {
               ))}
             </tbody>
           </table>
-          {(report.errors_omitted ?? 0) > 0 && <p className="px-4 py-2 text-xs text-slate-500">… and {formatInt(report.errors_omitted ?? 0)} more lines failed.</p>}
+          {(report.errors_omitted ?? 0) > 0 && (
+            <p className="px-4 py-2 text-xs text-slate-500">… and {formatInt(report.errors_omitted ?? 0)} more lines failed.</p>
+          )}
         </div>
       )}
     </div>
@@ -143,7 +154,10 @@ export function ImportPage() {
 
   return (
     <div data-testid="import-page">
-      <PageHeader title="Import" description="Upload trace v1 JSON Lines (.jsonl, or gzip-compressed .jsonl.gz). Valid lines are stored even when others fail." />
+      <PageHeader
+        title="Import"
+        description="Upload trace v1 JSON Lines (.jsonl, or gzip-compressed .jsonl.gz). Valid lines are stored even when others fail."
+      />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_320px]">
         <div className="space-y-4">
           <Card className="p-4">
@@ -162,7 +176,15 @@ export function ImportPage() {
               <Button size="sm" onClick={() => input.current?.click()} disabled={busy}>
                 {file ? 'Choose another file' : 'Choose a file'}
               </Button>
-              <input ref={input} type="file" accept={ACCEPT} className="sr-only" onChange={(e) => pick(e.target.files?.[0])} data-testid="file-input" aria-label="Trace file" />
+              <input
+                ref={input}
+                type="file"
+                accept={ACCEPT}
+                className="sr-only"
+                onChange={(e) => pick(e.target.files?.[0])}
+                data-testid="file-input"
+                aria-label="Trace file"
+              />
             </div>
             <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
               <label className="flex items-center gap-2 text-sm text-slate-700">

@@ -48,7 +48,9 @@ export function AddJudgmentForm({
       sendJson<LabelWritten>('POST', `${trajectoryPath(trajectoryId)}/judgments`, body),
     onSuccess: (w) => {
       invalidateAfterLabel(queryClient, w.judgment.id, trajectoryId);
-      setMessage(`Added judgment #${w.judgment.id}: ${w.label.score} on ${w.judgment.criterion.id}, ${w.judgment.steps.length === 0 ? 'the whole trajectory' : `step${w.judgment.steps.length > 1 ? 's' : ''} ${w.judgment.steps.join(', ')}`}`);
+      setMessage(
+        `Added judgment #${w.judgment.id}: ${w.label.score} on ${w.judgment.criterion.id}, ${w.judgment.steps.length === 0 ? 'the whole trajectory' : `step${w.judgment.steps.length > 1 ? 's' : ''} ${w.judgment.steps.join(', ')}`}`,
+      );
       setScore(null);
       setRationale('');
       setStepsText(null);
@@ -100,7 +102,13 @@ export function AddJudgmentForm({
       />
       {steps === null && <p className="w-full text-rose-700">Steps are indexes from 0 to {stepCount - 1}, separated by commas.</p>}
       {criterion && <ScorePicker scale={criterion.scale} value={score} onChange={setScore} />}
-      <input value={rationale} onChange={(e) => setRationale(e.target.value)} placeholder="rationale (optional)" className="h-8 min-w-32 flex-1 rounded-md border border-slate-300 px-2" aria-label="rationale" />
+      <input
+        value={rationale}
+        onChange={(e) => setRationale(e.target.value)}
+        placeholder="rationale (optional)"
+        className="h-8 min-w-32 flex-1 rounded-md border border-slate-300 px-2"
+        aria-label="rationale"
+      />
       <Button type="submit" size="sm" variant="primary" disabled={!valid || add.isPending} data-testid="add-judgment">
         {add.isPending ? 'Adding…' : 'Add judgment'}
       </Button>

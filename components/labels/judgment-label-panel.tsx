@@ -84,7 +84,11 @@ export function JudgmentLabelPanel(props: JudgmentLabelPanelProps) {
       (e: unknown) => {
         const stale = staleVersionOf(e);
         if (stale) {
-          setKnown({ version: stale.current_version, effective: stale.newest_label?.score ?? known.effective, labelled: stale.newest_label !== null || known.labelled });
+          setKnown({
+            version: stale.current_version,
+            effective: stale.newest_label?.score ?? known.effective,
+            labelled: stale.newest_label !== null || known.labelled,
+          });
           setNotice({ tone: 'warn', text: conflictText(stale) });
         } else {
           setNotice({ tone: 'error', text: e instanceof Error ? e.message : String(e) });
@@ -123,13 +127,21 @@ export function JudgmentLabelPanel(props: JudgmentLabelPanelProps) {
     <div className="text-xs" data-testid="judgment-label-panel" data-judgment-id={judgmentId}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
         <span className="text-slate-500">
-          <span className="font-mono">{criterion}</span> · judge <b className="tabular-nums text-slate-800">{judges.length > 1 ? judges.map((j) => j.score).join(' / ') : scoreText(judgeScore)}</b> · effective{' '}
+          <span className="font-mono">{criterion}</span> · judge{' '}
+          <b className="tabular-nums text-slate-800">{judges.length > 1 ? judges.map((j) => j.score).join(' / ') : scoreText(judgeScore)}</b> · effective{' '}
           <b className="tabular-nums text-slate-800" data-testid="panel-effective-score">
             {scoreText(known.effective)}
           </b>
           {known.labelled && <span className="text-violet-700"> (label)</span>}
         </span>
-        <Button size="sm" variant="ghost" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="history-button" title="every label of this item (Esc closes)">
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => setOpen((o) => !o)}
+          aria-expanded={open}
+          data-testid="history-button"
+          title="every label of this item (Esc closes)"
+        >
           History
         </Button>
         {canLabel &&

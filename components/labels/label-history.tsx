@@ -31,7 +31,8 @@ export function LabelHistory({
             {judgment.item.judgments.map((j, i) => (
               <span key={j.id}>
                 {i > 0 && ' · '}
-                {j.judge ?? (j.judge_score === null ? 'a person' : 'judge')} <span className="font-semibold tabular-nums text-slate-800">{j.judge_score ?? '—'}</span>
+                {j.judge ?? (j.judge_score === null ? 'a person' : 'judge')}{' '}
+                <span className="font-semibold tabular-nums text-slate-800">{j.judge_score ?? '—'}</span>
               </span>
             ))}
           </>
@@ -62,7 +63,11 @@ export function LabelHistory({
                     {l.revert_of !== null && <span className="text-violet-700">revert to #{l.revert_of}</span>}
                     {l.revert_to_judge && <span className="text-violet-700">revert to {l.revert_to_judge}&apos;s score</span>}
                     {l.on_earlier_content && (
-                      <span className="text-amber-700" title="a replace on ingest changed the steps under this item after this label" data-testid="earlier-content">
+                      <span
+                        className="text-amber-700"
+                        title="a replace on ingest changed the steps under this item after this label"
+                        data-testid="earlier-content"
+                      >
                         made on earlier content
                       </span>
                     )}

@@ -6,7 +6,9 @@ import { JudgmentLabelPanel, type ItemJudge } from './judgment-label-panel';
 
 export function ReplayLabelPanel({ trajectoryId, judgment, criterion, judgments }: JudgmentPanelProps) {
   if (!criterion) return null;
-  const judges: ItemJudge[] = (judgments ?? [judgment]).flatMap((j) => (j.judge_score === null ? [] : [{ judgmentId: j.id, judge: j.judge ?? null, score: j.judge_score }]));
+  const judges: ItemJudge[] = (judgments ?? [judgment]).flatMap((j) =>
+    j.judge_score === null ? [] : [{ judgmentId: j.id, judge: j.judge ?? null, score: j.judge_score }],
+  );
   return (
     <JudgmentLabelPanel
       judgmentId={judgment.id}

@@ -43,8 +43,16 @@ export function useWriteLabel(judgmentId: number, trajectoryId?: string) {
       w.kind === 'label'
         ? sendJson<LabelWritten>('POST', `/api/judgments/${judgmentId}/labels`, { score: w.score, rationale: w.rationale, expected_version: w.expectedVersion })
         : w.kind === 'revert'
-          ? sendJson<LabelWritten>('POST', `/api/judgments/${judgmentId}/revert`, { label_id: w.labelId, rationale: w.rationale, expected_version: w.expectedVersion })
-          : sendJson<LabelWritten>('POST', `/api/judgments/${w.judgmentId}/revert`, { to: 'judge', rationale: w.rationale, expected_version: w.expectedVersion }),
+          ? sendJson<LabelWritten>('POST', `/api/judgments/${judgmentId}/revert`, {
+              label_id: w.labelId,
+              rationale: w.rationale,
+              expected_version: w.expectedVersion,
+            })
+          : sendJson<LabelWritten>('POST', `/api/judgments/${w.judgmentId}/revert`, {
+              to: 'judge',
+              rationale: w.rationale,
+              expected_version: w.expectedVersion,
+            }),
     onSettled: () => invalidateAfterLabel(queryClient, judgmentId, trajectoryId),
   });
 }

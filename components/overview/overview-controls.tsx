@@ -32,7 +32,13 @@ export function OverviewControls({
     <div className="flex flex-wrap items-center gap-x-4 gap-y-2" data-testid="overview-controls">
       <label className="flex items-center gap-1.5 text-xs text-slate-600">
         <span className="font-medium">Benchmark</span>
-        <select className={FIELD} name="benchmark" value={chosen} data-testid="benchmark-select" onChange={(e) => onChange({ benchmark: e.target.value || null })}>
+        <select
+          className={FIELD}
+          name="benchmark"
+          value={chosen}
+          data-testid="benchmark-select"
+          onChange={(e) => onChange({ benchmark: e.target.value || null })}
+        >
           <option value="">All benchmarks</option>
           {names.map((b) => (
             <option key={b} value={b}>
@@ -41,9 +47,18 @@ export function OverviewControls({
           ))}
         </select>
       </label>
-      <label className="flex items-center gap-1.5 text-xs text-slate-600" title="Savings = 1 − cost / the cost of the same tokens priced at the reference model">
+      <label
+        className="flex items-center gap-1.5 text-xs text-slate-600"
+        title="Savings = 1 − cost / the cost of the same tokens priced at the reference model"
+      >
         <span className="font-medium">Savings against</span>
-        <select className={FIELD} name="reference" value={state.reference ?? ''} data-testid="reference-select" onChange={(e) => onChange({ reference: e.target.value || null })}>
+        <select
+          className={FIELD}
+          name="reference"
+          value={state.reference ?? ''}
+          data-testid="reference-select"
+          onChange={(e) => onChange({ reference: e.target.value || null })}
+        >
           <option value="">each trajectory&apos;s largest model</option>
           {modelIds.map((m) => (
             <option key={m} value={m}>
@@ -61,9 +76,7 @@ export function OverviewControls({
             data-testid="show-hidden"
             onChange={(e) => onChange({ showHidden: e.target.checked })}
           />
-          <span>
-            Show hidden runs{hiddenCount > 0 && <span className="tabular-nums text-slate-400"> ({hiddenCount})</span>}
-          </span>
+          <span>Show hidden runs{hiddenCount > 0 && <span className="tabular-nums text-slate-400"> ({hiddenCount})</span>}</span>
         </label>
       )}
     </div>

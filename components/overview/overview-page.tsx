@@ -55,7 +55,10 @@ export function OverviewPage() {
   const router = useRouter();
   // Live: every stored batch (of any run) refreshes the runs' figures, unless paused.
   const queryClient = useQueryClient();
-  const live = useLiveEvents('/api/events', useCallback(() => void queryClient.invalidateQueries({ queryKey: queryKeys.runs }), [queryClient]));
+  const live = useLiveEvents(
+    '/api/events',
+    useCallback(() => void queryClient.invalidateQueries({ queryKey: queryKeys.runs }), [queryClient]),
+  );
   const [hideError, setHideError] = useState<string | null>(null);
   const hide = useMutation({
     mutationFn: ({ run, hidden }: { run: RunSummary; hidden: boolean }) => sendJson('PATCH', `/api/runs/${encodeURIComponent(run.id)}`, { hidden }),
@@ -135,7 +138,14 @@ export function OverviewPage() {
               An admin left them out; their trajectories are still in the list.
             </EmptyState>
           ) : (
-            <EmptyState title="No runs yet" action={<Link href="/import" className="text-sm font-medium text-sky-700 hover:underline">Import a trace file</Link>}>
+            <EmptyState
+              title="No runs yet"
+              action={
+                <Link href="/import" className="text-sm font-medium text-sky-700 hover:underline">
+                  Import a trace file
+                </Link>
+              }
+            >
               Runs appear here once trajectories are ingested: upload a .jsonl file or run <code className="font-mono">npm run ingest</code>.
             </EmptyState>
           )}
@@ -143,7 +153,12 @@ export function OverviewPage() {
       ) : (
         <div className="space-y-4">
           <Card className="grid grid-cols-2 gap-4 p-4 md:grid-cols-4" data-testid="overview-stats">
-            <Stat label="Runs" value={formatInt(list.length)} hint={hiddenCount > 0 && !state.showHidden ? `${hiddenCount} hidden` : undefined} testId="stat-runs" />
+            <Stat
+              label="Runs"
+              value={formatInt(list.length)}
+              hint={hiddenCount > 0 && !state.showHidden ? `${hiddenCount} hidden` : undefined}
+              testId="stat-runs"
+            />
             <Stat label="Trajectories" value={formatInt(totalTrajectories)} hint={scope} testId="stat-trajectories" />
             <Stat label="Steps" value={formatInt(totalSteps)} hint={scope} testId="stat-steps" />
             <Stat label="Total cost" value={formatUsd(totalCost)} hint={scope} testId="stat-cost" />
@@ -153,7 +168,10 @@ export function OverviewPage() {
               title="Runs"
               subtitle={`Click a run to list its trajectories; ▸ shows its policy, meta and models. Intervals are 95%.${benchmarkName ? ` Figures over ${benchmarkName} only.` : ''}`}
             />
-            <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-100 px-4 py-2 text-xs text-slate-600" data-testid="model-price-legend">
+            <div
+              className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-100 px-4 py-2 text-xs text-slate-600"
+              data-testid="model-price-legend"
+            >
               {catalogue.map((m) => (
                 <span key={m.id} className="inline-flex items-center gap-1.5">
                   <ModelSwatch color={palette.color(m.id)} />
@@ -185,7 +203,10 @@ export function OverviewPage() {
           </Card>
           <div className="grid gap-4 lg:grid-cols-2">
             <Card className="min-w-0">
-              <CardHeader title="Accuracy vs cost" subtitle={`One point per run, whiskers: 95% intervals; dashed: the Pareto front${benchmarkName ? ` · ${benchmarkName}` : ''}`} />
+              <CardHeader
+                title="Accuracy vs cost"
+                subtitle={`One point per run, whiskers: 95% intervals; dashed: the Pareto front${benchmarkName ? ` · ${benchmarkName}` : ''}`}
+              />
               <div className="p-2">
                 <AccuracyCostChart runs={list} onSelect={(id) => router.push(pageHref.trajectories({ run: id, ...listView }))} />
               </div>

@@ -55,7 +55,17 @@ function SortHeader({
 }
 
 /** A figure with its 95% interval under it, small. */
-function WithInterval({ value, ci, format, testId }: { value: string; ci: readonly [number, number] | null | undefined; format: (v: number) => string; testId: string }) {
+function WithInterval({
+  value,
+  ci,
+  format,
+  testId,
+}: {
+  value: string;
+  ci: readonly [number, number] | null | undefined;
+  format: (v: number) => string;
+  testId: string;
+}) {
   return (
     <>
       <div data-testid={testId}>{value}</div>
@@ -125,7 +135,11 @@ export function RunsTable({ runs, modelOrder, color, view = {}, sort, order, onS
             <SortHeader
               id="savings"
               label={reference ? 'Savings' : 'Savings vs all-largest'}
-              title={reference ? `Mean of 1 − cost / the same tokens priced at ${reference}` : "Mean of 1 − cost / the cost with every step on the trajectory's largest model"}
+              title={
+                reference
+                  ? `Mean of 1 − cost / the same tokens priced at ${reference}`
+                  : "Mean of 1 − cost / the cost with every step on the trajectory's largest model"
+              }
               {...head}
             />
             <SortHeader id="process" label="Process" title="Mean process score" {...head} />
@@ -141,7 +155,12 @@ export function RunsTable({ runs, modelOrder, color, view = {}, sort, order, onS
             const expanded = open === r.id;
             return (
               <Fragment key={r.id}>
-                <tr className={`cursor-pointer hover:bg-sky-50/50 ${r.hidden ? 'bg-slate-50 text-slate-500' : ''}`} onClick={() => router.push(href)} data-testid="run-row" data-run={r.id}>
+                <tr
+                  className={`cursor-pointer hover:bg-sky-50/50 ${r.hidden ? 'bg-slate-50 text-slate-500' : ''}`}
+                  onClick={() => router.push(href)}
+                  data-testid="run-row"
+                  data-run={r.id}
+                >
                   <td className="px-2 py-2 align-top">
                     <div className="flex items-start gap-1">
                       <button
@@ -170,7 +189,12 @@ export function RunsTable({ runs, modelOrder, color, view = {}, sort, order, onS
                         <div className="flex flex-wrap gap-x-2 text-xs text-slate-500">
                           {r.hidden && <Badge tone="amber">hidden</Badge>}
                           {r.policy && <span>{r.policy}</span>}
-                          <Link href={routingHref(r.id)} className="text-sky-700 hover:underline" onClick={(e) => e.stopPropagation()} data-testid="run-routing-link">
+                          <Link
+                            href={routingHref(r.id)}
+                            className="text-sky-700 hover:underline"
+                            onClick={(e) => e.stopPropagation()}
+                            data-testid="run-routing-link"
+                          >
                             routing
                           </Link>
                           {onHide && (
@@ -178,7 +202,9 @@ export function RunsTable({ runs, modelOrder, color, view = {}, sort, order, onS
                               type="button"
                               className="text-slate-500 hover:text-slate-900 hover:underline disabled:opacity-50"
                               disabled={pending === r.id}
-                              title={r.hidden ? 'Show this run on the overview again' : 'Leave this run out of the overview (its trajectories stay everywhere else)'}
+                              title={
+                                r.hidden ? 'Show this run on the overview again' : 'Leave this run out of the overview (its trajectories stay everywhere else)'
+                              }
                               data-testid={r.hidden ? 'run-unhide' : 'run-hide'}
                               onClick={(e) => {
                                 e.stopPropagation();
@@ -205,7 +231,10 @@ export function RunsTable({ runs, modelOrder, color, view = {}, sort, order, onS
                     </div>
                   </td>
                   <td className={`${TD} text-right`} data-testid="run-n">
-                    <span className={few ? 'rounded bg-amber-50 px-1 font-medium text-amber-800' : ''} title={few ? `Only ${r.trajectories} trajectories: the intervals are wide` : `${formatInt(r.trajectories)} trajectories`}>
+                    <span
+                      className={few ? 'rounded bg-amber-50 px-1 font-medium text-amber-800' : ''}
+                      title={few ? `Only ${r.trajectories} trajectories: the intervals are wide` : `${formatInt(r.trajectories)} trajectories`}
+                    >
                       {formatInt(r.trajectories)}
                     </span>
                   </td>

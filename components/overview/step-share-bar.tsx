@@ -27,7 +27,9 @@ export function StepShareBar({
           <div key={m} data-model={m} style={{ width: `${(shares[m] ?? 0) * 100}%`, backgroundColor: color(m) }} />
         ))}
       </div>
-      {!compact && <span className={`min-w-0 truncate text-xs text-slate-500 tabular-nums ${captionClassName}`}>{all.length === 1 ? all[0] : `${all.length} models`}</span>}
+      {!compact && (
+        <span className={`min-w-0 truncate text-xs text-slate-500 tabular-nums ${captionClassName}`}>{all.length === 1 ? all[0] : `${all.length} models`}</span>
+      )}
     </div>
   );
 }

@@ -18,7 +18,17 @@ function marginText(reason: string, margin: number): string {
   return margin >= Number.MAX_VALUE ? 'free vs paid' : `${margin.toFixed(2)}× cheaper`;
 }
 
-function SettingInput({ label, value, placeholder, onCommit }: { label: string; value: string | undefined; placeholder: string; onCommit: (v: string | undefined) => void }) {
+function SettingInput({
+  label,
+  value,
+  placeholder,
+  onCommit,
+}: {
+  label: string;
+  value: string | undefined;
+  placeholder: string;
+  onCommit: (v: string | undefined) => void;
+}) {
   const [draft, setDraft] = useState(value ?? '');
   const commit = () => onCommit(draft.trim() === '' ? undefined : draft.trim());
   return (
@@ -54,8 +64,20 @@ export function PairsCard({
         subtitle="Outcome first, then process score (Δp), then cost (ratio); the rule that decided is the reason"
         actions={
           <>
-            <SettingInput key={`dp:${settings.delta_p ?? ''}`} label="Δp" value={settings.delta_p} placeholder={String(DEFAULT_PAIRS.deltaP)} onCommit={(v) => onSettings({ ...settings, delta_p: v })} />
-            <SettingInput key={`rc:${settings.ratio_c ?? ''}`} label="ratio" value={settings.ratio_c} placeholder={String(DEFAULT_PAIRS.ratioC)} onCommit={(v) => onSettings({ ...settings, ratio_c: v })} />
+            <SettingInput
+              key={`dp:${settings.delta_p ?? ''}`}
+              label="Δp"
+              value={settings.delta_p}
+              placeholder={String(DEFAULT_PAIRS.deltaP)}
+              onCommit={(v) => onSettings({ ...settings, delta_p: v })}
+            />
+            <SettingInput
+              key={`rc:${settings.ratio_c ?? ''}`}
+              label="ratio"
+              value={settings.ratio_c}
+              placeholder={String(DEFAULT_PAIRS.ratioC)}
+              onCommit={(v) => onSettings({ ...settings, ratio_c: v })}
+            />
           </>
         }
       />

@@ -36,7 +36,11 @@ function TrajectoriesCard({ query }: { query: QueryDetail }) {
     <Card>
       <CardHeader
         title="Trajectories"
-        subtitle={shown < query.trajectories_total ? `${formatInt(shown)} of ${formatInt(query.trajectories_total)} shown` : `${formatInt(shown)} across ${query.runs.length} run${query.runs.length === 1 ? '' : 's'}`}
+        subtitle={
+          shown < query.trajectories_total
+            ? `${formatInt(shown)} of ${formatInt(query.trajectories_total)} shown`
+            : `${formatInt(shown)} across ${query.runs.length} run${query.runs.length === 1 ? '' : 's'}`
+        }
         actions={
           <>
             {shown < query.trajectories_total && (
@@ -81,10 +85,19 @@ function TrajectoriesCard({ query }: { query: QueryDetail }) {
               {query.trajectories.map((t) => (
                 <tr key={t.id} className={picked.includes(t.id) ? 'bg-sky-50/70' : 'hover:bg-slate-50'}>
                   <td className="px-3 py-1.5">
-                    <input type="checkbox" checked={picked.includes(t.id)} onChange={() => toggle(t.id)} aria-label={`Pick ${t.id} to compare`} className="accent-sky-600" />
+                    <input
+                      type="checkbox"
+                      checked={picked.includes(t.id)}
+                      onChange={() => toggle(t.id)}
+                      aria-label={`Pick ${t.id} to compare`}
+                      className="accent-sky-600"
+                    />
                   </td>
                   <td className="px-3 py-1.5">
-                    <Link href={pageHref.trajectory(t.id, view.judge ? { judge: view.judge } : {})} className="font-mono text-[13px] text-slate-900 hover:text-sky-700 hover:underline">
+                    <Link
+                      href={pageHref.trajectory(t.id, view.judge ? { judge: view.judge } : {})}
+                      className="font-mono text-[13px] text-slate-900 hover:text-sky-700 hover:underline"
+                    >
                       {t.id}
                     </Link>
                   </td>
@@ -167,7 +180,11 @@ export function QueryPage({ id }: { id: string }) {
       />
       {query.isError ? (
         <Card>
-          <ErrorState error={query.error} onRetry={() => query.refetch()} title={query.error instanceof ApiRequestError && query.error.status === 404 ? 'No such query' : 'Could not load this query'} />
+          <ErrorState
+            error={query.error}
+            onRetry={() => query.refetch()}
+            title={query.error instanceof ApiRequestError && query.error.status === 404 ? 'No such query' : 'Could not load this query'}
+          />
         </Card>
       ) : !q ? (
         <Card>

@@ -7,7 +7,15 @@ export function RubricCard({ rubric }: { rubric: Rubric }) {
   const total = rubric.criteria.reduce((n, c) => n + c.weight, 0);
   return (
     <Card data-testid="rubric">
-      <CardHeader title="Rubric" subtitle={<span className="font-mono">{rubric.id}{rubric.generator ? ` · ${rubric.generator}` : ''}</span>} />
+      <CardHeader
+        title="Rubric"
+        subtitle={
+          <span className="font-mono">
+            {rubric.id}
+            {rubric.generator ? ` · ${rubric.generator}` : ''}
+          </span>
+        }
+      />
       <table className="w-full text-sm">
         <thead>
           <tr className="text-[11px] uppercase tracking-wide text-slate-500">
@@ -24,7 +32,10 @@ export function RubricCard({ rubric }: { rubric: Rubric }) {
               <td className="px-2 py-2 text-slate-700">
                 <Markdown text={c.text} />
               </td>
-              <td className="px-2 py-2 text-right tabular-nums" title={total > 0 ? `${((c.weight / total) * 100).toFixed(0)}% of the rubric's weight` : undefined}>
+              <td
+                className="px-2 py-2 text-right tabular-nums"
+                title={total > 0 ? `${((c.weight / total) * 100).toFixed(0)}% of the rubric's weight` : undefined}
+              >
                 {c.weight}
               </td>
               <td className="whitespace-nowrap px-4 py-2 text-right text-xs text-slate-500">

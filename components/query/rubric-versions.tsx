@@ -40,12 +40,19 @@ const CHANGE_TONE = { added: 'green', removed: 'red', reworded: 'amber', reweigh
 
 function ChangeRow({ c }: { c: CriterionChange }) {
   const tags: (keyof typeof CHANGE_TONE)[] =
-    c.kind === 'kept' ? [...(c.reworded ? ['reworded' as const] : []), ...(c.reweighted ? ['reweighted' as const] : []), ...(c.rescaled ? ['rescaled' as const] : [])] : [c.kind];
+    c.kind === 'kept'
+      ? [...(c.reworded ? ['reworded' as const] : []), ...(c.reweighted ? ['reweighted' as const] : []), ...(c.rescaled ? ['rescaled' as const] : [])]
+      : [c.kind];
   const before = c.kind === 'added' ? null : c.before;
   const after = c.kind === 'removed' ? null : c.after;
   const changed = tags.length > 0;
   return (
-    <tr className={`align-top ${changed ? '' : 'text-slate-500'}`} data-testid="rubric-diff-row" data-criterion={c.id} data-change={tags.join(' ') || 'unchanged'}>
+    <tr
+      className={`align-top ${changed ? '' : 'text-slate-500'}`}
+      data-testid="rubric-diff-row"
+      data-criterion={c.id}
+      data-change={tags.join(' ') || 'unchanged'}
+    >
       <td className="px-3 py-2 font-mono text-xs font-semibold text-slate-800">{c.id}</td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap gap-1">
@@ -79,7 +86,10 @@ function ChangeRow({ c }: { c: CriterionChange }) {
       <td className="whitespace-nowrap px-3 py-2 text-right text-xs">
         {before && after && c.kind === 'kept' && c.reweighted ? (
           <>
-            <Weight side={before} /> → <b><Weight side={after} /></b>
+            <Weight side={before} /> →{' '}
+            <b>
+              <Weight side={after} />
+            </b>
           </>
         ) : (
           <Weight side={(after ?? before)!} />
@@ -98,7 +108,17 @@ function ChangeRow({ c }: { c: CriterionChange }) {
   );
 }
 
-function TrajectoriesUnder({ rubric, rows, total, judge }: { rubric: QueryDetail['rubrics'][number]; rows: readonly QueryTrajectory[]; total: number; judge: string | null }) {
+function TrajectoriesUnder({
+  rubric,
+  rows,
+  total,
+  judge,
+}: {
+  rubric: QueryDetail['rubrics'][number];
+  rows: readonly QueryTrajectory[];
+  total: number;
+  judge: string | null;
+}) {
   const mean = meanProcess(rows);
   return (
     <div className="min-w-0" data-testid="rubric-trajectories" data-rubric={rubric.id}>
@@ -108,7 +128,10 @@ function TrajectoriesUnder({ rubric, rows, total, judge }: { rubric: QueryDetail
         </span>
         <span className="text-xs text-slate-500">
           {formatInt(total)} trajector{total === 1 ? 'y' : 'ies'}
-          {rows.length < total && ` (${formatInt(rows.length)} shown)`} · mean process <b className="tabular-nums text-slate-800" data-testid="rubric-mean-process">{formatScore(mean)}</b>
+          {rows.length < total && ` (${formatInt(rows.length)} shown)`} · mean process{' '}
+          <b className="tabular-nums text-slate-800" data-testid="rubric-mean-process">
+            {formatScore(mean)}
+          </b>
         </span>
       </div>
       {rows.length === 0 ? (
@@ -128,7 +151,11 @@ function TrajectoriesUnder({ rubric, rows, total, judge }: { rubric: QueryDetail
               {rows.map((t) => (
                 <tr key={t.id} data-testid="rubric-trajectory" data-trajectory={t.id}>
                   <td className="max-w-56 truncate px-3 py-1.5">
-                    <Link href={pageHref.trajectory(t.id, judge ? { judge } : {})} className="font-mono text-xs text-slate-900 hover:text-sky-700 hover:underline" title={t.id}>
+                    <Link
+                      href={pageHref.trajectory(t.id, judge ? { judge } : {})}
+                      className="font-mono text-xs text-slate-900 hover:text-sky-700 hover:underline"
+                      title={t.id}
+                    >
                       {t.id}
                     </Link>
                   </td>
@@ -193,7 +220,13 @@ export function RubricVersionsCard({ query, judge }: { query: QueryDetail; judge
   const select = (key: 'rubric_a' | 'rubric_b', value: string, label: string) => (
     <label className="flex min-w-0 items-center gap-1.5 text-xs text-slate-600">
       <span className="shrink-0">{label}</span>
-      <select value={value} onChange={(e) => choose(key, e.target.value)} className="h-8 min-w-0 max-w-72 rounded-md border border-slate-300 bg-white px-1 font-mono text-xs" aria-label={`rubric ${label}`} data-testid={`${key}-select`}>
+      <select
+        value={value}
+        onChange={(e) => choose(key, e.target.value)}
+        className="h-8 min-w-0 max-w-72 rounded-md border border-slate-300 bg-white px-1 font-mono text-xs"
+        aria-label={`rubric ${label}`}
+        data-testid={`${key}-select`}
+      >
         {rubrics.map((r) => (
           <option key={r.id} value={r.id}>
             {rubricName(r)}

@@ -80,7 +80,13 @@ export function JudgmentCard({
           const person = j.judge_score === null;
           const corrected = item.labelled && !person && j.effective_score !== j.judge_score;
           return (
-            <li key={j.id} className="min-w-0 rounded border border-slate-200 bg-white px-2 py-1.5" data-testid="judgment" data-judgment-id={j.id} data-judge={person ? '' : (j.judge ?? 'judge')}>
+            <li
+              key={j.id}
+              className="min-w-0 rounded border border-slate-200 bg-white px-2 py-1.5"
+              data-testid="judgment"
+              data-judgment-id={j.id}
+              data-judge={person ? '' : (j.judge ?? 'judge')}
+            >
               <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
                 <Badge tone={person ? 'violet' : 'slate'}>{judgeName(j)}</Badge>
                 {!person && (
@@ -109,12 +115,19 @@ export function JudgmentCard({
         {item.labelled ? (
           <>
             <span className="text-slate-600">
-              human label <span className="font-semibold tabular-nums text-violet-800" data-testid="human-score">{scoreText(lead.effective_score)}</span>
+              human label{' '}
+              <span className="font-semibold tabular-nums text-violet-800" data-testid="human-score">
+                {scoreText(lead.effective_score)}
+              </span>
             </span>
             <Badge tone="violet" title={lead.labelled_at ?? undefined}>
               {lead.labelled_by_name ?? lead.labelled_by}
             </Badge>
-            {lead.labelled_at && <time className="text-slate-400" dateTime={lead.labelled_at}>{labelTime(lead.labelled_at)}</time>}
+            {lead.labelled_at && (
+              <time className="text-slate-400" dateTime={lead.labelled_at}>
+                {labelTime(lead.labelled_at)}
+              </time>
+            )}
             {lead.label_on_earlier_content && (
               <Badge tone="amber" title="a replace on ingest changed the steps under this item after the label was made">
                 made on earlier content

@@ -15,7 +15,15 @@ export function PlaybackControls({ playback, stepCount }: { playback: Playback; 
       <Button size="sm" variant="secondary" onClick={() => playback.step(-1)} aria-label="Previous step" title="Previous step (k)">
         <IconPrev />
       </Button>
-      <Button size="sm" variant="primary" className="w-20" onClick={playback.toggle} aria-label={playing ? 'Pause' : 'Play'} data-testid="play-toggle" title="Play / pause (space)">
+      <Button
+        size="sm"
+        variant="primary"
+        className="w-20"
+        onClick={playback.toggle}
+        aria-label={playing ? 'Pause' : 'Play'}
+        data-testid="play-toggle"
+        title="Play / pause (space)"
+      >
         {playing ? (
           <>
             <IconPause /> Pause
@@ -50,7 +58,11 @@ export function PlaybackControls({ playback, stepCount }: { playback: Playback; 
       <span className="ml-2 text-xs tabular-nums text-slate-600" data-testid="step-position">
         step <span className="font-semibold text-slate-900">{formatInt(stepCount === 0 ? 0 : current + 1)}</span> of {formatInt(stepCount)}
       </span>
-      <button type="button" onClick={() => playback.setHelpOpen(true)} className="ml-auto inline-flex items-center gap-1 text-xs text-slate-500 hover:text-slate-800">
+      <button
+        type="button"
+        onClick={() => playback.setHelpOpen(true)}
+        className="ml-auto inline-flex items-center gap-1 text-xs text-slate-500 hover:text-slate-800"
+      >
         <Kbd>?</Kbd> keys
       </button>
     </div>

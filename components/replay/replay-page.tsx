@@ -53,7 +53,17 @@ function judgmentsByStepOf(judgments: readonly ScoredJudgment[] | undefined): Ma
 }
 
 /** A person adds a judgment the judges missed: a criterion on the current step (or others, or none). */
-function AddJudgmentCard({ trajectoryId, criteria, current, stepCount }: { trajectoryId: string; criteria: readonly RubricCriterion[]; current: number; stepCount: number }) {
+function AddJudgmentCard({
+  trajectoryId,
+  criteria,
+  current,
+  stepCount,
+}: {
+  trajectoryId: string;
+  criteria: readonly RubricCriterion[];
+  current: number;
+  stepCount: number;
+}) {
   const me = useMe();
   if (!hasRole(me.data, 'annotator') || criteria.length === 0) return null;
   return (
@@ -189,9 +199,22 @@ export function ReplayPage({
             <ReplaySummary info={info} />
           </Card>
           <Card>
-            <CardHeader title="Timeline" subtitle={`${formatInt(stepCount)} steps by model; rubric score per step; criteria × steps`} actions={<ModelLegend models={models} color={palette.color} />} />
+            <CardHeader
+              title="Timeline"
+              subtitle={`${formatInt(stepCount)} steps by model; rubric score per step; criteria × steps`}
+              actions={<ModelLegend models={models} color={palette.color} />}
+            />
             <div className="space-y-3 px-4 py-3">
-              <StepStrips steps={data.steps} stepCount={stepCount} modelOrder={modelOrder} color={palette.color} heatmap={heatmap} current={playback.current} onSeek={playback.scrub} colorsReady={palette.ready} />
+              <StepStrips
+                steps={data.steps}
+                stepCount={stepCount}
+                modelOrder={modelOrder}
+                color={palette.color}
+                heatmap={heatmap}
+                current={playback.current}
+                onSeek={playback.scrub}
+                colorsReady={palette.ready}
+              />
               {!data.steps && stepCount > 0 && (
                 <p className="text-xs text-slate-500 tabular-nums" data-testid="timeline-progress">
                   loading steps… {formatInt(data.loadedSteps)} of {formatInt(stepCount)}
@@ -243,7 +266,18 @@ export function ReplayPage({
           <AddJudgmentCard trajectoryId={id} criteria={rubric?.criteria ?? []} current={playback.current} stepCount={stepCount} />
           <Card>
             <CardHeader title="Cumulative cost" subtitle="against every step on the all-largest model" />
-            <div className="p-2">{chartSteps ? <CumulativeCostChart steps={chartSteps} baseline={cost.data?.all_largest_cumulative_usd} baselineId={cost.data?.all_largest_model} current={playback.current} /> : <Skeleton className="h-56" />}</div>
+            <div className="p-2">
+              {chartSteps ? (
+                <CumulativeCostChart
+                  steps={chartSteps}
+                  baseline={cost.data?.all_largest_cumulative_usd}
+                  baselineId={cost.data?.all_largest_model}
+                  current={playback.current}
+                />
+              ) : (
+                <Skeleton className="h-56" />
+              )}
+            </div>
           </Card>
           <Card>
             <CardHeader title="Cost by model" />

@@ -11,7 +11,23 @@ import { useScores } from '@/lib/client/hooks';
 import { useDebounced } from '@/lib/client/use-debounced';
 import type { ScoresResponse } from '@/lib/client/types';
 
-function Slider({ label, value, min, max, step, onChange, testId }: { label: string; value: number; min: number; max: number; step: number; onChange: (v: number) => void; testId: string }) {
+function Slider({
+  label,
+  value,
+  min,
+  max,
+  step,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step: number;
+  onChange: (v: number) => void;
+  testId: string;
+}) {
   return (
     <label className="block">
       <div className="flex items-baseline justify-between text-xs">
@@ -99,7 +115,12 @@ export function RewardPanel({ trajectoryId, correct, costRatio, storedProcess, s
         </div>
         <div>
           <div className="text-[11px] font-medium uppercase tracking-wide text-slate-500">Reward</div>
-          <div className={`text-2xl font-semibold tabular-nums transition-opacity ${stale ? 'opacity-50' : ''}`} data-testid="reward-value" data-lambda={shownLambda} data-mu={shownMu}>
+          <div
+            className={`text-2xl font-semibold tabular-nums transition-opacity ${stale ? 'opacity-50' : ''}`}
+            data-testid="reward-value"
+            data-lambda={shownLambda}
+            data-mu={shownMu}
+          >
             {formatScore(reward)}
           </div>
         </div>

@@ -29,7 +29,20 @@ export interface StepListProps {
   view?: Params;
 }
 
-export function StepList({ trajectoryId, stepCount, steps, current, follow = false, onSelect, color, judgmentsByStep, criteria, panel, className = '', view }: StepListProps) {
+export function StepList({
+  trajectoryId,
+  stepCount,
+  steps,
+  current,
+  follow = false,
+  onSelect,
+  color,
+  judgmentsByStep,
+  criteria,
+  panel,
+  className = '',
+  view,
+}: StepListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   // The virtualizer's functions change with every scroll: the React Compiler must leave this component alone.
   // eslint-disable-next-line react-hooks/incompatible-library

@@ -225,7 +225,11 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
     <div ref={wrap} className="relative select-none" data-testid="step-strips">
       <div className="flex">
         <div className="shrink-0 text-right text-[11px] leading-none text-slate-500" style={{ width: GUTTER }}>
-          <div className="flex items-center justify-end pr-2 text-[10px]" style={{ height: SWITCH_ROW + 1 }} title="▲ escalation to a pricier model · ▼ de-escalation to a cheaper one">
+          <div
+            className="flex items-center justify-end pr-2 text-[10px]"
+            style={{ height: SWITCH_ROW + 1 }}
+            title="▲ escalation to a pricier model · ▼ de-escalation to a cheaper one"
+          >
             switches
           </div>
           <div className="flex items-center justify-end pr-2" style={{ height: MODEL_ROW }}>
@@ -278,7 +282,9 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
               style={{ left: Math.max(40, Math.min(width - 40, hover.x)) }}
             >
               step {hover.index}
-              {hovered ? ` · ${hovered.model}${hovered.escalation === 'up' ? ' ▲ escalation' : hovered.escalation === 'down' ? ' ▼ de-escalation' : ''}${hovered.rubric_score !== null ? ` · rubric ${formatScore(hovered.rubric_score, 2)}` : ''}` : ''}
+              {hovered
+                ? ` · ${hovered.model}${hovered.escalation === 'up' ? ' ▲ escalation' : hovered.escalation === 'down' ? ' ▼ de-escalation' : ''}${hovered.rubric_score !== null ? ` · rubric ${formatScore(hovered.rubric_score, 2)}` : ''}`
+                : ''}
             </div>
           )}
         </div>

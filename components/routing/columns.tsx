@@ -39,7 +39,13 @@ export function Columns({ columns, label, height = 112, testId }: { columns: rea
           );
           const cls = 'flex min-w-0 flex-1 flex-col items-center justify-end';
           return c.href ? (
-            <Link key={c.key} href={c.href} className={`${cls} rounded-sm hover:bg-sky-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500`} title={c.title} data-testid="column-link">
+            <Link
+              key={c.key}
+              href={c.href}
+              className={`${cls} rounded-sm hover:bg-sky-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500`}
+              title={c.title}
+              data-testid="column-link"
+            >
               {body}
             </Link>
           ) : (

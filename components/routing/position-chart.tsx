@@ -15,7 +15,13 @@ export function PositionChart({ data, color }: { data: RoutingAnswer; color: Mod
         <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="bin" tick={{ fontSize: 10, fill: '#64748b' }} interval="preserveStartEnd" />
-          <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={(v: number) => formatPercent(v, 0)} tick={{ fontSize: 10, fill: '#64748b' }} width={40} />
+          <YAxis
+            domain={[0, 1]}
+            ticks={[0, 0.25, 0.5, 0.75, 1]}
+            tickFormatter={(v: number) => formatPercent(v, 0)}
+            tick={{ fontSize: 10, fill: '#64748b' }}
+            width={40}
+          />
           <Tooltip
             formatter={(v, name) => [formatPercent(typeof v === 'number' ? v : Number(v)), String(name)]}
             labelFormatter={(label, payload) => {
@@ -25,7 +31,17 @@ export function PositionChart({ data, color }: { data: RoutingAnswer; color: Mod
             contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: '#e2e8f0' }}
           />
           {data.models.map((m) => (
-            <Area key={m} type="linear" dataKey={m} stackId="share" stroke={color(m)} fill={color(m)} fillOpacity={0.85} isAnimationActive={false} connectNulls={false} />
+            <Area
+              key={m}
+              type="linear"
+              dataKey={m}
+              stackId="share"
+              stroke={color(m)}
+              fill={color(m)}
+              fillOpacity={0.85}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
           ))}
         </AreaChart>
       </ResponsiveContainer>

@@ -23,7 +23,8 @@ import { useRouting, type RoutingAnswer } from './use-routing';
 
 const PositionChart = dynamic(() => import('./position-chart').then((m) => m.PositionChart), { ssr: false, loading: () => <Skeleton className="h-56" /> });
 
-const FIELD = 'h-8 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-100';
+const FIELD =
+  'h-8 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-100';
 const ESCALATION_SHADES = ['#fcd34d', '#f59e0b', '#d97706', '#b45309'];
 
 interface Loaded {
@@ -44,7 +45,19 @@ function SideLabel({ side }: { side: RoutingSide }) {
 }
 
 /** One figure of the page: its title, the caption that says how to read it, and one panel per side. */
-function Figure({ title, caption, sides, testId, children }: { title: string; caption: ReactNode; sides: Loaded[]; testId: string; children: (data: RoutingAnswer, side: RoutingSide) => ReactNode }) {
+function Figure({
+  title,
+  caption,
+  sides,
+  testId,
+  children,
+}: {
+  title: string;
+  caption: ReactNode;
+  sides: Loaded[];
+  testId: string;
+  children: (data: RoutingAnswer, side: RoutingSide) => ReactNode;
+}) {
   return (
     <Card data-testid={testId}>
       <CardHeader title={title} />
@@ -141,7 +154,9 @@ function histogram(counts: readonly number[], color: string, what: string) {
 function ConfidencePanel({ data, side }: { data: RoutingAnswer; side: RoutingSide }) {
   const c = data.confidence;
   if (c.steps === 0) {
-    return <EmptyState title="No step carries router probabilities">The confidence figures read each step’s router.probs; these trajectories have none.</EmptyState>;
+    return (
+      <EmptyState title="No step carries router probabilities">The confidence figures read each step’s router.probs; these trajectories have none.</EmptyState>
+    );
   }
   return (
     <div className="space-y-4">
@@ -153,11 +168,21 @@ function ConfidencePanel({ data, side }: { data: RoutingAnswer; side: RoutingSid
       </div>
       <div>
         <div className="mb-1 text-[11px] font-medium uppercase tracking-wide text-slate-500">Chosen probability (steps)</div>
-        <Columns label="Chosen probability histogram" testId="chosen-histogram" columns={histogram(c.chosen_probability, '#0ea5e9', 'a chosen probability')} height={80} />
+        <Columns
+          label="Chosen probability histogram"
+          testId="chosen-histogram"
+          columns={histogram(c.chosen_probability, '#0ea5e9', 'a chosen probability')}
+          height={80}
+        />
       </div>
       <div>
         <div className="mb-1 text-[11px] font-medium uppercase tracking-wide text-slate-500">Normalized entropy (steps)</div>
-        <Columns label="Normalized entropy histogram" testId="entropy-histogram" columns={histogram(c.normalized_entropy, '#8b5cf6', 'a normalized entropy')} height={80} />
+        <Columns
+          label="Normalized entropy histogram"
+          testId="entropy-histogram"
+          columns={histogram(c.normalized_entropy, '#8b5cf6', 'a normalized entropy')}
+          height={80}
+        />
       </div>
     </div>
   );
@@ -199,7 +224,10 @@ function QualityPanel({ data, side, color }: { data: RoutingAnswer; side: Routin
             display: b.scored_steps === 0 ? '—' : formatScore(b.mean_step_score, 2),
             note: scored(b.scored_steps),
             color: b.mean_step_score === null ? undefined : scoreColor(b.mean_step_score),
-            title: b.scored_steps === 0 ? 'no scored step in this bin' : `${formatInt(b.scored_steps)} scored steps with a chosen probability in ${binLabel(b.bin, '')}`,
+            title:
+              b.scored_steps === 0
+                ? 'no scored step in this bin'
+                : `${formatInt(b.scored_steps)} scored steps with a chosen probability in ${binLabel(b.bin, '')}`,
           }))}
         />
       </div>
@@ -289,9 +317,9 @@ export function RoutingPage() {
           sides={loaded}
           caption={
             <>
-              Each step’s relative position in its trajectory (step index ÷ (steps − 1), the first step at 0, the last at 1) in ten bins; the bands are
-              the shares of the bin’s steps on each model, cheapest at the bottom. A router that escalates early is costly on the left, one that checks
-              its work at the end on the right. The numbers beneath count each bin’s steps (short trajectories leave middle bins empty).
+              Each step’s relative position in its trajectory (step index ÷ (steps − 1), the first step at 0, the last at 1) in ten bins; the bands are the
+              shares of the bin’s steps on each model, cheapest at the bottom. A router that escalates early is costly on the left, one that checks its work at
+              the end on the right. The numbers beneath count each bin’s steps (short trajectories leave middle bins empty).
             </>
           }
         >
@@ -303,9 +331,9 @@ export function RoutingPage() {
           sides={loaded}
           caption={
             <>
-              A switch is a step on another model than the step before (each one throws away the other model’s cache); an escalation switches to a
-              pricier model, a de-escalation to a cheaper one, in the price order of the all-largest baseline. The bars give the accuracy of the
-              trajectories with 0, 1, 2 and 3 or more escalations, n their number: does escalating more often pay off? Click a bar for those trajectories.
+              A switch is a step on another model than the step before (each one throws away the other model’s cache); an escalation switches to a pricier
+              model, a de-escalation to a cheaper one, in the price order of the all-largest baseline. The bars give the accuracy of the trajectories with 0, 1,
+              2 and 3 or more escalations, n their number: does escalating more often pay off? Click a bar for those trajectories.
             </>
           }
         >
@@ -317,9 +345,9 @@ export function RoutingPage() {
           sides={loaded}
           caption={
             <>
-              Over the steps that carry router probabilities (each divided by their sum; a model left out has 0): the chosen probability is that of the
-              model the step went to, the normalized entropy is 0 when the router was sure and 1 when it was undecided among the trajectory’s models.
-              Steps off the router’s top choice were sampled or overridden — the link lists the trajectories with any.
+              Over the steps that carry router probabilities (each divided by their sum; a model left out has 0): the chosen probability is that of the model
+              the step went to, the normalized entropy is 0 when the router was sure and 1 when it was undecided among the trajectory’s models. Steps off the
+              router’s top choice were sampled or overridden — the link lists the trajectories with any.
             </>
           }
         >
@@ -331,9 +359,9 @@ export function RoutingPage() {
           sides={loaded}
           caption={
             <>
-              The mean step rubric score (human labels applied{state.judge ? `, judge ${state.judge}` : ''}) of the steps on each model, and of the steps
-              in each chosen-probability bin: does the router’s confidence follow the Judge? n counts the scored steps behind each bar; a bar over a few
-              steps says little, and a dashed one has none. Click a model for its trajectories.
+              The mean step rubric score (human labels applied{state.judge ? `, judge ${state.judge}` : ''}) of the steps on each model, and of the steps in
+              each chosen-probability bin: does the router’s confidence follow the Judge? n counts the scored steps behind each bar; a bar over a few steps says
+              little, and a dashed one has none. Click a model for its trajectories.
             </>
           }
         >

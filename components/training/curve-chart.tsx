@@ -34,7 +34,17 @@ interface Props {
 
 const stepsLabel = (r: CurveRow) => (r.steps === 1 ? `step ${r.step}` : `steps ${r.step}–${r.last} (mean of ${r.steps})`);
 
-function TooltipBody({ active, payload, series, format }: { active?: boolean; payload?: readonly { payload?: CurveRow }[]; series: readonly CurveSeries[]; format: (v: number) => string }) {
+function TooltipBody({
+  active,
+  payload,
+  series,
+  format,
+}: {
+  active?: boolean;
+  payload?: readonly { payload?: CurveRow }[];
+  series: readonly CurveSeries[];
+  format: (v: number) => string;
+}) {
   const r = active ? payload?.[0]?.payload : undefined;
   if (!r) return null;
   return (
@@ -92,7 +102,15 @@ function CurveChartView({ title, caption, rows, series, format, domain, axisWidt
             }}
           >
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={{ fontSize: 10, fill: '#64748b' }} tickMargin={2} height={18} />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={['dataMin', 'dataMax']}
+              allowDecimals={false}
+              tick={{ fontSize: 10, fill: '#64748b' }}
+              tickMargin={2}
+              height={18}
+            />
             <YAxis
               domain={domain ?? ['auto', 'auto']}
               tickFormatter={(v: number) => (tickFormat ?? format)(v)}
@@ -141,5 +159,9 @@ export const CurveChart = memo(
     a.series === b.series &&
     a.selected?.from === b.selected?.from &&
     a.selected?.to === b.selected?.to &&
-    sameSeries(a.rows, b.rows, a.series.map((s) => s.key)),
+    sameSeries(
+      a.rows,
+      b.rows,
+      a.series.map((s) => s.key),
+    ),
 );

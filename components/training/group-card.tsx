@@ -29,7 +29,10 @@ function AdvantageBar({ value, scale }: { value: number | null; scale: number })
   return (
     <span aria-hidden className="relative inline-block h-2 w-12 rounded-sm bg-slate-100 align-middle">
       <span className="absolute inset-y-0 left-1/2 w-px bg-slate-300" />
-      <span className={`absolute inset-y-0 ${value >= 0 ? 'bg-emerald-500' : 'bg-rose-500'}`} style={value >= 0 ? { left: '50%', width: `${w}%` } : { right: '50%', width: `${w}%` }} />
+      <span
+        className={`absolute inset-y-0 ${value >= 0 ? 'bg-emerald-500' : 'bg-rose-500'}`}
+        style={value >= 0 ? { left: '50%', width: `${w}%` } : { right: '50%', width: `${w}%` }}
+      />
     </span>
   );
 }
@@ -63,12 +66,18 @@ function RolloutsTable({ group, view }: { group: GroupDetail; view: Params }) {
     <>
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-3 py-2 text-xs text-slate-600">
         <span>
-          {changed === 0 ? 'No rollout changes rank between the outcome alone and the combined reward.' : `${changed} of ${group.rollouts.length} rollouts change rank between the outcome alone and the combined reward (marked).`}
+          {changed === 0
+            ? 'No rollout changes rank between the outcome alone and the combined reward.'
+            : `${changed} of ${group.rollouts.length} rollouts change rank between the outcome alone and the combined reward (marked).`}
         </span>
         <span className="flex items-center gap-2">
           <span className="text-slate-500">{picked.length === 2 ? 'two picked' : `pick two to compare (${picked.length}/2)`}</span>
           {picked.length === 2 ? (
-            <Link href={pageHref.compare(picked[0]!, picked[1]!, view)} className="rounded-md bg-slate-900 px-2 py-1 font-medium text-white hover:bg-slate-800" data-testid="compare-rollouts">
+            <Link
+              href={pageHref.compare(picked[0]!, picked[1]!, view)}
+              className="rounded-md bg-slate-900 px-2 py-1 font-medium text-white hover:bg-slate-800"
+              data-testid="compare-rollouts"
+            >
               Compare
             </Link>
           ) : (
@@ -111,12 +120,30 @@ function RolloutsTable({ group, view }: { group: GroupDetail; view: Params }) {
               const moved = r.rank !== r.rank_outcome;
               const on = picked.includes(r.id);
               return (
-                <tr key={r.id} className={`${on ? 'bg-sky-50' : moved ? 'bg-amber-50/50' : ''}`} data-testid="rollout-row" data-id={r.id} data-rank-changed={moved ? 'true' : 'false'}>
+                <tr
+                  key={r.id}
+                  className={`${on ? 'bg-sky-50' : moved ? 'bg-amber-50/50' : ''}`}
+                  data-testid="rollout-row"
+                  data-id={r.id}
+                  data-rank-changed={moved ? 'true' : 'false'}
+                >
                   <td className={`px-2 py-1.5 ${moved ? 'border-l-2 border-amber-400' : 'border-l-2 border-transparent'}`}>
-                    <input type="checkbox" checked={on} onChange={() => toggle(r.id)} aria-label={`Pick ${r.id} to compare`} className="accent-sky-600" data-testid="pick-rollout" />
+                    <input
+                      type="checkbox"
+                      checked={on}
+                      onChange={() => toggle(r.id)}
+                      aria-label={`Pick ${r.id} to compare`}
+                      className="accent-sky-600"
+                      data-testid="pick-rollout"
+                    />
                   </td>
                   <td className="max-w-64 px-2 py-1.5">
-                    <Link href={pageHref.trajectory(r.id, view)} className="block truncate font-mono text-[12px] text-sky-700 hover:underline" title={`Replay ${r.id}`} data-testid="rollout-link">
+                    <Link
+                      href={pageHref.trajectory(r.id, view)}
+                      className="block truncate font-mono text-[12px] text-sky-700 hover:underline"
+                      title={`Replay ${r.id}`}
+                      data-testid="rollout-link"
+                    >
                       {shortId(r.id, group.run)}
                     </Link>
                   </td>

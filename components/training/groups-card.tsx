@@ -17,7 +17,12 @@ const TH = 'px-2 py-1.5 text-left text-[11px] font-medium uppercase tracking-wid
 const TD = 'px-2 py-1.5 tabular-nums';
 
 export function SignalBadges({ outcome, combined }: { outcome: boolean | null; combined: boolean | null }) {
-  if (outcome === null) return <span className="text-xs text-slate-400" title="A one-rollout group has no spread to learn from">one rollout</span>;
+  if (outcome === null)
+    return (
+      <span className="text-xs text-slate-400" title="A one-rollout group has no spread to learn from">
+        one rollout
+      </span>
+    );
   return (
     <span className="inline-flex flex-wrap gap-1">
       {outcome ? (
@@ -42,11 +47,28 @@ export function SignalBadges({ outcome, combined }: { outcome: boolean | null; c
   );
 }
 
-function SortHeader({ field, label, state, onSort, right = false }: { field: GroupSortField; label: string; state: TrainingPageState; onSort: (f: GroupSortField) => void; right?: boolean }) {
+function SortHeader({
+  field,
+  label,
+  state,
+  onSort,
+  right = false,
+}: {
+  field: GroupSortField;
+  label: string;
+  state: TrainingPageState;
+  onSort: (f: GroupSortField) => void;
+  right?: boolean;
+}) {
   const on = state.sort === field;
   return (
     <th className={`${TH} ${right ? 'text-right' : ''}`} aria-sort={on ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button type="button" className={`inline-flex items-center gap-0.5 uppercase hover:text-slate-900 ${on ? 'text-slate-900' : ''}`} onClick={() => onSort(field)} data-testid={`sort-${field}`}>
+      <button
+        type="button"
+        className={`inline-flex items-center gap-0.5 uppercase hover:text-slate-900 ${on ? 'text-slate-900' : ''}`}
+        onClick={() => onSort(field)}
+        data-testid={`sort-${field}`}
+      >
         {label}
         <span aria-hidden className="w-2 text-[9px]">
           {on ? (state.order === 'asc' ? '▲' : '▼') : ''}
@@ -110,13 +132,29 @@ export function GroupsCard({ state, pages, steps, onChange }: Props) {
             Groups of {multi ? 'steps' : 'step'} <span className="font-mono">{multi ? `${range.from}–${range.to}` : range.from}</span>
           </span>
         }
-        subtitle={total === undefined ? 'loading…' : `${formatInt(total)} ${total === 1 ? 'group' : 'groups'}${state.signal === 'all' ? '' : ' match the filter'}`}
+        subtitle={
+          total === undefined ? 'loading…' : `${formatInt(total)} ${total === 1 ? 'group' : 'groups'}${state.signal === 'all' ? '' : ' match the filter'}`
+        }
         actions={
           <>
-            <Button size="sm" variant="ghost" disabled={prev === null} onClick={() => prev !== null && onChange({ step: { from: prev, to: prev }, group: null })} aria-label="Previous step" data-testid="prev-step">
+            <Button
+              size="sm"
+              variant="ghost"
+              disabled={prev === null}
+              onClick={() => prev !== null && onChange({ step: { from: prev, to: prev }, group: null })}
+              aria-label="Previous step"
+              data-testid="prev-step"
+            >
               <IconPrev />
             </Button>
-            <Button size="sm" variant="ghost" disabled={next === null} onClick={() => next !== null && onChange({ step: { from: next, to: next }, group: null })} aria-label="Next step" data-testid="next-step">
+            <Button
+              size="sm"
+              variant="ghost"
+              disabled={next === null}
+              onClick={() => next !== null && onChange({ step: { from: next, to: next }, group: null })}
+              aria-label="Next step"
+              data-testid="next-step"
+            >
               <IconNext />
             </Button>
           </>
@@ -171,7 +209,11 @@ export function GroupsCard({ state, pages, steps, onChange }: Props) {
                     aria-selected={open}
                   >
                     <td className="px-2 py-1.5">
-                      <button type="button" className="max-w-56 truncate text-left font-mono text-[12px] font-medium text-slate-900 hover:text-sky-700" title={g.group}>
+                      <button
+                        type="button"
+                        className="max-w-56 truncate text-left font-mono text-[12px] font-medium text-slate-900 hover:text-sky-700"
+                        title={g.group}
+                      >
                         {g.group}
                       </button>
                     </td>

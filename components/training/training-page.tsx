@@ -100,7 +100,10 @@ export function TrainingPage({ run }: { run: string }) {
   const group = useGroup(run, state.group, view);
 
   const latest = shown[shown.length - 1];
-  const totals = useMemo(() => shown.reduce((t, s) => ({ rollouts: t.rollouts + s.rollouts, groups: t.groups + s.groups }), { rollouts: 0, groups: 0 }), [shown]);
+  const totals = useMemo(
+    () => shown.reduce((t, s) => ({ rollouts: t.rollouts + s.rollouts, groups: t.groups + s.groups }), { rollouts: 0, groups: 0 }),
+    [shown],
+  );
   const bucketSize = rows.length > 0 && rows.length < shown.length ? rows[0]!.steps : 1;
   const rewardCaption = `outcome + λ·process − μ·cost ratio, λ = ${settings.lambda}, μ = ${settings.mu}`;
 
@@ -154,7 +157,14 @@ export function TrainingPage({ run }: { run: string }) {
         </div>
       ) : shown.length === 0 ? (
         <Card>
-          <EmptyState title="No training steps yet" action={<Link href="/docs/trace-format" className="text-sm font-medium text-sky-700 hover:underline">The trace format&apos;s training object</Link>}>
+          <EmptyState
+            title="No training steps yet"
+            action={
+              <Link href="/docs/trace-format" className="text-sm font-medium text-sky-700 hover:underline">
+                The trace format&apos;s training object
+              </Link>
+            }
+          >
             This run has no rollouts with <code className="font-mono">training.step</code>. They appear here as soon as a batch of them is stored.
           </EmptyState>
         </Card>
@@ -196,8 +206,29 @@ export function TrainingPage({ run }: { run: string }) {
                 testId="chart-no-signal"
               />
             </div>
-            <CurveChart title="Accuracy" caption="Share of the step's rollouts that are correct" rows={rows} series={SERIES.accuracy} format={pct} domain={[0, 1]} selected={state.step} onSelect={onSelect} testId="chart-accuracy" />
-            <CurveChart title="Mean cost" caption="Mean cost of a rollout, US dollars" rows={rows} series={SERIES.cost} format={formatUsd} tickFormat={usdTick} axisWidth={56} selected={state.step} onSelect={onSelect} testId="chart-cost" />
+            <CurveChart
+              title="Accuracy"
+              caption="Share of the step's rollouts that are correct"
+              rows={rows}
+              series={SERIES.accuracy}
+              format={pct}
+              domain={[0, 1]}
+              selected={state.step}
+              onSelect={onSelect}
+              testId="chart-accuracy"
+            />
+            <CurveChart
+              title="Mean cost"
+              caption="Mean cost of a rollout, US dollars"
+              rows={rows}
+              series={SERIES.cost}
+              format={formatUsd}
+              tickFormat={usdTick}
+              axisWidth={56}
+              selected={state.step}
+              onSelect={onSelect}
+              testId="chart-cost"
+            />
             <CurveChart
               title="Large-model share"
               caption={largeModel ? `Share of the step's model steps taken by ${largeModel}, the run's costliest model` : 'No model steps'}
@@ -209,9 +240,36 @@ export function TrainingPage({ run }: { run: string }) {
               onSelect={onSelect}
               testId="chart-large-share"
             />
-            <CurveChart title="Mean process score" caption="The Judge's rubric score, over rollouts that have one" rows={rows} series={SERIES.process} format={score} selected={state.step} onSelect={onSelect} testId="chart-process" />
-            <CurveChart title="Mean combined reward" caption={rewardCaption} rows={rows} series={SERIES.reward} format={score} selected={state.step} onSelect={onSelect} testId="chart-reward" />
-            <CurveChart title="Mean group reward std" caption="The spread GRPO normalises by, averaged over groups of 2+" rows={rows} series={SERIES.std} format={score} selected={state.step} onSelect={onSelect} testId="chart-std" />
+            <CurveChart
+              title="Mean process score"
+              caption="The Judge's rubric score, over rollouts that have one"
+              rows={rows}
+              series={SERIES.process}
+              format={score}
+              selected={state.step}
+              onSelect={onSelect}
+              testId="chart-process"
+            />
+            <CurveChart
+              title="Mean combined reward"
+              caption={rewardCaption}
+              rows={rows}
+              series={SERIES.reward}
+              format={score}
+              selected={state.step}
+              onSelect={onSelect}
+              testId="chart-reward"
+            />
+            <CurveChart
+              title="Mean group reward std"
+              caption="The spread GRPO normalises by, averaged over groups of 2+"
+              rows={rows}
+              series={SERIES.std}
+              format={score}
+              selected={state.step}
+              onSelect={onSelect}
+              testId="chart-std"
+            />
           </div>
           <div className="grid gap-4 xl:grid-cols-[minmax(0,4fr)_minmax(0,7fr)]">
             <GroupsCard state={state} pages={pages} steps={stepNumbers} onChange={setState} />
@@ -219,7 +277,9 @@ export function TrainingPage({ run }: { run: string }) {
               <GroupCard name={state.group} query={group} view={view} onClose={() => setState({ group: null })} />
             ) : (
               <Card className="hidden xl:block">
-                <EmptyState title="Open a group">A group&apos;s rollouts side by side: rewards, advantages, and the ranks that the process reward changes.</EmptyState>
+                <EmptyState title="Open a group">
+                  A group&apos;s rollouts side by side: rewards, advantages, and the ranks that the process reward changes.
+                </EmptyState>
               </Card>
             )}
           </div>

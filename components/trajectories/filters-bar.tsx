@@ -8,7 +8,8 @@ import { activeFilterCount, type ListState } from '@/lib/client/list-url';
 import { FILTER_KEYS } from '@/lib/schemas/filters';
 import type { ModelInfo, RunSummary } from '@/lib/client/types';
 
-const FIELD = 'h-8 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-100';
+const FIELD =
+  'h-8 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-100';
 
 function Labelled({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -70,7 +71,11 @@ function CommitInput({
         }}
       />
       {error && (
-        <span role="alert" className="absolute left-0 top-full z-10 mt-0.5 whitespace-nowrap rounded bg-rose-50 px-1.5 py-0.5 text-[11px] text-rose-700 ring-1 ring-rose-200" data-testid={`field-error-${rest.name ?? ''}`}>
+        <span
+          role="alert"
+          className="absolute left-0 top-full z-10 mt-0.5 whitespace-nowrap rounded bg-rose-50 px-1.5 py-0.5 text-[11px] text-rose-700 ring-1 ring-rose-200"
+          data-testid={`field-error-${rest.name ?? ''}`}
+        >
           {error}
         </span>
       )}
@@ -249,18 +254,18 @@ export function FiltersBar({ state, runs, models, benchmarks, problems = {}, onC
       {state.query && (
         <span className="mb-1 inline-flex items-center gap-1 rounded bg-sky-50 px-2 py-1 text-xs text-sky-800 ring-1 ring-sky-200">
           query <span className="font-mono">{state.query}</span>
-          <button type="button" aria-label="Remove the query filter" className="ml-1 text-sky-600 hover:text-sky-900" onClick={() => onChange({ query: undefined })}>
+          <button
+            type="button"
+            aria-label="Remove the query filter"
+            className="ml-1 text-sky-600 hover:text-sky-900"
+            onClick={() => onChange({ query: undefined })}
+          >
             ×
           </button>
         </span>
       )}
       {active > 0 && (
-        <Button
-          variant="ghost"
-          size="sm"
-          className="mb-0.5"
-          onClick={() => onChange(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])))}
-        >
+        <Button variant="ghost" size="sm" className="mb-0.5" onClick={() => onChange(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])))}>
           Clear {active} filter{active === 1 ? '' : 's'}
         </Button>
       )}

@@ -44,7 +44,13 @@ function modelsUsedBy(runs: readonly RunSummary[], run: string | undefined): Set
   if (runs.length === 0) return null;
   const chosen = run === undefined ? runs : runs.filter((r) => r.id === run);
   if (chosen.length === 0) return null;
-  return new Set(chosen.flatMap((r) => Object.entries(r.step_share_by_model).filter(([, share]) => share > 0).map(([m]) => m)));
+  return new Set(
+    chosen.flatMap((r) =>
+      Object.entries(r.step_share_by_model)
+        .filter(([, share]) => share > 0)
+        .map(([m]) => m),
+    ),
+  );
 }
 
 const DEFAULT_ORDER: Record<SortField, 'asc' | 'desc'> = { id: 'asc', cost: 'desc', process_score: 'desc', reward: 'desc', steps: 'desc', ingested_at: 'desc' };
@@ -100,7 +106,11 @@ export function TrajectoriesPage() {
     <div data-testid="trajectories-page">
       <PageHeader
         title="Trajectories"
-        description={total === null ? 'Every stored trajectory, filtered and sorted.' : `${formatInt(total)} trajector${total === 1 ? 'y' : 'ies'}${activeFilterCount(state) ? ' match the filters' : ''}`}
+        description={
+          total === null
+            ? 'Every stored trajectory, filtered and sorted.'
+            : `${formatInt(total)} trajector${total === 1 ? 'y' : 'ies'}${activeFilterCount(state) ? ' match the filters' : ''}`
+        }
         actions={<ViewSettingsBar run={state.run} />}
       />
       <Card>

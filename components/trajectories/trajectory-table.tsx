@@ -17,12 +17,29 @@ const TD = 'px-2 py-1.5 tabular-nums whitespace-nowrap xl:px-3';
 const WIDE = 'hidden xl:table-cell';
 const MEDIUM = 'hidden lg:table-cell';
 
-function SortHeader({ field, label, state, onSort, align = 'left' }: { field: SortField; label: string; state: ListState; onSort: (f: SortField) => void; align?: 'left' | 'right' }) {
+function SortHeader({
+  field,
+  label,
+  state,
+  onSort,
+  align = 'left',
+}: {
+  field: SortField;
+  label: string;
+  state: ListState;
+  onSort: (f: SortField) => void;
+  align?: 'left' | 'right';
+}) {
   const active = (state.sort ?? 'id') === field;
   const order = active ? (state.order ?? 'asc') : null;
   return (
     <th className={`${TH} ${align === 'right' ? 'text-right' : ''}`} aria-sort={order === 'asc' ? 'ascending' : order === 'desc' ? 'descending' : 'none'}>
-      <button type="button" onClick={() => onSort(field)} className={`inline-flex items-center gap-1 uppercase hover:text-slate-900 ${active ? 'text-slate-900' : ''}`} data-testid={`sort-${field}`}>
+      <button
+        type="button"
+        onClick={() => onSort(field)}
+        className={`inline-flex items-center gap-1 uppercase hover:text-slate-900 ${active ? 'text-slate-900' : ''}`}
+        data-testid={`sort-${field}`}
+      >
         {label}
         <span aria-hidden className="w-2 text-[10px]">
           {order === 'asc' ? '▲' : order === 'desc' ? '▼' : ''}
@@ -77,7 +94,11 @@ export function TrajectoryTable({
               <td className={`px-3 py-1.5 font-mono text-xs text-slate-600 ${WIDE}`} data-col="run">
                 {t.run_id}
               </td>
-              <td className="max-w-40 truncate px-2 py-1.5 lg:max-w-64 xl:max-w-80 xl:px-3" data-col="query" title={t.query_text ? plainText(t.query_text) : t.query_id}>
+              <td
+                className="max-w-40 truncate px-2 py-1.5 lg:max-w-64 xl:max-w-80 xl:px-3"
+                data-col="query"
+                title={t.query_text ? plainText(t.query_text) : t.query_id}
+              >
                 <Link href={pageHref.query(t.query_id)} className="font-mono text-xs text-slate-700 hover:text-sky-700 hover:underline">
                   {t.query_id}
                 </Link>
@@ -100,7 +121,9 @@ export function TrajectoryTable({
               </td>
               <td className={`${TD} text-right`}>{formatScore(t.process_score)}</td>
               <td className={`${TD} text-right`}>{formatScore(t.reward)}</td>
-              <td className={`px-3 py-1.5 ${MEDIUM}`}>{t.labelled ? <Badge tone="violet">labelled</Badge> : <span className="text-xs text-slate-400">—</span>}</td>
+              <td className={`px-3 py-1.5 ${MEDIUM}`}>
+                {t.labelled ? <Badge tone="violet">labelled</Badge> : <span className="text-xs text-slate-400">—</span>}
+              </td>
             </tr>
           ))}
         </tbody>

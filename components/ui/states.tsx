@@ -18,7 +18,11 @@ export function ErrorState({ error, onRetry, title = 'Could not load this' }: { 
       <p className="font-medium">{title}</p>
       <p className="mt-0.5 text-rose-700">{message}</p>
       {onRetry && (
-        <button type="button" onClick={onRetry} className="mt-2 rounded border border-rose-300 bg-white px-2 py-0.5 text-xs font-medium text-rose-800 hover:bg-rose-100">
+        <button
+          type="button"
+          onClick={onRetry}
+          className="mt-2 rounded border border-rose-300 bg-white px-2 py-0.5 text-xs font-medium text-rose-800 hover:bg-rose-100"
+        >
           Try again
         </button>
       )}

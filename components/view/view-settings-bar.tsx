@@ -8,8 +8,7 @@ import { useViewSettings } from '@/lib/client/use-view-settings';
 import { DEFAULT_REWARD } from '@/lib/domain/types';
 import { viewSettingsSchema } from '@/lib/schemas/view-settings';
 
-const FIELD =
-  'h-8 rounded-md border bg-white px-2 text-sm text-slate-800 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-100';
+const FIELD = 'h-8 rounded-md border bg-white px-2 text-sm text-slate-800 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-100';
 
 /** A number field that applies a valid value as it is typed, and says why a value is refused. */
 function WeightField({ name, label, value, onCommit }: { name: 'lambda' | 'mu'; label: string; value: number; onCommit: (v: number) => void }) {

@@ -22,12 +22,29 @@ describe('logTicks', () => {
 
 describe('labelSides', () => {
   it('puts the names of two close points beside them, outwards', () => {
-    expect(labelSides([{ x: 0.5, y: 0.6 }, { x: 0.45, y: 0.62 }, { x: 0.9, y: 0.1 }])).toEqual(['right', 'left', 'top']);
+    expect(
+      labelSides([
+        { x: 0.5, y: 0.6 },
+        { x: 0.45, y: 0.62 },
+        { x: 0.9, y: 0.1 },
+      ]),
+    ).toEqual(['right', 'left', 'top']);
   });
   it('leaves names above when nothing is near', () => {
-    expect(labelSides([{ x: 0.1, y: 0.1 }, { x: 0.5, y: 0.5 }])).toEqual(['top', 'top']);
+    expect(
+      labelSides([
+        { x: 0.1, y: 0.1 },
+        { x: 0.5, y: 0.5 },
+      ]),
+    ).toEqual(['top', 'top']);
   });
   it('moves a name only once: a third close point keeps its name above', () => {
-    expect(labelSides([{ x: 0.5, y: 0.5 }, { x: 0.52, y: 0.52 }, { x: 0.51, y: 0.5 }])).toEqual(['left', 'right', 'top']);
+    expect(
+      labelSides([
+        { x: 0.5, y: 0.5 },
+        { x: 0.52, y: 0.52 },
+        { x: 0.51, y: 0.5 },
+      ]),
+    ).toEqual(['left', 'right', 'top']);
   });
 });

@@ -42,7 +42,12 @@ export function useBenchmarks() {
 
 /** The rows each export kind would write for these parameters (GET /api/exports/counts). */
 export function useExportCounts(params: Params) {
-  return useQuery({ queryKey: queryKeys.exportCounts(params), queryFn: ({ signal }) => api.exportCounts(params, signal), placeholderData: keepPreviousData, retry });
+  return useQuery({
+    queryKey: queryKeys.exportCounts(params),
+    queryFn: ({ signal }) => api.exportCounts(params, signal),
+    placeholderData: keepPreviousData,
+    retry,
+  });
 }
 
 /** Every judge that scored something (in one run). */

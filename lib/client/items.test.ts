@@ -21,7 +21,7 @@ const j = (id: number, item: number, judge: string | null, score: number | null,
 });
 
 describe('itemsOf', () => {
-  it('puts every judge of one item together, in first-seen order, people\'s judgments last', () => {
+  it("puts every judge of one item together, in first-seen order, people's judgments last", () => {
     const items = itemsOf([j(1, 7, 'judge-v2', 1, [3, 2]), j(2, 8, null, 0), j(3, 7, null, null, [2, 3, 3]), j(4, 7, 'judge-v3', 0, [2, 3])]);
     expect(items.map((i) => i.itemId)).toEqual([7, 8]);
     expect(items[0]!.judgments.map((x) => x.id)).toEqual([1, 4, 3]);

@@ -54,8 +54,7 @@ export function withOverview(search: URLSearchParams, s: OverviewState): URLSear
 }
 
 /** The savings the table shows: against the chosen reference model, else against each trajectory's all-largest baseline. */
-export const savingsOf = (r: RunSummary, reference: string | null): number | null =>
-  reference ? (r.savings_vs_reference ?? null) : r.mean_savings;
+export const savingsOf = (r: RunSummary, reference: string | null): number | null => (reference ? (r.savings_vs_reference ?? null) : r.mean_savings);
 
 function sortValue(r: RunSummary, key: OverviewSortKey, reference: string | null): number | string | null {
   switch (key) {

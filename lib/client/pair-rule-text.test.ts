@@ -11,7 +11,9 @@ describe('pairRuleText', () => {
   });
 
   it('names the higher score first, whichever side has it', () => {
-    expect(words(explainPair(t('a', true, 0.511, 1), t('b', true, 1, 1), DEFAULT_PAIRS))[1]).toMatch(/^B scores higher, 1\.000 vs 0\.511: difference 0\.489 ≥ Δp 0\.1$/);
+    expect(words(explainPair(t('a', true, 0.511, 1), t('b', true, 1, 1), DEFAULT_PAIRS))[1]).toMatch(
+      /^B scores higher, 1\.000 vs 0\.511: difference 0\.489 ≥ Δp 0\.1$/,
+    );
     expect(words(explainPair(t('a', true, 0.9, 1), t('b', true, 0.2, 1), DEFAULT_PAIRS))[1]).toMatch(/^A scores higher, 0\.900 vs 0\.200:/);
   });
 

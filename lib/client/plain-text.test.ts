@@ -14,7 +14,9 @@ describe('plainText', () => {
   });
 
   it('leaves a text without markup as it is', () => {
-    expect(plainText('A bag has 3 red balls and 5 blue balls. What is the probability?')).toBe('A bag has 3 red balls and 5 blue balls. What is the probability?');
+    expect(plainText('A bag has 3 red balls and 5 blue balls. What is the probability?')).toBe(
+      'A bag has 3 red balls and 5 blue balls. What is the probability?',
+    );
     expect(plainText('Zoë earns \\$24 per hour, \\$5 more on $x^2$ days')).toBe('Zoë earns $24 per hour, $5 more on x² days');
   });
 });

@@ -42,7 +42,10 @@ describe('bucketCurve', () => {
   });
 
   it('draws 2,000 steps as at most 300 points', () => {
-    const rows = bucketCurve(Array.from({ length: 2000 }, (_, i) => point(i)), 'big');
+    const rows = bucketCurve(
+      Array.from({ length: 2000 }, (_, i) => point(i)),
+      'big',
+    );
     expect(rows.length).toBeLessThanOrEqual(300);
     expect(rows[0]!.step).toBe(0);
     expect(rows[rows.length - 1]!.last).toBe(1999);

@@ -36,7 +36,10 @@ function parse(xhr: XMLHttpRequest): IngestReport | ApiErrorBody | null {
   }
 }
 
-export function uploadTraceFile(file: File, opts: { replace: boolean; gzip?: boolean; csrfToken: string | null; onProgress: (p: UploadProgress) => void }): Upload {
+export function uploadTraceFile(
+  file: File,
+  opts: { replace: boolean; gzip?: boolean; csrfToken: string | null; onProgress: (p: UploadProgress) => void },
+): Upload {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<IngestReport>((resolve, reject) => {
     xhr.open('POST', `/api/ingest${opts.replace ? '?replace=true' : ''}`);

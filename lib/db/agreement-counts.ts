@@ -177,7 +177,10 @@ async function contributionsOf(client: pg.ClientBase, pks: readonly number[]): P
   return out;
 }
 
-async function storedOf(client: pg.ClientBase, pks: readonly number[]): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
+async function storedOf(
+  client: pg.ClientBase,
+  pks: readonly number[],
+): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
   const t = await client.query<TrajectoryKey & { pk: number; contribution: AgreementContribution | null }>(
     `SELECT t.pk, t.run_id, t.rubric_id, t.training_step, a.contribution
        FROM trajectories t LEFT JOIN trajectory_agreement a ON a.trajectory_pk = t.pk
@@ -259,7 +262,11 @@ export async function takeStoredAgreement(client: pg.ClientBase, pks: readonly n
 export async function rebuildAgreementCounts(client: pg.ClientBase): Promise<void> {
   await client.query('DELETE FROM trajectory_agreement; DELETE FROM agreement_people');
   for (const t of TABLES) await client.query(`DELETE FROM ${t.name}`);
-  const pks = (await client.query<{ pk: number }>('SELECT DISTINCT trajectory_pk AS pk FROM items i WHERE EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id) ORDER BY 1')).rows.map((r) => r.pk);
+  const pks = (
+    await client.query<{ pk: number }>(
+      'SELECT DISTINCT trajectory_pk AS pk FROM items i WHERE EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id) ORDER BY 1',
+    )
+  ).rows.map((r) => r.pk);
   for (let i = 0; i < pks.length; i += 2_000) {
     const deltas = new AgreementDeltas();
     await syncAgreement(client, pks.slice(i, i + 2_000), deltas);

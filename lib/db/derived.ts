@@ -40,13 +40,13 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   if (!row) throw new Error(`trajectory ${pk} not found`);
   // One client runs one query at a time: these go in sequence.
   const models = await client.query<{ id: string; usd_per_mtok_in: number; usd_per_mtok_out: number }>(
-      'SELECT id, usd_per_mtok_in, usd_per_mtok_out FROM models WHERE id = ANY($1::text[])',
-      [row.model_ids],
-    );
+    'SELECT id, usd_per_mtok_in, usd_per_mtok_out FROM models WHERE id = ANY($1::text[])',
+    [row.model_ids],
+  );
   const steps = await client.query<{ model: string; tokens_in: number; tokens_out: number; given_cost_usd: number | null }>(
-      'SELECT model, tokens_in, tokens_out, given_cost_usd FROM steps WHERE trajectory_pk = $1 ORDER BY index',
-      [pk],
-    );
+    'SELECT model, tokens_in, tokens_out, given_cost_usd FROM steps WHERE trajectory_pk = $1 ORDER BY index',
+    [pk],
+  );
   const criteria = criterionDefs(await loadCriteria(client, row.rubric_id));
   const judgments = await loadJudgments(client, pk);
   // Every item has a judgment (a labelled item that loses its judges keeps a person's own).
@@ -71,8 +71,36 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   );
   const own = deltas ?? new RollupDeltas();
   const kept = { benchmark: row.benchmark, tokensIn: row.tokens_in, tokensOut: row.tokens_out };
-  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: row.cost_usd, processScore: row.process_score, savings: row.savings, reward: row.reward, allLargestUsd: row.all_largest_usd, allLargestModel: f.allLargestModel }, -1);
-  own.addTrajectory(row.run_id, { ...kept, correct: row.correct, stepCount: row.step_count, costUsd: f.costUsd, processScore: f.processScore, savings: f.savings, reward: f.reward, allLargestUsd: f.allLargestUsd, allLargestModel: f.allLargestModel }, 1);
+  own.addTrajectory(
+    row.run_id,
+    {
+      ...kept,
+      correct: row.correct,
+      stepCount: row.step_count,
+      costUsd: row.cost_usd,
+      processScore: row.process_score,
+      savings: row.savings,
+      reward: row.reward,
+      allLargestUsd: row.all_largest_usd,
+      allLargestModel: f.allLargestModel,
+    },
+    -1,
+  );
+  own.addTrajectory(
+    row.run_id,
+    {
+      ...kept,
+      correct: row.correct,
+      stepCount: row.step_count,
+      costUsd: f.costUsd,
+      processScore: f.processScore,
+      savings: f.savings,
+      reward: f.reward,
+      allLargestUsd: f.allLargestUsd,
+      allLargestModel: f.allLargestModel,
+    },
+    1,
+  );
   if (row.training_step !== null) {
     const byModel = new Map<string, number>();
     for (const s of steps.rows) byModel.set(s.model, (byModel.get(s.model) ?? 0) + 1);
@@ -80,7 +108,13 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     own.training.add(contributionOfRow({ ...row, cost_usd: f.costUsd, all_largest_usd: f.allLargestUsd, process_score: f.processScore }, byModel), 1);
   }
   // The trajectory count must not move: the two calls above cancel it, and the step/cost parts.
-  await recomputeRoutingQuality(client, pk, steps.rows.map((s) => s.model), f.stepRubricScores, own.routing);
+  await recomputeRoutingQuality(
+    client,
+    pk,
+    steps.rows.map((s) => s.model),
+    f.stepRubricScores,
+    own.routing,
+  );
   // Every judge's figures of the trajectory (judge-figures.ts), moved the same way.
   const byJudge = judgeFiguresOf({ correct: row.correct, costUsd: f.costUsd, allLargestUsd: f.allLargestUsd, criteria, judgments: inputs });
   await addStoredJudgeFigures(client, [pk], own.judges, -1);

@@ -314,9 +314,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   } catch (e) {
     // A crashed earlier run can leave a stale postmaster.pid behind; PostgreSQL itself handles that,
     // so a failure here is real: say where to look.
-    throw new Error(
-      `routelens: the embedded PostgreSQL in ${dataDir} did not start on port ${port} (its log: ${logFile}): ${(e as Error).message}`,
-    );
+    throw new Error(`routelens: the embedded PostgreSQL in ${dataDir} did not start on port ${port} (its log: ${logFile}): ${(e as Error).message}`);
   }
   let stopped = false;
   const stop = async () => {

@@ -30,10 +30,9 @@ export interface CriterionRecord {
 
 export async function loadCriteria(db: Db, rubricId: string | null): Promise<CriterionRecord[]> {
   if (rubricId === null) return [];
-  const r = await db.query<CriterionRecord>(
-    'SELECT id, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = $1 ORDER BY position',
-    [rubricId],
-  );
+  const r = await db.query<CriterionRecord>('SELECT id, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = $1 ORDER BY position', [
+    rubricId,
+  ]);
   return r.rows;
 }
 

@@ -203,7 +203,11 @@ export async function writeJudgeFigures(client: pg.PoolClient, rows: readonly { 
  */
 export async function addStoredJudgeFigures(client: pg.PoolClient, pks: readonly number[], deltas: JudgeRollupDeltas, sign: 1 | -1): Promise<void> {
   if (pks.length === 0) return;
-  const r = await client.query<{ pk: number; run_id: string; figures: { judge: string | null; judgments: number; process_score: number | null; reward: number }[] }>(
+  const r = await client.query<{
+    pk: number;
+    run_id: string;
+    figures: { judge: string | null; judgments: number; process_score: number | null; reward: number }[];
+  }>(
     `SELECT t.pk, t.run_id,
             json_agg(json_build_object('judge', CASE WHEN g.id = ${NO_JUDGE_ID} THEN NULL ELSE g.name END, 'judgments', tj.judgments,
                                        'process_score', tj.process_score, 'reward', tj.reward) ORDER BY g.id) AS figures

@@ -180,9 +180,7 @@ function migrationsList(before?: string) {
         path: name,
         migrationFile: {
           path: 'migration.sql',
-          content: fs.existsSync(file)
-            ? { tag: 'ok', value: fs.readFileSync(file, 'utf8') }
-            : { tag: 'error', value: `${file} is missing` },
+          content: fs.existsSync(file) ? { tag: 'ok', value: fs.readFileSync(file, 'utf8') } : { tag: 'error', value: `${file} is missing` },
         },
       };
     }),

@@ -21,9 +21,7 @@ const g = globalThis as typeof globalThis & Globals;
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL?.trim();
   if (!url) {
-    throw new Error(
-      'routelens: DATABASE_URL is not set. Start the app with `npm start` (it runs an embedded PostgreSQL) or set DATABASE_URL.',
-    );
+    throw new Error('routelens: DATABASE_URL is not set. Start the app with `npm start` (it runs an embedded PostgreSQL) or set DATABASE_URL.');
   }
   return url;
 }

@@ -53,7 +53,21 @@ export interface BenchmarkDelta extends RunDelta {
   sumCostSq: number;
 }
 
-const BENCHMARK_FIELDS = ['trajectories', 'correct', 'steps', 'tokensIn', 'tokensOut', 'sumCostUsd', 'sumCostSq', 'sumProcess', 'nProcess', 'sumSavings', 'nSavings', 'sumReward', 'sumCostRatio'] as const;
+const BENCHMARK_FIELDS = [
+  'trajectories',
+  'correct',
+  'steps',
+  'tokensIn',
+  'tokensOut',
+  'sumCostUsd',
+  'sumCostSq',
+  'sumProcess',
+  'nProcess',
+  'sumSavings',
+  'nSavings',
+  'sumReward',
+  'sumCostRatio',
+] as const;
 
 function addModelDelta(map: Map<string, ModelDelta>, key: string, m: ModelDelta, sign: 1 | -1): void {
   let d = map.get(key);
@@ -68,7 +82,18 @@ function addModelDelta(map: Map<string, ModelDelta>, key: string, m: ModelDelta,
   d.costUsd += sign * m.costUsd;
 }
 
-const emptyRunDelta = (): RunDelta => ({ trajectories: 0, correct: 0, steps: 0, sumCostUsd: 0, sumProcess: 0, nProcess: 0, sumSavings: 0, nSavings: 0, sumReward: 0, sumCostRatio: 0 });
+const emptyRunDelta = (): RunDelta => ({
+  trajectories: 0,
+  correct: 0,
+  steps: 0,
+  sumCostUsd: 0,
+  sumProcess: 0,
+  nProcess: 0,
+  sumSavings: 0,
+  nSavings: 0,
+  sumReward: 0,
+  sumCostRatio: 0,
+});
 
 export class RollupDeltas {
   readonly runs = new Map<string, RunDelta>();
@@ -144,7 +169,17 @@ export class RollupDeltas {
   }
 
   get empty(): boolean {
-    return this.runs.size === 0 && this.benchmarks.size === 0 && this.models.size === 0 && this.benchmarkModels.size === 0 && this.referenceModels.size === 0 && this.routing.empty && this.training.empty && this.judges.empty && this.agreement.empty;
+    return (
+      this.runs.size === 0 &&
+      this.benchmarks.size === 0 &&
+      this.models.size === 0 &&
+      this.benchmarkModels.size === 0 &&
+      this.referenceModels.size === 0 &&
+      this.routing.empty &&
+      this.training.empty &&
+      this.judges.empty &&
+      this.agreement.empty
+    );
   }
 
   async apply(client: pg.PoolClient): Promise<void> {

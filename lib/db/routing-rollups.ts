@@ -22,8 +22,20 @@ import {
 import { copyIntArray, copyRows, copyTextArray } from '@/lib/ingest/copy';
 
 export const ROUTING_COLUMNS = [
-  'trajectory_pk', 'models', 'position_steps', 'switches', 'escalations', 'deescalations', 'router_steps', 'not_argmax',
-  'chosen_histogram', 'entropy_histogram', 'scored_by_model', 'score_sum_by_model', 'scored_by_bin', 'score_sum_by_bin',
+  'trajectory_pk',
+  'models',
+  'position_steps',
+  'switches',
+  'escalations',
+  'deescalations',
+  'router_steps',
+  'not_argmax',
+  'chosen_histogram',
+  'entropy_histogram',
+  'scored_by_model',
+  'score_sum_by_model',
+  'scored_by_bin',
+  'score_sum_by_bin',
 ] as const;
 export const ROUTING_STEP_COLUMNS = ['trajectory_pk', 'escalations', 'chosen_probability', 'normalized_entropy'] as const;
 
@@ -58,8 +70,18 @@ export function routingStepsCopyRow(pk: number, c: RoutingContribution): string 
 /** Writes the stored contributions of newly stored (or replaced, after deleteStoredRouting) trajectories. */
 export async function copyRouting(client: pg.PoolClient, items: readonly { pk: number; routing: RoutingContribution }[]): Promise<void> {
   if (items.length === 0) return;
-  await copyRows(client, 'trajectory_routing', ROUTING_COLUMNS, items.map((i) => routingCopyRow(i.pk, i.routing)));
-  await copyRows(client, 'trajectory_routing_steps', ROUTING_STEP_COLUMNS, items.map((i) => routingStepsCopyRow(i.pk, i.routing)));
+  await copyRows(
+    client,
+    'trajectory_routing',
+    ROUTING_COLUMNS,
+    items.map((i) => routingCopyRow(i.pk, i.routing)),
+  );
+  await copyRows(
+    client,
+    'trajectory_routing_steps',
+    ROUTING_STEP_COLUMNS,
+    items.map((i) => routingStepsCopyRow(i.pk, i.routing)),
+  );
 }
 
 /** The per-run sums that a batch of changes adds to (or removes from) the routing rollups. */

@@ -8,7 +8,6 @@ import pg from 'pg';
 import { EMBEDDED_TEST_DEFAULTS, startEmbedded } from './embedded';
 import { applyMigrations, MIGRATIONS_DIR } from './migrate';
 
-
 export interface TestServer {
   /** A URL of the server's maintenance database, for creating and dropping test databases. */
   adminUrl: string;
@@ -53,7 +52,12 @@ export function isLocalDatabaseUrl(url: string): boolean {
     throw new Error('routelens: DATABASE_URL is not a URL (postgresql://user:password@host:5432/database)');
   }
   // libpq's ?host= wins over the URL's host; a path there is a Unix socket, which is local.
-  const hosts = (u.searchParams.get('host') ?? decodeURIComponent(u.hostname)).split(',').map((h) => h.trim().replace(/^\[|\]$/g, '').toLowerCase());
+  const hosts = (u.searchParams.get('host') ?? decodeURIComponent(u.hostname)).split(',').map((h) =>
+    h
+      .trim()
+      .replace(/^\[|\]$/g, '')
+      .toLowerCase(),
+  );
   return hosts.every((h) => h === '' || h.startsWith('/') || h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h));
 }
 
@@ -110,7 +114,10 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(adminUrl: string, template: string, label = 't'): Promise<TestDatabase> {
-  const name = `routelens_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20).toLowerCase()}_${crypto.randomBytes(4).toString('hex')}`;
+  const name = `routelens_${label
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(0, 20)
+    .toLowerCase()}_${crypto.randomBytes(4).toString('hex')}`;
   await admin(adminUrl, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     url: withDatabase(adminUrl, name),

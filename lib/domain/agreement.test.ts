@@ -113,10 +113,27 @@ describe('krippendorffAlpha', () => {
   it('matches a small hand computation', () => {
     // nominal, values 1,1 | 0,0 | 1,0: n = 6, D_all = 36 - (9 + 9) = 18, only unit 3 disagrees: 2 / 1
     // alpha = 1 - 5 * 2 / 18 = 4/9
-    expect(krippendorffAlpha([[1, 1], [0, 0], [1, 0]], 'nominal')).toEqual({ alpha: 1 - 10 / 18, items: 3 });
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 1],
+          [0, 0],
+          [1, 0],
+        ],
+        'nominal',
+      ),
+    ).toEqual({ alpha: 1 - 10 / 18, items: 3 });
     // interval, values 1,2 | 3,3: ordered-pair disagreement over all = 22, within unit 1 = 2
     // alpha = 1 - 3 * 2 / 22 = 8/11
-    expect(krippendorffAlpha([[1, 2], [3, 3]], 'interval').alpha).toBeCloseTo(8 / 11, 15);
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 2],
+          [3, 3],
+        ],
+        'interval',
+      ).alpha,
+    ).toBeCloseTo(8 / 11, 15);
   });
 
   it('is 0 on a single disagreeing item, null on a single agreeing one', () => {
@@ -127,17 +144,41 @@ describe('krippendorffAlpha', () => {
   });
 
   it('is 1 for perfect agreement with some variation between items', () => {
-    expect(krippendorffAlpha([[1, 1, null], [0, 0, 0]], 'nominal')).toEqual({ alpha: 1, items: 2 });
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 1, null],
+          [0, 0, 0],
+        ],
+        'nominal',
+      ),
+    ).toEqual({ alpha: 1, items: 2 });
   });
 
   it('leaves out items with fewer than two values, and is null when none is left', () => {
     expect(krippendorffAlpha([[1, null], [null, null], [0]], 'nominal')).toEqual({ alpha: null, items: 0 });
     expect(krippendorffAlpha([], 'interval')).toEqual({ alpha: null, items: 0 });
-    expect(krippendorffAlpha([[1, 0], [1, null]], 'nominal')).toEqual({ alpha: 0, items: 1 });
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 0],
+          [1, null],
+        ],
+        'nominal',
+      ),
+    ).toEqual({ alpha: 0, items: 1 });
   });
 
   it('is null, not rounding noise, when every value is the same inexact double', () => {
-    expect(krippendorffAlpha([[0.1, 0.1], [0.1, 0.1, 0.1]], 'interval')).toEqual({ alpha: null, items: 2 });
+    expect(
+      krippendorffAlpha(
+        [
+          [0.1, 0.1],
+          [0.1, 0.1, 0.1],
+        ],
+        'interval',
+      ),
+    ).toEqual({ alpha: null, items: 2 });
   });
 });
 
@@ -228,13 +269,16 @@ describe('properties', () => {
   it('rho lies in [-1, 1] or is null', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.25, 0.5, 1)), { maxLength: 40 }), (pairs) => {
-        const rho = spearmanRho(pairs.map(([x]) => x), pairs.map(([, y]) => y));
+        const rho = spearmanRho(
+          pairs.map(([x]) => x),
+          pairs.map(([, y]) => y),
+        );
         expect(rho === null || (rho >= -1 && rho <= 1)).toBe(true);
       }),
     );
   });
 
-  const unitsArb = <T,>(value: fc.Arbitrary<T>) => fc.array(fc.array(fc.option(value, { nil: null }), { maxLength: 5 }), { maxLength: 15 });
+  const unitsArb = <T>(value: fc.Arbitrary<T>) => fc.array(fc.array(fc.option(value, { nil: null }), { maxLength: 5 }), { maxLength: 15 });
 
   it('alpha is at most 1 (or null), and counts the items with two or more values', () => {
     fc.assert(

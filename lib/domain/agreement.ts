@@ -237,12 +237,8 @@ export interface PeopleAgreement {
 
 /** Between people: Krippendorff's alpha per level, with the number of items each rests on. */
 export function peopleAgreement(items: readonly PeopleItem[]): PeopleAgreement {
-  const nominalUnits = items
-    .filter((it) => it.scale.kind !== 'numeric')
-    .map((it) => it.scores.map((s) => (s === null ? null : categoryOf(s, it.scale))));
-  const intervalUnits = items
-    .filter((it) => it.scale.kind === 'numeric')
-    .map((it) => it.scores.map((s) => (s === null ? null : normalizedScore(s, it.scale))));
+  const nominalUnits = items.filter((it) => it.scale.kind !== 'numeric').map((it) => it.scores.map((s) => (s === null ? null : categoryOf(s, it.scale))));
+  const intervalUnits = items.filter((it) => it.scale.kind === 'numeric').map((it) => it.scores.map((s) => (s === null ? null : normalizedScore(s, it.scale))));
   return { nominal: krippendorffAlpha(nominalUnits, 'nominal'), interval: krippendorffAlpha(intervalUnits, 'interval') };
 }
 
@@ -471,7 +467,12 @@ function categoricalTable(kind: 'binary' | 'ternary', cells: readonly AgreementC
 }
 
 /** kindAgreementOfCells of binary or ternary items from their k×k count table and their number n. */
-export function categoricalFiguresOfTable(kind: 'binary' | 'ternary', n: number, counts: readonly number[], opts: { intervals?: boolean } = {}): CategoricalKindFigures {
+export function categoricalFiguresOfTable(
+  kind: 'binary' | 'ternary',
+  n: number,
+  counts: readonly number[],
+  opts: { intervals?: boolean } = {},
+): CategoricalKindFigures {
   const withIntervals = (opts.intervals ?? true) && n >= MIN_AGREEMENT_ITEMS;
   const k = KIND_CATEGORIES[kind];
   const [percent, kappa] = withIntervals ? bootstrapIntervals(counts, [(c) => percentOfTable(k, c), (c) => kappaOfTable(k, c)]) : [null, null];

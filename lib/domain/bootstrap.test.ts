@@ -1,6 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { agreementCells, categoricalOverallOfCells, cohensKappa, judgeHumanAgreement, kappaOfTable, kindAgreement, kindAgreementOfCells, madOfTable, meanAbsoluteDifference, MIN_AGREEMENT_ITEMS, numericTable, percentOfTable, rhoOfTable, spearmanRho, type JudgeHumanItem } from './agreement';
+import {
+  agreementCells,
+  categoricalOverallOfCells,
+  cohensKappa,
+  judgeHumanAgreement,
+  kappaOfTable,
+  kindAgreement,
+  kindAgreementOfCells,
+  madOfTable,
+  meanAbsoluteDifference,
+  MIN_AGREEMENT_ITEMS,
+  numericTable,
+  percentOfTable,
+  rhoOfTable,
+  spearmanRho,
+  type JudgeHumanItem,
+} from './agreement';
 import { binomial, bootstrapInterval, bootstrapIntervals, multinomial, SeededRandom } from './bootstrap';
 
 function moments(draws: number[]): { mean: number; variance: number } {
@@ -106,7 +122,8 @@ describe('bootstrap intervals', () => {
 });
 
 describe('agreement by scale kind', () => {
-  const bin = (judge: number, human: number, times: number): JudgeHumanItem[] => Array.from({ length: times }, () => ({ judge, human, scale: { kind: 'binary' } }));
+  const bin = (judge: number, human: number, times: number): JudgeHumanItem[] =>
+    Array.from({ length: times }, () => ({ judge, human, scale: { kind: 'binary' } }));
 
   it('binary, by hand: 6 (1,1), 2 (0,0), 1 (1,0), 1 (0,1)', () => {
     const items = [...bin(1, 1, 6), ...bin(0, 0, 2), ...bin(1, 0, 1), ...bin(0, 1, 1)];
@@ -149,7 +166,7 @@ describe('agreement by scale kind', () => {
 
 describe('agreement from cells (what SQL counts)', () => {
   const rng = new SeededRandom(7);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
   const scale = { kind: 'numeric' as const, min: 0, max: 4 };
   const other = { kind: 'numeric' as const, min: -1, max: 1 };
   const items: JudgeHumanItem[] = [];
@@ -183,7 +200,14 @@ describe('agreement from cells (what SQL counts)', () => {
 
   it('do not depend on how the counts are split into cells, and leave intervals out on request', () => {
     const cells = agreementCells(ofKind('ternary'));
-    const split = cells.flatMap((c) => (c.n > 1 ? [{ ...c, n: 1 }, { ...c, n: c.n - 1 }] : [c]));
+    const split = cells.flatMap((c) =>
+      c.n > 1
+        ? [
+            { ...c, n: 1 },
+            { ...c, n: c.n - 1 },
+          ]
+        : [c],
+    );
     expect(kindAgreementOfCells('ternary', split)).toEqual(kindAgreementOfCells('ternary', cells));
     expect(kindAgreementOfCells('ternary', cells, { intervals: false })).toMatchObject({ kappaInterval: null, percentAgreementInterval: null });
     expect(kindAgreementOfCells('numeric', [])).toMatchObject({ n: 0, meanAbsoluteDifference: null, spearmanRho: null });

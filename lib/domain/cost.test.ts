@@ -120,9 +120,7 @@ describe('costBreakdown', () => {
 describe('mergeBreakdowns', () => {
   it('sums over trajectories and recomputes shares against the set total', () => {
     const merged = mergeBreakdowns([
-      [
-        { model: 'small', steps: 2, tokensIn: 10, tokensOut: 20, costUsd: 1, share: 1 },
-      ],
+      [{ model: 'small', steps: 2, tokensIn: 10, tokensOut: 20, costUsd: 1, share: 1 }],
       [
         { model: 'large', steps: 1, tokensIn: 5, tokensOut: 5, costUsd: 2, share: 0.8 },
         { model: 'small', steps: 3, tokensIn: 1, tokensOut: 2, costUsd: 0.5, share: 0.2 },
@@ -213,8 +211,7 @@ const stepArb = fc.record({
   tokensOut: fc.nat({ max: 1_000_000 }),
   costUsd: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
 });
-const fullModels = (ms: ModelPrice[]) =>
-  ['m1', 'm2', 'm3', 'm4'].map((id) => ms.find((m) => m.id === id) ?? { id, usdPerMtokIn: 1, usdPerMtokOut: 2 });
+const fullModels = (ms: ModelPrice[]) => ['m1', 'm2', 'm3', 'm4'].map((id) => ms.find((m) => m.id === id) ?? { id, usdPerMtokIn: 1, usdPerMtokOut: 2 });
 
 describe('properties', () => {
   it('cumulative cost is non-decreasing and ends exactly at the trajectory cost', () => {

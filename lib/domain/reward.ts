@@ -1,14 +1,7 @@
 import { allLargestModel, costRatio, counterfactualCost, cumulativeCosts, savings, stepCosts, trajectoryCost } from './cost';
 import { rewardWeightProblem } from './settings';
 import { criterionScores, processScoreOf, stepRubricScores, type CriterionScore } from './rubric';
-import {
-  DEFAULT_REWARD,
-  type CriterionDef,
-  type JudgmentInput,
-  type ModelPrice,
-  type RewardSettings,
-  type StepCostInput,
-} from './types';
+import { DEFAULT_REWARD, type CriterionDef, type JudgmentInput, type ModelPrice, type RewardSettings, type StepCostInput } from './types';
 
 export interface RewardInput {
   correct: boolean;

@@ -64,11 +64,7 @@ export interface RouterConfidence {
  * (no `router`, no `probs`, or an empty `probs`: there is no distribution to read).
  * `modelCount` is the number of distinct models the trajectory lists.
  */
-export function routerConfidence(
-  probs: Readonly<Record<string, number>> | null | undefined,
-  model: string,
-  modelCount: number,
-): RouterConfidence | null {
+export function routerConfidence(probs: Readonly<Record<string, number>> | null | undefined, model: string, modelCount: number): RouterConfidence | null {
   if (!probs) return null;
   const entries = Object.entries(probs);
   let total = 0;

@@ -99,8 +99,18 @@ describe('effectiveScore', () => {
 describe('weightedMean', () => {
   it('is null for no terms and survives weights whose sum overflows', () => {
     expect(weightedMean([])).toBeNull();
-    expect(weightedMean([{ weight: 3, value: 1 }, { weight: 1, value: 0 }])).toBe(0.75);
-    expect(weightedMean([{ weight: 1e308, value: 1 }, { weight: 1e308, value: 0 }])).toBe(0.5);
+    expect(
+      weightedMean([
+        { weight: 3, value: 1 },
+        { weight: 1, value: 0 },
+      ]),
+    ).toBe(0.75);
+    expect(
+      weightedMean([
+        { weight: 1e308, value: 1 },
+        { weight: 1e308, value: 0 },
+      ]),
+    ).toBe(0.5);
   });
 });
 
@@ -218,32 +228,31 @@ const rubricArb = fc
   .array(fc.tuple(scaleArb, fc.double({ min: 1e-3, max: 1e3, noNaN: true })), { minLength: 1, maxLength: 5 })
   .map((list): CriterionDef[] => list.map(([scale, weight], i) => ({ id: `c${i}`, weight, scale })));
 
-const caseArb = fc
-  .tuple(rubricArb, fc.integer({ min: 1, max: 12 }))
-  .chain(([crits, stepCount]) => {
-    const judgment = fc
-      .constantFrom(...crits)
-      .chain((c) =>
-        fc.record({
-          criterion: fc.constant(c.id),
-          steps: fc.array(fc.nat({ max: stepCount - 1 }), { maxLength: 4 }),
-          judgeScore: fc.option(scoreOn(c.scale), { nil: null }),
-          humanScore: fc.option(scoreOn(c.scale), { nil: null }),
-        }),
-      );
-    return fc.record({ crits: fc.constant(crits), stepCount: fc.constant(stepCount), judgments: fc.array(judgment, { maxLength: 20 }) });
-  });
+const caseArb = fc.tuple(rubricArb, fc.integer({ min: 1, max: 12 })).chain(([crits, stepCount]) => {
+  const judgment = fc.constantFrom(...crits).chain((c) =>
+    fc.record({
+      criterion: fc.constant(c.id),
+      steps: fc.array(fc.nat({ max: stepCount - 1 }), { maxLength: 4 }),
+      judgeScore: fc.option(scoreOn(c.scale), { nil: null }),
+      humanScore: fc.option(scoreOn(c.scale), { nil: null }),
+    }),
+  );
+  return fc.record({ crits: fc.constant(crits), stepCount: fc.constant(stepCount), judgments: fc.array(judgment, { maxLength: 20 }) });
+});
 
 const inUnit = (x: number | null) => x === null || (x >= 0 && x <= 1);
 
 describe('properties', () => {
   it('normalized scores lie in [0, 1]', () => {
     fc.assert(
-      fc.property(scaleArb.chain((scale) => fc.tuple(fc.constant(scale), scoreOn(scale))), ([scale, score]) => {
-        const n = normalizedScore(score, scale);
-        expect(n).toBeGreaterThanOrEqual(0);
-        expect(n).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        scaleArb.chain((scale) => fc.tuple(fc.constant(scale), scoreOn(scale))),
+        ([scale, score]) => {
+          const n = normalizedScore(score, scale);
+          expect(n).toBeGreaterThanOrEqual(0);
+          expect(n).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
 

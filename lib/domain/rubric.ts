@@ -76,7 +76,10 @@ export function weightedMean(terms: readonly Weighted[]): number | null {
   if (terms.length === 0) return null;
   const plain = weightedSums(terms, 1);
   if (Number.isFinite(plain.denominator)) return plain.numerator / plain.denominator;
-  const rescaled = weightedSums(terms, terms.reduce((top, t) => Math.max(top, t.weight), 0));
+  const rescaled = weightedSums(
+    terms,
+    terms.reduce((top, t) => Math.max(top, t.weight), 0),
+  );
   return rescaled.numerator / rescaled.denominator;
 }
 
@@ -136,11 +139,7 @@ function checkStepIndex(index: number, stepCount: number): void {
  * Per step, the criterion-weighted mean of the judgments that name it. A judgment listing the same
  * step twice still counts once: `steps` is a set of steps, not a multiplicity.
  */
-export function stepRubricScores(
-  stepCount: number,
-  judgments: readonly JudgmentInput[],
-  criteria: readonly CriterionDef[],
-): (number | null)[] {
+export function stepRubricScores(stepCount: number, judgments: readonly JudgmentInput[], criteria: readonly CriterionDef[]): (number | null)[] {
   if (!Number.isInteger(stepCount) || stepCount < 0) throw new RangeError(`stepCount must be an integer >= 0, got ${stepCount}`);
   const terms: Weighted[][] = Array.from({ length: stepCount }, () => []);
   for (const j of scoredJudgments(judgments, criteria)) {

@@ -65,7 +65,11 @@ describe('groupFigures', () => {
   it('finds no signal in identical rollouts under any reward', () => {
     const same = { correct: true, processScore: 0.1, costUsd: 0.3, allLargestUsd: 0.7 };
     const group = [1, 2, 3].map((i) => ({ id: `b${i}`, ...same }));
-    for (const settings of [{ lambda: 0.5, mu: 0.1 }, { lambda: 0, mu: 0 }, { lambda: 3.7, mu: 11 }]) {
+    for (const settings of [
+      { lambda: 0.5, mu: 0.1 },
+      { lambda: 0, mu: 0 },
+      { lambda: 3.7, mu: 11 },
+    ]) {
       const g = groupFigures(group, settings);
       expect(g).toMatchObject({ std: 0, noSignal: true, noSignalOutcome: true });
       for (const r of g.rollouts) expect(r).toMatchObject({ advantage: 0, scaledAdvantage: null, rank: 1, rankOutcome: 1 });
@@ -91,7 +95,16 @@ describe('groupFigures', () => {
   });
 });
 
-const rollout = (step: number, group: string, id: string, correct: boolean, processScore: number | null, costUsd: number, small: number, large: number): TrainingRolloutInput => ({
+const rollout = (
+  step: number,
+  group: string,
+  id: string,
+  correct: boolean,
+  processScore: number | null,
+  costUsd: number,
+  small: number,
+  large: number,
+): TrainingRolloutInput => ({
   id,
   step,
   group,

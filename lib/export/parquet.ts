@@ -105,7 +105,7 @@ export class ParquetRowWriter {
 
   /** Gathers a batch's rows, encoding a row group each time one fills. */
   addBatch(batch: Batch): void {
-    for (let from = 0; from < batch.length; ) {
+    for (let from = 0; from < batch.length;) {
       const take = Math.min(batch.length - from, this.groupRows - this.rows);
       this.gather(batch, from, take);
       from += take;
@@ -133,7 +133,11 @@ export class ParquetRowWriter {
   /** Encodes the gathered rows as one row group. */
   writeGroup(): void {
     if (this.rows === 0) return;
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.cols[i]!, ...(c.long ? { encoding: 'PLAIN' as const, statistics: false } : {}) }));
+    const columnData = this.columns.map((c, i) => ({
+      name: c.name,
+      data: this.cols[i]!,
+      ...(c.long ? { encoding: 'PLAIN' as const, statistics: false } : {}),
+    }));
     void this.pq.write({ columnData, rowGroupSize: this.rows });
     this.cols = this.columns.map(() => []);
     this.rows = 0;

@@ -60,7 +60,12 @@ async function* textChunks(batches: AsyncIterable<Batch>, head: string, encode: 
   if (buf.length > 0) yield Buffer.from(buf, 'utf8');
 }
 
-async function* copyTextChunks(copy: CopyOut, head: string, encoder: Extract<CopyEncoder, { text: unknown }>, counter: { n: number }): AsyncGenerator<Uint8Array> {
+async function* copyTextChunks(
+  copy: CopyOut,
+  head: string,
+  encoder: Extract<CopyEncoder, { text: unknown }>,
+  counter: { n: number },
+): AsyncGenerator<Uint8Array> {
   const sink = new ByteSink(COPY_CHUNK + (COPY_CHUNK >> 1));
   sink.text(head);
   for await (const chunk of copy) {

@@ -39,12 +39,30 @@ import { judgmentInputs } from '@/lib/db/items';
 import { criteriaByRubric, judgmentsJson, type JudgmentJson } from './scoring';
 
 // Fields of the statement's rows. Every row: the step's own.
-const F_INDEX = 0, F_MODEL = 1, F_TEXT = 2, F_TOKENS_IN = 3, F_TOKENS_OUT = 4, F_LATENCY = 5, F_PROBS = 6, F_COST = 7;
+const F_INDEX = 0,
+  F_MODEL = 1,
+  F_TEXT = 2,
+  F_TOKENS_IN = 3,
+  F_TOKENS_OUT = 4,
+  F_LATENCY = 5,
+  F_PROBS = 6,
+  F_COST = 7;
 // The first step's row only (\N on the others): the trajectory's (its rubric's criteria are read once
 // per rubric before the COPY, in its snapshot: see prefetch).
-const F_ID = 8, F_RUN = 9, F_QUERY = 10, F_CORRECT = 11, F_PROCESS = 12, F_T_COST = 13, F_ALL_LARGEST = 14, F_STEP_COUNT = 15, F_JUDGMENTS = 16, F_RUBRIC = 17;
+const F_ID = 8,
+  F_RUN = 9,
+  F_QUERY = 10,
+  F_CORRECT = 11,
+  F_PROCESS = 12,
+  F_T_COST = 13,
+  F_ALL_LARGEST = 14,
+  F_STEP_COUNT = 15,
+  F_JUDGMENTS = 16,
+  F_RUBRIC = 17;
 // Its routing decisions per step (trajectory_routing_steps, computed at ingest by lib/domain's stepRouting).
-const F_ESCALATIONS = 18, F_CHOSEN = 19, F_ENTROPY = 20;
+const F_ESCALATIONS = 18,
+  F_CHOSEN = 19,
+  F_ENTROPY = 20;
 // The cost of steps 0..this one, added up in step order (lib/domain's cumulativeCosts does the same
 // additions in the same order, and the read API's costBefore too): the export prints PostgreSQL's text
 // of it rather than adding and printing a number per step (copy-text.ts: jsonJsNumber).
@@ -105,7 +123,13 @@ const COLUMNS: StepColumn[] = [
   { name: 'text', type: 'string', long: true, description: 'the step as the model wrote it', from: { step: F_TEXT } },
   { name: 'tokens_in', type: 'int', description: 'input tokens', from: { step: F_TOKENS_IN } },
   { name: 'tokens_out', type: 'int', description: 'output tokens', from: { step: F_TOKENS_OUT } },
-  { name: 'latency_ms', type: 'double', nullable: true, description: "the step's latency in milliseconds, as the trace gave it; null when absent", from: { step: F_LATENCY } },
+  {
+    name: 'latency_ms',
+    type: 'double',
+    nullable: true,
+    description: "the step's latency in milliseconds, as the trace gave it; null when absent",
+    from: { step: F_LATENCY },
+  },
   {
     name: 'router_probs',
     type: 'json',
@@ -145,14 +169,23 @@ const COLUMNS: StepColumn[] = [
     from: { ofStep: (t) => t.normalizedEntropy?.[t.index] ?? null },
   },
   { name: 'correct', type: 'bool', description: "the trajectory's graded outcome", from: { trajectory: F_CORRECT } },
-  { name: 'process_score', type: 'double', nullable: true, description: "the trajectory's process score (under the export's judge)", from: { ofTrajectory: (t) => t.processScore } },
+  {
+    name: 'process_score',
+    type: 'double',
+    nullable: true,
+    description: "the trajectory's process score (under the export's judge)",
+    from: { ofTrajectory: (t) => t.processScore },
+  },
   {
     name: 'reward',
     type: 'double',
     description: "the trajectory's combined reward at the export's judge, lambda and mu",
     from: {
       ofTrajectory: (t, ctx) =>
-        combinedReward({ correct: t.correct, processScore: t.processScore, costUsd: t.costUsd, allLargestUsd: t.allLargestUsd }, { lambda: ctx.settings.lambda, mu: ctx.settings.mu }),
+        combinedReward(
+          { correct: t.correct, processScore: t.processScore, costUsd: t.costUsd, allLargestUsd: t.allLargestUsd },
+          { lambda: ctx.settings.lambda, mu: ctx.settings.mu },
+        ),
     },
   },
 ];
@@ -339,7 +372,7 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
   return {
     text(src, sink) {
       let rows = 0;
-      for (let pos = 0; pos < src.length; ) {
+      for (let pos = 0; pos < src.length;) {
         pos = scanRow(src, pos, bounds, FIELDS);
         if (isFirstStep(src, bounds)) {
           t = startTrajectory(src, bounds, ctx, rubrics);
@@ -401,7 +434,7 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
     batches(src) {
       const values: unknown[][] = columns.map(() => []);
       let rows = 0;
-      for (let pos = 0; pos < src.length; ) {
+      for (let pos = 0; pos < src.length;) {
         pos = scanRow(src, pos, bounds, FIELDS);
         if (isFirstStep(src, bounds)) {
           t = startTrajectory(src, bounds, ctx, rubrics);
@@ -422,8 +455,7 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
             const v = from.ofStep(t);
             // Numbers that arrive as PostgreSQL's text (the routing arrays) become numbers here.
             out.push(typeof v === 'string' && numeric[i] ? Number(v) : v);
-          }
-          else out.push(fixedValues[i]);
+          } else out.push(fixedValues[i]);
         }
         rows++;
       }

@@ -252,9 +252,7 @@ function routelensSection(r: DbRow, judged: Judgment[], added: Judgment[], label
   const processScore = judge === null ? r.process_score : processScoreOf(perCriterion);
   const reward = combinedReward({ correct: r.correct, processScore, costUsd: r.cost_usd, allLargestUsd: r.all_largest_usd }, { lambda, mu });
   const steps = costs.map((c, k) => `{"cost_usd":${J(c)},"cumulative_cost_usd":${J(cumulative[k])},"rubric_score":${J(stepScores[k])}}`).join(',');
-  const criterionList = perCriterion
-    .map((c) => `{"id":${J(c.id)},"weight":${J(c.weight)},"score":${J(c.score)}}`)
-    .join(',');
+  const criterionList = perCriterion.map((c) => `{"id":${J(c.id)},"weight":${J(c.weight)},"score":${J(c.score)}}`).join(',');
   const entries = [...judged.map((j, i) => judgmentEntry(j, i, labels)), ...added.map((j) => judgmentEntry(j, null, labels))].join(',');
   const items = (r.items ?? []).map(itemEntry).join(',');
   const section =
@@ -269,7 +267,10 @@ async function* rows(source: AsyncIterable<DbRow>, ctx: KindContext): AsyncGener
     const { judged, added, labels } = judgmentsOf(r);
     const { section, processScore, reward } = routelensSection(r, judged, added, labels, ctx);
     const line = `${traceBody(r, judged)},"meta":${metaWithSection(r.meta, section)}}`;
-    yield batchOfRows([[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, processScore, reward, r.labelled, r.training_step, r.training_group, line]], COLUMNS.length);
+    yield batchOfRows(
+      [[r.id, r.run_id, r.query_id, r.correct, r.cost_usd, processScore, reward, r.labelled, r.training_step, r.training_group, line]],
+      COLUMNS.length,
+    );
   }
 }
 

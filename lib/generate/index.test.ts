@@ -327,9 +327,7 @@ describe('generateTraces', () => {
 
   it('honours limit, per-query repetitions, steps, rubrics and text size', () => {
     const first12 = collect({ limit: 12, steps: { min: 3, max: 8 } });
-    expect(first12.map((l) => l.id)).toEqual(
-      [0, 1, 2, 3].flatMap((q) => DEMO_RUNS.map((r) => `${r.id}/${queryIdentity(q).id}/r0`)),
-    );
+    expect(first12.map((l) => l.id)).toEqual([0, 1, 2, 3].flatMap((q) => DEMO_RUNS.map((r) => `${r.id}/${queryIdentity(q).id}/r0`)));
     expect(first12.every((l) => l.steps.length >= 3 && l.steps.length <= 8)).toBe(true);
     // A limit is a prefix of the unlimited output.
     expect(renderJsonl(first12)).toBe(renderJsonl(collect({ queries: 4, steps: { min: 3, max: 8 } })));
@@ -491,7 +489,8 @@ describe('generateTrainingTraces', () => {
     expect(batches.slice(0, 12).map((b) => b[0])).toEqual([16, 144, 80, 64, 0, 112, 32, 96, 128, 48, 0, 48]);
     expect(batches[0]).toEqual(Array.from({ length: 16 }, (_, i) => 16 + i));
     // Each epoch of ten steps visits every batch once.
-    for (let e = 0; e < 4; e++) expect(new Set(batches.slice(10 * e, 10 * e + 10).map((b) => b[0]))).toEqual(new Set([0, 16, 32, 48, 64, 80, 96, 112, 128, 144]));
+    for (let e = 0; e < 4; e++)
+      expect(new Set(batches.slice(10 * e, 10 * e + 10).map((b) => b[0]))).toEqual(new Set([0, 16, 32, 48, 64, 80, 96, 112, 128, 144]));
     for (const run of ['grpo-outcome', 'grpo-roro']) {
       const step7 = lines.filter((l) => l.run.id === run && l.training!.step === 7).map((l) => l.query.id);
       expect(new Set(step7)).toEqual(new Set(batches[7]!.map((i) => queryIdentity(i).id)));
@@ -563,7 +562,10 @@ describe('renderJsonl', () => {
     const lines = collect({ queries: 2 });
     const text = renderJsonl(lines);
     expect(text.endsWith('\n')).toBe(true);
-    const parsed = text.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    const parsed = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(parsed).toEqual(lines);
     expect(renderJsonl([])).toBe('');
   });

@@ -357,11 +357,7 @@ function buildQuery(i: number, o: Resolved): QueryContext {
   const problem = makeProblem(benchmark, rng);
   const u = rng.next();
   const difficulty =
-    benchmark === 'GSM8K'
-      ? 0.08 + 0.08 * problem.level + 0.12 * u
-      : benchmark === 'AIME24'
-        ? 0.85 + 0.13 * u
-        : 0.2 + 0.13 * (problem.level - 1) + 0.1 * u;
+    benchmark === 'GSM8K' ? 0.08 + 0.08 * problem.level + 0.12 * u : benchmark === 'AIME24' ? 0.85 + 0.13 * u : 0.2 + 0.13 * (problem.level - 1) + 0.1 * u;
   const rubricPlan = o.withRubrics ? buildRubricPlan(problem, rng) : undefined;
   // Step texts come from their own stream so that the text size never changes the query or rubric.
   const textRng = new Rng(mixSeed(idHash, TEXT_SALT));
@@ -591,7 +587,9 @@ function buildTrajectory(
   training?: TrainingPoint,
 ): TraceLine {
   const rng = new Rng(
-    training === undefined ? mixSeed(o.seedLo, o.seedHi, qIndex, run.index, rep) : mixSeed(o.seedLo, o.seedHi, qIndex, run.index, rep, training.step, TRAINING_SALT),
+    training === undefined
+      ? mixSeed(o.seedLo, o.seedHi, qIndex, run.index, rep)
+      : mixSeed(o.seedLo, o.seedHi, qIndex, run.index, rep, training.step, TRAINING_SALT),
   );
   const span = o.stepsMax - o.stepsMin + 1;
   const n = o.stepsMin + Math.floor(span * clamp(0.5 * q.difficulty + 0.5 * rng.next(), 0, 0.9999));
@@ -639,12 +637,7 @@ function buildTrajectory(
   const problem = q.problem;
   const gaveUp = !correct && rng.chance(0.03);
   const finalAnswer = correct ? problem.answer : gaveUp ? undefined : rng.pick(problem.wrong);
-  const cruxWrong =
-    !correct &&
-    s.roles[cruxStep] === ROLE_CRUX &&
-    s.tiers[cruxStep] !== TIER_LARGE &&
-    q.coreWrong[q.cruxCore] !== undefined &&
-    rng.chance(0.6);
+  const cruxWrong = !correct && s.roles[cruxStep] === ROLE_CRUX && s.tiers[cruxStep] !== TIER_LARGE && q.coreWrong[q.cruxCore] !== undefined && rng.chance(0.6);
 
   // Steps.
   const steps: TraceStep[] = new Array<TraceStep>(n);
@@ -655,10 +648,7 @@ function buildTrajectory(
     const t = s.texts[i]!;
     let text: string;
     if (role === ROLE_ANSWER) {
-      text =
-        finalAnswer === undefined
-          ? GAVE_UP
-          : `${rng.pick(o.normalText ? ANSWER_LEADS_NORMAL : ANSWER_LEADS)}${finalAnswer}}$.`;
+      text = finalAnswer === undefined ? GAVE_UP : `${rng.pick(o.normalText ? ANSWER_LEADS_NORMAL : ANSWER_LEADS)}${finalAnswer}}$.`;
     } else if (t < 0) {
       text = q.fillerTexts[-1 - t]!;
     } else if (cruxWrong && role === ROLE_CRUX) {
@@ -689,9 +679,10 @@ function buildTrajectory(
   }
 
   const id = training === undefined ? `${run.spec.id}/${q.id}/r${rep}` : `${run.spec.id}/s${training.step}/${q.id}/r${rep}`;
-  const runObj: TraceRun = run.metaJson === undefined
-    ? { id: run.spec.id, policy: run.policy }
-    : { id: run.spec.id, policy: run.policy, meta: JSON.parse(run.metaJson) as JsonObject };
+  const runObj: TraceRun =
+    run.metaJson === undefined
+      ? { id: run.spec.id, policy: run.policy }
+      : { id: run.spec.id, policy: run.policy, meta: JSON.parse(run.metaJson) as JsonObject };
   const query: TraceQuery = { id: q.id, benchmark: q.benchmark, text: problem.text, reference_answer: problem.answer };
   const models = run.models.map((pm) => modelCopy(pm.model));
   // Key order follows the format's description (final_answer before correct).

@@ -174,10 +174,7 @@ const gsmApples: Template = (rng) => {
     cruxInline: `$${b} \\times ${c} = ${b * c}$`,
     cruxDesc: `counts the apples in the bags as $${b} \\times ${c}$`,
     routineInline: `$${total} - ${d}$`,
-    fillers: [
-      `Re-reading: ${b} bags, ${c} apples in each, ${d} given away.`,
-      `Check: $${ans} + ${d} - ${b * c} = ${a}$, the starting amount.`,
-    ],
+    fillers: [`Re-reading: ${b} bags, ${c} apples in each, ${d} given away.`, `Check: $${ans} + ${d} - ${b * c} = ${a}$, the starting amount.`],
   };
 };
 
@@ -236,10 +233,7 @@ const gsmDiscount: Template = (rng) => {
     cruxInline: `$${p} \\cdot \\frac{${100 - q}}{100} = ${sale}$`,
     cruxDesc: `computes the sale price $${p} \\cdot \\frac{${100 - q}}{100}$`,
     routineInline: `$${sale} \\cdot 1.${String(r).padStart(2, '0')}$`,
-    fillers: [
-      `The order matters: the ${r}\\% tax applies after the ${q}\\% discount.`,
-      `Sanity check: the final price is below the original \\$${p}.`,
-    ],
+    fillers: [`The order matters: the ${r}\\% tax applies after the ${q}\\% discount.`, `Sanity check: the final price is below the original \\$${p}.`],
   };
 };
 
@@ -760,9 +754,7 @@ const mathDiffSquares: Template = (rng) => {
     cruxInline: `$x^2 - y^2 = (x + y)(x - y)$`,
     cruxDesc: `factors $x^2 - y^2 = (x + y)(x - y)$`,
     routineInline: `$${s} \\cdot ${d}$`,
-    fillers: [
-      `We could also solve: $x = ${(s + d) / 2}$, $y = ${(s - d) / 2}$, but the factorization is faster.`,
-    ],
+    fillers: [`We could also solve: $x = ${(s + d) / 2}$, $y = ${(s - d) / 2}$, but the factorization is faster.`],
   };
 };
 
@@ -781,7 +773,10 @@ const mathInequality: Template = (rng) => {
     answer: `${ans}`,
     wrong: [`${ans + 1}`, `${ans - 1}`, `${c - a}`],
     core: [
-      { role: 'setup', text: `${b > 0 ? `Subtract $${b}$ throughout` : b < 0 ? `Add $${-b}$ throughout` : 'There is no constant term to move'}: $${a - b} < ${k}n \\le ${c - b}$.` },
+      {
+        role: 'setup',
+        text: `${b > 0 ? `Subtract $${b}$ throughout` : b < 0 ? `Add $${-b}$ throughout` : 'There is no constant term to move'}: $${a - b} < ${k}n \\le ${c - b}$.`,
+      },
       {
         role: 'crux',
         text: `Divide by $${k}$: $$${fracTex(a - b, k)} < n \\le ${fracTex(c - b, k)}$$`,

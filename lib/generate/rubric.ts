@@ -7,15 +7,7 @@ import type { Problem } from './problems';
 import { Rng } from './rng';
 import type { RubricScale, TraceJudgment } from './trace-line';
 
-export type CriterionKind =
-  | 'crux-routing'
-  | 'crux-correct'
-  | 'routine-small'
-  | 'clarity'
-  | 'final-answer'
-  | 'verification'
-  | 'cost-efficiency'
-  | 'restatement';
+export type CriterionKind = 'crux-routing' | 'crux-correct' | 'routine-small' | 'clarity' | 'final-answer' | 'verification' | 'cost-efficiency' | 'restatement';
 
 export interface CriterionPlan {
   kind: CriterionKind;
@@ -180,9 +172,7 @@ export function naturalScope(plan: CriterionPlan, ctx: JudgeContext, rng: Rng): 
   switch (plan.kind) {
     case 'crux-routing':
     case 'crux-correct':
-      return ctx.cruxStep + 1 < ctx.n && ctx.roles[ctx.cruxStep + 1] !== ROLE_ANSWER && rng.chance(0.3)
-        ? [ctx.cruxStep, ctx.cruxStep + 1]
-        : [ctx.cruxStep];
+      return ctx.cruxStep + 1 < ctx.n && ctx.roles[ctx.cruxStep + 1] !== ROLE_ANSWER && rng.chance(0.3) ? [ctx.cruxStep, ctx.cruxStep + 1] : [ctx.cruxStep];
     case 'final-answer':
       return rng.chance(0.6) ? [ctx.n - 1] : undefined;
     case 'verification':
@@ -193,12 +183,7 @@ export function naturalScope(plan: CriterionPlan, ctx: JudgeContext, rng: Rng): 
 }
 
 /** The judge's score (on the criterion's scale) and rationale for the given steps (undefined = whole). */
-export function judge(
-  plan: CriterionPlan,
-  ctx: JudgeContext,
-  steps: number[] | undefined,
-  rng: Rng,
-): TraceJudgment {
+export function judge(plan: CriterionPlan, ctx: JudgeContext, steps: number[] | undefined, rng: Rng): TraceJudgment {
   let score: number;
   let rationale: string;
   const first = steps?.[0] ?? -1;
@@ -209,9 +194,7 @@ export function judge(
       score = flip(tier === TIER_LARGE ? 1 : 0, rng, 0.04);
       const model = ctx.modelOf(k);
       rationale =
-        tier === TIER_LARGE
-          ? `Step ${k}, which ${ctx.problem.cruxDesc}, runs on ${model}.`
-          : `Step ${k}, which ${ctx.problem.cruxDesc}, stays on ${model}.`;
+        tier === TIER_LARGE ? `Step ${k}, which ${ctx.problem.cruxDesc}, runs on ${model}.` : `Step ${k}, which ${ctx.problem.cruxDesc}, stays on ${model}.`;
       break;
     }
     case 'crux-correct': {
@@ -300,12 +283,15 @@ export function judge(
     case 'restatement': {
       const padded = ctx.fillerStep >= 0;
       score = rng.chance(padded ? 0.6 : 0.92) ? 1 : 0;
-      rationale = score === 1 ? 'Every step makes progress.' : padded ? `Step ${ctx.fillerStep} restates the problem without progress.` : 'The first step only restates the problem.';
+      rationale =
+        score === 1
+          ? 'Every step makes progress.'
+          : padded
+            ? `Step ${ctx.fillerStep} restates the problem without progress.`
+            : 'The first step only restates the problem.';
       break;
     }
   }
   score += 0; // Math.round(-0.3) is -0, which JSON would turn into 0: keep objects and their JSON equal
-  return steps === undefined
-    ? { criterion: plan.id, score, rationale, judge: JUDGE_ID }
-    : { criterion: plan.id, steps, score, rationale, judge: JUDGE_ID };
+  return steps === undefined ? { criterion: plan.id, score, rationale, judge: JUDGE_ID } : { criterion: plan.id, steps, score, rationale, judge: JUDGE_ID };
 }

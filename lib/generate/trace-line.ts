@@ -39,10 +39,7 @@ export interface TraceStep {
   cost_usd?: number | null;
 }
 
-export type RubricScale =
-  | { kind: 'binary' }
-  | { kind: 'ternary' }
-  | { kind: 'numeric'; min: number; max: number };
+export type RubricScale = { kind: 'binary' } | { kind: 'ternary' } | { kind: 'numeric'; min: number; max: number };
 
 export interface RubricCriterion {
   id: string;

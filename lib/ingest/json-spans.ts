@@ -155,7 +155,6 @@ export function objectTextWithout(t: string, span: Span, drop: string): string |
   return out + t.slice(members[members.length - 1]!.span[1], end);
 }
 
-
 /** The stored texts of a line's free-form values; null where the line has none. */
 export interface FreeFormTexts {
   /** The line's meta without meta.routelens (routelens's own); null when nothing else is in it. */

@@ -215,7 +215,15 @@ function itemsOf(line: TraceLine): { items: ItemRow[]; judgments: JudgmentRow[];
     const item = itemOf(r.criterion, r.steps);
     if (!judged.has(item)) {
       judged.add(item);
-      restoredJudgments.push({ position: judgments.length + restoredJudgments.length, item, criterionId: r.criterion, steps: r.given, judgeScore: null, rationale: null, judge: null });
+      restoredJudgments.push({
+        position: judgments.length + restoredJudgments.length,
+        item,
+        criterionId: r.criterion,
+        steps: r.given,
+        judgeScore: null,
+        rationale: null,
+        judge: null,
+      });
     }
     const earlier = r.labels.some((l) => l.on_earlier_content);
     for (const l of r.labels) {
@@ -378,6 +386,25 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     steps: line.steps.map((s) => ({ model: s.model, probs: s.router?.probs })),
     stepScores: figures.stepRubricScores,
   });
-  const judgeFigures = figuresByJudge({ correct: line.correct, costUsd: figures.costUsd, allLargestUsd: figures.allLargestUsd, criteria, judgments: judgmentsIn });
-  return { models, run, query, rubric, trajectory, steps, items, judgments, routing, trainingGroupGiven: line.training?.group !== undefined, restored, judgeFigures };
+  const judgeFigures = figuresByJudge({
+    correct: line.correct,
+    costUsd: figures.costUsd,
+    allLargestUsd: figures.allLargestUsd,
+    criteria,
+    judgments: judgmentsIn,
+  });
+  return {
+    models,
+    run,
+    query,
+    rubric,
+    trajectory,
+    steps,
+    items,
+    judgments,
+    routing,
+    trainingGroupGiven: line.training?.group !== undefined,
+    restored,
+    judgeFigures,
+  };
 }

@@ -126,7 +126,14 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
     else summary[o.outcome]++;
   };
   const progress = () =>
-    opts.onProgress?.({ lines: summary.lines, bytes, stored: summary.stored, unchanged: summary.unchanged, replaced: summary.replaced, failed: summary.failed });
+    opts.onProgress?.({
+      lines: summary.lines,
+      bytes,
+      stored: summary.stored,
+      unchanged: summary.unchanged,
+      replaced: summary.replaced,
+      failed: summary.failed,
+    });
 
   const write = async (lines: BatchLine[]): Promise<void> => {
     let outcomes: LineOutcome[];

@@ -29,4 +29,3 @@ export function sniffBytes(head: Uint8Array): Sniffed {
   if (!what) return { kind: 'text' };
   return { kind: 'binary', what };
 }
-

@@ -54,10 +54,7 @@ interface StoredTrajectory {
   training_group: string | null;
 }
 
-async function loadStored(
-  client: pg.PoolClient,
-  lines: BatchLine[],
-): Promise<{ dims: Dims; stored: StoredTrajectory[]; groups: Map<string, KnownGroup> }> {
+async function loadStored(client: pg.PoolClient, lines: BatchLine[]): Promise<{ dims: Dims; stored: StoredTrajectory[]; groups: Map<string, KnownGroup> }> {
   const modelIds = new Set<string>();
   const runIds = new Set<string>();
   const queryIds = new Set<string>();
@@ -93,9 +90,13 @@ async function loadStored(
     [[...modelIds], [...runIds], [...queryIds], [...rubricIds], lines.map((l) => l.norm.trajectory.id), groupNames.runs, groupNames.names],
   );
   const row = r.rows[0]!;
-  const models = { rows: (row.models ?? []) as { id: string; params_b: number | null; usd_per_mtok_in: number; usd_per_mtok_out: number; content_hash: string }[] };
+  const models = {
+    rows: (row.models ?? []) as { id: string; params_b: number | null; usd_per_mtok_in: number; usd_per_mtok_out: number; content_hash: string }[],
+  };
   const runs = { rows: (row.runs ?? []) as { id: string; policy: string | null; meta: string | null; content_hash: string }[] };
-  const queries = { rows: (row.queries ?? []) as { id: string; benchmark: string | null; text: string; reference_answer: string | null; content_hash: string }[] };
+  const queries = {
+    rows: (row.queries ?? []) as { id: string; benchmark: string | null; text: string; reference_answer: string | null; content_hash: string }[],
+  };
   const rubrics = { rows: (row.rubrics ?? []) as { id: string; generator: string | null; content_hash: string }[] };
   const criteria = {
     rows: (row.criteria ?? []) as {
@@ -203,17 +204,25 @@ export async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<vo
   }
   const runs = [...fresh.runs.values()];
   if (runs.length) {
-    await client.query(
-      `INSERT INTO runs (id, policy, meta, content_hash) SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::text[])`,
-      [runs.map((r) => r.id), runs.map((r) => r.policy), runs.map((r) => r.meta), runs.map((r) => r.hash)],
-    );
+    await client.query(`INSERT INTO runs (id, policy, meta, content_hash) SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::text[])`, [
+      runs.map((r) => r.id),
+      runs.map((r) => r.policy),
+      runs.map((r) => r.meta),
+      runs.map((r) => r.hash),
+    ]);
   }
   const queries = [...fresh.queries.values()];
   if (queries.length) {
     await client.query(
       `INSERT INTO queries (id, benchmark, text, reference_answer, content_hash)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
-      [queries.map((q) => q.id), queries.map((q) => q.benchmark), queries.map((q) => q.text), queries.map((q) => q.referenceAnswer), queries.map((q) => q.hash)],
+      [
+        queries.map((q) => q.id),
+        queries.map((q) => q.benchmark),
+        queries.map((q) => q.text),
+        queries.map((q) => q.referenceAnswer),
+        queries.map((q) => q.hash),
+      ],
     );
   }
   const rubrics = [...fresh.rubrics.values()];
@@ -242,11 +251,43 @@ export async function insertDims(client: pg.PoolClient, fresh: Dims): Promise<vo
 }
 
 export const TRAJECTORY_COLUMNS = [
-  'pk', 'id', 'run_id', 'query_id', 'rubric_id', 'benchmark', 'correct', 'final_answer', 'meta', 'model_ids', 'models_used',
-  'step_count', 'tokens_in', 'tokens_out', 'cost_usd', 'all_largest_usd', 'savings', 'process_score', 'reward', 'content_hash', 'labelled',
-  'training_step', 'training_group', 'training_group_given',
+  'pk',
+  'id',
+  'run_id',
+  'query_id',
+  'rubric_id',
+  'benchmark',
+  'correct',
+  'final_answer',
+  'meta',
+  'model_ids',
+  'models_used',
+  'step_count',
+  'tokens_in',
+  'tokens_out',
+  'cost_usd',
+  'all_largest_usd',
+  'savings',
+  'process_score',
+  'reward',
+  'content_hash',
+  'labelled',
+  'training_step',
+  'training_group',
+  'training_group_given',
 ] as const;
-export const STEP_COLUMNS = ['trajectory_pk', 'index', 'model', 'text', 'tokens_in', 'tokens_out', 'latency_ms', 'router', 'given_cost_usd', 'cost_usd'] as const;
+export const STEP_COLUMNS = [
+  'trajectory_pk',
+  'index',
+  'model',
+  'text',
+  'tokens_in',
+  'tokens_out',
+  'latency_ms',
+  'router',
+  'given_cost_usd',
+  'cost_usd',
+] as const;
 export const ITEM_COLUMNS = ['id', 'trajectory_pk', 'criterion_id', 'steps', 'version', 'content_revision'] as const;
 export const JUDGMENT_COLUMNS = ['trajectory_pk', 'position', 'item_id', 'criterion_id', 'steps', 'judge_score', 'rationale', 'judge'] as const;
 
@@ -463,7 +504,9 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
   }
   const freshItems = norm.items.map((_, i) => i).filter((i) => itemIds[i] === undefined && [...lineItems.values()].includes(i));
   if (freshItems.length) {
-    const ids = await client.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('items', 'id'))::int AS id FROM generate_series(1, $1)", [freshItems.length]);
+    const ids = await client.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('items', 'id'))::int AS id FROM generate_series(1, $1)", [
+      freshItems.length,
+    ]);
     freshItems.forEach((i, n) => (itemIds[i] = ids.rows[n]!.id));
   }
   const updated: { id: number; j: JudgmentRow }[] = [];
@@ -522,7 +565,13 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
       [personJudgments, personJudgments.map((_, n) => norm.judgments.length + n)],
     );
   }
-  if (fresh.length) await copyRows(client, 'judgments', JUDGMENT_COLUMNS, fresh.map((j) => judgmentCopyRow(pk, itemIds[j.item]!, j)));
+  if (fresh.length)
+    await copyRows(
+      client,
+      'judgments',
+      JUDGMENT_COLUMNS,
+      fresh.map((j) => judgmentCopyRow(pk, itemIds[j.item]!, j)),
+    );
   if (newContent.length) {
     await client.query('UPDATE items SET version = version + 1, content_revision = content_revision + 1 WHERE id = ANY($1::int[])', [newContent]);
   }
@@ -535,8 +584,28 @@ async function replaceTrajectory(client: pg.PoolClient, pk: number, norm: Normal
             training_step = $20, training_group = $21, training_group_given = $22, updated_at = now()
       WHERE pk = $1`,
     [
-      pk, t.runId, t.queryId, t.rubricId, t.benchmark, t.correct, t.finalAnswer, t.meta, t.modelIds, t.modelsUsed, t.stepCount, t.tokensIn, t.tokensOut,
-      t.costUsd, t.allLargestUsd, t.savings, t.processScore, t.reward, t.hash, t.trainingStep, t.trainingGroup, norm.trainingGroupGiven,
+      pk,
+      t.runId,
+      t.queryId,
+      t.rubricId,
+      t.benchmark,
+      t.correct,
+      t.finalAnswer,
+      t.meta,
+      t.modelIds,
+      t.modelsUsed,
+      t.stepCount,
+      t.tokensIn,
+      t.tokensOut,
+      t.costUsd,
+      t.allLargestUsd,
+      t.savings,
+      t.processScore,
+      t.reward,
+      t.hash,
+      t.trainingStep,
+      t.trainingGroup,
+      norm.trainingGroupGiven,
     ],
   );
 }
@@ -616,12 +685,18 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   if (inserts.length) await copyRows(client, 'trajectories', TRAJECTORY_COLUMNS, trajectoryCopyRows(inserts));
   const withSteps = [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))];
   if (withSteps.length) await copyRows(client, 'steps', STEP_COLUMNS, stepCopyRows(withSteps));
-  await copyRouting(client, withSteps.map(({ pk, norm }) => ({ pk, routing: norm.routing })));
+  await copyRouting(
+    client,
+    withSteps.map(({ pk, norm }) => ({ pk, routing: norm.routing })),
+  );
   if (itemCount > 0) {
     await copyRows(client, 'items', ITEM_COLUMNS, itemCopyRows(inserts));
     await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(inserts));
   }
-  await writeJudgeFigures(client, [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))].map((t) => ({ pk: t.pk, figures: t.norm.judgeFigures })));
+  await writeJudgeFigures(
+    client,
+    [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))].map((t) => ({ pk: t.pk, figures: t.norm.judgeFigures })),
+  );
   await restoreLabels(client, inserts);
   // New trajectories that came with labels count in agreement (those without have no part).
   await syncAgreement(

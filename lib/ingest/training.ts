@@ -32,7 +32,11 @@ export function groupsOf(lines: readonly { norm: NormalizedLine }[]): { runs: st
  * Why the line's group contradicts what is known, or null. `replacing` is the group that the stored
  * trajectory of the same id is in now (a replacement may move its own group when it is its only rollout).
  */
-export function groupConflict(norm: NormalizedLine, known: ReadonlyMap<string, KnownGroup>, replacing: string | null): { path: string; message: string } | null {
+export function groupConflict(
+  norm: NormalizedLine,
+  known: ReadonlyMap<string, KnownGroup>,
+  replacing: string | null,
+): { path: string; message: string } | null {
   const t = norm.trajectory;
   if (t.trainingGroup === null || t.trainingStep === null) return null;
   const key = groupKey(t.runId, t.trainingGroup);

@@ -25,8 +25,7 @@ export const PAIR_SCOPES = ['query', 'group'] as const;
 export type PairScope = (typeof PAIR_SCOPES)[number];
 export const pairScopeSchema = z.enum(PAIR_SCOPES, { error: 'must be query or group' });
 
-const finite = (what: string) =>
-  z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
+const finite = (what: string) => z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
 
 export const exportKindSchema = z.enum(EXPORT_KINDS, { error: `must be one of ${EXPORT_KINDS.join(', ')}` });
 

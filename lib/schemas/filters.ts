@@ -7,11 +7,11 @@ export const SORT_FIELDS = ['id', 'cost', 'process_score', 'reward', 'steps', 'i
 export type SortField = (typeof SORT_FIELDS)[number];
 
 const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-const money = z.coerce.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number').refine((n) => n >= 0, 'must be >= 0');
-const text = (max: number) =>
-  storableString()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+const money = z.coerce
+  .number({ error: 'must be a number' })
+  .refine(Number.isFinite, 'must be a finite number')
+  .refine((n) => n >= 0, 'must be >= 0');
+const text = (max: number) => storableString().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const ESCALATION_FILTER_VALUES = ['0', '1', '2', '3+'] as const;
 
@@ -70,7 +70,21 @@ export const listParamsSchema = z.object({
 
 export type ListParams = z.infer<typeof listParamsSchema>;
 
-export const FILTER_KEYS = ['run', 'query', 'benchmark', 'correct', 'model', 'min_cost', 'max_cost', 'labelled', 'q', 'escalations', 'off_argmax', 'step', 'group'] as const;
+export const FILTER_KEYS = [
+  'run',
+  'query',
+  'benchmark',
+  'correct',
+  'model',
+  'min_cost',
+  'max_cost',
+  'labelled',
+  'q',
+  'escalations',
+  'off_argmax',
+  'step',
+  'group',
+] as const;
 
 /** The last value of each key, as URLSearchParams may repeat keys; empty values count as absent. */
 export function paramsObject(params: URLSearchParams, keys?: readonly string[]): Record<string, string> {

@@ -17,7 +17,12 @@ export const ruleParamsSchema = z.discriminatedUnion(
       rule: z.literal('sample'),
       n: z.number({ error: 'must be an integer >= 1' }).int('must be an integer').min(1, 'must be >= 1'),
       /** Same seed, same filter, same data: same sample. */
-      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
     }),
     z
       .object({

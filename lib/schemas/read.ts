@@ -9,9 +9,7 @@ import { judgeNameSchema, pairSettingsSchema } from './view-settings';
 const integer = (min: number, max: number) =>
   z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
-const id = storableString()
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+const id = storableString().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 /**
  * A query's preference pairs (GET /api/queries/{id}/pairs): the pair settings, within one run or all,

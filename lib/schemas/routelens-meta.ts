@@ -10,7 +10,11 @@ import type { Scale } from '@/lib/domain/types';
 
 export const ROUTELENS_META_KEY = 'routelens';
 
-const int = (min: number) => z.number({ error: `must be an integer >= ${min}` }).int(`must be an integer >= ${min}`).min(min, `must be an integer >= ${min}`);
+const int = (min: number) =>
+  z
+    .number({ error: `must be an integer >= ${min}` })
+    .int(`must be an integer >= ${min}`)
+    .min(min, `must be an integer >= ${min}`);
 
 export const restoredLabelSchema = z.object({
   version: int(1),
@@ -87,7 +91,14 @@ function checkLabels(list: readonly RestoredLabel[], scale: Scale | undefined, a
 }
 
 /** A criterion of the rubric and steps of the trajectory (a set: repeats and order do not matter). */
-function checkItem(criterion: string, itemSteps: readonly number[], line: LineShape, scales: Map<string, Scale>, at: (string | number)[], issue: Issue): boolean {
+function checkItem(
+  criterion: string,
+  itemSteps: readonly number[],
+  line: LineShape,
+  scales: Map<string, Scale>,
+  at: (string | number)[],
+  issue: Issue,
+): boolean {
   if (!scales.has(criterion)) {
     issue([...at, 'criterion'], `"${criterion}" is not one of the rubric's criteria`);
     return false;

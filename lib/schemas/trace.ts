@@ -97,10 +97,7 @@ const structural = z.strictObject({
     .strictObject({
       id,
       generator: shortText.optional(),
-      criteria: z
-        .array(criterion)
-        .min(1, 'must hold at least one criterion')
-        .max(MAX_CRITERIA, `must hold at most ${MAX_CRITERIA} criteria`),
+      criteria: z.array(criterion).min(1, 'must hold at least one criterion').max(MAX_CRITERIA, `must hold at most ${MAX_CRITERIA} criteria`),
     })
     .optional(),
   judgments: z.array(judgment).max(MAX_JUDGMENTS, `must hold at most ${MAX_JUDGMENTS} judgments`).optional(),
@@ -147,8 +144,7 @@ export function jsonDepth(value: unknown, limit: number): number {
 
 // The rules that JSON Schema cannot say: references between parts of the line.
 function crossReferences(line: TraceLine, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) =>
-    ctx.addIssue({ code: 'custom', path, message, input: undefined });
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: undefined });
 
   if (line.meta && jsonDepth(line.meta, MAX_META_DEPTH) > MAX_META_DEPTH) {
     issue(['meta'], `is nested more than ${MAX_META_DEPTH} levels deep`);

@@ -18,8 +18,10 @@ export const loginBodySchema = z.object({
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export const newUserBodySchema = z.object({
-  username: storableString({ error: 'is required' })
-    .regex(USERNAME_PATTERN, 'must be 1..63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit'),
+  username: storableString({ error: 'is required' }).regex(
+    USERNAME_PATTERN,
+    'must be 1..63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
+  ),
   name: storableString().max(200, 'must be at most 200 characters').nullish(),
   role,
   /** Absent: the server draws one and shows it once. */

@@ -3,13 +3,7 @@
 // One schema for every route, page and export that takes them; the rules themselves are lib/domain's
 // (settings.ts), so a value that a page accepts is one that lib/domain computes with.
 import { z } from 'zod';
-import {
-  capProblem,
-  deltaPProblem,
-  judgeNameProblem,
-  ratioCProblem,
-  rewardWeightProblem,
-} from '@/lib/domain/settings';
+import { capProblem, deltaPProblem, judgeNameProblem, ratioCProblem, rewardWeightProblem } from '@/lib/domain/settings';
 import { DEFAULT_PAIRS, DEFAULT_REWARD, type PairSettings } from '@/lib/domain/types';
 import { paramsObject } from './filters';
 

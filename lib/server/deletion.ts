@@ -77,7 +77,9 @@ async function selectedPks(client: pg.PoolClient, sel: Selection): Promise<numbe
     if (run.rowCount === 0) throw notFound(`run "${sel.run}"`);
     return (await client.query<{ pk: number }>('SELECT pk FROM trajectories WHERE run_id = $1 ORDER BY pk', [sel.run])).rows.map((r) => r.pk);
   }
-  const found = await client.query<{ pk: number; id: string }>('SELECT pk, id FROM trajectories WHERE id = ANY($1::text[]) ORDER BY pk', [[...sel.trajectories]]);
+  const found = await client.query<{ pk: number; id: string }>('SELECT pk, id FROM trajectories WHERE id = ANY($1::text[]) ORDER BY pk', [
+    [...sel.trajectories],
+  ]);
   const have = new Set(found.rows.map((r) => r.id));
   const missing = sel.trajectories.find((id) => !have.has(id));
   if (missing !== undefined) throw notFound(`trajectory "${missing}"`);
@@ -110,7 +112,11 @@ async function countLabels(client: pg.PoolClient, pks: readonly number[]): Promi
 }
 
 function describe(sel: Selection): string {
-  return 'run' in sel ? `run "${sel.run}"` : sel.trajectories.length === 1 ? `trajectory "${sel.trajectories[0]}"` : `these ${sel.trajectories.length} trajectories`;
+  return 'run' in sel
+    ? `run "${sel.run}"`
+    : sel.trajectories.length === 1
+      ? `trajectory "${sel.trajectories[0]}"`
+      : `these ${sel.trajectories.length} trajectories`;
 }
 
 function backupFile(sel: Selection, now: Date): string {
@@ -155,16 +161,23 @@ async function writeLabelsExport(sel: Selection, file: string, pool: pg.Pool, no
   }
   fs.closeSync(fd);
   fs.renameSync(partial, file);
-  fs.writeFileSync(`${file}.manifest.json`, JSON.stringify({ ...run.manifest, rows: run.rows(), reason: `labels of ${describe(sel)}, written before deleting it` }, null, 2) + '\n');
+  fs.writeFileSync(
+    `${file}.manifest.json`,
+    JSON.stringify({ ...run.manifest, rows: run.rows(), reason: `labels of ${describe(sel)}, written before deleting it` }, null, 2) + '\n',
+  );
   return { file, labels: run.rows(), sha256: hash.digest('hex') };
 }
 
 /** Deletes what only the deleted trajectories used; returns how many of each went. */
-async function deleteUnused(client: pg.PoolClient, queries: string[], rubrics: string[], models: string[]): Promise<Pick<DeletionCounts, 'queries' | 'rubrics' | 'models'>> {
-  const q = await client.query(
-    `DELETE FROM queries q WHERE q.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.query_id = q.id)`,
-    [queries],
-  );
+async function deleteUnused(
+  client: pg.PoolClient,
+  queries: string[],
+  rubrics: string[],
+  models: string[],
+): Promise<Pick<DeletionCounts, 'queries' | 'rubrics' | 'models'>> {
+  const q = await client.query(`DELETE FROM queries q WHERE q.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.query_id = q.id)`, [
+    queries,
+  ]);
   const unusedRubrics = (
     await client.query<{ id: string }>(
       `SELECT r.id FROM rubrics r WHERE r.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.rubric_id = r.id)`,

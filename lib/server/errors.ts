@@ -65,7 +65,11 @@ export function toApiError(e: unknown, source: 'parameter' | 'field' = 'field'):
   if (e instanceof ZodError) {
     const first = e.issues[0];
     const name = first?.path.join('.') || '(body)';
-    return new ApiError(source === 'parameter' ? 'invalid_parameter' : 'bad_request', `${source} "${name}": ${first?.message ?? 'invalid'}`, zodDetails(e, source));
+    return new ApiError(
+      source === 'parameter' ? 'invalid_parameter' : 'bad_request',
+      `${source} "${name}": ${first?.message ?? 'invalid'}`,
+      zodDetails(e, source),
+    );
   }
   // A NUL that reached PostgreSQL despite the schemas (lib/schemas/text.ts): bad input, not a 500.
   if (isNulError(e)) {

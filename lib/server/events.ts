@@ -172,7 +172,9 @@ async function heldEvents(run: string | null, after: number, until: number): Pro
 const encoder = new TextEncoder();
 
 function eventText(e: IngestEventRow, all: boolean): string {
-  const data = all ? { run: e.run_id, steps: e.steps, rollouts: e.rollouts, trajectories: e.trajectories } : { steps: e.steps, rollouts: e.rollouts, trajectories: e.trajectories };
+  const data = all
+    ? { run: e.run_id, steps: e.steps, rollouts: e.rollouts, trajectories: e.trajectories }
+    : { steps: e.steps, rollouts: e.rollouts, trajectories: e.trajectories };
   return `id: ${e.id}\nevent: ingest\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

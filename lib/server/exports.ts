@@ -41,8 +41,7 @@ let runningTotal = 0;
 /** Takes a slot for `person`, or refuses with 429; the returned function gives it back (once). */
 function takeExportSlot(person: string): () => void {
   const mine = running.get(person) ?? 0;
-  const busy = (what: string) =>
-    new ApiError('rate_limited', `${what}; try again when one finishes`, { retry_after_seconds: 5 }, { 'Retry-After': '5' });
+  const busy = (what: string) => new ApiError('rate_limited', `${what}; try again when one finishes`, { retry_after_seconds: 5 }, { 'Retry-After': '5' });
   if (mine >= settings.exportsPerPerson) throw busy(`you have ${mine} exports running (ROUTELENS_EXPORTS_PER_PERSON)`);
   if (runningTotal >= settings.exportsMax) throw busy(`${runningTotal} exports are running (ROUTELENS_EXPORTS_MAX)`);
   running.set(person, mine + 1);

@@ -68,10 +68,9 @@ interface LockedItem {
  * second sees the first one's version.
  */
 async function lockItem(client: pg.PoolClient, judgmentId: number): Promise<LockedItem> {
-  const owner = await client.query<{ pk: number }>(
-    'SELECT pk FROM trajectories WHERE pk = (SELECT trajectory_pk FROM judgments WHERE id = $1) FOR UPDATE',
-    [judgmentId],
-  );
+  const owner = await client.query<{ pk: number }>('SELECT pk FROM trajectories WHERE pk = (SELECT trajectory_pk FROM judgments WHERE id = $1) FOR UPDATE', [
+    judgmentId,
+  ]);
   const pk = owner.rows[0]?.pk;
   if (pk === undefined) throw notFound(`judgment ${judgmentId}`);
   const r = await client.query<{
@@ -128,7 +127,13 @@ interface NewLabel {
   revertToJudge: string | null;
 }
 
-async function insertLabel(client: pg.PoolClient, actor: Actor, item: { itemId: number; contentRevision: number }, version: number, label: NewLabel): Promise<number> {
+async function insertLabel(
+  client: pg.PoolClient,
+  actor: Actor,
+  item: { itemId: number; contentRevision: number },
+  version: number,
+  label: NewLabel,
+): Promise<number> {
   const userId = await userIdOf(client, actor);
   // One statement: the label, the item's new version, and the labeller's part of every queue that
   // holds the item, done (wherever the label was written).
@@ -180,7 +185,12 @@ function conflictOnDuplicateVersion(e: unknown): never {
   throw e;
 }
 
-async function appendLabel(actor: Actor, judgmentId: number, expectedVersion: number, make: (client: pg.PoolClient, item: LockedItem) => Promise<NewLabel>): Promise<LabelWritten> {
+async function appendLabel(
+  actor: Actor,
+  judgmentId: number,
+  expectedVersion: number,
+  make: (client: pg.PoolClient, item: LockedItem) => Promise<NewLabel>,
+): Promise<LabelWritten> {
   return inRetriedTransaction(async (client) => {
     const item = await lockItem(client, judgmentId);
     const label = await make(client, item);
@@ -193,7 +203,12 @@ async function appendLabel(actor: Actor, judgmentId: number, expectedVersion: nu
 
 /** POST /api/judgments/{id}/labels */
 export function addLabel(actor: Actor, judgmentId: number, body: LabelBody): Promise<LabelWritten> {
-  return appendLabel(actor, judgmentId, body.expected_version, async () => ({ score: body.score, rationale: body.rationale, revertOf: null, revertToJudge: null }));
+  return appendLabel(actor, judgmentId, body.expected_version, async () => ({
+    score: body.score,
+    rationale: body.rationale,
+    revertOf: null,
+    revertToJudge: null,
+  }));
 }
 
 /**
@@ -265,10 +280,11 @@ export async function addHumanJudgment(actor: Actor, trajectoryId: string, body:
         current_version: same.version,
       });
     }
-    const item = await client.query<{ id: number }>(
-      'INSERT INTO items (trajectory_pk, criterion_id, steps) VALUES ($1, $2, $3) RETURNING id',
-      [traj.pk, body.criterion, steps],
-    );
+    const item = await client.query<{ id: number }>('INSERT INTO items (trajectory_pk, criterion_id, steps) VALUES ($1, $2, $3) RETURNING id', [
+      traj.pk,
+      body.criterion,
+      steps,
+    ]);
     const itemId = item.rows[0]!.id;
     const j = await client.query<{ id: number }>(
       `INSERT INTO judgments (trajectory_pk, position, item_id, criterion_id, steps, judge_score)

@@ -35,7 +35,10 @@ function normalizeAddress(a: string | undefined | null): string | null {
 export function clientAddress(request: Request): string | null {
   const hops = settings.trustProxy;
   if (hops > 0) {
-    const chain = (request.headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const chain = (request.headers.get('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     // Each trusted proxy appends the address it saw; what the client wrote is further left.
     const fromProxy = chain.length > 0 ? chain[Math.max(0, chain.length - hops)] : request.headers.get('x-real-ip');
     return normalizeAddress(fromProxy);

@@ -155,7 +155,11 @@ export async function createQueue(actor: Actor, body: NewQueue): Promise<{ queue
     const id = q.rows[0]!.id;
     // One more than the limit, to tell a selection that fits from one that does not (never cut silently).
     const max = settings.queueMaxItems;
-    const selection = insertQueueItems(id, { filters: body.filters, criterion: stored.criterion, rubric: stored.rubric, criterionKind: stored.criterion_kind, rule: body.rule }, max + 1);
+    const selection = insertQueueItems(
+      id,
+      { filters: body.filters, criterion: stored.criterion, rubric: stored.rubric, criterionKind: stored.criterion_kind, rule: body.rule },
+      max + 1,
+    );
     const inserted = await client.query(selection.text, selection.values as unknown[]);
     if (!inserted.rowCount) throw new ApiError('bad_request', 'field "rule": the filters and the rule select no items');
     let capped: QueueCap | null = null;
@@ -216,10 +220,14 @@ async function itemDetail(db: Db, queueId: number, itemId: number, userId: numbe
     db,
     sql`SELECT index, model, text FROM steps WHERE trajectory_pk = ${judgment.trajectory_pk} AND index = ANY(${named.slice(0, MAX_ITEM_STEPS)}::int[]) ORDER BY index`,
   );
-  const criteria = await queryRows<{ id: string; text: string; weight: number; kind: 'binary' | 'ternary' | 'numeric'; scale_min: number | null; scale_max: number | null }>(
-    db,
-    sql`SELECT id, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = ${rubricId} ORDER BY position`,
-  );
+  const criteria = await queryRows<{
+    id: string;
+    text: string;
+    weight: number;
+    kind: 'binary' | 'ternary' | 'numeric';
+    scale_min: number | null;
+    scale_max: number | null;
+  }>(db, sql`SELECT id, text, weight, kind, scale_min, scale_max FROM criteria WHERE rubric_id = ${rubricId} ORDER BY position`);
   return {
     queue_id: queueId,
     item_id: itemId,

@@ -31,18 +31,9 @@ export interface RouteOptions<R extends RouteRole> {
   scopes?: readonly KeyScope[];
 }
 
-export function route<P = Record<string, never>>(
-  opts: RouteOptions<'public'>,
-  handler: (ctx: PublicRouteContext<P>) => Promise<Response>,
-): RouteHandler<P>;
-export function route<P = Record<string, never>>(
-  opts: RouteOptions<Role>,
-  handler: (ctx: RouteContext<P>) => Promise<Response>,
-): RouteHandler<P>;
-export function route<P = Record<string, never>>(
-  opts: RouteOptions<RouteRole>,
-  handler: (ctx: RouteContext<P>) => Promise<Response>,
-): RouteHandler<P> {
+export function route<P = Record<string, never>>(opts: RouteOptions<'public'>, handler: (ctx: PublicRouteContext<P>) => Promise<Response>): RouteHandler<P>;
+export function route<P = Record<string, never>>(opts: RouteOptions<Role>, handler: (ctx: RouteContext<P>) => Promise<Response>): RouteHandler<P>;
+export function route<P = Record<string, never>>(opts: RouteOptions<RouteRole>, handler: (ctx: RouteContext<P>) => Promise<Response>): RouteHandler<P> {
   const fn = async (request: Request, ctx: NextContext<P>): Promise<Response> => {
     // Route handlers are dynamic in this app (no cacheComponents, no prerendered GETs), so nothing
     // here runs at build time and handlers can be called directly from tests.
@@ -58,7 +49,10 @@ export function route<P = Record<string, never>>(
           throw new ApiError('forbidden', `this needs the ${opts.role} role; you are ${actor.role}`);
         }
         if (actor.scope && !scopeAllows(actor.scope, { role: opts.role, method: request.method, scopes: opts.scopes })) {
-          throw new ApiError('forbidden', `this API key has the ${actor.scope} scope, which does not reach ${request.method} of this route; make a key with another scope`);
+          throw new ApiError(
+            'forbidden',
+            `this API key has the ${actor.scope} scope, which does not reach ${request.method} of this route; make a key with another scope`,
+          );
         }
         if (request.method !== 'GET' && request.method !== 'HEAD') checkCsrf(request, actor);
       }

@@ -28,7 +28,9 @@ export async function renameRun(from: string, to: string): Promise<RenameResult>
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK})`;
       // Locked, and meta as its text: the json column keeps the key order it was given in.
-      const [run] = await tx.$queryRaw<{ policy: string | null; meta: string | null }[]>`SELECT policy, meta::text AS meta FROM runs WHERE id = ${from} FOR UPDATE`;
+      const [run] = await tx.$queryRaw<
+        { policy: string | null; meta: string | null }[]
+      >`SELECT policy, meta::text AS meta FROM runs WHERE id = ${from} FOR UPDATE`;
       if (!run) throw notFound(`run "${from}"`);
       if (from === to) return { from, to, trajectories: 0 };
       if (await tx.run.findUnique({ where: { id: to }, select: { id: true } })) {

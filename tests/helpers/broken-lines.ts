@@ -39,7 +39,11 @@ export const BROKEN: BrokenLine[] = [
   { why: 'a rubric without criteria', path: '/rubric/criteria', line: change('criteria-missing', ['rubric', 'criteria'], undefined) },
   { why: 'a criterion weight of 0', path: '/rubric/criteria/0/weight', line: change('weight-zero', ['rubric', 'criteria', 0, 'weight'], 0) },
   { why: 'an unknown scale kind', path: '/rubric/criteria/0/scale/kind', line: change('scale-kind', ['rubric', 'criteria', 0, 'scale'], { kind: 'likert' }) },
-  { why: 'a numeric scale without max', path: '/rubric/criteria/1/scale/max', line: change('scale-max', ['rubric', 'criteria', 1, 'scale'], { kind: 'numeric', min: 0 }) },
+  {
+    why: 'a numeric scale without max',
+    path: '/rubric/criteria/1/scale/max',
+    line: change('scale-max', ['rubric', 'criteria', 1, 'scale'], { kind: 'numeric', min: 0 }),
+  },
   { why: 'a judgment without score', path: '/judgments/1/score', line: change('score-missing', ['judgments', 1, 'score'], undefined) },
   { why: 'a negative step index in a judgment', path: '/judgments/0/steps/0', line: change('judgment-step', ['judgments', 0, 'steps'], [-1]) },
   { why: 'meta that is not an object', path: '/meta', line: change('meta-array', ['meta'], [1, 2]) },

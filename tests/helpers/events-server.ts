@@ -18,7 +18,11 @@ const server = http.createServer((req, res) => {
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
   const request = new Request(url, { headers, signal: abort.signal });
   const m = /^\/api\/runs\/([^/]+)\/events$/.exec(url.pathname);
-  const handler = m ? runEvents(request, { params: Promise.resolve({ id: decodeURIComponent(m[1]!) }) }) : url.pathname === '/api/events' ? allEvents(request, { params: Promise.resolve({}) }) : null;
+  const handler = m
+    ? runEvents(request, { params: Promise.resolve({ id: decodeURIComponent(m[1]!) }) })
+    : url.pathname === '/api/events'
+      ? allEvents(request, { params: Promise.resolve({}) })
+      : null;
   if (!handler) {
     res.writeHead(404).end();
     return;
@@ -46,5 +50,7 @@ server.listen(0, '127.0.0.1', () => {
 process.on('SIGTERM', () => {
   server.closeAllConnections();
   server.close();
-  void closeEventHub().then(closePool).finally(() => process.exit(0));
+  void closeEventHub()
+    .then(closePool)
+    .finally(() => process.exit(0));
 });

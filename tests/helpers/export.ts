@@ -72,7 +72,9 @@ export function parseCsv(text: string): { header: string[]; records: (string | n
   return { header: (header ?? []) as string[], records: rest };
 }
 
-export async function readParquet(bytes: Buffer): Promise<{ rows: Record<string, unknown>[]; kv: Record<string, string>; rowGroups: number; groupRows: number[] }> {
+export async function readParquet(
+  bytes: Buffer,
+): Promise<{ rows: Record<string, unknown>[]; kv: Record<string, string>; rowGroups: number; groupRows: number[] }> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const meta = parquetMetadata(file);
   const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
@@ -162,7 +164,16 @@ export function knownLines(): Record<string, unknown>[] {
       models,
       steps: [
         { index: 0, model: 'small', text: 'a, b', tokens_in: 10, tokens_out: 5 },
-        { index: 1, model: 'large', text: 'He said "x = 2",\r\nthen stopped.\nÜnïcödé ✓', tokens_in: 20, tokens_out: 10, latency_ms: 12.5, router: { probs: { small: 0.25, large: 0.75 } }, cost_usd: 0.00005 },
+        {
+          index: 1,
+          model: 'large',
+          text: 'He said "x = 2",\r\nthen stopped.\nÜnïcödé ✓',
+          tokens_in: 20,
+          tokens_out: 10,
+          latency_ms: 12.5,
+          router: { probs: { small: 0.25, large: 0.75 } },
+          cost_usd: 0.00005,
+        },
         { index: 2, model: 'small', text: '', tokens_in: 1, tokens_out: 1, cost_usd: null },
       ],
       final_answer: '2',

@@ -21,7 +21,10 @@ export async function storeSmallFixture(): Promise<FixtureLine[]> {
   const text = fs.readFileSync(SMALL_FIXTURE, 'utf8');
   const summary = await ingestText(text);
   if (summary.failed > 0) throw new Error(`fixture did not ingest: ${JSON.stringify(summary.errors)}`);
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as FixtureLine);
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as FixtureLine);
 }
 
 /** Figures of the line with `human` (judgment position -> newest label score) folded in. */

@@ -22,16 +22,36 @@ export async function storedTrajectories(pool: pg.Pool | pg.Client, judge?: stri
       (m): [string, ModelPrice] => [m.id, { id: m.id, usdPerMtokIn: m.usd_per_mtok_in, usdPerMtokOut: m.usd_per_mtok_out }],
     ),
   );
-  const ts = await pool.query<{ pk: number; id: string; run_id: string; benchmark: string | null; correct: boolean; model_ids: string[]; models_used: string[]; rubric_id: string | null }>(
-    'SELECT pk, id, run_id, benchmark, correct, model_ids, models_used, rubric_id FROM trajectories ORDER BY pk',
-  );
+  const ts = await pool.query<{
+    pk: number;
+    id: string;
+    run_id: string;
+    benchmark: string | null;
+    correct: boolean;
+    model_ids: string[];
+    models_used: string[];
+    rubric_id: string | null;
+  }>('SELECT pk, id, run_id, benchmark, correct, model_ids, models_used, rubric_id FROM trajectories ORDER BY pk');
   const steps = await pool.query<{ trajectory_pk: number; model: string; router: { probs?: Record<string, number> } | null }>(
     'SELECT trajectory_pk, model, router FROM steps ORDER BY trajectory_pk, index',
   );
-  const criteria = await pool.query<{ rubric_id: string; id: string; weight: number; kind: 'binary' | 'ternary' | 'numeric'; scale_min: number | null; scale_max: number | null }>(
-    'SELECT rubric_id, id, weight, kind, scale_min, scale_max FROM criteria ORDER BY rubric_id, position',
-  );
-  const judgments = await pool.query<{ trajectory_pk: number; criterion_id: string; steps: number[]; judge_score: number | null; judgeScore: number | null; judge: string | null; human: number | null }>(
+  const criteria = await pool.query<{
+    rubric_id: string;
+    id: string;
+    weight: number;
+    kind: 'binary' | 'ternary' | 'numeric';
+    scale_min: number | null;
+    scale_max: number | null;
+  }>('SELECT rubric_id, id, weight, kind, scale_min, scale_max FROM criteria ORDER BY rubric_id, position');
+  const judgments = await pool.query<{
+    trajectory_pk: number;
+    criterion_id: string;
+    steps: number[];
+    judge_score: number | null;
+    judgeScore: number | null;
+    judge: string | null;
+    human: number | null;
+  }>(
     `SELECT j.trajectory_pk, j.criterion_id, j.steps, j.judge_score, j.judge_score AS "judgeScore", j.judge,
             (SELECT nl.score FROM newest_label(j.item_id) nl) AS human
        FROM judgments j ORDER BY j.trajectory_pk, j.position`,
@@ -45,8 +65,15 @@ export async function storedTrajectories(pool: pg.Pool | pg.Client, judge?: stri
   const judgmentsOf = group(judgments.rows);
   return ts.rows.map((t) => {
     const s = stepsOf.get(t.pk) ?? [];
-    const crit = criteria.rows.filter((c) => c.rubric_id === t.rubric_id).map((c) => ({ id: c.id, weight: c.weight, scale: scaleOf(c.kind, c.scale_min, c.scale_max) }));
-    const js = judgmentsOfJudge(judgmentsOf.get(t.pk) ?? [], judge ?? null).map((j) => ({ criterion: j.criterion_id, steps: j.steps, judgeScore: j.judge_score, humanScore: j.human }));
+    const crit = criteria.rows
+      .filter((c) => c.rubric_id === t.rubric_id)
+      .map((c) => ({ id: c.id, weight: c.weight, scale: scaleOf(c.kind, c.scale_min, c.scale_max) }));
+    const js = judgmentsOfJudge(judgmentsOf.get(t.pk) ?? [], judge ?? null).map((j) => ({
+      criterion: j.criterion_id,
+      steps: j.steps,
+      judgeScore: j.judge_score,
+      humanScore: j.human,
+    }));
     return {
       pk: t.pk,
       id: t.id,

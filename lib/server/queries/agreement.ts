@@ -108,7 +108,11 @@ function cellGroups(rows: readonly CellRow[]): CellGroup[] {
   for (const r of rows) {
     const key = `${r.judge ?? ''}\u0000${criterionKey(r.rubric_id, r.criterion_id)}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { judge: r.judge, rubric_id: r.rubric_id, criterion_id: r.criterion_id, kind: r.kind, scale_min: r.scale_min, scale_max: r.scale_max, cells: [] }));
+    if (!g)
+      groups.set(
+        key,
+        (g = { judge: r.judge, rubric_id: r.rubric_id, criterion_id: r.criterion_id, kind: r.kind, scale_min: r.scale_min, scale_max: r.scale_max, cells: [] }),
+      );
     g.cells.push([r.judge_score, r.human, r.n]);
   }
   return [...groups.values()];
@@ -116,7 +120,9 @@ function cellGroups(rows: readonly CellRow[]): CellGroup[] {
 
 /** The counted cells of a filter: from the stored counts, or counted from the items. */
 async function countedCells(params: AgreementParams, judge: string | null, perJudge: boolean, live: boolean): Promise<CellGroup[]> {
-  return live ? cellGroups(await countingRows<CellRow>(cellsQuery(params, judge, perJudge))) : countingRows<CellGroup>(storedCellsQuery(params, judge, perJudge));
+  return live
+    ? cellGroups(await countingRows<CellRow>(cellsQuery(params, judge, perJudge)))
+    : countingRows<CellGroup>(storedCellsQuery(params, judge, perJudge));
 }
 
 /** Every judgment of a labelled item, with its trajectory, criterion and the item's newest label (nl). */
@@ -380,7 +386,16 @@ function figuresOf(
     seenKinds.add(g.kind);
     const key = criterionKey(g.rubric_id, g.criterion_id);
     let acc = byCriterion.get(key);
-    if (!acc) byCriterion.set(key, (acc = { kind: g.kind, n: 0, counts: g.kind === 'numeric' ? null : new Array<number>(KIND_CATEGORIES[g.kind] ** 2).fill(0), numeric: g.kind === 'numeric' ? new NumericTableBuilder() : null }));
+    if (!acc)
+      byCriterion.set(
+        key,
+        (acc = {
+          kind: g.kind,
+          n: 0,
+          counts: g.kind === 'numeric' ? null : new Array<number>(KIND_CATEGORIES[g.kind] ** 2).fill(0),
+          numeric: g.kind === 'numeric' ? new NumericTableBuilder() : null,
+        }),
+      );
     const triples = g.cells;
     let n = 0;
     if (g.kind === 'numeric') {
@@ -414,7 +429,9 @@ function figuresOf(
   const memo = groupsMemo;
   const people_ = (key: string, kind: Scale['kind'], rows: readonly PeopleRow[]) => memo(key, () => peopleFigures(kind, rows.map(peopleItemOf)));
   const kindFigures = (kind: Scale['kind'], opts: { intervals?: boolean } = {}): KindFigures =>
-    kind === 'numeric' ? numericFiguresOfTable(kindN.numeric, numericKind.table(), opts) : categoricalFiguresOfTable(kind, kindN[kind], kind === 'binary' ? binary : ternary, opts);
+    kind === 'numeric'
+      ? numericFiguresOfTable(kindN.numeric, numericKind.table(), opts)
+      : categoricalFiguresOfTable(kind, kindN[kind], kind === 'binary' ? binary : ternary, opts);
   const kinds = KINDS.filter((k) => seenKinds.has(k) || peopleByKind.has(k)).map((kind) => {
     const f = kindFigures(kind);
     return { kind, judge_human: judgeHumanFigures(f), people: people_(`kind\u0000${kind}`, kind, peopleByKind.get(kind) ?? []) };
@@ -499,10 +516,7 @@ export async function agreementByJudge(params: AgreementRequest, source: Agreeme
   const judge = params.judge ?? null;
   await checkJudge(judge);
   const live = source.live === true;
-  const [cells, people] = await Promise.all([
-    countedCells(params, judge, true, live),
-    peopleRows(params, judge, live),
-  ]);
+  const [cells, people] = await Promise.all([countedCells(params, judge, true, live), peopleRows(params, judge, live)]);
   const keys = [...new Map(cells.map((r) => [criterionKey(r.rubric_id, r.criterion_id), r])).values()];
   const meta = await criteriaMeta(keys);
   const oneRubric = params.rubric !== undefined || rubricsOf(cells).size <= 1;
@@ -595,7 +609,13 @@ export async function agreementSeries(params: AgreementRequest & { over: Agreeme
             at,
             kinds: KINDS.filter((k) => own.has(k)).map((kind) => ({
               kind,
-              judge_human: judgeHumanFigures(kindAgreementOfCells(kind, own.get(kind)!.map((r) => cellOf({ ...r, rubric_id: '', criterion_id: '' })), { intervals: false })),
+              judge_human: judgeHumanFigures(
+                kindAgreementOfCells(
+                  kind,
+                  own.get(kind)!.map((r) => cellOf({ ...r, rubric_id: '', criterion_id: '' })),
+                  { intervals: false },
+                ),
+              ),
             })),
           };
         }),

@@ -28,10 +28,7 @@ export async function trajectoryCostFigures(id: string) {
   const t = await findTrajectory(db, id);
   const [models, rows] = await Promise.all([
     loadModels(db, t.model_ids),
-    queryRows<StepTokens>(
-      db,
-      sql`SELECT model, tokens_in, tokens_out, given_cost_usd FROM steps WHERE trajectory_pk = ${t.pk} ORDER BY index`,
-    ),
+    queryRows<StepTokens>(db, sql`SELECT model, tokens_in, tokens_out, given_cost_usd FROM steps WHERE trajectory_pk = ${t.pk} ORDER BY index`),
   ]);
   const prices = pricesOf(models);
   const steps: StepCostInput[] = rows.map((s) => ({ model: s.model, tokensIn: s.tokens_in, tokensOut: s.tokens_out, costUsd: s.given_cost_usd }));

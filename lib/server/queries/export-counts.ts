@@ -43,7 +43,10 @@ async function preferenceCount(db: pg.Pool, filter: TrajectoryFilter, s: ExportS
   const scope = s.scope ?? 'query';
   const unit = pairUnit(scope);
   const where = scope === 'group' ? trajectoryWhere(filter, [sql`t.training_group IS NOT NULL`]) : trajectoryWhere(filter);
-  const sizes = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM trajectories t ${where} GROUP BY ${unit} HAVING ${unit} IS NOT NULL AND count(*) > 1`);
+  const sizes = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM trajectories t ${where} GROUP BY ${unit} HAVING ${unit} IS NOT NULL AND count(*) > 1`,
+  );
   const unitName = scope === 'group' ? 'training group' : 'query';
   if (sizes.length === 0) {
     const selected = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM trajectories t ${where}`);
@@ -60,7 +63,10 @@ async function preferenceCount(db: pg.Pool, filter: TrajectoryFilter, s: ExportS
     s.judge === null
       ? sql`t.process_score`
       : sql`(SELECT tj.process_score FROM trajectory_judges tj WHERE tj.trajectory_pk = t.pk AND tj.judge_id = (SELECT g.id FROM judges g WHERE g.name = ${s.judge}))`;
-  const rows = await queryRows<PairRow>(db, sql`SELECT ${unit} AS unit, t.id, t.correct, ${process} AS process_score, t.cost_usd FROM trajectories t ${where} ORDER BY ${unit}, t.pk`);
+  const rows = await queryRows<PairRow>(
+    db,
+    sql`SELECT ${unit} AS unit, t.id, t.correct, ${process} AS process_score, t.cost_usd FROM trajectories t ${where} ORDER BY ${unit}, t.pk`,
+  );
   let pairs = 0;
   let group: PairCandidate[] = [];
   let current: string | null = null;
@@ -87,14 +93,22 @@ export async function exportCounts(db: pg.Pool, filter: TrajectoryFilter, s: Exp
   await checkJudge(s.judge, db);
   await checkFilterRun(filter, db);
   const where = trajectoryWhere(filter);
-  const [totals] = await queryRows<{ n: number; steps: number }>(db, sql`SELECT count(*)::int AS n, coalesce(sum(t.step_count), 0)::float8 AS steps FROM trajectories t ${where}`);
+  const [totals] = await queryRows<{ n: number; steps: number }>(
+    db,
+    sql`SELECT count(*)::int AS n, coalesce(sum(t.step_count), 0)::float8 AS steps FROM trajectories t ${where}`,
+  );
   const n = totals!.n;
   const none = 'no trajectory matches these filters';
   const stepsEmpty = n === 0 ? none : 'these trajectories have no steps';
   const labels =
     n === 0
       ? 0
-      : (await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM trajectories t JOIN items i ON i.trajectory_pk = t.pk JOIN labels l ON l.item_id = i.id ${where}`))[0]!.n;
+      : (
+          await queryRows<{ n: number }>(
+            db,
+            sql`SELECT count(*)::int AS n FROM trajectories t JOIN items i ON i.trajectory_pk = t.pk JOIN labels l ON l.item_id = i.id ${where}`,
+          )
+        )[0]!.n;
   const preferences = n === 0 && (s.scope ?? 'query') === 'query' ? count(0, none) : await preferenceCount(db, filter, s, none);
   return {
     trajectories: n,
@@ -108,4 +122,3 @@ export async function exportCounts(db: pg.Pool, filter: TrajectoryFilter, s: Exp
     },
   };
 }
-

@@ -20,7 +20,10 @@ export function unknownRun(run: string, known: readonly string[]): ApiError {
   const listed = known.slice(0, LISTED).map((k) => JSON.stringify(k));
   const more = known.length > LISTED ? ` and ${known.length - LISTED} more` : '';
   const which = known.length === 0 ? 'no run is stored yet' : `the runs are ${listed.join(', ')}${more}`;
-  return new ApiError('invalid_parameter', `parameter "run": no run is named ${JSON.stringify(run)}; ${which}`, { parameter: 'run', runs: known.slice(0, LISTED) });
+  return new ApiError('invalid_parameter', `parameter "run": no run is named ${JSON.stringify(run)}; ${which}`, {
+    parameter: 'run',
+    runs: known.slice(0, LISTED),
+  });
 }
 
 /** Throws unknownRun (a 400) when the filter names a run that is not stored. */

@@ -59,7 +59,8 @@ export async function checkPairBoundSql(db: pg.Pool, where: Sql, scope: PairScop
   );
 }
 
-const unitOf = (scope: PairScope, r: CandidateRow): string | null => (scope === 'group' ? (r.training_group === null ? null : `${r.run_id}\u0001${r.training_group}`) : '');
+const unitOf = (scope: PairScope, r: CandidateRow): string | null =>
+  scope === 'group' ? (r.training_group === null ? null : `${r.run_id}\u0001${r.training_group}`) : '';
 
 export async function queryPairs(queryId: string, params: PairParams, view: ViewSettings) {
   const db = getPool();

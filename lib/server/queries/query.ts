@@ -67,7 +67,10 @@ async function loadRubrics(db: pg.Pool, ids: string[]) {
 
 /** The query's per-run figures from its trajectories' figures under the view. */
 function runFigures(rows: readonly (QueryTrajectory & { pk: number })[], figures: Map<number, ViewFigures>): RunFigures[] {
-  const byRun = new Map<string, { n: number; correct: number; cost: number; process: number; nProcess: number; reward: number; savings: number; nSavings: number }>();
+  const byRun = new Map<
+    string,
+    { n: number; correct: number; cost: number; process: number; nProcess: number; reward: number; savings: number; nSavings: number }
+  >();
   for (const r of rows) {
     let g = byRun.get(r.run_id);
     if (!g) byRun.set(r.run_id, (g = { n: 0, correct: 0, cost: 0, process: 0, nProcess: 0, reward: 0, savings: 0, nSavings: 0 }));
@@ -139,9 +142,7 @@ export async function getQuery(id: string, view: ViewSettings = DEFAULT_VIEW) {
       sql`SELECT rubric_id, count(*)::int AS trajectories FROM trajectories WHERE query_id = ${id} AND rubric_id IS NOT NULL GROUP BY rubric_id`,
     ),
   ]);
-  const trajectories = figures
-    ? shown.map((t) => ({ ...t, process_score: figures.get(t.id)!.processScore, reward: figures.get(t.id)!.reward }))
-    : shown;
+  const trajectories = figures ? shown.map((t) => ({ ...t, process_score: figures.get(t.id)!.processScore, reward: figures.get(t.id)!.reward })) : shown;
   const total = runs.reduce((n, r) => n + r.trajectories, 0);
   return {
     ...query,
@@ -149,7 +150,12 @@ export async function getQuery(id: string, view: ViewSettings = DEFAULT_VIEW) {
     lambda: view.lambda,
     mu: view.mu,
     // Every rubric used for the query (e.g. one per Rubricor version), with how many trajectories it scored.
-    rubrics: (await loadRubrics(db, rubricIds.map((r) => r.rubric_id))).map((r) => ({
+    rubrics: (
+      await loadRubrics(
+        db,
+        rubricIds.map((r) => r.rubric_id),
+      )
+    ).map((r) => ({
       ...r,
       trajectories: rubricIds.find((x) => x.rubric_id === r.id)?.trajectories ?? 0,
     })),

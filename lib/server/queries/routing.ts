@@ -9,15 +9,7 @@ import 'server-only';
 // Either way lib/domain's routingFigures reads the sums out, as it does for routingDecisions.
 import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
-import {
-  emptyRoutingTotals,
-  modelTotals,
-  routingFigures,
-  ROUTING_BINS,
-  type ModelPrice,
-  type RoutingFigures,
-  type RoutingTotals,
-} from '@/lib/domain';
+import { emptyRoutingTotals, modelTotals, routingFigures, ROUTING_BINS, type ModelPrice, type RoutingFigures, type RoutingTotals } from '@/lib/domain';
 import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import { empty, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
 import { judgmentInView } from '@/lib/server/view-settings';
@@ -149,7 +141,10 @@ export async function rollupTotals(db: pg.Pool | pg.PoolClient, run: string | un
  * stored meanwhile with more is seen (max cardinality) and the query runs again wider.
  */
 export async function filteredTotals(db: pg.Pool | pg.PoolClient, filter: TrajectoryFilter): Promise<RoutingTotals> {
-  const [bound] = await queryRows<{ k: number | null }>(db, sql`SELECT max(n)::int AS k FROM (SELECT count(*) AS n FROM run_routing_model_stats GROUP BY run_id) x`);
+  const [bound] = await queryRows<{ k: number | null }>(
+    db,
+    sql`SELECT max(n)::int AS k FROM (SELECT count(*) AS n FROM run_routing_model_stats GROUP BY run_id) x`,
+  );
   let width = Math.max(1, bound?.k ?? 1);
   for (;;) {
     const rows = await filteredRows(db, filter, width);
@@ -187,9 +182,7 @@ interface FilteredRow extends SetRow {
 
 function filteredRows(db: pg.Pool | pg.PoolClient, filter: TrajectoryFilter, width: number): Promise<FilteredRow[]> {
   const byEscalations = (extra: string) =>
-    raw(
-      `ARRAY[${['= 0', '= 1', '= 2', '>= 3'].map((c) => `count(*) FILTER (WHERE r.escalations ${c}${extra})`).join(', ')}]`,
-    );
+    raw(`ARRAY[${['= 0', '= 1', '= 2', '>= 3'].map((c) => `count(*) FILTER (WHERE r.escalations ${c}${extra})`).join(', ')}]`);
   // Sums of elements 1..n of an array column (the indexes are constants of this module, not input).
   const sums = (column: string, n: number): Sql => raw(`ARRAY[${Array.from({ length: n }, (_, i) => `coalesce(sum(r.${column}[${i + 1}]), 0)`).join(', ')}]`);
   return queryRows<FilteredRow>(

@@ -220,7 +220,10 @@ export async function listRuns(view: ViewSettings = DEFAULT_VIEW, opts: RunsOpti
     ),
     opts.reference === undefined
       ? Promise.resolve([])
-      : queryRows<{ id: string; usd_per_mtok_in: number; usd_per_mtok_out: number }>(pool, sql`SELECT id, usd_per_mtok_in, usd_per_mtok_out FROM models WHERE id = ${opts.reference}`),
+      : queryRows<{ id: string; usd_per_mtok_in: number; usd_per_mtok_out: number }>(
+          pool,
+          sql`SELECT id, usd_per_mtok_in, usd_per_mtok_out FROM models WHERE id = ${opts.reference}`,
+        ),
     // training_step_models holds a row per (step, model) that took steps: every stored training step has one.
     queryRows<{ run_id: string; steps: number }>(pool, sql`SELECT run_id, count(DISTINCT step)::int AS steps FROM training_step_models GROUP BY run_id`),
     queryRows<{ run_id: string; model: string; trajectories: number }>(

@@ -225,7 +225,7 @@ async function* rolloutsUnderJudge(runId: string, view: ViewSettings, where: Sql
     db,
     sql`SELECT g.step, sum(g.rollouts)::int AS n FROM training_groups g WHERE g.run_id = ${runId} ${where} GROUP BY g.step ORDER BY g.step`,
   );
-  for (let i = 0; i < counts.length; ) {
+  for (let i = 0; i < counts.length;) {
     let j = i;
     let n = 0;
     while (j < counts.length && (j === i || n + counts[j]!.n <= JUDGE_CHUNK)) n += counts[j++]!.n;
@@ -378,8 +378,7 @@ export async function listGroups(runId: string, p: GroupListParams): Promise<{ i
       no_signal_outcome: r.no_signal_outcome,
       no_signal: r.no_signal,
     })),
-    next_cursor:
-      rows.length > p.limit && last ? Buffer.from(JSON.stringify([p.sort, p.order, last.sort_key, last.pk])).toString('base64url') : null,
+    next_cursor: rows.length > p.limit && last ? Buffer.from(JSON.stringify([p.sort, p.order, last.sort_key, last.pk])).toString('base64url') : null,
     total,
   };
 }
@@ -396,7 +395,17 @@ async function listGroupsUnderJudge(runId: string, p: GroupListParams) {
   type Row = GroupListItem & { pk: number };
   let rows: Row[] = groups.map((g) => {
     const f = groupFigures(members.get(g.name) ?? [], p);
-    return { pk: g.pk, group: g.name, query_id: g.query_id, step: g.step, rollouts: f.n, accuracy: f.accuracy, reward_std: f.std, no_signal_outcome: f.noSignalOutcome, no_signal: f.noSignal };
+    return {
+      pk: g.pk,
+      group: g.name,
+      query_id: g.query_id,
+      step: g.step,
+      rollouts: f.n,
+      accuracy: f.accuracy,
+      reward_std: f.std,
+      no_signal_outcome: f.noSignalOutcome,
+      no_signal: f.noSignal,
+    };
   });
   if (p.no_signal_outcome !== undefined) rows = rows.filter((r) => r.no_signal_outcome === p.no_signal_outcome);
   if (p.no_signal !== undefined) rows = rows.filter((r) => r.no_signal === p.no_signal);
@@ -414,7 +423,10 @@ async function listGroupsUnderJudge(runId: string, p: GroupListParams) {
   let start = 0;
   if (p.cursor !== undefined) {
     const c = decodeGroupCursor(p.cursor, p);
-    const at = { pk: c.pk, [p.sort === 'group' ? 'group' : p.sort]: c.value === null ? null : SORT_EXPR[p.sort].type === 'text' ? c.value : Number(c.value) } as unknown as Row;
+    const at = {
+      pk: c.pk,
+      [p.sort === 'group' ? 'group' : p.sort]: c.value === null ? null : SORT_EXPR[p.sort].type === 'text' ? c.value : Number(c.value),
+    } as unknown as Row;
     start = rows.findIndex((r) => cmp(r, at) > 0);
     if (start < 0) start = rows.length;
   }
@@ -423,7 +435,8 @@ async function listGroupsUnderJudge(runId: string, p: GroupListParams) {
   const more = start + p.limit < rows.length;
   return {
     items: page.map(({ pk: _pk, ...item }) => item),
-    next_cursor: more && last ? Buffer.from(JSON.stringify([p.sort, p.order, value(last) === null ? null : String(value(last)), last.pk])).toString('base64url') : null,
+    next_cursor:
+      more && last ? Buffer.from(JSON.stringify([p.sort, p.order, value(last) === null ? null : String(value(last)), last.pk])).toString('base64url') : null,
     total,
   };
 }
@@ -463,7 +476,10 @@ export async function getGroup(runId: string, name: string, s: ViewSettings): Pr
   await findRun(runId);
   if (name.includes('\u0000') || name.length > 200) throw notFound(`group "${name.replaceAll('\u0000', '\\0')}" of run "${runId}"`);
   const db = getPool();
-  const [g] = await queryRows<{ query_id: string; step: number }>(db, sql`SELECT query_id, step FROM training_groups WHERE run_id = ${runId} AND name = ${name}`);
+  const [g] = await queryRows<{ query_id: string; step: number }>(
+    db,
+    sql`SELECT query_id, step FROM training_groups WHERE run_id = ${runId} AND name = ${name}`,
+  );
   if (!g) throw notFound(`group "${name}" of run "${runId}"`);
   const stored = await queryRows<Omit<RolloutRow, 'step' | 'grp'>>(
     db,

@@ -152,9 +152,7 @@ interface ListFigures {
 function listFigures(view: ViewSettings, judgeId: number | null): ListFigures {
   const judged = judgeId !== null;
   const process = judged ? sql`tj.process_score` : sql`t.process_score`;
-  const from = judged
-    ? sql`trajectories t JOIN trajectory_judges tj ON tj.trajectory_pk = t.pk AND tj.judge_id = ${judgeId}`
-    : sql`trajectories t`;
+  const from = judged ? sql`trajectories t JOIN trajectory_judges tj ON tj.trajectory_pk = t.pk AND tj.judge_id = ${judgeId}` : sql`trajectories t`;
   if (isDefaultReward(view)) return { process, reward: judged ? sql`tj.reward` : sql`t.reward`, storedReward: true, from, judged };
   return { process, reward: combinedRewardSql(view, process), storedReward: false, from, judged };
 }
@@ -366,7 +364,10 @@ export async function readPage(
   return read(withQueryText(orderedRows(conds, o), o));
 }
 
-const given = (f: TrajectoryFilter) => Object.entries(f).filter(([, v]) => v !== undefined).map(([k]) => k);
+const given = (f: TrajectoryFilter) =>
+  Object.entries(f)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
 const onlyFilters = (f: TrajectoryFilter, allowed: readonly string[]) => given(f).every((k) => allowed.includes(k));
 
 /** The count from the per-run rollups, for the filters that they answer (run, correct, model). */
@@ -454,10 +455,7 @@ export async function listTrajectories(
   const [rows, total] = await Promise.all([readPage(filter, params, (q) => queryRows<ItemRow>(db, q), opts), countTrajectories(filter)]);
   const page = rows.slice(0, params.limit);
   const last = page[page.length - 1];
-  const next_cursor =
-    rows.length > params.limit && last
-      ? encodeCursor({ sort: params.sort, order: params.order, value: last.sort_key, pk: last.pk })
-      : null;
+  const next_cursor = rows.length > params.limit && last ? encodeCursor({ sort: params.sort, order: params.order, value: last.sort_key, pk: last.pk }) : null;
   const shares = await stepSharesOf(db, page);
   const view = opts.view ?? DEFAULT_VIEW;
   return { items: page.map((r) => toItem(r, shares.get(r.pk))), next_cursor, total, judge: view.judge, lambda: view.lambda, mu: view.mu };

@@ -68,7 +68,6 @@ export async function loadModels(db: pg.Pool, modelIds: readonly string[]): Prom
 export const pricesOf = (models: readonly ModelRecord[]): ModelPrice[] =>
   models.map((m) => ({ id: m.id, usdPerMtokIn: m.usd_per_mtok_in, usdPerMtokOut: m.usd_per_mtok_out }));
 
-
 /** A criterion's scale as the trace format writes it. */
 export function scaleJson(c: CriterionRecord): Scale {
   const s = scaleOfCriterion(c);

@@ -78,7 +78,14 @@ export async function viewFigures(db: pg.Pool, trajectories: readonly Trajectory
   }
   if (trajectories.length === 0) return out;
   const rubricIds = [...new Set(trajectories.map((t) => t.rubric_id).filter((r): r is string => r !== null))];
-  const [judgments, criteria] = await Promise.all([judgmentsOf(db, trajectories.map((t) => t.pk), view.judge), criteriaOf(db, rubricIds)]);
+  const [judgments, criteria] = await Promise.all([
+    judgmentsOf(
+      db,
+      trajectories.map((t) => t.pk),
+      view.judge,
+    ),
+    criteriaOf(db, rubricIds),
+  ]);
   const byPk = new Map<number, JudgmentRow[]>();
   for (const j of judgments) {
     const list = byPk.get(j.trajectory_pk) ?? [];

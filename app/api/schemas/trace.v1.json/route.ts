@@ -5,6 +5,7 @@ import { route } from '@/lib/server/route';
 // a trace writer's CI can fetch it. It changes only with the format's version (a new URL).
 const body = JSON.stringify(schema, null, 2) + '\n';
 
-export const GET = route({ role: 'public' }, async () =>
-  new Response(body, { headers: { 'content-type': 'application/schema+json; charset=utf-8', 'cache-control': 'public, max-age=3600' } }),
+export const GET = route(
+  { role: 'public' },
+  async () => new Response(body, { headers: { 'content-type': 'application/schema+json; charset=utf-8', 'cache-control': 'public, max-age=3600' } }),
 );

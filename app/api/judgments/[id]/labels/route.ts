@@ -4,9 +4,7 @@ import { addLabel, judgmentHistory } from '@/lib/server/labels';
 import { route } from '@/lib/server/route';
 
 /** The judgment and its full label history, oldest first. */
-export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params }) =>
-  Response.json(await judgmentHistory(idParam('id', params.id))),
-);
+export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params }) => Response.json(await judgmentHistory(idParam('id', params.id))));
 
 /** 201 with the label and the judgment's new version; 409 when expected_version is stale. */
 export const POST = route<{ id: string }>({ role: 'annotator' }, async ({ request, params, actor }) => {
