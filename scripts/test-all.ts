@@ -48,7 +48,9 @@ function main(): number {
     results.push({ name: 'typecheck', passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [], ok });
   }
   if (want('lint')) {
-    const ok = run('lint', path.join(BIN, 'eslint'), ['.', '--max-warnings=0']);
+    // ESLint's rules, then Prettier's formatting (a file Prettier would rewrite fails the lint step).
+    const ok =
+      run('lint', path.join(BIN, 'eslint'), ['.', '--max-warnings=0']) && run('format check', path.join(BIN, 'prettier'), ['--check', '--log-level=warn', '.']);
     results.push({ name: 'lint', passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [], ok });
   }
   if (want('vitest')) {
