@@ -28,7 +28,7 @@ import type { StepRange } from '@/lib/schemas/filters';
 import type { GroupListParams, GroupSortField } from '@/lib/schemas/training';
 import type { ViewSettings } from '@/lib/schemas/view-settings';
 import { viewFigures } from './view-figures';
-import { cachedStepRows } from './training-cache';
+import { cachedStepRows, type CachedStepPoint } from './training-cache';
 import { ApiError, notFound } from '@/lib/server/errors';
 import { empty, join, queryRows, queryRowsWith, raw, sql, type Sql } from '@/lib/server/sql';
 
@@ -99,20 +99,8 @@ export interface TrainingCurve {
   steps: TrainingStepPoint[];
 }
 
-interface StepRow {
-  step: number;
-  rollouts: number;
-  groups: number;
-  correct: number;
-  sum_cost_usd: number;
-  sum_process: number;
-  n_process: number;
-  sum_cost_ratio: number;
-  multi: number;
-  mean_std: number | null;
-  no_signal_outcome: number;
-  no_signal: number;
-}
+/** One training step's sums, as the SQL evaluation and the held columns (training-cache.ts) both give them. */
+type StepRow = CachedStepPoint;
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
