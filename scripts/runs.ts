@@ -2,13 +2,11 @@
 //                 | delete-trajectories ID... [--with-labels] [--labels-out FILE]
 // Runs from the command line (the database's own admin, like npm run users). Exits 0 when done, 1 when
 // a deletion was refused because of human labels (nothing changed), 2 when it could not run.
-import { ZodError } from 'zod';
-import { resolveDatabase } from '../lib/db/resolve';
-import { applyMigrations } from '../lib/db/migrate';
-import { closePool, getPool } from '../lib/db/pool';
+import { getPool } from '../lib/db/pool';
 import { deleteRun, deleteTrajectories, type DeletionResult } from '../lib/server/deletion';
 import { ApiError } from '../lib/server/errors';
 import { renameRun } from '../lib/server/run-rename';
+import { runMain, withMigratedDatabase } from './cli-main';
 
 const USAGE = `usage: npm run runs -- list
        npm run runs -- rename OLD NEW
@@ -88,23 +86,11 @@ async function run(args: string[]): Promise<void> {
   }
 }
 
-async function main(): Promise<number> {
-  const db = await resolveDatabase((l) => console.error(l));
-  process.env.DATABASE_URL = db.url;
-  try {
-    await applyMigrations(db.url);
-    await run(process.argv.slice(2));
-    return 0;
-  } finally {
-    await closePool();
-    await db.stop();
-  }
-}
-
-main().then(
-  (c) => process.exit(c),
-  (e: unknown) => {
-    console.error(e instanceof ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : e instanceof Error ? e.message : e);
-    process.exit(e instanceof Refused ? 1 : 2);
-  },
+runMain(
+  () =>
+    withMigratedDatabase(async () => {
+      await run(process.argv.slice(2));
+      return 0;
+    }),
+  (e) => (e instanceof Refused ? 1 : 2),
 );

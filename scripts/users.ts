@@ -6,15 +6,13 @@
 //   users.ts disable NAME | enable NAME
 //   users.ts key NAME [--name LABEL] [--scope ingest|read|label|full]   a new API key for NAME, printed once
 //   users.ts keys [NAME]                     the API keys (of NAME), with their scopes
-import { ZodError } from 'zod';
-import { resolveDatabase } from '../lib/db/resolve';
-import { applyMigrations } from '../lib/db/migrate';
-import { closePool, getPool } from '../lib/db/pool';
+import { getPool } from '../lib/db/pool';
 import { ROLES, type Role } from '../lib/server/auth';
 import { createApiKey, listApiKeys } from '../lib/server/api-keys';
 import { randomPassword } from '../lib/server/passwords';
 import { createUser, listUsers, updateUser } from '../lib/server/users';
 import { keyScopeSchema, newUserBodySchema, userChangeBodySchema } from '../lib/schemas/users';
+import { runMain, withMigratedDatabase } from './cli-main';
 
 const USAGE = `usage: users.ts list | add NAME --role ROLE [--password P] [--display NAME] | passwd NAME [--password P]
                 | role NAME ROLE | disable NAME | enable NAME | key NAME [--name LABEL] [--scope ingest|read|label|full]
@@ -88,23 +86,9 @@ async function run(args: string[]): Promise<void> {
   }
 }
 
-async function main(): Promise<number> {
-  const db = await resolveDatabase((l) => console.error(l));
-  process.env.DATABASE_URL = db.url;
-  try {
-    await applyMigrations(db.migrateUrl);
+runMain(() =>
+  withMigratedDatabase(async () => {
     await run(process.argv.slice(2));
     return 0;
-  } finally {
-    await closePool();
-    await db.stop();
-  }
-}
-
-main().then(
-  (c) => process.exit(c),
-  (e: unknown) => {
-    console.error(e instanceof ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : e instanceof Error ? e.message : e);
-    process.exit(2);
-  },
+  }),
 );
