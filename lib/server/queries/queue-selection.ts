@@ -5,17 +5,11 @@ import 'server-only';
 import type { RuleParams } from '@/lib/schemas/queues';
 import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import { empty, join, sql, type Sql } from '@/lib/server/sql';
+import { normalizedCriterionScore } from './criterion-score';
 import { trajectoryConditions } from './trajectory-filter';
 
-/**
- * The judge's score of `j` on [0, 1] as scoring.md normalizes it, with `c` its criterion. SQL, not
- * lib/domain, because it selects rows rather than producing a figure; a test holds it equal to
- * normalizedScore for every kind of scale.
- */
-export const NORMALIZED_JUDGE_SCORE = sql`(CASE c.kind
-    WHEN 'binary' THEN j.judge_score
-    WHEN 'ternary' THEN (j.judge_score + 1) / 2
-    ELSE (j.judge_score - c.scale_min) / (c.scale_max - c.scale_min) END)`;
+/** The judge's score of judgment `j` on [0, 1], with `c` its criterion. */
+export const NORMALIZED_JUDGE_SCORE = normalizedCriterionScore(sql`j.judge_score`);
 
 /** Over item `i`: two or more people's newest labels differ (as GET /api/agreement/disagreements counts them). */
 export const PEOPLE_DIFFER = sql`(SELECT count(DISTINCT p.score) FROM people_labels(i.id) p) > 1`;

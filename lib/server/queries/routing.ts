@@ -13,6 +13,7 @@ import { emptyRoutingTotals, modelTotals, routingFigures, ROUTING_BINS, type Mod
 import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import { empty, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
 import { judgmentInView } from '@/lib/server/view-settings';
+import { normalizedCriterionScore } from './criterion-score';
 import { trajectoryWhere } from './trajectory-filter';
 
 export interface RoutingAnswer {
@@ -215,9 +216,7 @@ function judgedStepScores(filter: TrajectoryFilter, judge: string): Sql {
     SELECT x.pk, x.step, sum(x.weight * x.v) / sum(x.weight) AS score
       FROM (
         SELECT j.trajectory_pk AS pk, k.step, c.weight,
-               CASE c.kind WHEN 'binary' THEN e.score
-                           WHEN 'ternary' THEN (e.score + 1) / 2
-                           ELSE (e.score - c.scale_min) / (c.scale_max - c.scale_min) END AS v
+               ${normalizedCriterionScore(sql`e.score`)} AS v
           FROM trajectories t
           JOIN judgments j ON j.trajectory_pk = t.pk
           JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
