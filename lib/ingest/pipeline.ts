@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db/pool';
 import { isConnectionError } from '@/lib/db/connection-errors';
-import { firstProblem, traceLineSchema } from '@/lib/schemas/trace';
+import { firstProblem } from '@/lib/schemas/trace';
+import { parseTraceLine } from '@/lib/schemas/trace-fast';
 import { decodedChunks, decodeUtf8, InputDecodeError, MAX_LINE_BYTES, splitLines } from './lines';
 import { normalizeLine } from './normalize';
 import { storeBatch, type BatchLine, type LineOutcome } from './store';
@@ -100,7 +101,7 @@ export function parseLine(lineNo: number, bytes: Buffer): BatchLine | LineError 
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { line: lineNo, id: null, path: '', message: 'a line must be one JSON object (one trajectory)' };
   }
-  const parsed = traceLineSchema.safeParse(value);
+  const parsed = parseTraceLine(value);
   if (!parsed.success) {
     const p = firstProblem(parsed.error, value);
     return { line: lineNo, id: idOf(value), path: p.path, message: p.message };

@@ -220,6 +220,17 @@ function crossReferences(line: TraceLine, ctx: z.RefinementCtx): void {
 
 export const traceLineSchema = structural.superRefine(crossReferences);
 
+/** Whether a structurally valid line breaks a cross-reference rule (the fast path's check; zod words the problem). */
+export function crossReferenceProblems(line: TraceLine): boolean {
+  let found = false;
+  crossReferences(line, {
+    addIssue: () => {
+      found = true;
+    },
+  } as unknown as z.RefinementCtx);
+  return found;
+}
+
 /** JSON Pointer (RFC 6901) of a zod issue path, as api.md's errors name it: "/steps/3/model". */
 export function jsonPointer(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '';
