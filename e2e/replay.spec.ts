@@ -4,6 +4,15 @@ import { shot, trajectoryUrl } from './helpers';
 
 const position = (page: import('@playwright/test').Page) => page.getByTestId('step-position');
 
+/**
+ * The timeline shows before the page's scripts run (the server's columns, painted while the HTML is
+ * parsed); the keys, the sliders and the pointer answer once the page is hydrated.
+ */
+async function interactive(page: import('@playwright/test').Page, timeout?: number) {
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true', { timeout });
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-interactive', 'true', { timeout });
+}
+
 /** The element's box once the page has stopped scrolling it (two reads a few frames apart agree). */
 async function stableBox(locator: import('@playwright/test').Locator) {
   let last = '';
@@ -20,7 +29,7 @@ async function stableBox(locator: import('@playwright/test').Locator) {
 
 test('the replay steps through a trajectory by keyboard and plays it', async ({ page }) => {
   await page.goto(trajectoryUrl(SHORT_ID));
-  await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true');
+  await interactive(page);
   await expect(page.getByTestId('step-text').first()).toBeVisible();
   await expect(position(page)).toContainText('step 1 of 50');
 
@@ -63,8 +72,8 @@ test('the replay steps through a trajectory by keyboard and plays it', async ({ 
 
 test('lambda and mu recompute the reward through the scores route', async ({ page }) => {
   await page.goto(trajectoryUrl(SHORT_ID));
-  // The page arrives rendered by the server; the sliders answer once it is hydrated (the timeline is drawn then).
-  await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true');
+  // The page arrives rendered by the server; the sliders answer once it is hydrated.
+  await interactive(page);
   const reward = page.getByTestId('reward-value');
   await expect(reward).toHaveAttribute('data-lambda', '0.5');
   const before = await reward.innerText();
@@ -86,7 +95,7 @@ test('lambda and mu recompute the reward through the scores route', async ({ pag
 
 test('a trajectory of 20,000 steps opens with its timeline and its first steps, and its last step loads on demand', async ({ page }) => {
   await page.goto(trajectoryUrl(LONG_ID));
-  await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await interactive(page, 30_000);
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-steps', String(LONG_STEPS));
   await expect(page.getByTestId('step-text').first()).toBeVisible();
   await expect(position(page)).toContainText('step 1 of 20,000');
@@ -98,6 +107,31 @@ test('a trajectory of 20,000 steps opens with its timeline and its first steps, 
   await shot(page, 'replay-20000-steps');
 });
 
+test('the timeline of 20,000 steps shows before the page’s scripts run, painted from the columns that came with the HTML', async ({ page }) => {
+  // None of the page's scripts loads: only the inline script beside the canvas runs.
+  await page.route('**/_next/static/**/*.js', (r) => r.abort());
+  await page.goto(trajectoryUrl(LONG_ID));
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline).toHaveAttribute('data-ready', 'true');
+  await expect(timeline).toHaveAttribute('data-interactive', 'false');
+  await expect(timeline).toHaveAttribute('data-steps', String(LONG_STEPS));
+  // Every pixel column of the model row is painted, in the palette's colours (no grey of an unknown model).
+  const row = await timeline.evaluate((c: HTMLCanvasElement) => {
+    const dpr = window.devicePixelRatio || 1;
+    const d = c.getContext('2d')!.getImageData(0, Math.round(15 * dpr), c.width, 1).data;
+    let painted = 0;
+    let grey = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3]! > 0) painted++;
+      if (d[i] === 0x94 && d[i + 1] === 0xa3 && d[i + 2] === 0xb8) grey++;
+    }
+    return { painted: painted / c.width, grey, cssWidth: c.getBoundingClientRect().width };
+  });
+  expect(row.painted).toBeGreaterThan(0.95);
+  expect(row.grey).toBe(0);
+  expect(row.cssWidth).toBeGreaterThan(300);
+});
+
 test('stepping with j keeps the current step inside the window, at 1280x720 and 1440x900, and the last step reads "step 50 of 50"', async ({ page }) => {
   test.setTimeout(180_000);
   for (const viewport of [
@@ -106,7 +140,7 @@ test('stepping with j keeps the current step inside the window, at 1280x720 and 
   ]) {
     await page.setViewportSize(viewport);
     await page.goto(trajectoryUrl(SHORT_ID));
-    await expect(page.getByTestId('timeline')).toHaveAttribute('data-ready', 'true');
+    await interactive(page);
     await expect(page.getByTestId('step-text').first()).toBeVisible();
     for (let i = 1; i <= 12; i++) {
       await page.keyboard.press('j');

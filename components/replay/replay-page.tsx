@@ -22,6 +22,7 @@ import { modelsByPrice } from '@/lib/client/model-colors';
 import { preloadLightPages, useTrajectoryData } from '@/lib/client/trajectory-data';
 import { useViewSettings } from '@/lib/client/use-view-settings';
 import { ViewSettingsBar } from '@/components/view/view-settings-bar';
+import type { TimelineColumns } from '@/lib/client/timeline-paint';
 import type { RubricCriterion, ScoredJudgment, TrajectoryDetail } from '@/lib/client/types';
 import { CostByModel } from './cost-by-model';
 import { JudgmentCard, type JudgmentPanel } from './judgment-card';
@@ -120,12 +121,18 @@ export function ReplayPage({
   id,
   initialStep = 0,
   initial,
+  initialTimeline,
+  nonce,
   judgmentPanel = ReplayLabelPanel,
 }: {
   id: string;
   initialStep?: number;
   /** The first page of steps, rendered by the server with the page. */
   initial?: TrajectoryDetail;
+  /** The timeline of every step, rendered by the server with the page (painted before the scripts run). */
+  initialTimeline?: TimelineColumns;
+  /** The page's Content Security Policy nonce (the timeline's inline script carries it). */
+  nonce?: string;
   judgmentPanel?: JudgmentPanel;
 }) {
   // The judge setting (scoring.md) moves the step scores, the process score and the reward.
@@ -214,8 +221,10 @@ export function ReplayPage({
                 current={playback.current}
                 onSeek={playback.scrub}
                 colorsReady={palette.ready}
+                initialColumns={initialTimeline}
+                nonce={nonce}
               />
-              {!data.steps && stepCount > 0 && (
+              {!data.steps && !initialTimeline && stepCount > 0 && (
                 <p className="text-xs text-slate-500 tabular-nums" data-testid="timeline-progress">
                   loading steps… {formatInt(data.loadedSteps)} of {formatInt(stepCount)}
                 </p>

@@ -2,25 +2,36 @@
 // The timeline (one cell per step, coloured by model, with the step's rubric score beneath and its
 // escalation or de-escalation above) and the criteria-by-steps heatmap, drawn on canvases that share one x-axis and one playhead. 20,000 steps
 // draw as one pass over pixel columns; the playhead is a positioned element, so moving it redraws
-// nothing.
+// nothing. The timeline is painted from compact columns (lib/client/timeline-paint.ts): those the
+// server rendered with the page, painted by an inline script as soon as the canvas is parsed, until
+// the light pages of steps have come and the palette is known.
 import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { HeatmapData } from '@/lib/client/heatmap';
 import type { ModelColor } from '@/lib/client/model-colors';
 import { formatScore } from '@/lib/client/format';
-import { centerOf, columnMix, meanOver, scoreColor, stepAt, stepsOfColumn } from '@/lib/client/timeline';
+import { centerOf, meanOver, scoreColor, stepAt, stepsOfColumn } from '@/lib/client/timeline';
+import {
+  columnStep,
+  columnsOfSteps,
+  paintTimeline,
+  switchCounts,
+  timelinePaintScript,
+  TIMELINE_HEIGHT,
+  TIMELINE_ROWS,
+  type TimelineColumns,
+} from '@/lib/client/timeline-paint';
 import { useElementWidth } from '@/lib/client/use-element-width';
+import { useHydrated } from '@/lib/client/hydrated';
 import type { StepDetail } from '@/lib/client/types';
 
 const GUTTER = 88;
 /** Above the model row: a mark where the router switched to a pricier (up) or cheaper (down) model. */
-const SWITCH_ROW = 7;
-const MODEL_ROW = 22;
-const SCORE_ROW = 6;
+const SWITCH_ROW = TIMELINE_ROWS.switches;
+const MODEL_ROW = TIMELINE_ROWS.model;
+const SCORE_ROW = TIMELINE_ROWS.score;
 const HEAT_ROW = 12;
 const EMPTY = '#f1f5f9';
-export const ESCALATION_COLOR = '#d97706'; // amber-600: up to a pricier model
-export const DEESCALATION_COLOR = '#0284c7'; // sky-600: down to a cheaper one
-const STRIP_HEIGHT = SWITCH_ROW + 1 + MODEL_ROW + SCORE_ROW + 2;
+const STRIP_HEIGHT = TIMELINE_HEIGHT;
 
 function setupCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
   const dpr = window.devicePixelRatio || 1;
@@ -44,106 +55,6 @@ function cellBox(c: number, columns: number, width: number): [number, number] {
 function markBox(c: number, columns: number, width: number): [number, number] {
   const [x, w] = cellBox(c, columns, width);
   return w >= 2 ? [x, w] : [x - (2 - w) / 2, 2];
-}
-
-function drawTimeline(ctx: CanvasRenderingContext2D, steps: readonly StepDetail[], order: readonly string[], color: ModelColor, width: number) {
-  const rank = new Map(order.map((m, i) => [m, i]));
-  const extra: string[] = [];
-  const stepModels = steps.map((s) => {
-    let r = rank.get(s.model);
-    if (r === undefined) {
-      r = order.length + extra.length;
-      rank.set(s.model, r);
-      extra.push(s.model);
-    }
-    return r;
-  });
-  const models = [...order, ...extra];
-  const mix = columnMix(stepModels, width);
-  const columns = mix.length;
-  const scores = steps.map((s) => s.rubric_score);
-  ctx.clearRect(0, 0, width, STRIP_HEIGHT);
-  drawSwitches(ctx, steps, columns, width);
-  ctx.save();
-  ctx.translate(0, SWITCH_ROW + 1);
-  mix.forEach((counts, c) => {
-    const [x, w] = cellBox(c, columns, width);
-    let total = 0;
-    for (const n of counts) total += n;
-    let y = 0;
-    counts.forEach((n, m) => {
-      if (n === 0) return;
-      const h = (n / total) * MODEL_ROW;
-      ctx.fillStyle = color(models[m]!);
-      ctx.fillRect(x, y, w, h + 0.5);
-      y += h;
-    });
-    ctx.fillStyle = EMPTY;
-    ctx.fillRect(x, MODEL_ROW + 2, w, SCORE_ROW);
-  });
-  // Scores over the background, each mark widened so that sparse ones show.
-  mix.forEach((_, c) => {
-    const [from, to] = columns === steps.length ? [c, c + 1] : stepsOfColumn(c, columns, steps.length);
-    const score = meanOver(scores, from, to);
-    if (score === null) return;
-    const [x, w] = markBox(c, columns, width);
-    ctx.fillStyle = scoreColor(score);
-    ctx.fillRect(x, MODEL_ROW + 2, w, SCORE_ROW);
-  });
-  ctx.restore();
-}
-
-/** A small triangle pointing up (escalation) or down (de-escalation), centred on x, at least 5 px wide. */
-function triangle(ctx: CanvasRenderingContext2D, x: number, w: number, up: boolean) {
-  const half = Math.max(2.5, Math.min(4, w / 2));
-  const cx = x + w / 2;
-  ctx.beginPath();
-  if (up) {
-    ctx.moveTo(cx - half, SWITCH_ROW);
-    ctx.lineTo(cx + half, SWITCH_ROW);
-    ctx.lineTo(cx, 0);
-  } else {
-    ctx.moveTo(cx - half, 0);
-    ctx.lineTo(cx + half, 0);
-    ctx.lineTo(cx, SWITCH_ROW);
-  }
-  ctx.closePath();
-  ctx.fill();
-}
-
-/** Per column, a mark for each kind of switch among its steps (an escalation drawn over a de-escalation). */
-function drawSwitches(ctx: CanvasRenderingContext2D, steps: readonly StepDetail[], columns: number, width: number) {
-  for (let c = 0; c < columns; c++) {
-    const [from, to] = columns === steps.length ? [c, c + 1] : stepsOfColumn(c, columns, steps.length);
-    let up = false;
-    let down = false;
-    for (let i = from; i < to; i++) {
-      const e = steps[i]?.escalation;
-      if (e === 'up') up = true;
-      else if (e === 'down') down = true;
-    }
-    if (!up && !down) continue;
-    const [x, w] = cellBox(c, columns, width);
-    if (down) {
-      ctx.fillStyle = DEESCALATION_COLOR;
-      triangle(ctx, x, w, false);
-    }
-    if (up) {
-      ctx.fillStyle = ESCALATION_COLOR;
-      triangle(ctx, x, w, true);
-    }
-  }
-}
-
-/** How many steps of the timeline escalate and de-escalate (the canvas says so for tests and screen readers). */
-function switchCounts(steps: readonly StepDetail[] | null): { up: number; down: number } {
-  let up = 0;
-  let down = 0;
-  for (const s of steps ?? []) {
-    if (s.escalation === 'up') up++;
-    else if (s.escalation === 'down') down++;
-  }
-  return { up, down };
 }
 
 function drawHeatmap(ctx: CanvasRenderingContext2D, data: HeatmapData, n: number, width: number) {
@@ -177,25 +88,35 @@ export interface StepStripsProps {
   onSeek: (index: number) => void;
   /** Whether `color` knows the models yet (until then every model is grey). */
   colorsReady: boolean;
+  /** The timeline of every step as the server rendered it with the page (null when it could not). */
+  initialColumns?: TimelineColumns | null;
+  /** The page's Content Security Policy nonce, for the inline script that paints `initialColumns`. */
+  nonce?: string;
 }
 
-export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, current, onSeek, colorsReady }: StepStripsProps) {
-  const wrap = useRef<HTMLDivElement>(null);
+export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, current, onSeek, colorsReady, initialColumns = null, nonce }: StepStripsProps) {
+  const area = useRef<HTMLDivElement>(null);
   const timeline = useRef<HTMLCanvasElement>(null);
   const heat = useRef<HTMLCanvasElement>(null);
-  const width = Math.max(0, useElementWidth(wrap) - GUTTER);
-  // What the canvas shows now: the page's own marker of a drawn timeline (tests and the benchmark wait for it).
-  const [drawn, setDrawn] = useState<{ steps: StepDetail[]; color: ModelColor } | null>(null);
+  const width = Math.max(0, useElementWidth(area));
+  const hydrated = useHydrated();
+  // The browser's own steps once they and the palette are in (they follow labels and the judge
+  // setting); until then the columns that came with the page.
+  const columns = useMemo(
+    () => (steps && colorsReady ? columnsOfSteps(steps, modelOrder, color) : initialColumns),
+    [steps, colorsReady, modelOrder, color, initialColumns],
+  );
+  // What the canvas shows now: the page's own marker of a drawn timeline (tests and the benchmark wait
+  // for it). The inline script marks the canvas it painted from the page's columns itself.
+  const [drawn, setDrawn] = useState<TimelineColumns | null>(null);
   const [hover, setHover] = useState<{ index: number; x: number } | null>(null);
 
   useEffect(() => {
     const canvas = timeline.current;
-    if (!canvas || !steps || width <= 0) return;
-    const ctx = setupCanvas(canvas, width, STRIP_HEIGHT);
-    if (!ctx) return;
-    drawTimeline(ctx, steps, modelOrder, color, width);
-    setDrawn({ steps, color });
-  }, [steps, modelOrder, color, width]);
+    if (!canvas || !columns || width <= 0) return;
+    paintTimeline(canvas, columns, width);
+    setDrawn(columns);
+  }, [columns, width]);
 
   useEffect(() => {
     const canvas = heat.current;
@@ -215,14 +136,16 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
     if (e.type === 'pointerdown') e.currentTarget.setPointerCapture(e.pointerId);
     if (e.type === 'pointerdown' || e.buttons === 1) onSeek(p.index);
   };
-  const hovered = hover && steps?.[hover.index];
+  const hovered = hover && columns ? columnStep(columns, hover.index) : null;
   const playheadX = centerOf(current, width, stepCount);
   const heatRows = heatmap?.rows.length ?? 0;
   const labels = useMemo(() => heatmap?.criteria ?? [], [heatmap]);
-  const switches = useMemo(() => switchCounts(steps), [steps]);
+  const switches = useMemo(() => switchCounts(columns), [columns]);
+  // The server's HTML paints its columns with the inline script below the canvas; React never runs it again.
+  const script = useMemo(() => (initialColumns ? timelinePaintScript(initialColumns) : null), [initialColumns]);
 
   return (
-    <div ref={wrap} className="relative select-none" data-testid="step-strips">
+    <div className="relative select-none" data-testid="step-strips">
       <div className="flex">
         <div className="shrink-0 text-right text-[11px] leading-none text-slate-500" style={{ width: GUTTER }}>
           <div
@@ -245,8 +168,8 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
           ))}
         </div>
         <div
-          className="relative cursor-pointer touch-none"
-          style={{ width }}
+          ref={area}
+          className="relative min-w-0 flex-1 cursor-pointer touch-none"
           onPointerDown={onPointer}
           onPointerMove={onPointer}
           onPointerLeave={() => setHover(null)}
@@ -260,15 +183,26 @@ export function StepStrips({ steps, stepCount, modelOrder, color, heatmap, curre
           <canvas
             ref={timeline}
             data-testid="timeline"
-            data-ready={steps !== null && colorsReady && drawn?.steps === steps && drawn.color === color ? 'true' : 'false'}
-            data-steps={steps?.length ?? 0}
+            data-ready={columns !== null && drawn === columns ? 'true' : 'false'}
+            data-interactive={hydrated ? 'true' : 'false'}
+            data-steps={columns?.model.length ?? 0}
             data-escalations={switches.up}
             data-deescalations={switches.down}
             aria-label={`Timeline: ${switches.up} escalations, ${switches.down} de-escalations`}
             className="block rounded-sm"
             style={{ height: STRIP_HEIGHT }}
+            // The inline script paints it and marks it ready before React hydrates it.
+            suppressHydrationWarning
           />
-          {!steps && <div className="absolute inset-x-0 animate-pulse rounded-sm bg-slate-200/70" style={{ top: SWITCH_ROW + 1, height: MODEL_ROW }} />}
+          {script && (
+            <script
+              nonce={nonce}
+              // The script has run by the time React hydrates; the browser hides its nonce from the DOM.
+              suppressHydrationWarning
+              dangerouslySetInnerHTML={{ __html: script }}
+            />
+          )}
+          {!columns && <div className="absolute inset-x-0 animate-pulse rounded-sm bg-slate-200/70" style={{ top: SWITCH_ROW + 1, height: MODEL_ROW }} />}
           {heatRows > 0 && <canvas ref={heat} data-testid="heatmap" className="mt-0 block" style={{ height: heatRows * (HEAT_ROW + 2) }} />}
           <div
             aria-hidden

@@ -1,3 +1,4 @@
+import { headers } from 'next/headers';
 import { ReplayPage } from '@/components/replay/replay-page';
 import { decodeParam } from '@/lib/client/api';
 import { judgeNameSchema } from '@/lib/schemas/view-settings';
@@ -13,5 +14,7 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   // The first page is rendered under the URL's judge, as the page then asks for it.
   const named = judgeNameSchema.safeParse(Array.isArray(judge) ? judge[0] : judge);
   const initial = await initialReplayPage(id, named.success ? named.data : null);
-  return <ReplayPage id={id} initialStep={initialStep} initial={initial ?? undefined} />;
+  // The timeline's inline script runs under the page's Content Security Policy (proxy.ts): with its nonce.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
+  return <ReplayPage id={id} initialStep={initialStep} initial={initial?.page} initialTimeline={initial?.timeline} nonce={nonce} />;
 }

@@ -1,0 +1,73 @@
+import 'server-only';
+// The replay timeline of a whole trajectory as compact columns (lib/client/timeline-paint.ts): one
+// character per step for its model and its switch, its rubric score in hundredths, the models in
+// the order they stack and with the colours of the page's palette. The replay page renders it with
+// its HTML, so the timeline shows before the page's scripts run and before any light page of steps.
+// Two indexed reads of the trajectory's rows (the steps' primary key, the routing row) and the
+// judgments; no per-step object is built.
+import type pg from 'pg';
+import { getPool } from '@/lib/db/pool';
+import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from '@/lib/db/items';
+import { judgmentsOfJudge, stepRubricScores } from '@/lib/domain';
+import { modelPalette, modelsByPrice } from '@/lib/client/model-colors';
+import type { TimelineColumns } from '@/lib/client/timeline-paint';
+import type { ModelInfo } from '@/lib/client/types';
+import { queryRows, sql } from '@/lib/server/sql';
+import { findTrajectory } from './trajectory-parts';
+
+/**
+ * Every model that took a step in some run, with its prices: the catalogue that the pages' palette
+ * ranks (lib/client/hooks.ts catalogueOf over GET /api/runs gives the same models), in one read.
+ */
+export async function modelCatalogue(db: pg.Pool = getPool()): Promise<ModelInfo[]> {
+  return queryRows<ModelInfo>(
+    db,
+    sql`SELECT DISTINCT m.id, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
+          FROM run_model_stats s JOIN runs r ON r.id = s.run_id JOIN models m ON m.id = s.model
+         WHERE s.steps > 0 AND m.usd_per_mtok_in IS NOT NULL AND m.usd_per_mtok_out IS NOT NULL`,
+  );
+}
+
+/** The timeline of trajectory `id` under the view's judge, coloured and stacked as `catalogue` ranks its models. */
+export async function getTimelineColumns(id: string, judge: string | null, catalogue: readonly ModelInfo[]): Promise<TimelineColumns> {
+  const db = getPool();
+  const t = await findTrajectory(db, id);
+  const [[row], criteria, judgments] = await Promise.all([
+    // The models by their position in the line's list (chr(48 + position)), aggregated in index order
+    // from the primary key; the switches as ingest stored them, one character per step.
+    queryRows<{ model: string | null; switches: string | null }>(
+      db,
+      sql`SELECT (SELECT string_agg(chr(47 + array_position(${t.model_ids}::text[], s.model)), '' ORDER BY s.index)
+                    FROM steps s WHERE s.trajectory_pk = ${t.pk}) AS model,
+                 (SELECT r.escalations FROM trajectory_routing_steps r WHERE r.trajectory_pk = ${t.pk}) AS switches`,
+    ),
+    loadCriteria(db, t.rubric_id),
+    loadJudgments(db, t.pk),
+  ]);
+  const scores = stepRubricScores(t.step_count, judgmentsOfJudge(judgmentInputs(judgments), judge), criterionDefs(criteria));
+  const model = row?.model ?? '';
+  // The models that took steps, stacked as the palette ranks the catalogue (cheapest first), models
+  // outside it after, in the line's order.
+  const used = new Set<string>();
+  for (let i = 0; i < model.length; i++) used.add(t.model_ids[model.charCodeAt(i) - 48] ?? '');
+  const ranked = modelsByPrice(catalogue).map((m) => m.id);
+  const order = [...ranked.filter((m) => used.has(m)), ...t.model_ids.filter((m) => used.has(m) && !ranked.includes(m))];
+  const to = t.model_ids.map((m) => 48 + order.indexOf(m));
+  const codes = new Array<number>(model.length);
+  for (let i = 0; i < model.length; i++) codes[i] = to[model.charCodeAt(i) - 48] ?? 48;
+  let text = '';
+  // String.fromCharCode takes its arguments on the stack: in slices.
+  for (let i = 0; i < codes.length; i += 8192) text += String.fromCharCode(...codes.slice(i, i + 8192));
+  const color = modelPalette(catalogue);
+  const judged: number[] = [];
+  scores.forEach((s, i) => {
+    if (s !== null) judged.push(i, Math.round(s * 100));
+  });
+  return {
+    models: order,
+    colors: order.map(color),
+    model: text,
+    switches: row?.switches ?? '-'.repeat(model.length),
+    scores: judged,
+  };
+}
