@@ -11,6 +11,7 @@
 // were written.
 import type pg from 'pg';
 import type { Scale } from '@/lib/domain';
+import { runAsOne, type SqlWrite } from './writes';
 
 /** The name of the unnamed judge in the counts (lib/domain UNNAMED_JUDGE; the migration writes it too). */
 const UNNAMED = 'judge';
@@ -97,7 +98,17 @@ export class AgreementDeltas {
     return [...this.moves.values()].every((m) => [...m.values()].every((e) => e.n === 0));
   }
 
+  /** Applies the moves: the upserts, then the deletes of rows that fell to 0 (writes()), each as one statement. */
   async apply(client: pg.ClientBase): Promise<void> {
+    const w = this.writes();
+    await runAsOne(client, w.upserts);
+    await runAsOne(client, w.cleanups);
+  }
+
+  /** The statements that apply the moves, and forgets them: upserts, then deletes that must see their results. */
+  writes(): { upserts: SqlWrite[]; cleanups: SqlWrite[] } {
+    const upserts: SqlWrite[] = [];
+    const cleanups: SqlWrite[] = [];
     for (const table of TABLES) {
       const m = this.moves.get(table)!;
       const rows = [...m.values()].filter((e) => e.n !== 0);
@@ -106,24 +117,25 @@ export class AgreementDeltas {
       const cols = table.key.map(([c]) => c);
       const params = [...table.key.map((_, i) => rows.map((r) => r.key[i])), rows.map((r) => r.n)];
       const unnest = `unnest(${[...table.key.map(([, type], i) => `$${i + 1}::${type}[]`), `$${table.key.length + 1}::int[]`].join(', ')})`;
-      await client.query(
-        `INSERT INTO ${table.name} AS s (${cols.join(', ')}, ${table.count})
+      upserts.push({
+        text: `INSERT INTO ${table.name} AS s (${cols.join(', ')}, ${table.count})
          SELECT * FROM ${unnest} AS x(${cols.join(', ')}, n) ORDER BY ${cols.map((c) => `x.${c}`).join(', ')}
          ON CONFLICT (${cols.join(', ')}) DO UPDATE SET ${table.count} = s.${table.count} + EXCLUDED.${table.count}`,
-        params,
-      );
+        values: params,
+      });
       // A row that counts nothing any more has none, as after counting afresh.
       const fell = rows.filter((r) => r.n < 0);
       if (fell.length > 0) {
         const keyParams = table.key.map((_, i) => fell.map((r) => r.key[i]));
         const keyUnnest = `unnest(${table.key.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
-        await client.query(
-          `DELETE FROM ${table.name} s USING ${keyUnnest} AS x(${cols.join(', ')})
+        cleanups.push({
+          text: `DELETE FROM ${table.name} s USING ${keyUnnest} AS x(${cols.join(', ')})
             WHERE ${cols.map((c) => `s.${c} = x.${c}`).join(' AND ')} AND s.${table.count} = 0`,
-          keyParams,
-        );
+          values: keyParams,
+        });
       }
     }
+    return { upserts, cleanups };
   }
 }
 

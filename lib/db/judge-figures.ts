@@ -9,6 +9,7 @@
 // base, each judge that scored it adds its difference. So the contribution needs no judge ids, and a
 // change reaches every judge, including one that a concurrent ingest is adding (see shareJudges).
 import type pg from 'pg';
+import { runAsOne, type SqlWrite } from './writes';
 import { figuresByJudge, type JudgeFigures, type ViewScoresInput } from '@/lib/domain';
 
 /** judges.id of "no judge" (its name is ''). */
@@ -76,16 +77,24 @@ export class JudgeRollupDeltas {
     return this.base.size === 0 && this.specific.size === 0;
   }
 
+  /** Applies the deltas: the upsert, then the clean-up (writes()). */
   async apply(client: pg.PoolClient): Promise<void> {
-    if (this.empty) return;
+    const w = this.writes();
+    await runAsOne(client, w.upserts);
+    await runAsOne(client, w.cleanups);
+  }
+
+  /** The statements that apply the deltas, and forgets them: an upsert, then a clean-up that must see run_stats written. */
+  writes(): { upserts: SqlWrite[]; cleanups: SqlWrite[] } {
+    if (this.empty) return { upserts: [], cleanups: [] };
     const runs = [...new Set([...this.base.keys(), ...[...this.specific.keys()].map((k) => k.split('\u0000')[0]!)])].sort();
     const base = runs.map((r) => this.base.get(r) ?? zero());
     const keys = [...this.specific.keys()].sort();
     const spec = keys.map((k) => this.specific.get(k)!);
     const parts = keys.map((k) => k.split('\u0000') as [string, string]);
     // Every run that moved gets a row for every judge: its base plus that judge's difference.
-    await client.query(
-      `INSERT INTO run_judge_stats AS s (run_id, judge_id, trajectories, judgments, sum_process, n_process, sum_reward)
+    const upsert: SqlWrite = {
+      text: `INSERT INTO run_judge_stats AS s (run_id, judge_id, trajectories, judgments, sum_process, n_process, sum_reward)
        SELECT b.run_id, g.id, coalesce(x.trajectories, 0), coalesce(x.judgments, 0), b.sum_process + coalesce(x.sum_process, 0),
               b.n_process + coalesce(x.n_process, 0), b.sum_reward + coalesce(x.sum_reward, 0)
          FROM unnest($1::text[], $2::float8[], $3::int[], $4::float8[]) AS b(run_id, sum_process, n_process, sum_reward)
@@ -100,7 +109,7 @@ export class JudgeRollupDeltas {
          sum_process = s.sum_process + EXCLUDED.sum_process,
          n_process = s.n_process + EXCLUDED.n_process,
          sum_reward = s.sum_reward + EXCLUDED.sum_reward`,
-      [
+      values: [
         runs,
         base.map((s) => s.sumProcess),
         base.map((s) => s.nProcess),
@@ -113,15 +122,16 @@ export class JudgeRollupDeltas {
         spec.map((s) => s.nProcess),
         spec.map((s) => s.sumReward),
       ],
-    );
+    };
     // A run left with no trajectories holds sums of exactly 0, and nothing a judge scored in it.
-    await client.query(
-      `DELETE FROM run_judge_stats s USING run_stats r
+    const cleanup: SqlWrite = {
+      text: `DELETE FROM run_judge_stats s USING run_stats r
         WHERE s.run_id = r.run_id AND r.run_id = ANY($1::text[]) AND r.trajectories = 0`,
-      [runs],
-    );
+      values: [runs],
+    };
     this.base.clear();
     this.specific.clear();
+    return { upserts: [upsert], cleanups: [cleanup] };
   }
 }
 

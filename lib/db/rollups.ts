@@ -7,6 +7,7 @@ import { contributionOfRow, stepsByModelOf, TrainingDeltas, type TrainingFieldsR
 import { costRatio } from '@/lib/domain';
 import { addStoredJudgeFigures, JudgeRollupDeltas } from './judge-figures';
 import { AgreementDeltas, takeStoredAgreement } from './agreement-counts';
+import { runAsOne, type SqlWrite } from './writes';
 
 export interface RunDelta {
   trajectories: number;
@@ -182,7 +183,18 @@ export class RollupDeltas {
     );
   }
 
+  /**
+   * Writes every rollup and forgets the deltas. A run's rollup rows are shared by every change of the
+   * run (each label of it moves them), and each is locked from its write to the commit: so run_stats
+   * first, alone (every writer takes the rows of its runs there first, in run order, so two writers
+   * cannot deadlock on the rows after it), then every other rollup's upserts as one statement, the
+   * training groups, and the clean-ups that must see those upserts as one statement. Labels of one
+   * run wait on each other for these few round trips, not one per table.
+   */
   async apply(client: pg.PoolClient): Promise<void> {
+    const upserts: SqlWrite[] = [];
+    const cleanups: SqlWrite[] = [];
+    const written = new Set(this.runs.keys());
     if (this.runs.size > 0) {
       const ids = [...this.runs.keys()].sort();
       const col = (f: keyof RunDelta) => ids.map((id) => this.runs.get(id)![f]);
@@ -216,13 +228,20 @@ export class RollupDeltas {
           col('sumCostRatio'),
         ],
       );
+      // A run left with no trajectories has sums of exactly 0 (not the rounding left by subtracting
+      // doubles), as after a fresh ingest of what remains.
+      cleanups.push({
+        text: `UPDATE run_stats SET sum_cost_usd = 0, sum_process = 0, sum_savings = 0, sum_reward = 0, sum_cost_ratio = 0
+          WHERE run_id = ANY($1::text[]) AND trajectories = 0`,
+        values: [ids],
+      });
     }
     if (this.models.size > 0) {
       const keys = [...this.models.keys()].sort();
       const parts = keys.map((k) => k.split('\u0000') as [string, string]);
       const col = (f: keyof ModelDelta) => keys.map((k) => this.models.get(k)![f]);
-      await client.query(
-        `INSERT INTO run_model_stats AS s (run_id, model, steps, tokens_in, tokens_out, cost_usd, trajectories)
+      upserts.push({
+        text: `INSERT INTO run_model_stats AS s (run_id, model, steps, tokens_in, tokens_out, cost_usd, trajectories)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[], $7::int[])
          ON CONFLICT (run_id, model) DO UPDATE SET
            trajectories = s.trajectories + EXCLUDED.trajectories,
@@ -230,34 +249,21 @@ export class RollupDeltas {
            tokens_in = s.tokens_in + EXCLUDED.tokens_in,
            tokens_out = s.tokens_out + EXCLUDED.tokens_out,
            cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
-        [parts.map((p) => p[0]), parts.map((p) => p[1]), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd'), col('trajectories')],
-      );
-    }
-    // A run left with no trajectories has sums of exactly 0 (not the rounding left by subtracting
-    // doubles), and a model that no trajectory of the run uses any more has no row, as after a fresh
-    // ingest of what remains.
-    if (this.runs.size > 0) {
-      await client.query(
-        `UPDATE run_stats SET sum_cost_usd = 0, sum_process = 0, sum_savings = 0, sum_reward = 0, sum_cost_ratio = 0
-          WHERE run_id = ANY($1::text[]) AND trajectories = 0`,
-        [[...this.runs.keys()]],
-      );
-    }
-    if (this.models.size > 0) {
-      const parts = [...this.models.keys()].map((k) => k.split('\u0000') as [string, string]);
-      await client.query(
-        `DELETE FROM run_model_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, model)
+        values: [parts.map((p) => p[0]), parts.map((p) => p[1]), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd'), col('trajectories')],
+      });
+      // A model that no trajectory of the run uses any more has no row, as after a fresh ingest of what remains.
+      cleanups.push({
+        text: `DELETE FROM run_model_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, model)
           WHERE s.run_id = x.run_id AND s.model = x.model AND s.trajectories = 0`,
-        [parts.map((p) => p[0]), parts.map((p) => p[1])],
-      );
+        values: [parts.map((p) => p[0]), parts.map((p) => p[1])],
+      });
     }
     if (this.benchmarks.size > 0) {
-      // After run_stats (the same order of row locks for every writer).
       const keys = [...this.benchmarks.keys()].sort();
       const parts = keys.map((k) => k.split('\u0000') as [string, string]);
       const col = (f: (typeof BENCHMARK_FIELDS)[number]) => keys.map((k) => this.benchmarks.get(k)![f]);
-      await client.query(
-        `INSERT INTO run_benchmark_stats AS s (run_id, benchmark, trajectories, correct, steps, tokens_in, tokens_out, sum_cost_usd, sum_cost_sq,
+      upserts.push({
+        text: `INSERT INTO run_benchmark_stats AS s (run_id, benchmark, trajectories, correct, steps, tokens_in, tokens_out, sum_cost_usd, sum_cost_sq,
                                                sum_process, n_process, sum_savings, n_savings, sum_reward, sum_cost_ratio)
          SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[], $9::float8[],
                               $10::float8[], $11::int[], $12::float8[], $13::int[], $14::float8[], $15::float8[])
@@ -275,24 +281,24 @@ export class RollupDeltas {
            n_savings = s.n_savings + EXCLUDED.n_savings,
            sum_reward = s.sum_reward + EXCLUDED.sum_reward,
            sum_cost_ratio = s.sum_cost_ratio + EXCLUDED.sum_cost_ratio`,
-        [parts.map((p) => p[0]), parts.map((p) => p[1]), ...BENCHMARK_FIELDS.map(col)],
-      );
+        values: [parts.map((p) => p[0]), parts.map((p) => p[1]), ...BENCHMARK_FIELDS.map(col)],
+      });
       // A benchmark that no trajectory of the run has any more has no row, as after a fresh ingest.
-      await client.query(
-        `DELETE FROM run_benchmark_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, benchmark)
+      cleanups.push({
+        text: `DELETE FROM run_benchmark_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, benchmark)
           WHERE s.run_id = x.run_id AND s.benchmark = x.benchmark AND s.trajectories = 0`,
-        [parts.map((p) => p[0]), parts.map((p) => p[1])],
-      );
+        values: [parts.map((p) => p[0]), parts.map((p) => p[1])],
+      });
       this.benchmarks.clear();
     }
     if (this.benchmarkModels.size > 0) {
-      // After run_benchmark_stats, in key order (the same order of row locks for every writer).
+      // In key order (the same order of row locks for every writer).
       const keys = [...this.benchmarkModels.keys()].sort();
       const parts = keys.map((k) => k.split('\u0000') as [string, string, string]);
       const col = (f: keyof ModelDelta) => keys.map((k) => this.benchmarkModels.get(k)![f]);
       const [runs, benchmarks, models] = [0, 1, 2].map((i) => parts.map((p) => p[i]));
-      await client.query(
-        `INSERT INTO run_benchmark_model_stats AS s (run_id, benchmark, model, trajectories, steps, tokens_in, tokens_out, cost_usd)
+      upserts.push({
+        text: `INSERT INTO run_benchmark_model_stats AS s (run_id, benchmark, model, trajectories, steps, tokens_in, tokens_out, cost_usd)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[])
          ON CONFLICT (run_id, benchmark, model) DO UPDATE SET
            trajectories = s.trajectories + EXCLUDED.trajectories,
@@ -300,42 +306,47 @@ export class RollupDeltas {
            tokens_in = s.tokens_in + EXCLUDED.tokens_in,
            tokens_out = s.tokens_out + EXCLUDED.tokens_out,
            cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
-        [runs, benchmarks, models, col('trajectories'), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd')],
-      );
+        values: [runs, benchmarks, models, col('trajectories'), col('steps'), col('tokensIn'), col('tokensOut'), col('costUsd')],
+      });
       // A model that no trajectory of the run's benchmark uses any more has no row, as after a fresh ingest.
-      await client.query(
-        `DELETE FROM run_benchmark_model_stats s USING unnest($1::text[], $2::text[], $3::text[]) AS x(run_id, benchmark, model)
+      cleanups.push({
+        text: `DELETE FROM run_benchmark_model_stats s USING unnest($1::text[], $2::text[], $3::text[]) AS x(run_id, benchmark, model)
           WHERE s.run_id = x.run_id AND s.benchmark = x.benchmark AND s.model = x.model AND s.trajectories = 0`,
-        [runs, benchmarks, models],
-      );
+        values: [runs, benchmarks, models],
+      });
       this.benchmarkModels.clear();
     }
     const references = [...this.referenceModels].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.referenceModels.clear();
     if (references.length > 0) {
-      // After run_benchmark_model_stats, in key order (the same order of row locks for every writer).
+      // In key order (the same order of row locks for every writer).
       const parts = references.map(([k]) => k.split('\u0000') as [string, string, string]);
       const [runs, benchmarks, models] = [0, 1, 2].map((i) => parts.map((p) => p[i]));
-      await client.query(
-        `INSERT INTO run_reference_models AS s (run_id, benchmark, model, trajectories)
+      upserts.push({
+        text: `INSERT INTO run_reference_models AS s (run_id, benchmark, model, trajectories)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
          ON CONFLICT (run_id, benchmark, model) DO UPDATE SET trajectories = s.trajectories + EXCLUDED.trajectories`,
-        [runs, benchmarks, models, references.map(([, n]) => n)],
-      );
+        values: [runs, benchmarks, models, references.map(([, n]) => n)],
+      });
       // A baseline that no trajectory of the run's benchmark has any more has no row, as after a fresh ingest.
-      await client.query(
-        `DELETE FROM run_reference_models s USING unnest($1::text[], $2::text[], $3::text[]) AS x(run_id, benchmark, model)
+      cleanups.push({
+        text: `DELETE FROM run_reference_models s USING unnest($1::text[], $2::text[], $3::text[]) AS x(run_id, benchmark, model)
           WHERE s.run_id = x.run_id AND s.benchmark = x.benchmark AND s.model = x.model AND s.trajectories = 0`,
-        [runs, benchmarks, models],
-      );
+        values: [runs, benchmarks, models],
+      });
     }
-    await this.routing.apply(client);
     this.runs.clear();
     this.models.clear();
+    for (const w of [this.routing.writes(), this.judges.writes(), this.agreement.writes()]) {
+      upserts.push(...w.upserts);
+      cleanups.push(...w.cleanups);
+    }
+    // Each table once in each statement: one statement may not write a row twice, and a clean-up
+    // must see the upserts (a later statement).
+    await runAsOne(client, upserts);
     // After run_stats, as every writer does: their row locks order any two writers the same way.
-    await this.training.apply(client);
-    await this.judges.apply(client);
-    await this.agreement.apply(client);
+    await this.training.apply(client, written);
+    await runAsOne(client, cleanups);
   }
 }
 

@@ -10,6 +10,7 @@
 //
 // RollupDeltas (rollups.ts) carries a RoutingDeltas and applies it with the run rollups.
 import type pg from 'pg';
+import { runAsOne, type SqlWrite } from './writes';
 import {
   addRoutingContribution,
   emptyRoutingTotals,
@@ -98,8 +99,21 @@ export class RoutingDeltas {
     return this.runs.size === 0;
   }
 
+  /** Applies the deltas: the upserts, then the clean-ups (writes()), each as one statement. */
   async apply(client: pg.PoolClient): Promise<void> {
-    if (this.runs.size === 0) return;
+    const w = this.writes();
+    await runAsOne(client, w.upserts);
+    await runAsOne(client, w.cleanups);
+  }
+
+  /**
+   * The statements that apply the deltas, and forgets them: upserts of distinct tables (one statement
+   * with the other rollups' in RollupDeltas.apply), then clean-ups that must see their results.
+   */
+  writes(): { upserts: SqlWrite[]; cleanups: SqlWrite[] } {
+    const upserts: SqlWrite[] = [];
+    const cleanups: SqlWrite[] = [];
+    if (this.runs.size === 0) return { upserts, cleanups };
     // Rows in key order, so concurrent transactions lock them in the same order.
     const runIds = [...this.runs.keys()].sort();
     const runs = runIds.map((id) => {
@@ -126,8 +140,8 @@ export class RoutingDeltas {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([model, m]) => ({ run_id: id, model, position_steps: m.positionSteps, scored_steps: m.scoredSteps, score_sum: m.scoreSum })),
     );
-    await client.query(
-      `INSERT INTO run_routing_stats AS s (run_id, trajectories, steps, switches, escalations, deescalations,
+    upserts.push({
+      text: `INSERT INTO run_routing_stats AS s (run_id, trajectories, steps, switches, escalations, deescalations,
               trajectories_by_escalations, correct_by_escalations, router_steps, not_argmax,
               chosen_histogram, entropy_histogram, scored_by_bin, score_sum_by_bin)
        SELECT * FROM json_to_recordset($1::json) AS x(run_id text, trajectories int, steps bigint, switches bigint,
@@ -148,43 +162,45 @@ export class RoutingDeltas {
          entropy_histogram = routelens_array_add(s.entropy_histogram, EXCLUDED.entropy_histogram),
          scored_by_bin = routelens_array_add(s.scored_by_bin, EXCLUDED.scored_by_bin),
          score_sum_by_bin = routelens_array_add(s.score_sum_by_bin, EXCLUDED.score_sum_by_bin)`,
-      [JSON.stringify(runs)],
-    );
+      values: [JSON.stringify(runs)],
+    });
     if (models.length > 0) {
-      await client.query(
-        `INSERT INTO run_routing_model_stats AS s (run_id, model, position_steps, scored_steps, score_sum)
+      upserts.push({
+        text: `INSERT INTO run_routing_model_stats AS s (run_id, model, position_steps, scored_steps, score_sum)
          SELECT * FROM json_to_recordset($1::json) AS x(run_id text, model text, position_steps bigint[], scored_steps bigint, score_sum float8)
          ON CONFLICT (run_id, model) DO UPDATE SET
            position_steps = routelens_array_add(s.position_steps, EXCLUDED.position_steps),
            scored_steps = s.scored_steps + EXCLUDED.scored_steps,
            score_sum = s.score_sum + EXCLUDED.score_sum`,
-        [JSON.stringify(models)],
-      );
+        values: [JSON.stringify(models)],
+      });
     }
     // Where a count is back to 0 its score sum is exactly 0 (not the rounding left by subtracting
     // doubles), and a model that no trajectory of the run uses any more has no row, as after a fresh
     // ingest of what remains.
-    await client.query(
-      `UPDATE run_routing_stats
+    cleanups.push({
+      text: `UPDATE run_routing_stats
           SET score_sum_by_bin = ARRAY(SELECT CASE WHEN u.n = 0 THEN 0::float8 ELSE u.s END
                                          FROM unnest(scored_by_bin, score_sum_by_bin) WITH ORDINALITY AS u(n, s, i) ORDER BY u.i)
         WHERE run_id = ANY($1::text[]) AND 0 = ANY(scored_by_bin)`,
-      [runIds],
-    );
+      values: [runIds],
+    });
     if (models.length > 0) {
       const keys = [models.map((m) => m.run_id), models.map((m) => m.model)];
-      await client.query(
-        `DELETE FROM run_routing_model_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, model)
+      cleanups.push({
+        text: `DELETE FROM run_routing_model_stats s USING unnest($1::text[], $2::text[]) AS x(run_id, model)
           WHERE s.run_id = x.run_id AND s.model = x.model AND 0 = ALL(s.position_steps)`,
-        keys,
-      );
-      await client.query(
-        `UPDATE run_routing_model_stats s SET score_sum = 0 FROM unnest($1::text[], $2::text[]) AS x(run_id, model)
-          WHERE s.run_id = x.run_id AND s.model = x.model AND s.scored_steps = 0 AND s.score_sum <> 0`,
-        keys,
-      );
+        values: keys,
+      });
+      // Not the rows the delete takes: one statement may not write a row twice.
+      cleanups.push({
+        text: `UPDATE run_routing_model_stats s SET score_sum = 0 FROM unnest($1::text[], $2::text[]) AS x(run_id, model)
+          WHERE s.run_id = x.run_id AND s.model = x.model AND s.scored_steps = 0 AND s.score_sum <> 0 AND NOT (0 = ALL(s.position_steps))`,
+        values: keys,
+      });
     }
     this.runs.clear();
+    return { upserts, cleanups };
   }
 }
 

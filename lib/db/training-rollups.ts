@@ -86,7 +86,11 @@ export class TrainingDeltas {
     return this.rows.length === 0;
   }
 
-  async apply(client: pg.PoolClient | pg.Client): Promise<void> {
+  /**
+   * Applies the deltas. `written`: runs whose run_stats row this transaction has written already
+   * (RollupDeltas.apply), which therefore has its new row version.
+   */
+  async apply(client: pg.PoolClient | pg.Client, written: ReadonlySet<string> = new Set()): Promise<void> {
     if (this.rows.length === 0) return;
     const rows = this.rows.splice(0);
     const models = [...this.models].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -161,8 +165,10 @@ export class TrainingDeltas {
     if (gone.length > 0) await client.query('DELETE FROM training_groups WHERE pk = ANY($1::int[])', [gone]);
     // The run's rollups row gets a new row version (xmin) in every transaction that moves its groups:
     // the version of the groups held in process (lib/server/queries/training-cache.ts). Writers hold
-    // this row's lock already (RollupDeltas.apply writes it first).
-    await client.query('UPDATE run_stats SET trajectories = trajectories WHERE run_id = ANY($1::text[])', [[...new Set(rows.map(({ c }) => c.runId))].sort()]);
+    // this row's lock already (RollupDeltas.apply writes it first); a row written in this transaction
+    // has its new version already.
+    const bump = [...new Set(rows.map(({ c }) => c.runId))].filter((id) => !written.has(id)).sort();
+    if (bump.length > 0) await client.query('UPDATE run_stats SET trajectories = trajectories WHERE run_id = ANY($1::text[])', [bump]);
     if (models.length > 0) {
       const parts = models.map(([k]) => k.split('\u0000') as [string, string, string]);
       const r = await client.query<{ run_id: string; step: number; model: string; steps: number }>(
