@@ -237,19 +237,29 @@ export async function syncAgreement(client: pg.ClientBase, pks: readonly number[
       [write.map((w) => w.pk), write.map((w) => JSON.stringify(w.c))],
     );
   }
-  await client.query('DELETE FROM agreement_people WHERE trajectory_pk = ANY($1::int[])', [[...pks]]);
+  // The trajectories' items that several people labelled, rewritten in one statement: the rows of
+  // those items upserted, the trajectories' other rows deleted (two sets of rows that do not meet).
   await client.query(
-    `INSERT INTO agreement_people (item_id, trajectory_pk, run_id, rubric_id, criterion_id, kind, scale_min, scale_max, people_scores, judges, person_judgment)
-     SELECT i.id, i.trajectory_pk, t.run_id, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
-            (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p),
-            (SELECT array_agg(DISTINCT coalesce(j.judge, $2)) FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL),
-            EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NULL)
-       FROM items i
-       JOIN trajectories t ON t.pk = i.trajectory_pk
-       JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
-      WHERE i.trajectory_pk = ANY($1::int[])
-        AND (SELECT count(DISTINCT label_person(l.user_id, l.author)) FROM labels l WHERE l.item_id = i.id) >= 2
-      ORDER BY i.id`,
+    `WITH fresh AS (
+       SELECT i.id AS item_id, i.trajectory_pk, t.run_id, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
+              (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p) AS people_scores,
+              (SELECT array_agg(DISTINCT coalesce(j.judge, $2)) FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL) AS judges,
+              EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NULL) AS person_judgment
+         FROM items i
+         JOIN trajectories t ON t.pk = i.trajectory_pk
+         JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+        WHERE i.trajectory_pk = ANY($1::int[])
+          AND (SELECT count(DISTINCT label_person(l.user_id, l.author)) FROM labels l WHERE l.item_id = i.id) >= 2
+     ), kept AS (
+       INSERT INTO agreement_people AS a (item_id, trajectory_pk, run_id, rubric_id, criterion_id, kind, scale_min, scale_max, people_scores, judges,
+                                          person_judgment)
+       SELECT * FROM fresh ORDER BY item_id
+       ON CONFLICT (item_id) DO UPDATE SET
+         trajectory_pk = EXCLUDED.trajectory_pk, run_id = EXCLUDED.run_id, rubric_id = EXCLUDED.rubric_id, criterion_id = EXCLUDED.criterion_id,
+         kind = EXCLUDED.kind, scale_min = EXCLUDED.scale_min, scale_max = EXCLUDED.scale_max, people_scores = EXCLUDED.people_scores,
+         judges = EXCLUDED.judges, person_judgment = EXCLUDED.person_judgment
+     )
+     DELETE FROM agreement_people a WHERE a.trajectory_pk = ANY($1::int[]) AND a.item_id NOT IN (SELECT item_id FROM fresh)`,
     [[...pks], UNNAMED],
   );
 }

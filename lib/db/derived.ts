@@ -11,7 +11,15 @@ import { syncAgreement } from './agreement-counts';
 import { recomputeRoutingQuality } from './routing-rollups';
 import { contributionOfRow } from './training-rollups';
 
-export async function recomputeTrajectory(client: pg.PoolClient, pk: number, deltas?: RollupDeltas): Promise<void> {
+/** The figures of a trajectory that a label's answer carries, as recomputeTrajectory stored them. */
+export interface RecomputedTrajectory {
+  id: string;
+  process_score: number | null;
+  reward: number;
+  labelled: boolean;
+}
+
+export async function recomputeTrajectory(client: pg.PoolClient, pk: number, deltas?: RollupDeltas): Promise<RecomputedTrajectory> {
   await shareJudges(client);
   const t = await client.query<{
     run_id: string;
@@ -64,9 +72,10 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
     criteria,
     judgments: inputs,
   });
-  await client.query(
+  const stored = await client.query<RecomputedTrajectory>(
     `UPDATE trajectories SET cost_usd = $2, all_largest_usd = $3, savings = $4, process_score = $5, reward = $6,
-            labelled = $7, updated_at = now() WHERE pk = $1`,
+            labelled = $7, updated_at = now() WHERE pk = $1
+     RETURNING id, process_score, reward, labelled`,
     [pk, f.costUsd, f.allLargestUsd, f.savings, f.processScore, f.reward, labelled],
   );
   const own = deltas ?? new RollupDeltas();
@@ -123,4 +132,5 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   // Its part of the agreement counts (agreement-counts.ts), moved the same way.
   await syncAgreement(client, [pk], own.agreement);
   if (!deltas) await own.apply(client);
+  return stored.rows[0]!;
 }

@@ -8,7 +8,7 @@ import 'server-only';
 // acknowledged label is ever overwritten or lost.
 import type pg from 'pg';
 import { isOnScale, scaleOf, type Scale } from '@/lib/domain';
-import { recomputeTrajectory } from '@/lib/db/derived';
+import { recomputeTrajectory, type RecomputedTrajectory } from '@/lib/db/derived';
 import { stepSet } from '@/lib/db/items';
 import { RollupDeltas } from '@/lib/db/rollups';
 import { getPool, withTransaction } from '@/lib/db/pool';
@@ -154,16 +154,12 @@ async function insertLabel(
   return inserted.rows[0]!.id;
 }
 
-async function written(client: pg.PoolClient, labelId: number, judgmentId: number, trajectoryPk: number): Promise<LabelWritten> {
+async function written(client: pg.PoolClient, labelId: number, judgmentId: number, trajectory: RecomputedTrajectory): Promise<LabelWritten> {
   // The item is locked: its newest label is the one just written.
   const judgment = await judgmentView(client, judgmentId);
   const label = judgment.newest_label;
   if (label?.id !== labelId) throw new Error(`routelens: label ${labelId} is not the newest of judgment ${judgmentId}'s item`);
-  const t = await client.query<{ id: string; process_score: number | null; reward: number; labelled: boolean }>(
-    'SELECT id, process_score, reward, labelled FROM trajectories WHERE pk = $1',
-    [trajectoryPk],
-  );
-  return { label, version: judgment.version, judgment, trajectory: t.rows[0]! };
+  return { label, version: judgment.version, judgment, trajectory };
 }
 
 /**
@@ -173,8 +169,8 @@ async function written(client: pg.PoolClient, labelId: number, judgmentId: numbe
  */
 async function recomputeAndAnswer(client: pg.PoolClient, labelId: number, judgmentId: number, trajectoryPk: number): Promise<LabelWritten> {
   const deltas = new RollupDeltas();
-  await recomputeTrajectory(client, trajectoryPk, deltas);
-  const answer = await written(client, labelId, judgmentId, trajectoryPk);
+  const trajectory = await recomputeTrajectory(client, trajectoryPk, deltas);
+  const answer = await written(client, labelId, judgmentId, trajectory);
   await deltas.apply(client);
   return answer;
 }
