@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { trajectoryFigures } from '@/lib/domain';
 import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from './items';
-import { addStoredJudgeFigures, judgeFiguresOf, shareJudges, writeJudgeFigures } from './judge-figures';
+import { judgeFiguresOf, shareJudges, writeJudgeFigures } from './judge-figures';
 import { RollupDeltas } from './rollups';
 import { syncAgreement } from './agreement-counts';
 import { recomputeRoutingQuality } from './routing-rollups';
@@ -126,8 +126,8 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   );
   // Every judge's figures of the trajectory (judge-figures.ts), moved the same way.
   const byJudge = judgeFiguresOf({ correct: row.correct, costUsd: f.costUsd, allLargestUsd: f.allLargestUsd, criteria, judgments: inputs });
-  await addStoredJudgeFigures(client, [pk], own.judges, -1);
-  await writeJudgeFigures(client, [{ pk, figures: byJudge }]);
+  // The stored ones leave (-1) as the new ones are written, in one statement.
+  await writeJudgeFigures(client, [{ pk, figures: byJudge }], own.judges);
   own.judges.addTrajectory(row.run_id, byJudge, 1);
   // Its part of the agreement counts (agreement-counts.ts), moved the same way.
   await syncAgreement(client, [pk], own.agreement);

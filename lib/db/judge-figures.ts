@@ -173,17 +173,20 @@ export function judgeNames(figures: Iterable<readonly JudgeFigures[]>): string[]
  * Writes the figures of trajectories for every stored judge (its own where it scored the trajectory,
  * judge 0's otherwise), replacing what was there. The judges must be stored (addJudges).
  */
-export async function writeJudgeFigures(client: pg.PoolClient, rows: readonly { pk: number; figures: readonly JudgeFigures[] }[]): Promise<void> {
+export async function writeJudgeFigures(
+  client: pg.PoolClient,
+  rows: readonly { pk: number; figures: readonly JudgeFigures[] }[],
+  before?: JudgeRollupDeltas,
+): Promise<void> {
   if (rows.length === 0) return;
   const base = rows.map(({ pk, figures }) => ({ pk, none: figures.find((f) => f.judge === null)! }));
   const own = rows.flatMap(({ pk, figures }) => figures.filter((f) => f.judge !== null).map((f) => ({ pk, f })));
-  const unknown = await client.query<{ name: string }>(
-    'SELECT DISTINCT x.name FROM unnest($1::text[]) AS x(name) WHERE NOT EXISTS (SELECT 1 FROM judges g WHERE g.name = x.name)',
-    [own.map((o) => o.f.judge)],
-  );
-  if (unknown.rows.length > 0) throw new Error(`judge "${unknown.rows[0]!.name}" is not stored: addJudges first`);
-  await client.query(
-    `INSERT INTO trajectory_judges AS tj (trajectory_pk, judge_id, judgments, process_score, reward)
+  // One statement: the rows, the first judge name that is not stored (its figures would be lost; the
+  // error rolls the transaction back) and, for `before`, the figures as they were ($1 is their pks; the statement's
+  // snapshot is from before its write).
+  const r = await client.query<{ unknown: string | null; old: StoredFiguresRow[] | null }>(
+    `WITH old AS (${STORED_FIGURES}), written AS (
+     INSERT INTO trajectory_judges AS tj (trajectory_pk, judge_id, judgments, process_score, reward)
      SELECT b.pk, g.id, coalesce(x.judgments, 0),
             CASE WHEN x.pk IS NULL THEN b.process_score ELSE x.process_score END, coalesce(x.reward, b.reward)
        FROM unnest($1::int[], $2::float8[], $3::float8[]) AS b(pk, process_score, reward)
@@ -192,7 +195,10 @@ export async function writeJudgeFigures(client: pg.PoolClient, rows: readonly { 
               ON x.pk = b.pk AND x.name = g.name AND g.id <> ${NO_JUDGE_ID}
       ORDER BY b.pk, g.id
      ON CONFLICT (trajectory_pk, judge_id) DO UPDATE SET
-       judgments = EXCLUDED.judgments, process_score = EXCLUDED.process_score, reward = EXCLUDED.reward`,
+       judgments = EXCLUDED.judgments, process_score = EXCLUDED.process_score, reward = EXCLUDED.reward
+     )
+     SELECT (SELECT min(x.name) FROM unnest($5::text[]) AS x(name) WHERE NOT EXISTS (SELECT 1 FROM judges g WHERE g.name = x.name)) AS unknown,
+            ${before ? '(SELECT json_agg(old) FROM old)' : 'NULL::json'} AS old`,
     [
       base.map((b) => b.pk),
       base.map((b) => b.none.processScore),
@@ -204,6 +210,35 @@ export async function writeJudgeFigures(client: pg.PoolClient, rows: readonly { 
       own.map((o) => o.f.reward),
     ],
   );
+  const unknown = r.rows[0]?.unknown;
+  if (unknown != null) throw new Error(`judge "${unknown}" is not stored: addJudges first`);
+  if (before) addStoredRows(r.rows[0]?.old ?? [], before, -1);
+}
+
+/** Stored judge figures per trajectory of $1 (int[]): judge 0's and those of every judge that scored it. */
+const STORED_FIGURES = `SELECT t.pk, t.run_id,
+            json_agg(json_build_object('judge', CASE WHEN g.id = ${NO_JUDGE_ID} THEN NULL ELSE g.name END, 'judgments', tj.judgments,
+                                       'process_score', tj.process_score, 'reward', tj.reward) ORDER BY g.id) AS figures
+       FROM trajectories t
+       JOIN trajectory_judges tj ON tj.trajectory_pk = t.pk AND (tj.judgments > 0 OR tj.judge_id = ${NO_JUDGE_ID})
+       JOIN judges g ON g.id = tj.judge_id
+      WHERE t.pk = ANY($1::int[])
+      GROUP BY t.pk, t.run_id`;
+
+interface StoredFiguresRow {
+  pk: number;
+  run_id: string;
+  figures: { judge: string | null; judgments: number; process_score: number | null; reward: number }[];
+}
+
+function addStoredRows(rows: readonly StoredFiguresRow[], deltas: JudgeRollupDeltas, sign: 1 | -1): void {
+  for (const row of rows) {
+    deltas.addTrajectory(
+      row.run_id,
+      row.figures.map((f) => ({ judge: f.judge, judgments: f.judgments, processScore: f.process_score, reward: f.reward })),
+      sign,
+    );
+  }
 }
 
 /**
@@ -213,26 +248,6 @@ export async function writeJudgeFigures(client: pg.PoolClient, rows: readonly { 
  */
 export async function addStoredJudgeFigures(client: pg.PoolClient, pks: readonly number[], deltas: JudgeRollupDeltas, sign: 1 | -1): Promise<void> {
   if (pks.length === 0) return;
-  const r = await client.query<{
-    pk: number;
-    run_id: string;
-    figures: { judge: string | null; judgments: number; process_score: number | null; reward: number }[];
-  }>(
-    `SELECT t.pk, t.run_id,
-            json_agg(json_build_object('judge', CASE WHEN g.id = ${NO_JUDGE_ID} THEN NULL ELSE g.name END, 'judgments', tj.judgments,
-                                       'process_score', tj.process_score, 'reward', tj.reward) ORDER BY g.id) AS figures
-       FROM trajectories t
-       JOIN trajectory_judges tj ON tj.trajectory_pk = t.pk AND (tj.judgments > 0 OR tj.judge_id = ${NO_JUDGE_ID})
-       JOIN judges g ON g.id = tj.judge_id
-      WHERE t.pk = ANY($1::int[])
-      GROUP BY t.pk, t.run_id`,
-    [[...pks]],
-  );
-  for (const row of r.rows) {
-    deltas.addTrajectory(
-      row.run_id,
-      row.figures.map((f) => ({ judge: f.judge, judgments: f.judgments, processScore: f.process_score, reward: f.reward })),
-      sign,
-    );
-  }
+  const r = await client.query<StoredFiguresRow>(STORED_FIGURES, [[...pks]]);
+  addStoredRows(r.rows, deltas, sign);
 }
