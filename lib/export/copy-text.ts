@@ -331,19 +331,62 @@ function bufferOf(src: Uint8Array): Buffer {
   return view;
 }
 
-/** A COPY number (int or float8 text) as a number, null for \N. */
+/** Exact powers of ten: every one up to 1e22 is a double as it is. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * A COPY number (int or float8 text) as a number, null for \N. Text of at most 15 significant digits
+ * whose power of ten is at most 22 is read with no string made: its digits are an exact integer and
+ * its power of ten an exact double, so one multiplication or division, which IEEE rounds correctly, is
+ * the closest double to the text, as Number() would read it. Anything else goes through Number().
+ */
 export function decodeNumber(src: Uint8Array, a: number, b: number): number | null {
   if (isNull(src, a, b)) return null;
-  if (b - a <= 15) {
-    // Plain integers of up to 15 digits are exact this way; anything else goes through Number().
-    let n = 0;
-    let i = src[a] === 45 ? a + 1 : a;
-    for (; i < b; i++) {
-      const d = src[i]! - 48;
-      if (d < 0 || d > 9) break;
-      n = n * 10 + d;
+  let i = a;
+  const negative = src[i] === 45;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let scale = 0;
+  let seenPoint = false;
+  let ok = i < b;
+  for (; i < b; i++) {
+    const c = src[i]!;
+    const d = c - 48;
+    if (d >= 0 && d <= 9) {
+      if (m !== 0 || d !== 0) digits++;
+      m = m * 10 + d;
+      if (seenPoint) scale--;
+    } else if (c === 46 && !seenPoint) seenPoint = true;
+    else break;
+  }
+  if (i < b) {
+    // An exponent ("7.56e-05", "1.5e+20"), or something Number() must read.
+    const c = src[i]!;
+    if (c !== 101 && c !== 69) ok = false;
+    else {
+      i++;
+      let sign = 1;
+      if (src[i] === 45 || src[i] === 43) {
+        if (src[i] === 45) sign = -1;
+        i++;
+      }
+      if (i === b) ok = false;
+      let e = 0;
+      for (; i < b && ok; i++) {
+        const d = src[i]! - 48;
+        if (d < 0 || d > 9 || e > 1000) ok = false;
+        else e = e * 10 + d;
+      }
+      scale += sign * e;
     }
-    if (i === b && b > a) return src[a] === 45 ? -n : n;
+  }
+  if (ok && digits <= 15) {
+    let n: number | undefined;
+    if (m === 0) n = 0;
+    else if (scale >= 0 && scale <= 22 && digits + scale <= 15) n = m * POW10[scale]!;
+    else if (scale < 0 && scale >= -22) n = m / POW10[-scale]!;
+    if (n !== undefined) return negative ? -n : n;
   }
   return Number(bufferOf(src).toString('latin1', a, b));
 }
