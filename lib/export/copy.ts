@@ -102,9 +102,21 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before
       client.release(failure);
     })());
 
+  // The bytes of a row that a chunk ended in the middle of, and the whole rows after that row's end
+  // in the chunk that finished it. The row is joined on its own: the rest of the chunk goes out as
+  // it came, with no copy of the whole chunk made to put the row's head in front of it.
   let carry: Buffer | null = null;
+  let after: Buffer | null = null;
+  const whole = (chunk: Buffer): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
   /** The next chunk that ends at a row's end, or null at the end of the COPY. */
   const nextWhole = async (): Promise<Uint8Array | null> => {
+    if (after) {
+      const rest = after;
+      after = null;
+      const end = rest.lastIndexOf(10);
+      carry = end + 1 < rest.length ? rest.subarray(end + 1) : null;
+      if (end >= 0) return whole(rest.subarray(0, end + 1));
+    }
     for (;;) {
       const r = await nextChunk();
       if (r.done) {
@@ -112,15 +124,25 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before
         if (carry && carry.length > 0) throw new Error('the COPY ended in the middle of a row');
         return null;
       }
-      let chunk: Buffer = carry ? Buffer.concat([carry, r.value]) : r.value;
+      const chunk = r.value;
+      if (carry) {
+        const rowEnd = chunk.indexOf(10);
+        if (rowEnd < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        const row = Buffer.concat([carry, chunk.subarray(0, rowEnd + 1)]);
+        carry = null;
+        if (rowEnd + 1 < chunk.length) after = chunk.subarray(rowEnd + 1);
+        return whole(row);
+      }
       const end = chunk.lastIndexOf(10);
       if (end < 0) {
         carry = chunk;
         continue;
       }
       carry = end + 1 < chunk.length ? chunk.subarray(end + 1) : null;
-      chunk = chunk.subarray(0, end + 1);
-      return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+      return whole(chunk.subarray(0, end + 1));
     }
   };
 
