@@ -309,6 +309,19 @@ const jsonScalar = (v: unknown): string => {
 };
 const csvScalar = (v: unknown): string => (typeof v === 'number' ? `${v}` : v === null || v === undefined ? '' : String(v));
 
+/** The encoder, with the text of the last value kept for a value equal to it. */
+function lastOf(encode: (v: unknown) => string): (v: unknown) => string {
+  let last: unknown = lastOf;
+  let text = '';
+  return (v) => {
+    if (v !== last) {
+      last = v;
+      text = encode(v);
+    }
+    return text;
+  };
+}
+
 const JSONL: TextFormat = {
   prefix: (i, name) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
   end: enc.encode('}\n'),
@@ -345,7 +358,8 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
     } else if ('ofStep' in c.from) {
       // Numbers and booleans are their own text in both formats (JSON: null for a missing or non-finite one).
       const plain = c.type === 'int' || c.type === 'double' || c.type === 'bool';
-      const encode = plain ? (format === JSONL ? jsonScalar : csvScalar) : format.encoderOf(c);
+      // (A step's rubric score is often the one before it: the last text is kept.)
+      const encode = plain ? lastOf(format === JSONL ? jsonScalar : csvScalar) : format.encoderOf(c);
       ops.push({ kind: 2, prefix: enc.encode(prefix), value: c.from.ofStep, encode, ascii: plain });
     }
   });
