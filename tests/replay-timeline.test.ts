@@ -43,6 +43,7 @@ describe('replay timeline columns', () => {
         const page = await getTrajectory(id, { steps_from: 0, steps_limit: 5000, fields: 'light' }, { ...DEFAULT_VIEW, judge });
         const cols = await getTimelineColumns(id, judge, catalogue);
         expect(cols).toEqual(columnsOfSteps(page.steps, order, color));
+        if (judge === null) expect(await getTimelineColumns(id, null)).toEqual(cols);
         switched += /[ud]/.test(cols.switches) ? 1 : 0;
         scored += cols.scores.length > 0 ? 1 : 0;
       }

@@ -138,7 +138,7 @@ export function ReplayPage({
   // The judge setting (scoring.md) moves the step scores, the process score and the reward.
   const [settings] = useViewSettings();
   const view = useMemo(() => (settings.judge === null ? {} : { judge: settings.judge }), [settings.judge]);
-  if (initial) preloadLightPages(id, initial, view);
+  if (initial) preloadLightPages(id, initial, view, { lightPages: !initialTimeline });
   const data = useTrajectoryData(id, initial, view);
   // The chart is below the timeline and the first steps: it renders after them.
   const chartSteps = useDeferredValue(data.steps);

@@ -40,12 +40,19 @@ function stepPageQuery(id: string, fields: Fields, page: number, view: Params = 
 /**
  * Called while the server renders the page: the light pages are then fetched by the browser while it
  * still loads the page's scripts (a <link rel="preload" as="fetch"> each), and the queries that ask for
- * them once the page runs get the preloaded responses.
+ * them once the page runs get the preloaded responses. `lightPages: false` preloads only the runs.
  */
-export function preloadLightPages(id: string, info: Pick<TrajectoryDetail, 'step_count' | 'steps_next'>, view: Params = {}): void {
+export function preloadLightPages(
+  id: string,
+  info: Pick<TrajectoryDetail, 'step_count' | 'steps_next'>,
+  view: Params = {},
+  { lightPages = true }: { lightPages?: boolean } = {},
+): void {
   // The model colours come from the runs: the timeline needs them as much as the steps.
   preload('/api/runs', { as: 'fetch', crossOrigin: 'anonymous' });
-  if (info.steps_next === null) return;
+  // With the timeline rendered by the server, the light pages are for the chart and the rows far
+  // down: asked for once the page runs, they do not compete with its scripts.
+  if (info.steps_next === null || !lightPages) return;
   for (let p = 0; p < Math.ceil(info.step_count / LIGHT_PAGE); p++) preload(stepPageUrl(id, 'light', p, view), { as: 'fetch', crossOrigin: 'anonymous' });
 }
 

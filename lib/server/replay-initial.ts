@@ -10,7 +10,7 @@ import type { TimelineColumns } from '@/lib/client/timeline-paint';
 import { authenticate } from './auth';
 import { DEFAULT_VIEW } from '@/lib/schemas/view-settings';
 import { toJson, type Json } from './json';
-import { getTimelineColumns, modelCatalogue } from './queries/timeline';
+import { getTimelineColumns } from './queries/timeline';
 import { getTrajectory, type TrajectoryDetail } from './queries/trajectory';
 import { checkJudge } from './view-settings';
 
@@ -26,7 +26,7 @@ export async function initialReplayPage(id: string, judge: string | null = null)
     await checkJudge(judge);
     const [page, timeline] = await Promise.all([
       getTrajectory(id, { steps_from: 0, steps_limit: TEXT_PAGE, fields: 'full' }, { ...DEFAULT_VIEW, judge }),
-      modelCatalogue().then((catalogue) => getTimelineColumns(id, judge, catalogue)),
+      getTimelineColumns(id, judge),
     ]);
     // Through JSON, as the route sends it: dates become strings, nothing but data crosses to the client.
     return { page: toJson(page), timeline };

@@ -28,10 +28,13 @@ export async function modelCatalogue(db: pg.Pool = getPool()): Promise<ModelInfo
   );
 }
 
-/** The timeline of trajectory `id` under the view's judge, coloured and stacked as `catalogue` ranks its models. */
-export async function getTimelineColumns(id: string, judge: string | null, catalogue: readonly ModelInfo[]): Promise<TimelineColumns> {
+/**
+ * The timeline of trajectory `id` under the view's judge, coloured and stacked as `catalogue` ranks
+ * its models (without one, the catalogue is read alongside the trajectory).
+ */
+export async function getTimelineColumns(id: string, judge: string | null, catalogue?: readonly ModelInfo[]): Promise<TimelineColumns> {
   const db = getPool();
-  const t = await findTrajectory(db, id);
+  const [t, models] = await Promise.all([findTrajectory(db, id), catalogue ?? modelCatalogue(db)]);
   const [[row], criteria, judgments] = await Promise.all([
     // The models by their position in the line's list (chr(48 + position)), aggregated in index order
     // from the primary key; the switches as ingest stored them, one character per step.
@@ -50,7 +53,7 @@ export async function getTimelineColumns(id: string, judge: string | null, catal
   // outside it after, in the line's order.
   const used = new Set<string>();
   for (let i = 0; i < model.length; i++) used.add(t.model_ids[model.charCodeAt(i) - 48] ?? '');
-  const ranked = modelsByPrice(catalogue).map((m) => m.id);
+  const ranked = modelsByPrice(models).map((m) => m.id);
   const order = [...ranked.filter((m) => used.has(m)), ...t.model_ids.filter((m) => used.has(m) && !ranked.includes(m))];
   const to = t.model_ids.map((m) => 48 + order.indexOf(m));
   const codes = new Array<number>(model.length);
@@ -58,7 +61,7 @@ export async function getTimelineColumns(id: string, judge: string | null, catal
   let text = '';
   // String.fromCharCode takes its arguments on the stack: in slices.
   for (let i = 0; i < codes.length; i += 8192) text += String.fromCharCode(...codes.slice(i, i + 8192));
-  const color = modelPalette(catalogue);
+  const color = modelPalette(models);
   const judged: number[] = [];
   scores.forEach((s, i) => {
     if (s !== null) judged.push(i, Math.round(s * 100));
