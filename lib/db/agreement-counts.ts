@@ -10,6 +10,7 @@
 // (a label, a revert, a person's judgment, a replaced trajectory) keeps the counts, however its rows
 // were written.
 import type pg from 'pg';
+import type { SqlExecutor } from './prisma';
 import type { Scale } from '@/lib/domain';
 import { runAsOne, type SqlWrite } from './writes';
 
@@ -189,10 +190,7 @@ async function contributionsOf(client: pg.ClientBase, pks: readonly number[]): P
   return out;
 }
 
-async function storedOf(
-  client: pg.ClientBase,
-  pks: readonly number[],
-): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
+async function storedOf(client: SqlExecutor, pks: readonly number[]): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
   const t = await client.query<TrajectoryKey & { pk: number; contribution: AgreementContribution | null }>(
     `SELECT t.pk, t.run_id, t.rubric_id, t.training_step, a.contribution
        FROM trajectories t LEFT JOIN trajectory_agreement a ON a.trajectory_pk = t.pk
@@ -269,7 +267,7 @@ export async function syncAgreement(client: pg.ClientBase, pks: readonly number[
  * replaced or deleted, and forgets them: a replaced trajectory's new part comes in with its
  * recomputation (syncAgreement, from recomputeTrajectory).
  */
-export async function takeStoredAgreement(client: pg.ClientBase, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
+export async function takeStoredAgreement(client: SqlExecutor, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
   if (pks.length === 0) return;
   const { keys, parts } = await storedOf(client, pks);
   for (const [pk, c] of parts) deltas.addContribution(keys.get(pk)!, c, -1);

@@ -9,6 +9,7 @@
 // base, each judge that scored it adds its difference. So the contribution needs no judge ids, and a
 // change reaches every judge, including one that a concurrent ingest is adding (see shareJudges).
 import type pg from 'pg';
+import type { SqlExecutor } from './prisma';
 import { runAsOne, type SqlWrite } from './writes';
 import { figuresByJudge, type JudgeFigures, type ViewScoresInput } from '@/lib/domain';
 
@@ -246,7 +247,7 @@ function addStoredRows(rows: readonly StoredFiguresRow[], deltas: JudgeRollupDel
  * deleted, +1 for figures changed in place), from their rows: judge 0's is the base, a judge that
  * scored the trajectory adds its difference.
  */
-export async function addStoredJudgeFigures(client: pg.PoolClient, pks: readonly number[], deltas: JudgeRollupDeltas, sign: 1 | -1): Promise<void> {
+export async function addStoredJudgeFigures(client: SqlExecutor, pks: readonly number[], deltas: JudgeRollupDeltas, sign: 1 | -1): Promise<void> {
   if (pks.length === 0) return;
   const r = await client.query<StoredFiguresRow>(STORED_FIGURES, [[...pks]]);
   addStoredRows(r.rows, deltas, sign);

@@ -2,6 +2,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, Prisma } from '@/lib/server/generated/prisma/client';
 const { Decimal } = Prisma;
+import type pg from 'pg';
 import { getPool } from './pool';
 
 type Globals = { __routelensPrisma?: PrismaClient; __routelensPrismaPool?: unknown };
@@ -27,7 +28,8 @@ export const isUniqueViolation = (e: unknown): boolean => (e as { code?: string 
 export interface SqlExecutor {
   query<T extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: T[]; rowCount: number | null }>;
 }
-type QueryResultRow = Record<string, unknown>;
+/** pg's row constraint, so that row types written for pg (interfaces included) are accepted as they are. */
+type QueryResultRow = pg.QueryResultRow;
 
 /** Statements whose rows are the answer; any other runs through $executeRaw (its count is the rowCount). */
 const RETURNS_ROWS = /^\s*(\(?\s*select|values|table|show)\b|\breturning\b/i;

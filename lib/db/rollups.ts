@@ -1,7 +1,7 @@
 // Per-run rollups (run_stats, run_model_stats, run_benchmark_stats, run_benchmark_model_stats, and run_judge_stats in judge-figures.ts) move by deltas
 // in the same transaction as the change that causes them, so the overview reads a handful of rows
 // however many trajectories there are.
-import type pg from 'pg';
+import type { SqlExecutor } from './prisma';
 import { addStoredRouting, RoutingDeltas } from './routing-rollups';
 import { contributionOfRow, stepsByModelOf, TrainingDeltas, type TrainingFieldsRow } from './training-rollups';
 import { costRatio } from '@/lib/domain';
@@ -191,7 +191,7 @@ export class RollupDeltas {
    * training groups, and the clean-ups that must see those upserts as one statement. Labels of one
    * run wait on each other for these few round trips, not one per table.
    */
-  async apply(client: pg.PoolClient): Promise<void> {
+  async apply(client: SqlExecutor): Promise<void> {
     const upserts: SqlWrite[] = [];
     const cleanups: SqlWrite[] = [];
     const written = new Set(this.runs.keys());
@@ -360,7 +360,7 @@ const STORED_CHUNK = 10_000;
  * computed from the line; a new rollup adds its part in both. Locks the trajectories' rows (FOR UPDATE),
  * so a concurrent relabel cannot move their figures in between.
  */
-export async function addStoredToRollups(client: pg.PoolClient, pks: readonly number[], deltas: RollupDeltas, sign: 1 | -1): Promise<void> {
+export async function addStoredToRollups(client: SqlExecutor, pks: readonly number[], deltas: RollupDeltas, sign: 1 | -1): Promise<void> {
   for (let i = 0; i < pks.length; i += STORED_CHUNK) {
     const chunk = pks.slice(i, i + STORED_CHUNK);
     const rows = await client.query<TrajectoryFiguresRow & TrainingFieldsRow & { runId: string; pk: number }>(

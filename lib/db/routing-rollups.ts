@@ -10,6 +10,7 @@
 //
 // RollupDeltas (rollups.ts) carries a RoutingDeltas and applies it with the run rollups.
 import type pg from 'pg';
+import type { SqlExecutor } from './prisma';
 import { runAsOne, type SqlWrite } from './writes';
 import {
   addRoutingContribution,
@@ -251,7 +252,7 @@ const STORED_SELECT = `SELECT r.trajectory_pk, t.run_id, t.correct, r.models, r.
  * Adds the stored contributions of these trajectories to the routing rollups with `sign`, exactly as
  * they were added: -1 before the trajectories are replaced or deleted. Called by addStoredToRollups.
  */
-export async function addStoredRouting(client: pg.PoolClient, pks: readonly number[], deltas: RoutingDeltas, sign: 1 | -1): Promise<void> {
+export async function addStoredRouting(client: SqlExecutor, pks: readonly number[], deltas: RoutingDeltas, sign: 1 | -1): Promise<void> {
   if (pks.length === 0) return;
   const r = await client.query<StoredRow>(`${STORED_SELECT} WHERE r.trajectory_pk = ANY($1::int[]) ORDER BY r.trajectory_pk`, [pks]);
   for (const row of r.rows) deltas.add(row.run_id, sumsOf(row), row.correct, sign);

@@ -4,6 +4,7 @@
 // costs a few set-based statements, whatever its size; the group moments are computed in SQL against
 // the group's stored reference inputs, so the caller never needs to know them.
 import type pg from 'pg';
+import type { SqlExecutor } from './prisma';
 import { rewardInputs } from '@/lib/domain/training';
 import type { NormalizedLine } from '@/lib/ingest/normalize';
 
@@ -90,7 +91,7 @@ export class TrainingDeltas {
    * Applies the deltas. `written`: runs whose run_stats row this transaction has written already
    * (RollupDeltas.apply), which therefore has its new row version.
    */
-  async apply(client: pg.PoolClient | pg.Client, written: ReadonlySet<string> = new Set()): Promise<void> {
+  async apply(client: SqlExecutor, written: ReadonlySet<string> = new Set()): Promise<void> {
     if (this.rows.length === 0) return;
     const rows = this.rows.splice(0);
     const models = [...this.models].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -191,7 +192,7 @@ export class TrainingDeltas {
 }
 
 /** Steps per model of stored trajectories, by pk (for the -1 of a replaced or deleted rollout). */
-export async function stepsByModelOf(client: pg.PoolClient | pg.Client, pks: readonly number[]): Promise<Map<number, Map<string, number>>> {
+export async function stepsByModelOf(client: SqlExecutor, pks: readonly number[]): Promise<Map<number, Map<string, number>>> {
   const out = new Map<number, Map<string, number>>();
   if (pks.length === 0) return out;
   const r = await client.query<{ pk: number; model: string; steps: number }>(
