@@ -17,13 +17,14 @@ import 'server-only';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type pg from 'pg';
-import { getPool, withTransaction } from '@/lib/db/pool';
+import { fromPrismaTx, getPrisma, type SqlExecutor } from '@/lib/db/prisma';
+import type { Prisma } from '@/lib/server/generated/prisma/client';
 import { addStoredToRollups, RollupDeltas } from '@/lib/db/rollups';
 import { INGEST_LOCK } from '@/lib/ingest/store';
 import { startExport } from '@/lib/export/run';
 import { ApiError, notFound } from './errors';
 import { settings } from './settings';
+import { raw, sql } from './sql';
 
 export interface DeletionCounts {
   runs: number;
@@ -56,13 +57,24 @@ export interface DeletionOptions {
   withLabels?: boolean;
   /** Where the labels export goes; default a new file under ROUTELENS_LABELS_BACKUP_DIR. */
   labelsFile?: string;
-  pool?: pg.Pool;
   now?: Date;
 }
 
 type Selection = { run: string } | { trajectories: readonly string[] };
 
 const DEADLOCK = '40P01';
+/** A large run's deletion may take longer than Prisma's default 5 s for a transaction. */
+const DELETION_TIMEOUT_MS = 10 * 60_000;
+
+type Tx = Prisma.TransactionClient;
+
+/** PostgreSQL ended the transaction for a deadlock: pg's code, or Prisma's for it (P2034, or P2010 of a raw query with 40P01). */
+function isDeadlock(e: unknown): boolean {
+  const err = e as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null;
+  return err?.code === DEADLOCK || err?.code === 'P2034' || err?.meta?.driverAdapterError?.cause?.originalCode === DEADLOCK;
+}
+
+const identifier = (name: string) => raw(`"${name.replace(/"/g, '""')}"`);
 const CHUNK = 10_000;
 
 function chunks<T>(list: readonly T[]): T[][] {
@@ -71,23 +83,24 @@ function chunks<T>(list: readonly T[]): T[][] {
   return out;
 }
 
-async function selectedPks(client: pg.PoolClient, sel: Selection): Promise<number[]> {
+async function selectedPks(tx: Tx, sel: Selection): Promise<number[]> {
   if ('run' in sel) {
-    const run = await client.query('SELECT 1 FROM runs WHERE id = $1 FOR UPDATE', [sel.run]);
-    if (run.rowCount === 0) throw notFound(`run "${sel.run}"`);
-    return (await client.query<{ pk: number }>('SELECT pk FROM trajectories WHERE run_id = $1 ORDER BY pk', [sel.run])).rows.map((r) => r.pk);
+    const run = await tx.$queryRaw<unknown[]>`SELECT 1 FROM runs WHERE id = ${sel.run} FOR UPDATE`;
+    if (run.length === 0) throw notFound(`run "${sel.run}"`);
+    return (await tx.trajectory.findMany({ where: { runId: sel.run }, select: { pk: true }, orderBy: { pk: 'asc' } })).map((r) => r.pk);
   }
-  const found = await client.query<{ pk: number; id: string }>('SELECT pk, id FROM trajectories WHERE id = ANY($1::text[]) ORDER BY pk', [
-    [...sel.trajectories],
-  ]);
-  const have = new Set(found.rows.map((r) => r.id));
+  const found: { pk: number; id: string }[] = [];
+  for (const c of chunks(sel.trajectories)) {
+    found.push(...(await tx.trajectory.findMany({ where: { id: { in: c } }, select: { pk: true, id: true } })));
+  }
+  const have = new Set(found.map((r) => r.id));
   const missing = sel.trajectories.find((id) => !have.has(id));
   if (missing !== undefined) throw notFound(`trajectory "${missing}"`);
-  return found.rows.map((r) => r.pk);
+  return found.map((r) => r.pk).sort((a, b) => a - b);
 }
 
-async function lockItems(client: pg.PoolClient, pks: readonly number[]): Promise<void> {
-  for (const c of chunks(pks)) await client.query('SELECT id FROM items WHERE trajectory_pk = ANY($1::int[]) ORDER BY id FOR UPDATE', [c]);
+async function lockItems(tx: Tx, pks: readonly number[]): Promise<void> {
+  for (const c of chunks(pks)) await tx.$queryRaw(sql`SELECT id FROM items WHERE trajectory_pk = ANY(${c}::int[]) ORDER BY id FOR UPDATE`);
 }
 
 interface LabelCount {
@@ -96,17 +109,16 @@ interface LabelCount {
   trajectories: number;
 }
 
-async function countLabels(client: pg.PoolClient, pks: readonly number[]): Promise<LabelCount> {
+async function countLabels(tx: Tx, pks: readonly number[]): Promise<LabelCount> {
   const total: LabelCount = { labels: 0, items: 0, trajectories: 0 };
   for (const c of chunks(pks)) {
-    const r = await client.query<LabelCount>(
-      `SELECT count(*)::int AS labels, count(DISTINCT l.item_id)::int AS items, count(DISTINCT i.trajectory_pk)::int AS trajectories
-         FROM labels l JOIN items i ON i.id = l.item_id WHERE i.trajectory_pk = ANY($1::int[])`,
-      [c],
+    const [r] = await tx.$queryRaw<LabelCount[]>(
+      sql`SELECT count(*)::int AS labels, count(DISTINCT l.item_id)::int AS items, count(DISTINCT i.trajectory_pk)::int AS trajectories
+            FROM labels l JOIN items i ON i.id = l.item_id WHERE i.trajectory_pk = ANY(${c}::int[])`,
     );
-    total.labels += r.rows[0]!.labels;
-    total.items += r.rows[0]!.items;
-    total.trajectories += r.rows[0]!.trajectories;
+    total.labels += r!.labels;
+    total.items += r!.items;
+    total.trajectories += r!.trajectories;
   }
   return total;
 }
@@ -133,7 +145,7 @@ function backupFile(sel: Selection, now: Date): string {
  * export pipeline on its own connection: it sees what this transaction is about to delete, since the
  * locks it holds keep every new label out until it commits.
  */
-async function writeLabelsExport(sel: Selection, file: string, pool: pg.Pool, now: Date): Promise<LabelsBackup> {
+async function writeLabelsExport(sel: Selection, file: string, now: Date): Promise<LabelsBackup> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const run = await startExport(
     {
@@ -142,7 +154,7 @@ async function writeLabelsExport(sel: Selection, file: string, pool: pg.Pool, no
       trajectories: 'run' in sel ? undefined : [...sel.trajectories],
       settings: { format: 'jsonl', judge: null, lambda: 0.5, mu: 0.1, threshold: null, deltaP: 0.1, ratioC: 1.2, cap: null, unscored: 'zero' },
     },
-    { pool, now },
+    { now },
   );
   const hash = crypto.createHash('sha256');
   const partial = `${file}.partial`;
@@ -169,100 +181,104 @@ async function writeLabelsExport(sel: Selection, file: string, pool: pg.Pool, no
 }
 
 /** Deletes what only the deleted trajectories used; returns how many of each went. */
-async function deleteUnused(
-  client: pg.PoolClient,
-  queries: string[],
-  rubrics: string[],
-  models: string[],
-): Promise<Pick<DeletionCounts, 'queries' | 'rubrics' | 'models'>> {
-  const q = await client.query(`DELETE FROM queries q WHERE q.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.query_id = q.id)`, [
-    queries,
-  ]);
+async function deleteUnused(tx: Tx, queries: string[], rubrics: string[], models: string[]): Promise<Pick<DeletionCounts, 'queries' | 'rubrics' | 'models'>> {
+  const q = await tx.$executeRaw(
+    sql`DELETE FROM queries q WHERE q.id = ANY(${queries}::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.query_id = q.id)`,
+  );
   const unusedRubrics = (
-    await client.query<{ id: string }>(
-      `SELECT r.id FROM rubrics r WHERE r.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.rubric_id = r.id)`,
-      [rubrics],
+    await tx.$queryRaw<{ id: string }[]>(
+      sql`SELECT r.id FROM rubrics r WHERE r.id = ANY(${rubrics}::text[]) AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.rubric_id = r.id)`,
     )
-  ).rows.map((r) => r.id);
-  await client.query('DELETE FROM criteria WHERE rubric_id = ANY($1::text[])', [unusedRubrics]);
-  const r = await client.query('DELETE FROM rubrics WHERE id = ANY($1::text[])', [unusedRubrics]);
+  ).map((r) => r.id);
+  await tx.criterion.deleteMany({ where: { rubricId: { in: unusedRubrics } } });
+  const r = await tx.rubric.deleteMany({ where: { id: { in: unusedRubrics } } });
   // A model is still used while any trajectory lists it (its price sets that trajectory's baseline);
   // models_used has an index that answers most of these, model_ids the rest.
-  const m = await client.query(
-    `DELETE FROM models m WHERE m.id = ANY($1::text[])
-        AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.models_used @> ARRAY[m.id])
-        AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.model_ids @> ARRAY[m.id])`,
-    [models],
+  const m = await tx.$executeRaw(
+    sql`DELETE FROM models m WHERE m.id = ANY(${models}::text[])
+          AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.models_used @> ARRAY[m.id])
+          AND NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.model_ids @> ARRAY[m.id])`,
   );
-  return { queries: q.rowCount ?? 0, rubrics: r.rowCount ?? 0, models: m.rowCount ?? 0 };
+  return { queries: q, rubrics: r.count, models: m };
 }
 
 async function purge(sel: Selection, opts: DeletionOptions): Promise<DeletionResult> {
-  const pool = opts.pool ?? getPool();
   const now = opts.now ?? new Date();
-  return withTransaction(async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
-    const pks = await selectedPks(client, sel);
-    const deltas = new RollupDeltas();
-    await addStoredToRollups(client, pks, deltas, -1); // locks the trajectories
-    await lockItems(client, pks);
-    const labelled = await countLabels(client, pks);
-    if (labelled.labels > 0 && !opts.withLabels) {
-      const exportUrl = 'run' in sel ? `/api/exports/labels?format=jsonl&run=${encodeURIComponent(sel.run)}` : null;
-      throw new ApiError(
-        'conflict',
-        `${describe(sel)} carries ${labelled.labels} human label${labelled.labels === 1 ? '' : 's'} on ${labelled.items} item${labelled.items === 1 ? '' : 's'} of ${labelled.trajectories} trajector${labelled.trajectories === 1 ? 'y' : 'ies'}; nothing was deleted. Delete with with_labels=true to write them to a labels export file first and delete them too.`,
-        { ...labelled, labels_export: exportUrl },
-      );
-    }
-
-    const backup = labelled.labels > 0 ? await writeLabelsExport(sel, opts.labelsFile ? path.resolve(opts.labelsFile) : backupFile(sel, now), pool, now) : null;
-    if (backup && backup.labels !== labelled.labels) {
-      throw new Error(`routelens: the labels export holds ${backup.labels} labels, ${labelled.labels} were counted; nothing was deleted`);
-    }
-
-    const counts: DeletionCounts = { runs: 0, trajectories: 0, steps: 0, judgments: 0, items: 0, labels: 0, queue_items: 0, queries: 0, rubrics: 0, models: 0 };
-    const dims = { queries: new Set<string>(), rubrics: new Set<string>(), models: new Set<string>() };
-    for (const c of chunks(pks)) {
-      const d = await client.query<{ query_id: string; rubric_id: string | null; model_ids: string[] }>(
-        'SELECT query_id, rubric_id, model_ids FROM trajectories WHERE pk = ANY($1::int[])',
-        [c],
-      );
-      for (const t of d.rows) {
-        dims.queries.add(t.query_id);
-        if (t.rubric_id) dims.rubrics.add(t.rubric_id);
-        t.model_ids.forEach((m) => dims.models.add(m));
+  return getPrisma().$transaction(
+    async (tx) => {
+      // The analytic SQL of lib/db (the rollups) runs on this transaction's connection through the adapter.
+      const client: SqlExecutor = fromPrismaTx(tx);
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK})`;
+      const pks = await selectedPks(tx, sel);
+      const deltas = new RollupDeltas();
+      await addStoredToRollups(client, pks, deltas, -1); // locks the trajectories
+      await lockItems(tx, pks);
+      const labelled = await countLabels(tx, pks);
+      if (labelled.labels > 0 && !opts.withLabels) {
+        const exportUrl = 'run' in sel ? `/api/exports/labels?format=jsonl&run=${encodeURIComponent(sel.run)}` : null;
+        throw new ApiError(
+          'conflict',
+          `${describe(sel)} carries ${labelled.labels} human label${labelled.labels === 1 ? '' : 's'} on ${labelled.items} item${labelled.items === 1 ? '' : 's'} of ${labelled.trajectories} trajector${labelled.trajectories === 1 ? 'y' : 'ies'}; nothing was deleted. Delete with with_labels=true to write them to a labels export file first and delete them too.`,
+          { ...labelled, labels_export: exportUrl },
+        );
       }
-      if (backup) {
-        await client.query("SELECT set_config('routelens.deleting_labels', 'on', true)");
-        const l = await client.query('DELETE FROM labels l USING items i WHERE i.id = l.item_id AND i.trajectory_pk = ANY($1::int[])', [c]);
-        await client.query("SELECT set_config('routelens.deleting_labels', 'off', true)");
-        counts.labels += l.rowCount ?? 0;
+
+      const backup = labelled.labels > 0 ? await writeLabelsExport(sel, opts.labelsFile ? path.resolve(opts.labelsFile) : backupFile(sel, now), now) : null;
+      if (backup && backup.labels !== labelled.labels) {
+        throw new Error(`routelens: the labels export holds ${backup.labels} labels, ${labelled.labels} were counted; nothing was deleted`);
       }
-      const qi = await client.query('DELETE FROM queue_items qi USING items i WHERE i.id = qi.item_id AND i.trajectory_pk = ANY($1::int[])', [c]);
-      counts.queue_items += qi.rowCount ?? 0;
-      counts.judgments += (await client.query('DELETE FROM judgments WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
-      counts.items += (await client.query('DELETE FROM items WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
-      counts.steps += (await client.query('DELETE FROM steps WHERE trajectory_pk = ANY($1::int[])', [c])).rowCount ?? 0;
-      counts.trajectories += (await client.query('DELETE FROM trajectories WHERE pk = ANY($1::int[])', [c])).rowCount ?? 0;
-    }
-    await deltas.apply(client);
-    if ('run' in sel) {
-      // The run's own rollup rows go with it: by their foreign keys, and here those without one —
-      // every table keyed by run_id, so that a rollup added later needs nothing of its own.
-      const keyed = await client.query<{ table_name: string }>(
-        `SELECT c.table_name FROM information_schema.columns c
-           JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-          WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
-            AND c.table_name NOT IN ('runs', 'trajectories')
-          ORDER BY 1`,
-      );
-      for (const { table_name } of keyed.rows) await client.query(`DELETE FROM ${client.escapeIdentifier(table_name)} WHERE run_id = $1`, [sel.run]);
-      counts.runs = (await client.query('DELETE FROM runs WHERE id = $1', [sel.run])).rowCount ?? 0;
-    }
-    Object.assign(counts, await deleteUnused(client, [...dims.queries], [...dims.rubrics], [...dims.models]));
-    return { deleted: counts, labels_export: backup };
-  }, pool);
+
+      const counts: DeletionCounts = {
+        runs: 0,
+        trajectories: 0,
+        steps: 0,
+        judgments: 0,
+        items: 0,
+        labels: 0,
+        queue_items: 0,
+        queries: 0,
+        rubrics: 0,
+        models: 0,
+      };
+      const dims = { queries: new Set<string>(), rubrics: new Set<string>(), models: new Set<string>() };
+      for (const c of chunks(pks)) {
+        const d = await tx.trajectory.findMany({ where: { pk: { in: c } }, select: { queryId: true, rubricId: true, modelIds: true } });
+        for (const t of d) {
+          dims.queries.add(t.queryId);
+          if (t.rubricId) dims.rubrics.add(t.rubricId);
+          t.modelIds.forEach((m) => dims.models.add(m));
+        }
+        if (backup) {
+          await tx.$executeRaw`SELECT set_config('routelens.deleting_labels', 'on', true)`;
+          counts.labels += await tx.$executeRaw(sql`DELETE FROM labels l USING items i WHERE i.id = l.item_id AND i.trajectory_pk = ANY(${c}::int[])`);
+          await tx.$executeRaw`SELECT set_config('routelens.deleting_labels', 'off', true)`;
+        }
+        counts.queue_items += await tx.$executeRaw(
+          sql`DELETE FROM queue_items qi USING items i WHERE i.id = qi.item_id AND i.trajectory_pk = ANY(${c}::int[])`,
+        );
+        counts.judgments += (await tx.judgment.deleteMany({ where: { trajectoryPk: { in: c } } })).count;
+        counts.items += (await tx.item.deleteMany({ where: { trajectoryPk: { in: c } } })).count;
+        counts.steps += (await tx.step.deleteMany({ where: { trajectoryPk: { in: c } } })).count;
+        counts.trajectories += (await tx.trajectory.deleteMany({ where: { pk: { in: c } } })).count;
+      }
+      await deltas.apply(client);
+      if ('run' in sel) {
+        // The run's own rollup rows go with it: by their foreign keys, and here those without one —
+        // every table keyed by run_id, so that a rollup added later needs nothing of its own.
+        const keyed = await tx.$queryRaw<{ table_name: string }[]>`
+          SELECT c.table_name::text AS table_name FROM information_schema.columns c
+            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+           WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
+             AND c.table_name NOT IN ('runs', 'trajectories')
+           ORDER BY 1`;
+        for (const { table_name } of keyed) await tx.$executeRaw(sql`DELETE FROM ${identifier(table_name)} WHERE run_id = ${sel.run}`);
+        counts.runs = (await tx.run.deleteMany({ where: { id: sel.run } })).count;
+      }
+      Object.assign(counts, await deleteUnused(tx, [...dims.queries], [...dims.rubrics], [...dims.models]));
+      return { deleted: counts, labels_export: backup };
+    },
+    { timeout: DELETION_TIMEOUT_MS, maxWait: 10_000 },
+  );
 }
 
 async function retried(sel: Selection, opts: DeletionOptions): Promise<DeletionResult> {
@@ -271,7 +287,7 @@ async function retried(sel: Selection, opts: DeletionOptions): Promise<DeletionR
       return await purge(sel, opts);
     } catch (e) {
       // A relabel that took its locks in the other order: PostgreSQL ended one of us; try again.
-      if (attempt >= 3 || (e as { code?: string }).code !== DEADLOCK) throw e;
+      if (attempt >= 3 || !isDeadlock(e)) throw e;
     }
   }
 }
