@@ -12,7 +12,7 @@
 import type pg from 'pg';
 import type { SqlExecutor } from './prisma';
 import type { Scale } from '@/lib/domain';
-import { runAsOne, type SqlWrite } from './writes';
+import { applyWrites, type SqlWrite } from './writes';
 
 /** The name of the unnamed judge in the counts (lib/domain UNNAMED_JUDGE; the migration writes it too). */
 const UNNAMED = 'judge';
@@ -101,9 +101,7 @@ export class AgreementDeltas {
 
   /** Applies the moves: the upserts, then the deletes of rows that fell to 0 (writes()), each as one statement. */
   async apply(client: pg.ClientBase): Promise<void> {
-    const w = this.writes();
-    await runAsOne(client, w.upserts);
-    await runAsOne(client, w.cleanups);
+    await applyWrites(client, this.writes());
   }
 
   /** The statements that apply the moves, and forgets them: upserts, then deletes that must see their results. */

@@ -10,7 +10,7 @@
 // change reaches every judge, including one that a concurrent ingest is adding (see shareJudges).
 import type pg from 'pg';
 import type { SqlExecutor } from './prisma';
-import { runAsOne, type SqlWrite } from './writes';
+import type { SqlWrite } from './writes';
 import { figuresByJudge, type JudgeFigures, type ViewScoresInput } from '@/lib/domain';
 
 /** judges.id of "no judge" (its name is ''). */
@@ -76,13 +76,6 @@ export class JudgeRollupDeltas {
 
   get empty(): boolean {
     return this.base.size === 0 && this.specific.size === 0;
-  }
-
-  /** Applies the deltas: the upsert, then the clean-up (writes()). */
-  async apply(client: pg.PoolClient): Promise<void> {
-    const w = this.writes();
-    await runAsOne(client, w.upserts);
-    await runAsOne(client, w.cleanups);
   }
 
   /** The statements that apply the deltas, and forgets them: an upsert, then a clean-up that must see run_stats written. */

@@ -11,7 +11,7 @@
 // RollupDeltas (rollups.ts) carries a RoutingDeltas and applies it with the run rollups.
 import type pg from 'pg';
 import type { SqlExecutor } from './prisma';
-import { runAsOne, type SqlWrite } from './writes';
+import type { SqlWrite } from './writes';
 import {
   addRoutingContribution,
   emptyRoutingTotals,
@@ -98,13 +98,6 @@ export class RoutingDeltas {
 
   get empty(): boolean {
     return this.runs.size === 0;
-  }
-
-  /** Applies the deltas: the upserts, then the clean-ups (writes()), each as one statement. */
-  async apply(client: pg.PoolClient): Promise<void> {
-    const w = this.writes();
-    await runAsOne(client, w.upserts);
-    await runAsOne(client, w.cleanups);
   }
 
   /**

@@ -34,3 +34,9 @@ export async function runAsOne(client: SqlExecutor, writes: readonly SqlWrite[])
   const s = oneStatement(writes);
   if (s) await client.query(s.text, s.values);
 }
+
+/** Runs the upserts, then the clean-ups that must see their results: two statements at most. */
+export async function applyWrites(client: SqlExecutor, w: { upserts: readonly SqlWrite[]; cleanups: readonly SqlWrite[] }): Promise<void> {
+  await runAsOne(client, w.upserts);
+  await runAsOne(client, w.cleanups);
+}

@@ -23,8 +23,9 @@ import { addStoredToRollups, RollupDeltas } from '@/lib/db/rollups';
 import { INGEST_LOCK } from '@/lib/ingest/store';
 import { startExport } from '@/lib/export/run';
 import { ApiError, notFound } from './errors';
+import { runKeyedTables } from './run-keyed-tables';
 import { settings } from './settings';
-import { raw, sql } from './sql';
+import { sql } from './sql';
 
 export interface DeletionCounts {
   runs: number;
@@ -74,7 +75,6 @@ function isDeadlock(e: unknown): boolean {
   return err?.code === DEADLOCK || err?.code === 'P2034' || err?.meta?.driverAdapterError?.cause?.originalCode === DEADLOCK;
 }
 
-const identifier = (name: string) => raw(`"${name.replace(/"/g, '""')}"`);
 const CHUNK = 10_000;
 
 function chunks<T>(list: readonly T[]): T[][] {
@@ -265,13 +265,7 @@ async function purge(sel: Selection, opts: DeletionOptions): Promise<DeletionRes
       if ('run' in sel) {
         // The run's own rollup rows go with it: by their foreign keys, and here those without one —
         // every table keyed by run_id, so that a rollup added later needs nothing of its own.
-        const keyed = await tx.$queryRaw<{ table_name: string }[]>`
-          SELECT c.table_name::text AS table_name FROM information_schema.columns c
-            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-           WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
-             AND c.table_name NOT IN ('runs', 'trajectories')
-           ORDER BY 1`;
-        for (const { table_name } of keyed) await tx.$executeRaw(sql`DELETE FROM ${identifier(table_name)} WHERE run_id = ${sel.run}`);
+        for (const table of await runKeyedTables(tx)) await tx.$executeRaw(sql`DELETE FROM ${table} WHERE run_id = ${sel.run}`);
         counts.runs = (await tx.run.deleteMany({ where: { id: sel.run } })).count;
       }
       Object.assign(counts, await deleteUnused(tx, [...dims.queries], [...dims.rubrics], [...dims.models]));

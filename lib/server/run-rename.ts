@@ -8,7 +8,8 @@ import { getPrisma } from '@/lib/db/prisma';
 import { INGEST_LOCK } from '@/lib/ingest/store';
 import { runContentHash } from '@/lib/ingest/normalize';
 import { ApiError, notFound } from './errors';
-import { raw, sql } from './sql';
+import { runKeyedTables } from './run-keyed-tables';
+import { sql } from './sql';
 
 export interface RenameResult {
   from: string;
@@ -18,8 +19,6 @@ export interface RenameResult {
 
 /** A rename moves every row of the run: it may take longer than Prisma's default 5 s for a transaction. */
 const RENAME_TIMEOUT_MS = 10 * 60_000;
-
-const identifier = (name: string) => raw(`"${name.replace(/"/g, '""')}"`);
 
 export async function renameRun(from: string, to: string): Promise<RenameResult> {
   if (to.length < 1 || to.length > 200) throw new ApiError('bad_request', 'a run id has 1 to 200 characters');
@@ -40,14 +39,8 @@ export async function renameRun(from: string, to: string): Promise<RenameResult>
       await tx.$executeRaw`INSERT INTO runs (id, policy, meta, content_hash, created_at, hidden)
                            SELECT ${to}, policy, meta, ${runContentHash({ id: to, policy: run.policy, meta })}, created_at, hidden FROM runs WHERE id = ${from}`;
       const moved = await tx.trajectory.updateMany({ where: { runId: from }, data: { runId: to } });
-      // Every other table keyed by run_id (the rollups), found in the catalog so that a new one follows.
-      const keyed = await tx.$queryRaw<{ table_name: string }[]>`
-        SELECT c.table_name::text AS table_name FROM information_schema.columns c
-          JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-         WHERE c.table_schema = current_schema() AND c.column_name = 'run_id' AND t.table_type = 'BASE TABLE'
-           AND c.table_name NOT IN ('runs', 'trajectories')
-         ORDER BY 1`;
-      for (const { table_name } of keyed) await tx.$executeRaw(sql`UPDATE ${identifier(table_name)} SET run_id = ${to} WHERE run_id = ${from}`);
+      // Every other table keyed by run_id (the rollups) follows the run.
+      for (const table of await runKeyedTables(tx)) await tx.$executeRaw(sql`UPDATE ${table} SET run_id = ${to} WHERE run_id = ${from}`);
       await tx.run.delete({ where: { id: from } });
       return { from, to, trajectories: moved.count };
     },
