@@ -8,43 +8,12 @@ import { DEMO_RUNS, generateTraces } from '@/lib/generate';
 import { traceLineSchema } from '@/lib/schemas/trace';
 import { useTestDatabase } from './helpers/db';
 import { ingestText, jsonl, type Json } from './helpers/trace';
+import { paths, mutate } from './helpers/mutations';
 
 const db = useTestDatabase('fuzz');
 process.env.ROUTELENS_EMBEDDED = 'true';
 
 const SEEDS = [...generateTraces({ seed: 4, queries: 12, runs: DEMO_RUNS.map((r) => ({ ...r, id: `fz-${r.id}` })), steps: { min: 2, max: 6 } })];
-
-type PathStep = string | number;
-
-function paths(value: unknown, prefix: PathStep[] = [], out: PathStep[][] = []): PathStep[][] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
-  return out;
-}
-
-function mutate(line: Json, path: PathStep[], op: 'delete' | 'set' | 'add', value: unknown, key: string): Json {
-  if (path.length === 0) return line;
-  const copy = structuredClone(line);
-  let cur = copy as Record<PathStep, unknown>;
-  for (const p of path.slice(0, -1)) {
-    const next = cur[p];
-    // An earlier mutation may have removed the way there.
-    if (!next || typeof next !== 'object') return copy;
-    cur = next as Record<PathStep, unknown>;
-  }
-  const last = path[path.length - 1]!;
-  if (op === 'delete') {
-    if (Array.isArray(cur)) cur.splice(last as number, 1);
-    else delete cur[last];
-  } else if (op === 'set') cur[last] = value;
-  else {
-    const target = cur[last];
-    if (target && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, unknown>)[key] = value;
-    else cur[last] = value;
-  }
-  return copy;
-}
 
 const hostileString = fc.oneof(
   fc.string(),

@@ -8,8 +8,7 @@ import { BROKEN } from '@/tests/helpers/broken-lines';
 import { baseLine } from '@/tests/helpers/trace';
 import { traceLineSchema } from './trace';
 import { fastTraceLine, parseTraceLine } from './trace-fast';
-
-type PathStep = string | number;
+import { paths, mutate, type PathStep } from '@/tests/helpers/mutations';
 
 function agrees(value: unknown): 'fast' | 'zod' {
   const fast = fastTraceLine(value);
@@ -51,36 +50,6 @@ const SEEDS: unknown[] = [
   baseLine('fast/base'),
   labelled(),
 ].map((l) => JSON.parse(JSON.stringify(l)));
-
-function paths(value: unknown, prefix: PathStep[] = [], out: PathStep[][] = []): PathStep[][] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
-  return out;
-}
-
-function mutate(line: unknown, path: PathStep[], op: 'delete' | 'set' | 'add', value: unknown, key: string): unknown {
-  if (path.length === 0) return line;
-  const copy = structuredClone(line);
-  let cur = copy as Record<PathStep, unknown>;
-  for (const p of path.slice(0, -1)) {
-    const next = cur[p];
-    if (!next || typeof next !== 'object') return copy;
-    cur = next as Record<PathStep, unknown>;
-  }
-  const last = path[path.length - 1]!;
-  if (op === 'delete') {
-    if (Array.isArray(cur)) cur.splice(last as number, 1);
-    else delete cur[last];
-  } else if (op === 'set') cur[last] = value;
-  else {
-    const target = cur[last];
-    if (Array.isArray(target)) target.push(value);
-    else if (target && typeof target === 'object') (target as Record<string, unknown>)[key] = value;
-    else cur[last] = value;
-  }
-  return copy;
-}
 
 const ODD = [
   null,
