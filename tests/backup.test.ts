@@ -8,7 +8,9 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase } from '@/lib/db/testing';
-import { withTransaction } from '@/lib/db/pool';
+import { closePool, withTransaction } from '@/lib/db/pool';
+import { applyMigrations } from '@/lib/db/migrate';
+import { freePort } from '@/scripts/free-port';
 import { recomputeTrajectory } from '@/lib/db/derived';
 import { renderJsonl, generateTraces } from '@/lib/generate';
 import { useTestDatabase } from './helpers/db';
@@ -77,6 +79,58 @@ async function serverMajor(url: string): Promise<number> {
   return Math.floor(Number(v) / 10000);
 }
 
+/**
+ * A throwaway PostgreSQL cluster of version `major` from its installed server binaries (Debian's
+ * /usr/lib/postgresql/<major>/bin has initdb, pg_ctl and postgres next to pg_dump), on a free port with
+ * trust auth, run as the postgres user when we are root (initdb refuses root). For a test server that
+ * the installed client tools cannot dump (the embedded PostgreSQL is newer than the distribution's):
+ * the procedure is then checked on a server of the tools' own version. Null when there are no such
+ * binaries.
+ */
+async function localCluster(major: number): Promise<{ adminUrl: string; tools: { dump: string; restore: string }; stop(): void } | null> {
+  const bin = [
+    `/usr/lib/postgresql/${major}/bin`,
+    `/usr/pgsql-${major}/bin`,
+    `/opt/homebrew/opt/postgresql@${major}/bin`,
+    `/usr/local/opt/postgresql@${major}/bin`,
+  ].find((d) => ['initdb', 'pg_ctl', 'postgres', 'pg_dump', 'pg_restore'].every((b) => fs.existsSync(path.join(d, b))));
+  if (!bin) return null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routelens-backup-pg-'));
+  fs.chmodSync(dir, 0o755);
+  const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  const run = (cmd: string, args: string[]) =>
+    asPostgres.length ? execFileSync(asPostgres[0]!, [...asPostgres.slice(1), cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+  if (asPostgres.length) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    fs.chownSync(dir, uid, gid);
+  }
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  run(path.join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-w',
+    '-l',
+    path.join(dir, 'log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
+  return {
+    adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    tools: { dump: path.join(bin, 'pg_dump'), restore: path.join(bin, 'pg_restore') },
+    stop() {
+      try {
+        run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
 const TABLES = ['models', 'runs', 'queries', 'rubrics', 'criteria', 'trajectories', 'steps', 'judgments', 'labels', 'run_stats', 'run_model_stats'];
 
 async function fingerprint(url: string): Promise<Record<string, string>> {
@@ -100,8 +154,36 @@ describe('backup and restore', () => {
   it('pg_dump and pg_restore carry every trajectory, label and the append-only trigger', async () => {
     // Never skipped: without tools that can dump this server, the procedure that docs/operations.md
     // promises cannot be checked here, and that is a failure that says what to install.
-    const tools = pgTools(await serverMajor(db.url));
-    if ('missing' in tools) throw new Error(tools.missing);
+    const found = pgTools(await serverMajor(db.url));
+    let tools: { dump: string; restore: string } | null = 'missing' in found ? null : found;
+    let adminUrl = inject('adminUrl');
+    let local: Awaited<ReturnType<typeof localCluster>> = null;
+    if (!tools) {
+      // The test server is newer than the installed tools: a cluster of the newest tools' own version.
+      const newest = pgTools(0);
+      local = 'missing' in newest ? null : await localCluster(newest.major);
+      if (!local) throw new Error((found as { missing: string }).missing);
+      tools = local.tools;
+      adminUrl = local.adminUrl;
+      const source = await createTestDatabase(adminUrl, 'template0', 'backup');
+      await applyMigrations(source.url);
+      process.env.DATABASE_URL = source.url;
+      await closePool();
+    }
+    try {
+      await backupAndRestore(tools, adminUrl, process.env.DATABASE_URL!);
+    } finally {
+      if (local) {
+        await closePool();
+        process.env.DATABASE_URL = db.url;
+        local.stop();
+      }
+    }
+  });
+});
+
+async function backupAndRestore(tools: { dump: string; restore: string }, adminUrl: string, url: string): Promise<void> {
+  {
     const s = await ingestText(renderJsonl(generateTraces({ seed: 2, queries: 10 })));
     expect(s.failed).toBe(0);
     await withTransaction(async (c) => {
@@ -110,13 +192,13 @@ describe('backup and restore', () => {
       await c.query('UPDATE items SET version = 1 WHERE id = $1', [j.item_id]);
       await recomputeTrajectory(c, j.trajectory_pk);
     });
-    const before = await fingerprint(db.url);
+    const before = await fingerprint(url);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routelens-backup-'));
     const file = path.join(dir, 'routelens.dump');
     try {
-      execFileSync(tools.dump, ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${db.url}`]);
-      const target = await createTestDatabase(inject('adminUrl'), 'template0', 'restore');
+      execFileSync(tools.dump, ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${url}`]);
+      const target = await createTestDatabase(adminUrl, 'template0', 'restore');
       try {
         execFileSync(tools.restore, ['--no-owner', '--exit-on-error', `--dbname=${target.url}`, file]);
         expect(await fingerprint(target.url)).toEqual(before);
@@ -135,5 +217,5 @@ describe('backup and restore', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
+  }
+}
