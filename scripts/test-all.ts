@@ -8,22 +8,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { playwrightCounts, vitestCounts } from './test-report';
+import { playwrightCounts, stepResult, vitestCounts, type ReportCounts, type StepResult } from './test-report';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 const OUT = path.join(ROOT, 'test-results');
 const only = process.argv.slice(2);
 const want = (step: string) => only.length === 0 || only.includes(step);
-
-interface StepResult {
-  name: string;
-  passed: number;
-  failed: number;
-  skipped: number;
-  skippedNames: string[];
-  ok: boolean;
-}
 
 function run(name: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n=== ${name}: ${[path.basename(cmd), ...args].join(' ')}`);
@@ -57,23 +48,15 @@ function main(): number {
     const report = path.join(OUT, 'vitest.json');
     fs.rmSync(report, { force: true });
     const ok = run('unit and integration tests', path.join(BIN, 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
-    let counts = { passed: 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [] as string[] };
-    if (fs.existsSync(report)) {
-      const c = vitestCounts(JSON.parse(fs.readFileSync(report, 'utf8')), ROOT);
-      counts = { ...c, failed: c.failed + (ok || c.failed > 0 ? 0 : 1) };
-    }
-    results.push({ name: 'vitest', ...counts, ok });
+    const counts = fs.existsSync(report) ? vitestCounts(JSON.parse(fs.readFileSync(report, 'utf8')), ROOT) : null;
+    results.push(stepResult('vitest', ok, counts));
   }
   if (want('python')) {
     const report = path.join(OUT, 'python.json');
     fs.rmSync(report, { force: true });
     const ok = run('python client tests', process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/python-tests.ts', '--report', report]);
-    let counts = { passed: 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [] as string[] };
-    if (fs.existsSync(report)) {
-      const c = JSON.parse(fs.readFileSync(report, 'utf8')) as typeof counts;
-      counts = { passed: c.passed, failed: c.failed + (ok || c.failed > 0 ? 0 : 1), skipped: c.skipped, skippedNames: c.skippedNames };
-    }
-    results.push({ name: 'python', ...counts, ok });
+    const counts = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as ReportCounts) : null;
+    results.push(stepResult('python', ok, counts));
   }
   if (want('e2e')) {
     const browser = chromium();
@@ -88,12 +71,8 @@ function main(): number {
         PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
         PLAYWRIGHT_JSON_OUTPUT_NAME: report,
       });
-      let counts = { passed: 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [] as string[] };
-      if (fs.existsSync(report)) {
-        const c = playwrightCounts(JSON.parse(fs.readFileSync(report, 'utf8')));
-        counts = { ...c, failed: c.failed + (ok || c.failed > 0 ? 0 : 1) };
-      }
-      results.push({ name: 'e2e', ...counts, ok });
+      const counts = fs.existsSync(report) ? playwrightCounts(JSON.parse(fs.readFileSync(report, 'utf8'))) : null;
+      results.push(stepResult('e2e', ok, counts));
     }
   }
 

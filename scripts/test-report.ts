@@ -83,3 +83,19 @@ export function unittestCounts(output: string): UnittestCounts | null {
   const skippedNames = [...output.matchAll(/^\w+ \(([\w.]+)\)(?:\n.*)? \.\.\. skipped\b/gm)].map((m) => m[1]!);
   return { ran: n, passed: n - failed - skipped - field('expected failures'), failed, skipped, skippedNames };
 }
+
+export interface StepResult extends ReportCounts {
+  name: string;
+  ok: boolean;
+}
+
+/**
+ * One step of `npm test` from its exit status and, when it wrote one, its report's counts. It is ok
+ * only when it exited 0 and its report counts no failure (a runner whose exit status says success
+ * over failed tests must not pass the run), and a failed exit with no failure counted counts one.
+ */
+export function stepResult(name: string, exitedOk: boolean, counts: ReportCounts | null): StepResult {
+  const c = counts ?? { passed: 0, failed: 0, skipped: 0, skippedNames: [] };
+  const failed = c.failed + (exitedOk || c.failed > 0 ? 0 : 1);
+  return { name, ...c, failed, ok: exitedOk && failed === 0 };
+}

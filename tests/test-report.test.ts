@@ -1,7 +1,7 @@
 // npm test's summary counts skipped tests and names them (scripts/test-report.ts), from the reports
 // that vitest and Playwright write: a test that skips itself cannot pass in silence.
 import { describe, expect, it } from 'vitest';
-import { playwrightCounts, unittestCounts, vitestCounts } from '@/scripts/test-report';
+import { playwrightCounts, stepResult, unittestCounts, vitestCounts } from '@/scripts/test-report';
 
 describe("npm test's summary", () => {
   it('counts and names the skipped and todo tests of a vitest report', () => {
@@ -75,5 +75,14 @@ describe("npm test's summary", () => {
     expect(unittestCounts(out)).toEqual({ ran: 4, passed: 1, failed: 2, skipped: 1, skippedNames: ['tests.test_client.C.test_a'] });
     expect(unittestCounts('Ran 13 tests in 7.9s\n\nOK\n')).toEqual({ ran: 13, passed: 13, failed: 0, skipped: 0, skippedNames: [] });
     expect(unittestCounts('Traceback (most recent call last):\nImportError: no module\n')).toBeNull();
+  });
+
+  it('fails a step whose report counts failures, even when its runner exited 0', () => {
+    const counts = { passed: 834, failed: 2, skipped: 0, skippedNames: [] };
+    expect(stepResult('vitest', true, counts)).toMatchObject({ ok: false, failed: 2, passed: 834 });
+    expect(stepResult('vitest', true, { ...counts, failed: 0 })).toMatchObject({ ok: true, failed: 0 });
+    // A failed exit with nothing counted (a crash before any test) counts one failure.
+    expect(stepResult('e2e', false, null)).toMatchObject({ ok: false, failed: 1, passed: 0 });
+    expect(stepResult('e2e', false, counts)).toMatchObject({ ok: false, failed: 2 });
   });
 });
