@@ -1,8 +1,11 @@
 // Parquet, streamed by row groups: rows are gathered column by column until a group is full (by rows
-// or by bytes of text), the group is encoded with hyparquet-writer's ParquetWriter, and the bytes
-// it produced are handed out at once, so memory holds one row group whatever the export's size.
+// or by bytes of text), the group is encoded, and the bytes it produced are handed out at once, so
+// memory holds one row group whatever the export's size. Exports without list columns (steps, ...)
+// encode each value as it arrives (parquet-flat.ts); those with lists gather JS values and hand the
+// group to hyparquet-writer's ParquetWriter, which also writes every file's header and footer.
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { isList, type Batch, type Column, type ColumnType } from './columns';
+import { leafFor, type ColumnLeaf } from './parquet-flat';
 
 /**
  * hyparquet-writer holds several copies of a group while it encodes one (converted values, levels,
@@ -10,6 +13,11 @@ import { isList, type Batch, type Column, type ColumnType } from './columns';
  * a peak of 355 MB and 10,000 rows 300 MB, for 4% more bytes (5,000 rows saved nothing more).
  */
 export const ROW_GROUP_ROWS = 10_000;
+/**
+ * Exports without list columns encode their values as the rows arrive (parquet-flat.ts) and hold
+ * little more than the encoded group: larger groups, as readers prefer them.
+ */
+export const FLAT_ROW_GROUP_ROWS = 100_000;
 /** Long texts (step texts, traces) close a group early so that it stays small in memory. */
 export const ROW_GROUP_TEXT_BYTES = 8 * 1024 * 1024;
 
@@ -56,6 +64,13 @@ export function parquetSchema(columns: readonly Column[]): SchemaElement[] {
 /** A ByteWriter whose flush() hands the bytes written so far to the caller and starts over. */
 class ChunkWriter extends ByteWriter {
   readonly out: Uint8Array[] = [];
+  /** Large byte arrays go out as they are, after what was written before them, without a copy. */
+  override appendBytes(bytes: Uint8Array): void {
+    if (bytes.length < 64 * 1024) return super.appendBytes(bytes);
+    this.flush();
+    this.out.push(bytes);
+    this.offset += bytes.length;
+  }
   flush(): void {
     if (this.index === 0) return;
     this.out.push(new Uint8Array(this.buffer.slice(0, this.index)));
@@ -68,6 +83,9 @@ class ChunkWriter extends ByteWriter {
     return this.out.splice(0, this.out.length);
   }
 }
+
+/** Only long texts are worth compressing: ids and names are dictionaries already, numbers barely shrink. */
+const codecOf = (_c: Column) => 'SNAPPY' as const;
 
 function textLength(v: unknown): number {
   if (typeof v === 'string' || v instanceof Uint8Array) return v.length;
@@ -85,13 +103,18 @@ export class ParquetRowWriter {
   private bytes = 0;
   private readonly timestamps: number[];
   private readonly texts: number[];
+  /** The columns' encoders when no column is a list, else null (rows go through hyparquet-writer). */
+  private readonly leaves: ColumnLeaf[] | null;
+  private readonly groupRows: number;
 
   constructor(
     private readonly columns: readonly Column[],
     createdBy: string,
-    private readonly groupRows = ROW_GROUP_ROWS,
+    groupRows?: number,
   ) {
     this.pq = new ParquetWriter({ writer: this.writer, schema: parquetSchema(columns), createdBy, kvMetadata: [] });
+    this.leaves = columns.some((c) => isList(c.type)) ? null : columns.map(leafFor);
+    this.groupRows = groupRows ?? (this.leaves ? FLAT_ROW_GROUP_ROWS : ROW_GROUP_ROWS);
     this.cols = columns.map(() => []);
     this.timestamps = columns.flatMap((c, i) => (c.type === 'timestamp' ? [i] : []));
     this.texts = columns.flatMap((c, i) => (c.type === 'string' || c.type === 'json' || c.type === 'string_list' ? [i] : []));
@@ -114,6 +137,17 @@ export class ParquetRowWriter {
   }
 
   private gather(batch: Batch, from: number, take: number): void {
+    if (this.leaves) {
+      let bytes = 0;
+      for (let i = 0; i < this.leaves.length; i++) {
+        const leaf = this.leaves[i]!;
+        leaf.add(batch.columns[i]!, from, take);
+        bytes += leaf.textBytes;
+      }
+      this.rows += take;
+      this.bytes = bytes;
+      return;
+    }
     batch.columns.forEach((col, i) => {
       const out = this.cols[i]!;
       const isTimestamp = this.timestamps.includes(i);
@@ -133,6 +167,7 @@ export class ParquetRowWriter {
   /** Encodes the gathered rows as one row group. */
   writeGroup(): void {
     if (this.rows === 0) return;
+    if (this.leaves) return this.writeFlatGroup(this.leaves);
     const columnData = this.columns.map((c, i) => ({
       name: c.name,
       data: this.cols[i]!,
@@ -140,6 +175,18 @@ export class ParquetRowWriter {
     }));
     void this.pq.write({ columnData, rowGroupSize: this.rows });
     this.cols = this.columns.map(() => []);
+    this.rows = 0;
+    this.bytes = 0;
+  }
+
+  private writeFlatGroup(leaves: ColumnLeaf[]): void {
+    const start = this.writer.offset;
+    const columns = leaves.map((leaf) => leaf.write(this.writer, codecOf(leaf.column)));
+    let total_byte_size = 0n;
+    for (const { meta_data } of columns) total_byte_size += meta_data?.total_uncompressed_size ?? 0n;
+    const num_rows = BigInt(this.rows);
+    this.pq.row_groups.push({ columns, total_byte_size, num_rows, total_compressed_size: BigInt(this.writer.offset - start) });
+    this.pq.num_rows += num_rows;
     this.rows = 0;
     this.bytes = 0;
   }

@@ -1,0 +1,137 @@
+// The Parquet writer of flat exports (parquet-flat.ts) read back by hyparquet: every column type, nulls,
+// -0, NaN and infinities, timestamps, texts as strings and as UTF-8 bytes, values shared by a batch, row
+// groups closed by rows, and the footer's statistics.
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { describe, expect, it } from 'vitest';
+import { each, same, type Batch, type Column } from './columns';
+import { ParquetRowWriter } from './parquet';
+
+const COLUMNS: Column[] = [
+  { name: 'id', type: 'string', description: '' },
+  { name: 'n', type: 'int', description: '' },
+  { name: 'maybe_n', type: 'int', nullable: true, description: '' },
+  { name: 'x', type: 'double', description: '' },
+  { name: 'maybe_x', type: 'double', nullable: true, description: '' },
+  { name: 'ok', type: 'bool', description: '' },
+  { name: 'maybe_ok', type: 'bool', nullable: true, description: '' },
+  { name: 'at', type: 'timestamp', nullable: true, description: '' },
+  { name: 'note', type: 'string', nullable: true, description: '' },
+  { name: 'text', type: 'string', long: true, description: '' },
+  { name: 'doc', type: 'json', nullable: true, long: true, description: '' },
+];
+
+const utf8 = new TextEncoder();
+
+function write(batches: Batch[], groupRows?: number): ArrayBuffer {
+  const w = new ParquetRowWriter(COLUMNS, 'routelens test', groupRows);
+  const out: Uint8Array[] = [...w.take()];
+  for (const b of batches) {
+    w.addBatch(b);
+    out.push(...w.take());
+  }
+  w.finish([{ key: 'k', value: 'v' }]);
+  out.push(...w.take());
+  const bytes = Buffer.concat(out);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** Row r of the test's data, as the batch gives it and as the file must read back. */
+function row(r: number) {
+  const xs = [0.5, -0, NaN, Infinity, -Infinity, 1e-300, Number.MAX_VALUE, 2 ** 53, -1.25];
+  const texts = ['', 'plain', 'é ü — 日本 🙂', 'line\nbreak\ttab "quoted"', 'x'.repeat(5000)];
+  const text = texts[r % texts.length]! + r;
+  return {
+    id: `t${Math.floor(r / 7)}`,
+    n: r % 3 === 0 ? -r - 1 : r,
+    maybe_n: r % 4 === 0 ? null : 2_147_483_647 - r,
+    x: xs[r % xs.length]!,
+    maybe_x: r % 5 === 0 ? null : xs[(r + 3) % xs.length]!,
+    ok: r % 3 !== 1,
+    maybe_ok: r % 6 === 0 ? null : r % 2 === 0,
+    at: r % 8 === 0 ? null : new Date(Date.UTC(2026, 0, 1) + r * 1001 - 5e11),
+    note: r % 3 === 0 ? null : r % 3 === 1 ? 'up' : 'down',
+    text,
+    doc: r % 9 === 0 ? null : `{"r":${r},"s":"é"}`,
+  };
+}
+
+type Expected = ReturnType<typeof row>;
+const names = COLUMNS.map((c) => c.name) as (keyof Expected)[];
+
+/** Rows from..to as a batch: texts alternately as strings and as bytes, timestamps as ISO text, one shared column. */
+function batchOf(from: number, to: number): Batch {
+  const rows = Array.from({ length: to - from }, (_, k) => row(from + k));
+  return {
+    length: rows.length,
+    columns: names.map((name) => {
+      if (name === 'text') return each(rows.map((r, k) => (k % 2 === 0 ? utf8.encode(r.text) : r.text)));
+      if (name === 'at') return each(rows.map((r) => (r.at === null ? null : (from + rows.indexOf(r)) % 2 ? r.at : r.at.toISOString())));
+      return each(rows.map((r) => r[name]));
+    }),
+  };
+}
+
+function expectSame(got: Record<string, unknown>, want: Expected, r: number) {
+  for (const name of names) {
+    const g = got[name];
+    const w = want[name];
+    if (typeof w === 'number') expect(Object.is(g, w), `${name} of row ${r}: ${String(g)} for ${w}`).toBe(true);
+    else expect(g, `${name} of row ${r}`).toEqual(w);
+  }
+}
+
+describe('Parquet of flat columns', () => {
+  it('reads back every value: nulls, -0, NaN, infinities, timestamps, texts as strings and bytes, over several row groups', async () => {
+    const total = 2_345;
+    const batches: Batch[] = [];
+    for (let from = 0; from < total; from += 317) batches.push(batchOf(from, Math.min(total, from + 317)));
+    const file = write(batches, 500);
+    const meta = parquetMetadata(file);
+    expect(meta.row_groups.map((g) => Number(g.num_rows))).toEqual([500, 500, 500, 500, 345]);
+    expect(meta.key_value_metadata).toEqual([{ key: 'k', value: 'v' }]);
+    const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+    expect(rows.length).toBe(total);
+    rows.forEach((got, r) => expectSame(got, row(r), r));
+  });
+
+  it('spreads a value shared by a batch over its rows', async () => {
+    const b = batchOf(0, 30);
+    b.columns[0] = same('shared');
+    b.columns[3] = same(-0);
+    b.columns[4] = same(null);
+    const rows = (await parquetReadObjects({ file: write([b]) })) as Record<string, unknown>[];
+    rows.forEach((got, r) => expectSame(got, { ...row(r), id: 'shared', x: -0, maybe_x: null as unknown as number }, r));
+  });
+
+  it('writes short texts as a dictionary, long ones PLAIN, with statistics where they say something', () => {
+    const meta = parquetMetadata(write([batchOf(0, 100)]));
+    const chunk = (name: string) => meta.row_groups[0]!.columns.find((c) => c.meta_data!.path_in_schema[0] === name)!.meta_data!;
+    expect(chunk('id').encodings).toContain('RLE_DICTIONARY');
+    expect(chunk('text').encodings).toEqual(['PLAIN']);
+    expect(chunk('text').statistics).toEqual({ null_count: 0n });
+    expect(chunk('maybe_n').statistics).toMatchObject({ null_count: 25n, min_value: 2_147_483_647 - 99, max_value: 2_147_483_647 - 1 });
+    expect(chunk('x').statistics).toMatchObject({ null_count: 0n, min_value: -Infinity, max_value: Infinity });
+    expect(chunk('note').statistics).toMatchObject({ null_count: 34n, min_value: 'down', max_value: 'up' });
+    expect(chunk('ok').statistics).toMatchObject({ min_value: false, max_value: true });
+  });
+
+  it('writes an empty export as a file with no row groups', async () => {
+    const file = write([]);
+    expect(parquetMetadata(file).row_groups).toEqual([]);
+    expect(await parquetReadObjects({ file })).toEqual([]);
+  });
+
+  it('refuses a null in a required column and a number that is no 32-bit integer', () => {
+    const withValue = (c: number, v: unknown) => {
+      const b = batchOf(0, 3);
+      b.columns[c] = each([row(0)[names[c]!], v, row(2)[names[c]!]]);
+      return b;
+    };
+    const w = () => new ParquetRowWriter(COLUMNS, 'routelens test');
+    expect(() => w().addBatch(withValue(1, null))).toThrow(/column n is required/);
+    expect(() => w().addBatch(withValue(1, 1.5))).toThrow(/column n cannot hold number 1.5/);
+    expect(() => w().addBatch(withValue(1, 2 ** 31))).toThrow(/column n cannot hold/);
+    expect(() => w().addBatch(withValue(9, null))).toThrow(/column text is required/);
+    expect(() => w().addBatch(withValue(7, 'not a date'))).toThrow(/column at cannot hold/);
+  });
+});
