@@ -489,3 +489,187 @@ export function jsonJsNumber(sink: ByteSink, src: Uint8Array, a: number, b: numb
 export function csvJsNumber(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
   jsNumber(sink, src, a, b, false);
 }
+
+// ---------------------------------------------------------------- one field at a time, in row order
+
+/** A field writer that streamField runs inline; any other writer is called on the field's bounds. */
+export type FieldWriter = (sink: ByteSink, src: Uint8Array, a: number, b: number) => void;
+const INLINE = new Map<FieldWriter, number>([
+  [jsonString, 1],
+  [jsonNumber, 2],
+  [jsonBool, 3],
+  [jsonRaw, 4],
+  [csvText, 5],
+  [csvNumber, 6],
+  [csvBool, 7],
+]);
+
+/** The code streamField knows a writer by (0: one it calls). */
+export const fieldCode = (write: FieldWriter): number => INLINE.get(write) ?? 0;
+
+/**
+ * At most how many bytes a writer makes of a field of n bytes: FIELD_GROWTH * n + FIELD_EXTRA
+ * (jsonString: "\u0001" for each raw control byte; "null" or "" for a field of none).
+ */
+export const FIELD_GROWTH = 6;
+export const FIELD_EXTRA = 4;
+
+/**
+ * Writes field `f` of a COPY row, which starts at `p`, with `write` (the same bytes as `write` makes of
+ * it), and records where it ends in bounds[2f], bounds[2f + 1]. The sink has room for FIELD_GROWTH
+ * times the field and FIELD_EXTRA more bytes at sink.o, which ends past what was written.
+ * Unlike scanRow and a writer, this reads the field once: its end is where the writer stops.
+ */
+export function streamField(sink: ByteSink, src: Uint8Array, p: number, f: number, bounds: Int32Array, write: FieldWriter, code: number): void {
+  let buf = sink.buf;
+  let o = sink.o;
+  const a = p;
+  const isNullField = src[p] === BACKSLASH && src[p + 1] === N && (src[p + 2] === TAB || src[p + 2] === LF);
+  switch (code) {
+    case 1: // jsonString
+      if (isNullField) {
+        o = putNull(buf, o);
+        p += 2;
+        break;
+      }
+      buf[o++] = QUOTE;
+      for (;;) {
+        const c = src[p]!;
+        if (c >= 32 && c !== QUOTE && c !== BACKSLASH) {
+          buf[o++] = c;
+          p++;
+        } else if (c === TAB || c === LF) break;
+        else if (c === QUOTE) {
+          buf[o++] = BACKSLASH;
+          buf[o++] = QUOTE;
+          p++;
+        } else if (c === BACKSLASH) {
+          const x = src[p + 1]!;
+          p += 2;
+          buf[o++] = BACKSLASH;
+          if (x === 118) {
+            buf[o++] = 117;
+            buf[o++] = 48;
+            buf[o++] = 48;
+            buf[o++] = 48;
+            buf[o++] = 98;
+          } else buf[o++] = x;
+        } else {
+          buf[o++] = BACKSLASH;
+          buf[o++] = 117;
+          buf[o++] = 48;
+          buf[o++] = 48;
+          buf[o++] = HEX[c >> 4]!;
+          buf[o++] = HEX[c & 15]!;
+          p++;
+        }
+      }
+      buf[o++] = QUOTE;
+      break;
+    case 2: {
+      // jsonNumber
+      const c = src[p];
+      if (c === TAB || c === LF || c === BACKSLASH || c === 78 || c === 73 || (c === 45 && src[p + 1] === 73)) {
+        while (src[p] !== TAB && src[p] !== LF) p++;
+        o = putNull(buf, o);
+        break;
+      }
+      for (let x = src[p]!; x !== TAB && x !== LF; x = src[++p]!) buf[o++] = x;
+      break;
+    }
+    case 3: // jsonBool
+    case 7: // csvBool
+      if (isNullField) {
+        if (code === 3) o = putNull(buf, o);
+        p += 2;
+        break;
+      }
+      o = putBytes(buf, o, src[p] === 116 ? TRUE_BYTES : FALSE_BYTES);
+      while (src[p] !== TAB && src[p] !== LF) p++;
+      break;
+    case 4: // jsonRaw
+      if (isNullField) {
+        o = putNull(buf, o);
+        p += 2;
+        break;
+      }
+      for (let x = src[p]!; x !== TAB && x !== LF; x = src[++p]!) {
+        if (x === BACKSLASH) buf[o++] = unescaped(src[++p]!);
+        else buf[o++] = x;
+      }
+      break;
+    case 5: {
+      // csvText: written unquoted one byte ahead, then quoted or moved back
+      if (isNullField) {
+        p += 2;
+        break;
+      }
+      const c = src[p]!;
+      if (c === TAB || c === LF) {
+        buf[o++] = QUOTE;
+        buf[o++] = QUOTE;
+        break;
+      }
+      if (c === BACKSLASH || !csvPlainStart(c)) {
+        while (src[p] !== TAB && src[p] !== LF) p += src[p] === BACKSLASH ? 2 : 1;
+        sink.o = o;
+        csvText(sink, src, a, p);
+        buf = sink.buf;
+        o = sink.o;
+        break;
+      }
+      const start = o++;
+      let quote = false;
+      for (let x = c; x !== TAB && x !== LF; x = src[++p]!) {
+        if (x === QUOTE) {
+          quote = true;
+          buf[o++] = QUOTE;
+          buf[o++] = QUOTE;
+        } else if (x === BACKSLASH) {
+          const y = unescaped(src[++p]!);
+          if (y === LF || y === CR) quote = true;
+          buf[o++] = y;
+        } else {
+          if (x === COMMA) quote = true;
+          buf[o++] = x;
+        }
+      }
+      if (quote) {
+        buf[start] = QUOTE;
+        buf[o++] = QUOTE;
+      } else {
+        buf.copyWithin(start, start + 1, o);
+        o--;
+      }
+      break;
+    }
+    case 6: // csvNumber
+      if (isNullField) {
+        p += 2;
+        break;
+      }
+      for (let x = src[p]!; x !== TAB && x !== LF; x = src[++p]!) buf[o++] = x;
+      break;
+    default:
+      while (src[p] !== TAB && src[p] !== LF) p += src[p] === BACKSLASH ? 2 : 1;
+      sink.o = o;
+      write(sink, src, a, p);
+      o = sink.o;
+  }
+  sink.o = o;
+  bounds[2 * f] = a;
+  bounds[2 * f + 1] = p;
+}
+
+function putNull(buf: Uint8Array, o: number): number {
+  buf[o] = 110;
+  buf[o + 1] = 117;
+  buf[o + 2] = 108;
+  buf[o + 3] = 108;
+  return o + 4;
+}
+
+function putBytes(buf: Uint8Array, o: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) buf[o++] = b[i]!;
+  return o;
+}

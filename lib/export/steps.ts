@@ -25,12 +25,17 @@ import {
   decodeNullableText,
   decodeNumber,
   decodeText,
+  FIELD_EXTRA,
+  FIELD_GROWTH,
+  fieldCode,
+  type FieldWriter,
   jsonBool,
   jsonJsNumber,
   jsonNumber,
   jsonRaw,
   jsonString,
   scanRow,
+  streamField,
 } from './copy-text';
 import { encoderOf as csvEncoderOf } from './csv';
 import { encoderOf as jsonEncoderOf } from './jsonl';
@@ -248,11 +253,12 @@ function step(t: Trajectory, src: Uint8Array, b: Int32Array): void {
   t.cumulativeCostUsd = (t.index === 0 ? 0 : t.cumulativeCostUsd) + decodeNumber(src, b[2 * F_COST]!, b[2 * F_COST + 1]!)!;
 }
 
+const TAB = 9;
+const LF = 10;
+
 const isFirstStep = (src: Uint8Array, b: Int32Array) => b[1]! - b[0]! === 1 && src[b[0]!] === 48;
 
 // ---------------------------------------------------------------- JSON Lines and CSV
-
-type FieldWriter = (sink: ByteSink, src: Uint8Array, a: number, b: number) => void;
 
 const JSON_FIELD: Record<ColumnType, FieldWriter | undefined> = {
   string: jsonString,
@@ -338,7 +344,30 @@ const CSV: TextFormat = {
   encoderOf: csvEncoderOf,
 };
 
-function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly StepColumn[], rubrics: Rubrics): CopyEncoder {
+/**
+ * Whether a step's row can be written in one pass over its fields (rowWriter's fast path): the
+ * fields its columns read come in row order, and the step (its index and cost) is known before the
+ * first figure computed per step.
+ */
+function onePassable(ops: readonly Op[]): boolean {
+  let field = -1;
+  const seen = new Set<number>();
+  for (const op of ops) {
+    if (op.kind === 1) {
+      if (op.field <= field) return false;
+      field = op.field;
+      seen.add(field);
+    } else if (op.kind === 2 && !(seen.has(F_INDEX) && seen.has(F_COST))) return false;
+  }
+  return seen.has(F_INDEX) && seen.has(F_COST);
+}
+
+/** Options for tests: `onePass: false` writes every row through scanRow and the field writers. */
+export interface StepsTextOptions {
+  onePass?: boolean;
+}
+
+function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly StepColumn[], rubrics: Rubrics, opts: StepsTextOptions = {}): CopyEncoder {
   const ops: Op[] = [];
   const segments: Segment[] = [];
   columns.forEach((c, i) => {
@@ -386,14 +415,80 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
   const bounds = new Int32Array(2 * FIELDS);
   let t: Trajectory | null = null;
   let fixed: Uint8Array[] = [];
+  const codes = ops.map((op) => (op.kind === 1 ? fieldCode(op.write) : 0));
+  /** Room a row needs besides its fields' growth: keys, the trajectory's bytes, figures, the line end. */
+  let reserve = 0;
+  const opsReserve = ops.reduce((n, op) => n + (op.kind === 0 ? 0 : op.prefix.length + (op.kind === 1 ? FIELD_EXTRA : 64)), format.end.length);
+  const onePass = opts.onePass !== false && onePassable(ops);
+  let view: Buffer = Buffer.alloc(0);
+
+  /**
+   * A row that is not its trajectory's first, written as it is read, field after field (the first
+   * row, which starts a trajectory, goes through scanRow). Returns the next row's start, or -1 (with
+   * nothing written) for a row that scanRow must see: one without the statement's number of fields.
+   */
+  const streamRow = (src: Uint8Array, pos: number, sink: ByteSink, traj: Trajectory): number => {
+    const end = view.indexOf(LF, pos);
+    if (end < 0) return -1;
+    sink.ensure(FIELD_GROWTH * (end - pos) + reserve);
+    const rowStart = sink.o;
+    let p = pos;
+    let k = 0;
+    let stepped = false;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.kind === 0) sink.bytes(fixed[op.segment]!);
+      else if (op.kind === 1) {
+        for (; k < op.field; k++) {
+          if (p > end) return ((sink.o = rowStart), -1);
+          while (src[p] !== TAB && src[p] !== LF) p++;
+          p++;
+        }
+        if (p > end) return ((sink.o = rowStart), -1);
+        sink.bytes(op.prefix);
+        streamField(sink, src, p, op.field, bounds, op.write, codes[i]!);
+        p = bounds[2 * op.field + 1]! + 1;
+        k++;
+      } else {
+        if (!stepped) {
+          step(traj, src, bounds);
+          stepped = true;
+        }
+        sink.bytes(op.prefix);
+        const text = op.encode(op.value(traj));
+        if (op.ascii) sink.ascii(text);
+        else sink.text(text);
+      }
+    }
+    if (!stepped) step(traj, src, bounds);
+    // The fields after the last one read: the row must have the statement's number.
+    if (p <= end) {
+      k++;
+      for (; p < end; p++) if (src[p] === TAB) k++;
+    }
+    if (k !== FIELDS) return ((sink.o = rowStart), -1);
+    sink.bytes(format.end);
+    return end + 1;
+  };
+
   return {
     text(src, sink) {
       let rows = 0;
+      if (onePass) view = Buffer.from(src.buffer, src.byteOffset, src.length);
       for (let pos = 0; pos < src.length;) {
+        if (onePass && t !== null && !(src[pos] === 48 && src[pos + 1] === TAB)) {
+          const next = streamRow(src, pos, sink, t);
+          if (next >= 0) {
+            pos = next;
+            rows++;
+            continue;
+          }
+        }
         pos = scanRow(src, pos, bounds, FIELDS);
         if (isFirstStep(src, bounds)) {
           t = startTrajectory(src, bounds, ctx, rubrics);
           fixed = encodeSegments(t, src, bounds);
+          reserve = fixed.reduce((n, f) => n + f.length, opsReserve);
         }
         if (t === null) throw new Error('steps: a step row came before its trajectory');
         step(t, src, bounds);
@@ -480,6 +575,11 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
     },
     finish: () => [],
   };
+}
+
+/** The JSON Lines or CSV encoder of `steps` (tests compare its one-pass rows with scanRow's). */
+export function stepsTextEncoder(format: 'jsonl' | 'csv', ctx: KindContext, rubrics: unknown, opts: StepsTextOptions = {}): CopyEncoder {
+  return textEncoder(format === 'jsonl' ? JSONL : CSV, ctx, COLUMNS, rubrics as Rubrics, opts);
 }
 
 export const stepsExport: CopyKindDefinition = {
