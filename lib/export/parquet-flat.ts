@@ -112,16 +112,17 @@ export abstract class ColumnLeaf {
   protected abstract reserve(n: number): void;
   protected abstract push(v: unknown): void;
   /** The data page's values (already encoded) and their encoding; the dictionary page's, if any. */
-  protected abstract encode(): { encoding: Encoding; values: Uint8Array; dictionary?: { count: number; bytes: Uint8Array } };
+  protected abstract encode(): { encoding: Encoding; values: Uint8Array; compress: boolean; dictionary?: { count: number; bytes: Uint8Array } };
   protected abstract statistics(): Bounds;
   protected abstract reset(): void;
 
   /** Writes the column chunk of the gathered rows and starts over. */
-  write(sink: ByteSink, codec: Codec): ColumnChunk {
+  write(sink: ByteSink): ColumnChunk {
     const { column } = this;
     const type = physicalType(column);
     const offsetStart = sink.offset;
-    const { encoding, values, dictionary } = this.encode();
+    const { encoding, values, compress: compressed, dictionary } = this.encode();
+    const codec: Codec = compressed ? 'SNAPPY' : 'UNCOMPRESSED';
     const encodings: Encoding[] = [];
     let uncompressed = 0;
     let dictionary_page_offset: bigint | undefined;
@@ -223,45 +224,109 @@ function numberBounds(values: ArrayLike<number>, n: number): { min_value?: numbe
   return { min_value: min === 0 ? -0 : min, max_value: max === 0 ? 0 : max };
 }
 
-class IntLeaf extends ColumnLeaf {
-  private values = new Int32Array(INITIAL);
-  private n = 0;
+/**
+ * Numbers that repeat (a trajectory's figures on each of its steps, step indexes, scores) go as a
+ * dictionary of the group's distinct values; a column whose values are mostly distinct stops building
+ * one and goes PLAIN, uncompressed: Snappy saved little on such doubles and cost more than the rest of
+ * the encoding together.
+ */
+abstract class NumberLeaf<A extends Float64Array | Int32Array> extends ColumnLeaf {
+  protected n = 0;
+  private ids = new Map<number, number>();
+  private keys: number[] = [];
+  private indexes = new Int32Array(INITIAL);
+  private last = NaN;
+  private lastId = -1;
+  /** Whether this group's values still go as a dictionary. */
+  private dictionary = true;
+  /** A column that gave up its dictionary in one group tries again in the next only this many groups on. */
+  private skipGroups = 0;
+
+  constructor(
+    column: Column,
+    protected values: A,
+    private readonly width: number,
+  ) {
+    super(column);
+  }
   protected reserve(n: number) {
     this.values = grown(this.values, n);
+    if (this.dictionary) this.indexes = grown(this.indexes, n);
   }
-  protected push(v: unknown) {
-    if (typeof v !== 'number' || (v | 0) !== v) required(this.column, v);
-    this.values[this.n++] = v;
+  protected pushNumber(v: number) {
+    const i = this.n++;
+    this.values[i] = v;
+    if (!this.dictionary) return;
+    if (v === this.last && v !== 0) {
+      this.indexes[i] = this.lastId;
+      return;
+    }
+    // Map keys do not tell -0 from +0: a group with -0 goes PLAIN.
+    if (v === 0 && 1 / v < 0) return this.dropDictionary();
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.keys.length;
+      if (id >= 1024 && id > i >> 2) return this.dropDictionary();
+      this.ids.set(v, id);
+      this.keys.push(v);
+    }
+    this.indexes[i] = id;
+    this.last = v;
+    this.lastId = id;
+  }
+  private dropDictionary() {
+    this.dictionary = false;
+    this.ids.clear();
+    this.keys = [];
+    this.skipGroups = 4;
   }
   protected encode() {
-    return { encoding: 'PLAIN' as const, values: new Uint8Array(this.values.buffer.slice(0, 4 * this.n)) };
+    if (!this.dictionary) {
+      return { encoding: 'PLAIN' as const, compress: false, values: new Uint8Array(this.values.buffer.slice(0, this.width * this.n)) };
+    }
+    const dict = new (this.values.constructor as new (keys: number[]) => A)(this.keys);
+    return { ...dictionaryIndexes(this.indexes, this.n, this.keys.length), dictionary: { count: this.keys.length, bytes: new Uint8Array(dict.buffer) } };
   }
   protected statistics() {
     return numberBounds(this.values, this.n);
   }
   protected reset() {
     this.n = 0;
+    this.ids.clear();
+    this.keys = [];
+    this.last = NaN;
+    this.lastId = -1;
+    if (this.skipGroups > 0) this.skipGroups--;
+    this.dictionary = this.skipGroups === 0;
   }
 }
 
-class DoubleLeaf extends ColumnLeaf {
-  private values = new Float64Array(INITIAL);
-  private n = 0;
-  protected reserve(n: number) {
-    this.values = grown(this.values, n);
+/** RLE_DICTIONARY data: the bit width, then the indexes RLE / bit-packed. */
+function dictionaryIndexes(indexes: Int32Array, n: number, size: number) {
+  const bitWidth = Math.ceil(Math.log2(size));
+  const w = new ByteWriter(16 + ((n * Math.max(bitWidth, 1)) >> 3));
+  w.appendUint8(bitWidth);
+  writeRleBitPackedHybrid(w, indexes.subarray(0, n), bitWidth);
+  return { encoding: 'RLE_DICTIONARY' as const, compress: true, values: w.getBytes().slice() };
+}
+
+class IntLeaf extends NumberLeaf<Int32Array> {
+  constructor(column: Column) {
+    super(column, new Int32Array(INITIAL), 4);
+  }
+  protected push(v: unknown) {
+    if (typeof v !== 'number' || (v | 0) !== v) required(this.column, v);
+    this.pushNumber(v);
+  }
+}
+
+class DoubleLeaf extends NumberLeaf<Float64Array> {
+  constructor(column: Column) {
+    super(column, new Float64Array(INITIAL), 8);
   }
   protected push(v: unknown) {
     if (typeof v !== 'number') required(this.column, v);
-    this.values[this.n++] = v;
-  }
-  protected encode() {
-    return { encoding: 'PLAIN' as const, values: new Uint8Array(this.values.buffer.slice(0, 8 * this.n)) };
-  }
-  protected statistics() {
-    return numberBounds(this.values, this.n);
-  }
-  protected reset() {
-    this.n = 0;
+    this.pushNumber(v);
   }
 }
 
@@ -280,7 +345,7 @@ class TimestampLeaf extends ColumnLeaf {
   protected encode() {
     const out = new BigInt64Array(this.n);
     for (let i = 0; i < this.n; i++) out[i] = BigInt(this.values[i]!);
-    return { encoding: 'PLAIN' as const, values: new Uint8Array(out.buffer) };
+    return { encoding: 'PLAIN' as const, compress: false, values: new Uint8Array(out.buffer) };
   }
   protected statistics() {
     const b = numberBounds(this.values, this.n);
@@ -307,7 +372,7 @@ class BoolLeaf extends ColumnLeaf {
     w.appendUint32(0);
     const len = writeRleBitPackedHybrid(w, this.values.subarray(0, this.n), 1);
     w.view.setUint32(0, len, true);
-    return { encoding: 'RLE' as const, values: w.getBytes().slice() };
+    return { encoding: 'RLE' as const, compress: true, values: w.getBytes().slice() };
   }
   protected statistics() {
     if (this.n === 0) return {};
@@ -351,11 +416,7 @@ class DictionaryLeaf extends ColumnLeaf {
   protected encode() {
     const dict = new Bytes();
     for (const k of this.keys) dict.byteArray(k);
-    const bitWidth = Math.ceil(Math.log2(this.keys.length));
-    const w = new ByteWriter(16 + ((this.n * Math.max(bitWidth, 1)) >> 3));
-    w.appendUint8(bitWidth);
-    writeRleBitPackedHybrid(w, this.indexes.subarray(0, this.n), bitWidth);
-    return { encoding: 'RLE_DICTIONARY' as const, values: w.getBytes().slice(), dictionary: { count: this.keys.length, bytes: dict.take() } };
+    return { ...dictionaryIndexes(this.indexes, this.n, this.keys.length), dictionary: { count: this.keys.length, bytes: dict.take() } };
   }
   protected statistics() {
     if (this.keys.length === 0) return {};
@@ -389,7 +450,7 @@ class PlainTextLeaf extends ColumnLeaf {
     this.textBytes += this.bytes.n - before - 4;
   }
   protected encode() {
-    return { encoding: 'PLAIN' as const, values: this.bytes.take() };
+    return { encoding: 'PLAIN' as const, compress: true, values: this.bytes.take() };
   }
   protected statistics() {
     return {};

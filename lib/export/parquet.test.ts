@@ -115,6 +115,44 @@ describe('Parquet of flat columns', () => {
     expect(chunk('ok').statistics).toMatchObject({ min_value: false, max_value: true });
   });
 
+  it('writes repeated numbers as a dictionary and mostly distinct ones PLAIN, each read back as it was', async () => {
+    const columns: Column[] = [
+      { name: 'per_trajectory', type: 'double', nullable: true, description: '' },
+      { name: 'distinct', type: 'double', description: '' },
+      { name: 'index', type: 'int', description: '' },
+      { name: 'zeros', type: 'double', description: '' },
+    ];
+    const n = 12_500;
+    const values = [
+      Array.from({ length: n }, (_, r) => (r % 50 === 7 ? null : [0.1, NaN, 3, 0, Infinity][Math.floor(r / 20) % 5]!)),
+      Array.from({ length: n }, (_, r) => r / 7),
+      Array.from({ length: n }, (_, r) => r % 20),
+      // -0 among zeros: a group with -0 goes PLAIN, the next one may go as a dictionary again.
+      Array.from({ length: n }, (_, r) => (r === 10 ? -0 : r % 3 === 0 ? 0 : 1)),
+    ];
+    const w = new ParquetRowWriter(columns, 'routelens test', 2500);
+    const out: Uint8Array[] = [...w.take()];
+    for (let from = 0; from < n; from += 700) {
+      w.addBatch({ length: Math.min(700, n - from), columns: values.map((v) => each(v.slice(from, from + 700))) });
+      out.push(...w.take());
+    }
+    w.finish([]);
+    out.push(...w.take());
+    const bytes = Buffer.concat(out);
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const encodings = (name: string) =>
+      parquetMetadata(file).row_groups.map((g) => g.columns.find((c) => c.meta_data!.path_in_schema[0] === name)!.meta_data!.encodings.join('/'));
+    expect(encodings('per_trajectory')).toEqual(Array(5).fill('PLAIN/RLE_DICTIONARY'));
+    expect(encodings('distinct')).toEqual(Array(5).fill('PLAIN'));
+    expect(encodings('index')).toEqual(Array(5).fill('PLAIN/RLE_DICTIONARY'));
+    expect(encodings('zeros')[0]).toBe('PLAIN');
+    expect(encodings('zeros')[4]).toBe('PLAIN/RLE_DICTIONARY');
+    const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+    rows.forEach((got, r) =>
+      columns.forEach((c, k) => expect(Object.is(got[c.name], values[k]![r]), `${c.name} of row ${r}: ${String(got[c.name])}`).toBe(true)),
+    );
+  });
+
   it('writes an empty export as a file with no row groups', async () => {
     const file = write([]);
     expect(parquetMetadata(file).row_groups).toEqual([]);

@@ -84,9 +84,6 @@ class ChunkWriter extends ByteWriter {
   }
 }
 
-/** Only long texts are worth compressing: ids and names are dictionaries already, numbers barely shrink. */
-const codecOf = (_c: Column) => 'SNAPPY' as const;
-
 function textLength(v: unknown): number {
   if (typeof v === 'string' || v instanceof Uint8Array) return v.length;
   if (!Array.isArray(v)) return 0;
@@ -181,7 +178,7 @@ export class ParquetRowWriter {
 
   private writeFlatGroup(leaves: ColumnLeaf[]): void {
     const start = this.writer.offset;
-    const columns = leaves.map((leaf) => leaf.write(this.writer, codecOf(leaf.column)));
+    const columns = leaves.map((leaf) => leaf.write(this.writer));
     let total_byte_size = 0n;
     for (const { meta_data } of columns) total_byte_size += meta_data?.total_uncompressed_size ?? 0n;
     const num_rows = BigInt(this.rows);
