@@ -515,14 +515,24 @@ export const FIELD_GROWTH = 6;
 export const FIELD_EXTRA = 4;
 
 /**
- * Writes field `f` of a COPY row, which starts at `p`, with `write` (the same bytes as `write` makes of
- * it), and records where it ends in bounds[2f], bounds[2f + 1]. The sink has room for FIELD_GROWTH
- * times the field and FIELD_EXTRA more bytes at sink.o, which ends past what was written.
+ * Writes `prefix` and then field `f` of a COPY row, which starts at `p`, with `write` (the same bytes
+ * as `write` makes of it), and records where it ends in bounds[2f], bounds[2f + 1]. The sink has room for FIELD_GROWTH
+ * times the field, the prefix and FIELD_EXTRA more bytes at sink.o, which ends past what was written.
  * Unlike scanRow and a writer, this reads the field once: its end is where the writer stops.
  */
-export function streamField(sink: ByteSink, src: Uint8Array, p: number, f: number, bounds: Int32Array, write: FieldWriter, code: number): void {
+export function streamField(
+  sink: ByteSink,
+  prefix: Uint8Array,
+  src: Uint8Array,
+  p: number,
+  f: number,
+  bounds: Int32Array,
+  write: FieldWriter,
+  code: number,
+): void {
   let buf = sink.buf;
   let o = sink.o;
+  for (let i = 0; i < prefix.length; i++) buf[o++] = prefix[i]!;
   const a = p;
   const isNullField = src[p] === BACKSLASH && src[p + 1] === N && (src[p + 2] === TAB || src[p + 2] === LF);
   switch (code) {

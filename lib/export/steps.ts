@@ -427,6 +427,12 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
    * row, which starts a trajectory, goes through scanRow). Returns the next row's start, or -1 (with
    * nothing written) for a row that scanRow must see: one without the statement's number of fields.
    */
+  // The ops as arrays of one kind each (an op object per shape would make every access polymorphic).
+  const opKind = Int8Array.from(ops, (op) => op.kind);
+  const opField = Int32Array.from(ops, (op) => (op.kind === 1 ? op.field : op.kind === 0 ? op.segment : 0));
+  const opPrefix = ops.map((op) => (op.kind === 0 ? new Uint8Array(0) : op.prefix));
+  const opWrite = ops.map((op) => (op.kind === 1 ? op.write : format.jsNumber));
+  const opFigure = ops.map((op) => (op.kind === 2 ? op : null));
   const streamRow = (src: Uint8Array, pos: number, sink: ByteSink, traj: Trajectory): number => {
     const end = view.indexOf(LF, pos);
     if (end < 0) return -1;
@@ -435,25 +441,26 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
     let p = pos;
     let k = 0;
     let stepped = false;
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      if (op.kind === 0) sink.bytes(fixed[op.segment]!);
-      else if (op.kind === 1) {
-        for (; k < op.field; k++) {
+    for (let i = 0; i < opKind.length; i++) {
+      const kind = opKind[i]!;
+      if (kind === 1) {
+        const f = opField[i]!;
+        for (; k < f; k++) {
           if (p > end) return ((sink.o = rowStart), -1);
           while (src[p] !== TAB && src[p] !== LF) p++;
           p++;
         }
         if (p > end) return ((sink.o = rowStart), -1);
-        sink.bytes(op.prefix);
-        streamField(sink, src, p, op.field, bounds, op.write, codes[i]!);
-        p = bounds[2 * op.field + 1]! + 1;
+        streamField(sink, opPrefix[i]!, src, p, f, bounds, opWrite[i]!, codes[i]!);
+        p = bounds[2 * f + 1]! + 1;
         k++;
-      } else {
+      } else if (kind === 0) sink.bytes(fixed[opField[i]!]!);
+      else {
         if (!stepped) {
           step(traj, src, bounds);
           stepped = true;
         }
+        const op = opFigure[i]!;
         sink.bytes(op.prefix);
         const text = op.encode(op.value(traj));
         if (op.ascii) sink.ascii(text);
