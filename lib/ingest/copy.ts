@@ -25,11 +25,16 @@ export function copyTextArray(v: readonly string[]): string {
   return copyText(`{${inner}}`);
 }
 
-const FLUSH_AT = 1 << 20;
+/** Bytes of COPY data sent at a time. */
+const CHUNK_BYTES = 1 << 20;
+/** Room past CHUNK_BYTES, so that most rows fit in the chunk they start in. */
+const SLACK_BYTES = 1 << 16;
 
 /**
  * Streams rows into `COPY table (columns) FROM STDIN` on the given client (inside the caller's
- * transaction). rows yields lines already in COPY text format, without their "\n".
+ * transaction). rows yields lines already in COPY text format, without their "\n". Each row is
+ * written as UTF-8 straight into the chunk being filled (no string of the whole chunk, no second
+ * copy when it is sent); a chunk goes to the stream once full, and a fresh one is filled meanwhile.
  */
 export async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<string>): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`));
@@ -37,17 +42,28 @@ export async function copyRows(client: pg.PoolClient, table: string, columns: re
     stream.on('finish', () => resolve());
     stream.on('error', reject);
   });
-  let buf = '';
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+  let at = 0;
   let n = 0;
+  const send = async () => {
+    const full = chunk.subarray(0, at);
+    chunk = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+    at = 0;
+    if (!stream.write(full)) await Promise.race([new Promise<void>((r) => stream.once('drain', () => r())), done]);
+  };
   for (const row of rows) {
-    buf += row + '\n';
-    n++;
-    if (buf.length >= FLUSH_AT) {
-      if (!stream.write(buf)) await Promise.race([new Promise<void>((r) => stream.once('drain', () => r())), done]);
-      buf = '';
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit; the 1 is the row's "\n".
+    const most = row.length * 3 + 1;
+    if (at + most > chunk.length) {
+      if (at > 0) await send();
+      if (most > chunk.length) chunk = Buffer.allocUnsafe(most);
     }
+    at += chunk.write(row, at);
+    chunk[at++] = 0x0a;
+    n++;
+    if (at >= CHUNK_BYTES) await send();
   }
-  if (buf) stream.write(buf);
+  if (at > 0) stream.write(chunk.subarray(0, at));
   stream.end();
   await done;
   return n;
