@@ -179,14 +179,21 @@ export async function writeJudgeFigures(
   // error rolls the transaction back) and, for `before`, the figures as they were ($1 is their pks; the statement's
   // snapshot is from before its write).
   const r = await client.query<{ unknown: string | null; old: StoredFiguresRow[] | null }>(
-    `WITH old AS (${STORED_FIGURES}), written AS (
+    // The judges' own figures are matched to (trajectory, judge) by one key, pk and judge id in one
+    // bigint. Matched on pk and name, the planner (which takes the never-analyzed judges table for
+    // 1,130 rows) merge-joined on the name alone and filtered the pks: for 1,000 lines, a million
+    // rows thrown away and 114 ms of the statement's 127.
+    `WITH old AS (${STORED_FIGURES}), own AS (
+     SELECT (u.pk::bigint << 32) | j.id AS key, u.pk, u.judgments, u.process_score, u.reward
+       FROM unnest($4::int[], $5::text[], $6::int[], $7::float8[], $8::float8[]) AS u(pk, name, judgments, process_score, reward)
+       JOIN judges j ON j.name = u.name AND j.id <> ${NO_JUDGE_ID}
+     ), written AS (
      INSERT INTO trajectory_judges AS tj (trajectory_pk, judge_id, judgments, process_score, reward)
      SELECT b.pk, g.id, coalesce(x.judgments, 0),
             CASE WHEN x.pk IS NULL THEN b.process_score ELSE x.process_score END, coalesce(x.reward, b.reward)
        FROM unnest($1::int[], $2::float8[], $3::float8[]) AS b(pk, process_score, reward)
       CROSS JOIN judges g
-       LEFT JOIN unnest($4::int[], $5::text[], $6::int[], $7::float8[], $8::float8[]) AS x(pk, name, judgments, process_score, reward)
-              ON x.pk = b.pk AND x.name = g.name AND g.id <> ${NO_JUDGE_ID}
+       LEFT JOIN own x ON x.key = ((b.pk::bigint << 32) | g.id)
       ORDER BY b.pk, g.id
      ON CONFLICT (trajectory_pk, judge_id) DO UPDATE SET
        judgments = EXCLUDED.judgments, process_score = EXCLUDED.process_score, reward = EXCLUDED.reward
