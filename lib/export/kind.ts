@@ -4,6 +4,7 @@ import type { ExportKind, ExportSettings } from '@/lib/schemas/exports';
 import type { Sql } from '@/lib/server/sql';
 import type { Batch, Column } from './columns';
 import type { ByteSink } from './copy-text';
+import type { ParquetRowWriter } from './parquet';
 
 export interface KindContext {
   filter: TrajectoryFilter;
@@ -41,6 +42,10 @@ export type CopyEncoder =
   | {
       /** JSON Lines and CSV: writes the export's bytes for a chunk of whole COPY rows; returns the rows written. */
       text(chunk: Uint8Array, sink: ByteSink): number;
+    }
+  | {
+      /** Parquet: adds the export's rows of a chunk of whole COPY rows to the writer's cells; returns the rows added. */
+      parquet(chunk: Uint8Array, writer: ParquetRowWriter): number;
     }
   | {
       /** Parquet: the export's rows of a chunk of whole COPY rows, as batches. */

@@ -8,6 +8,7 @@ import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import type { Column, ColumnValues } from './columns';
+import { decodeBool, decodeNumber, decodeText, isNull } from './copy-text';
 
 type RowGroup = ParquetWriter['row_groups'][number];
 type ColumnChunk = RowGroup['columns'][number];
@@ -38,6 +39,27 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, need: num
 }
 
 const INITIAL = 1024;
+const BACKSLASH = 92;
+
+/** The byte a COPY text escape (\n, \t, ...) stands for: PostgreSQL writes no others, and \\ for a backslash. */
+function unescaped(x: number): number {
+  switch (x) {
+    case 110:
+      return 10;
+    case 114:
+      return 13;
+    case 116:
+      return 9;
+    case 98:
+      return 8;
+    case 102:
+      return 12;
+    case 118:
+      return 11;
+    default:
+      return x;
+  }
+}
 
 /** Growable bytes, little-endian. */
 class Bytes {
@@ -63,6 +85,29 @@ class Bytes {
       this.n += 4 + v.length;
     }
   }
+  /** PLAIN BYTE_ARRAY of a COPY text field, unescaped as it is copied; returns its length. */
+  copyField(src: Uint8Array, a: number, b: number): number {
+    this.ensure(4 + b - a);
+    const buf = this.buf;
+    let o = this.n + 4;
+    let i = a;
+    while (i < b && src[i] !== BACKSLASH) i++;
+    if (i - a > 32) buf.set(src.subarray(a, i), o);
+    else for (let k = a; k < i; k++) buf[o + k - a] = src[k]!;
+    o += i - a;
+    for (; i < b; i++) {
+      const c = src[i]!;
+      buf[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
+    }
+    const len = o - this.n - 4;
+    buf.writeUInt32LE(len, this.n);
+    this.n = o;
+    return len;
+  }
+  /** The bytes so far, for a caller that is done with them before the next add (they are written over). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.n);
     this.buf = Buffer.allocUnsafe(Math.max(64 * 1024, this.n));
@@ -84,19 +129,30 @@ export abstract class ColumnLeaf {
     this.defs = column.nullable ? new Uint8Array(INITIAL) : null;
   }
 
+  /** Rows the leaf's arrays have room for. */
+  private capacity = INITIAL;
+
+  private room(rows: number): void {
+    if (rows <= this.capacity) return;
+    this.capacity = Math.max(rows, 2 * this.capacity);
+    if (this.defs) this.defs = grown(this.defs, this.capacity);
+    this.reserve(this.capacity);
+  }
+
   add(col: ColumnValues, from: number, take: number): void {
-    if (this.defs) this.defs = grown(this.defs, this.rows + take);
-    this.reserve(this.rows - this.nulls + take);
+    this.room(this.rows + take);
     if ('value' in col) {
       const v = col.value;
-      for (let k = 0; k < take; k++) this.one(v);
+      for (let k = 0; k < take; k++) this.value(v);
     } else {
       const values = col.values;
-      for (let k = from; k < from + take; k++) this.one(values[k]);
+      for (let k = from; k < from + take; k++) this.value(values[k]);
     }
   }
 
-  private one(v: unknown): void {
+  /** Adds one row's value (null or undefined for null). */
+  value(v: unknown): void {
+    if (this.rows >= this.capacity) this.room(this.rows + 1);
     if (v === null || v === undefined) {
       if (!this.defs) required(this.column, v);
       this.defs[this.rows++] = 0;
@@ -108,7 +164,20 @@ export abstract class ColumnLeaf {
     this.push(v);
   }
 
-  /** Room for `n` values that are not null. */
+  /** Adds one row's value from a field of a COPY text row (`src[a..b)`, \\N for null), with no JS value made where none is needed. */
+  field(src: Uint8Array, a: number, b: number): void {
+    if (isNull(src, a, b)) return this.value(null);
+    if (this.rows >= this.capacity) this.room(this.rows + 1);
+    if (this.defs) this.defs[this.rows] = 1;
+    this.rows++;
+    this.pushField(src, a, b);
+  }
+
+  protected pushField(src: Uint8Array, a: number, b: number): void {
+    this.push(decodeText(src, a, b));
+  }
+
+  /** Room for `n` values. */
   protected abstract reserve(n: number): void;
   protected abstract push(v: unknown): void;
   /** The data page's values (already encoded) and their encoding; the dictionary page's, if any. */
@@ -251,7 +320,7 @@ abstract class NumberLeaf<A extends Float64Array | Int32Array> extends ColumnLea
   }
   protected reserve(n: number) {
     this.values = grown(this.values, n);
-    if (this.dictionary) this.indexes = grown(this.indexes, n);
+    this.indexes = grown(this.indexes, n);
   }
   protected pushNumber(v: number) {
     const i = this.n++;
@@ -318,6 +387,9 @@ class IntLeaf extends NumberLeaf<Int32Array> {
     if (typeof v !== 'number' || (v | 0) !== v) required(this.column, v);
     this.pushNumber(v);
   }
+  protected override pushField(src: Uint8Array, a: number, b: number) {
+    this.push(decodeNumber(src, a, b));
+  }
 }
 
 class DoubleLeaf extends NumberLeaf<Float64Array> {
@@ -327,6 +399,9 @@ class DoubleLeaf extends NumberLeaf<Float64Array> {
   protected push(v: unknown) {
     if (typeof v !== 'number') required(this.column, v);
     this.pushNumber(v);
+  }
+  protected override pushField(src: Uint8Array, a: number, b: number) {
+    this.pushNumber(decodeNumber(src, a, b)!);
   }
 }
 
@@ -365,6 +440,9 @@ class BoolLeaf extends ColumnLeaf {
   protected push(v: unknown) {
     if (typeof v !== 'boolean') required(this.column, v);
     this.values[this.n++] = v ? 1 : 0;
+  }
+  protected override pushField(src: Uint8Array, a: number, b: number) {
+    this.push(decodeBool(src, a, b));
   }
   protected encode() {
     // RLE with its length first, as hyparquet-writer writes booleans.
@@ -449,13 +527,19 @@ class PlainTextLeaf extends ColumnLeaf {
     this.bytes.byteArray(t);
     this.textBytes += this.bytes.n - before - 4;
   }
+  protected override pushField(src: Uint8Array, a: number, b: number) {
+    this.textBytes += this.bytes.copyField(src, a, b);
+  }
   protected encode() {
-    return { encoding: 'PLAIN' as const, compress: true, values: this.bytes.take() };
+    // Compressed into bytes of their own before the group's next row: the buffer serves the next group.
+    return { encoding: 'PLAIN' as const, compress: true, values: this.bytes.view() };
   }
   protected statistics() {
     return {};
   }
-  protected reset() {}
+  protected reset() {
+    this.bytes.n = 0;
+  }
 }
 
 export function leafFor(c: Column): ColumnLeaf {

@@ -123,6 +123,26 @@ export class ParquetRowWriter {
     return this.writer.take();
   }
 
+  /**
+   * The columns' encoders, for a kind that adds its rows value by value (steps, from its COPY rows):
+   * each row adds one value to every column, then calls endRow(). Only when no column is a list.
+   */
+  get cells(): readonly ColumnLeaf[] {
+    if (!this.leaves) throw new Error('parquet: rows of list columns go through addBatch');
+    return this.leaves;
+  }
+
+  /** Ends a row added through `cells`, encoding a row group when one is full. */
+  endRow(): void {
+    this.rows++;
+    if (this.rows >= this.groupRows) return this.writeGroup();
+    if ((this.rows & 255) === 0) {
+      let bytes = 0;
+      for (const leaf of this.leaves!) bytes += leaf.textBytes;
+      if (bytes >= ROW_GROUP_TEXT_BYTES) this.writeGroup();
+    }
+  }
+
   /** Gathers a batch's rows, encoding a row group each time one fills. */
   addBatch(batch: Batch): void {
     for (let from = 0; from < batch.length;) {

@@ -75,6 +75,25 @@ async function* copyTextChunks(
   if (sink.length > 0) yield sink.take();
 }
 
+/** Parquet of a kind that adds its COPY rows to the writer's cells itself (steps). */
+async function* copyParquetChunks(
+  copy: CopyOut,
+  encoder: Extract<CopyEncoder, { parquet: unknown }>,
+  columns: Column[],
+  manifest: ExportManifest,
+  counter: { n: number },
+  opts: FormatOptions,
+): AsyncGenerator<Uint8Array> {
+  const writer = new ParquetRowWriter(columns, `routelens version ${routelensVersion()}`, opts.parquetRowGroupRows);
+  yield* writer.take();
+  for await (const chunk of copy) {
+    counter.n += encoder.parquet(chunk, writer);
+    yield* writer.take();
+  }
+  writer.finish([{ key: MANIFEST_PARQUET_KEY, value: JSON.stringify({ ...manifest, rows: counter.n }) }]);
+  yield* writer.take();
+}
+
 async function* copyBatches(copy: CopyOut, encoder: Extract<CopyEncoder, { batches: unknown }>): AsyncGenerator<Batch> {
   for await (const chunk of copy) yield* encoder.batches(chunk);
   yield* encoder.finish();
@@ -148,7 +167,9 @@ export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; no
     const chunks =
       'text' in encoder
         ? copyTextChunks(copy, format === 'csv' ? csvHeader(columns) : '', encoder, counter)
-        : parquetChunks(copyBatches(copy, encoder), columns, manifest, counter, opts);
+        : 'parquet' in encoder
+          ? copyParquetChunks(copy, encoder, columns, manifest, counter, opts)
+          : parquetChunks(copyBatches(copy, encoder), columns, manifest, counter, opts);
     return { manifest, columns, chunks, rows: () => counter.n, close: () => copy.close() };
   }
   const statement = sql`${raw(comment)} ${def.query(ctx)}`;

@@ -13,7 +13,7 @@ import 'server-only';
 import { combinedReward, processScore as processScoreOfJudgments, stepRubricScores, type CriterionDef } from '@/lib/domain';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
-import { each, type Column, type ColumnType } from './columns';
+import { type Column, type ColumnType } from './columns';
 import {
   ByteSink,
   csvBool,
@@ -544,22 +544,23 @@ function decoderOf(c: Column): (src: Uint8Array, a: number, b: number) => unknow
  * batch's shared values over its rows anyway).
  */
 function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubrics: Rubrics): CopyEncoder {
-  const decoders = columns.map((c) => ('step' in c.from || 'trajectory' in c.from ? decoderOf(c) : null));
   const numeric = columns.map((c) => c.type === 'int' || c.type === 'double');
   const bounds = new Int32Array(2 * FIELDS);
   let t: Trajectory | null = null;
   let fixedValues: unknown[] = [];
   return {
-    batches(src) {
-      const values: unknown[][] = columns.map(() => []);
+    // Step fields go from the COPY row into the writer's columns (parquet-flat.ts) with no JS value
+    // made for them; a trajectory's fields are decoded once, on its first step.
+    parquet(src, writer) {
+      const cells = writer.cells;
       let rows = 0;
       for (let pos = 0; pos < src.length;) {
         pos = scanRow(src, pos, bounds, FIELDS);
         if (isFirstStep(src, bounds)) {
           t = startTrajectory(src, bounds, ctx, rubrics);
           const traj = t;
-          fixedValues = columns.map((c, i) => {
-            if ('trajectory' in c.from) return decoders[i]!(src, bounds[2 * c.from.trajectory]!, bounds[2 * c.from.trajectory + 1]!);
+          fixedValues = columns.map((c) => {
+            if ('trajectory' in c.from) return decoderOf(c)(src, bounds[2 * c.from.trajectory]!, bounds[2 * c.from.trajectory + 1]!);
             if ('ofTrajectory' in c.from) return c.from.ofTrajectory(traj, ctx);
             return undefined;
           });
@@ -568,19 +569,18 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
         step(t, src, bounds);
         for (let i = 0; i < columns.length; i++) {
           const from = columns[i]!.from;
-          const out = values[i]!;
-          if ('step' in from) out.push(decoders[i]!(src, bounds[2 * from.step]!, bounds[2 * from.step + 1]!));
+          if ('step' in from) cells[i]!.field(src, bounds[2 * from.step]!, bounds[2 * from.step + 1]!);
           else if ('ofStep' in from) {
             const v = from.ofStep(t);
             // Numbers that arrive as PostgreSQL's text (the routing arrays) become numbers here.
-            out.push(typeof v === 'string' && numeric[i] ? Number(v) : v);
-          } else out.push(fixedValues[i]);
+            cells[i]!.value(typeof v === 'string' && numeric[i] ? Number(v) : v);
+          } else cells[i]!.value(fixedValues[i]);
         }
+        writer.endRow();
         rows++;
       }
-      return rows === 0 ? [] : [{ length: rows, columns: values.map((v) => each(v)) }];
+      return rows;
     },
-    finish: () => [],
   };
 }
 
