@@ -89,17 +89,23 @@ class Bytes {
   copyField(src: Uint8Array, a: number, b: number): number {
     this.ensure(4 + b - a);
     const buf = this.buf;
-    let o = this.n + 4;
-    let i = a;
-    while (i < b && src[i] !== BACKSLASH) i++;
-    if (i - a > 32) buf.set(src.subarray(a, i), o);
-    else for (let k = a; k < i; k++) buf[o + k - a] = src[k]!;
-    o += i - a;
-    for (; i < b; i++) {
-      const c = src[i]!;
-      buf[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
+    const start = this.n + 4;
+    const field = src.subarray(a, b);
+    // Most texts hold no escape: found natively, and copied in one go.
+    const first = field.indexOf(BACKSLASH);
+    let o = start;
+    if (first < 0) {
+      buf.set(field, o);
+      o += b - a;
+    } else {
+      buf.set(field.subarray(0, first), o);
+      o += first;
+      for (let i = a + first; i < b; i++) {
+        const c = src[i]!;
+        buf[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
+      }
     }
-    const len = o - this.n - 4;
+    const len = o - start;
     buf.writeUInt32LE(len, this.n);
     this.n = o;
     return len;

@@ -153,6 +153,55 @@ describe('Parquet of flat columns', () => {
     );
   });
 
+  it('reads COPY text fields straight into the columns: escapes, \\N, numbers, booleans, long and short texts', async () => {
+    const columns: Column[] = [
+      { name: 'text', type: 'string', long: true, nullable: true, description: '' },
+      { name: 'model', type: 'string', description: '' },
+      { name: 'x', type: 'double', nullable: true, description: '' },
+      { name: 'n', type: 'int', description: '' },
+      { name: 'ok', type: 'bool', nullable: true, description: '' },
+    ];
+    // As COPY writes them: \\ for a backslash, \n \t \r \b \f \v for control characters, \N for null.
+    const rows: [string, string, string, string, string][] = [
+      ['plain text', 'a', '0.5', '1', 't'],
+      ['line\\none\\ttab \\\\ back\\r\\b\\f\\v', 'b\\tc', '-0', '-2147483648', 'f'],
+      ['\\N', 'a', '\\N', '0', '\\N'],
+      ['', 'é', '1e-300', '2147483647', 't'],
+      ['日本語 🙂 '.repeat(40) + '\\\\', 'a', 'NaN', '7', 't'],
+      ['x'.repeat(70_000), 'a', 'Infinity', '8', 'f'],
+    ];
+    const want = [
+      ['plain text', 'a', 0.5, 1, true],
+      ['line\none\ttab \\ back\r\b\f\v', 'b\tc', -0, -2147483648, false],
+      [null, 'a', null, 0, null],
+      ['', 'é', 1e-300, 2147483647, true],
+      ['日本語 🙂 '.repeat(40) + '\\', 'a', NaN, 7, true],
+      ['x'.repeat(70_000), 'a', Infinity, 8, false],
+    ];
+    const w = new ParquetRowWriter(columns, 'routelens test', 4);
+    const out: Uint8Array[] = [...w.take()];
+    for (const r of rows) {
+      const src = utf8.encode('>' + r.join('\t') + '<');
+      let a = 1;
+      r.forEach((f, k) => {
+        const b = a + utf8.encode(f).length;
+        w.cells[k]!.field(src, a, b);
+        a = b + 1;
+      });
+      w.endRow();
+      out.push(...w.take());
+    }
+    w.finish([]);
+    out.push(...w.take());
+    const bytes = Buffer.concat(out);
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    expect(parquetMetadata(file).row_groups.map((g) => Number(g.num_rows))).toEqual([4, 2]);
+    const got = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+    got.forEach((g, r) =>
+      columns.forEach((c, k) => expect(Object.is(g[c.name], want[r]![k]) || g[c.name] === want[r]![k], `${c.name} of row ${r}`).toBe(true)),
+    );
+  });
+
   it('writes an empty export as a file with no row groups', async () => {
     const file = write([]);
     expect(parquetMetadata(file).row_groups).toEqual([]);
