@@ -126,5 +126,10 @@ describe('steps rows written in one pass', () => {
     expect(rows.some((r) => r.model === ODD_MODEL.id)).toBe(true);
     expect(rows.some((r) => (r.router_probs as Record<string, number> | null)?.[ODD_KEY.id] === 1e-7)).toBe(true);
     expect(new Set(rows.map((r) => r.text))).toEqual(new Set(TEXTS));
+    // The router's figures of a step: numbers, and null (a NULL element of the trajectory's list) without its probabilities.
+    const unrouted = rows.filter((r) => r.router_probs === null);
+    expect(unrouted.length).toBeGreaterThan(10);
+    expect(unrouted.every((r) => r.chosen_probability === null && r.normalized_entropy === null)).toBe(true);
+    expect(rows.filter((r) => r.router_probs !== null).every((r) => typeof r.chosen_probability === 'number')).toBe(true);
   });
 });
