@@ -66,15 +66,16 @@ export interface RouterConfidence {
  */
 export function routerConfidence(probs: Readonly<Record<string, number>> | null | undefined, model: string, modelCount: number): RouterConfidence | null {
   if (!probs) return null;
-  const entries = Object.entries(probs);
+  // for-in walks the keys in Object.entries' order (probs is a plain object): the same sums, with no
+  // array per step (ingest computes this for every step).
   let total = 0;
-  for (const [, v] of entries) total += v;
+  for (const id in probs) total += probs[id]!;
   if (!(total > 0)) return null;
   let entropy = 0;
   let top = 0;
   let chosen = 0;
-  for (const [id, v] of entries) {
-    const p = v / total;
+  for (const id in probs) {
+    const p = probs[id]! / total;
     if (p > top) top = p;
     if (p > 0) entropy -= p * Math.log2(p);
     if (id === model) chosen = p;
@@ -127,15 +128,15 @@ export function stepRouting(models: readonly ModelPrice[], steps: readonly Routi
     models,
     steps.map((s) => s.model),
   );
-  return steps.map((s, k) => {
-    const c = routerConfidence(s.probs, s.model, m);
-    return {
-      escalation: escalations[k]!,
-      chosenProbability: c?.chosenProbability ?? null,
-      normalizedEntropy: c?.normalizedEntropy ?? null,
-      onTopChoice: c?.onTopChoice ?? null,
-    };
-  });
+  const out: StepRouting[] = new Array(steps.length);
+  for (let k = 0; k < steps.length; k++) {
+    const s = steps[k]!;
+    const c = s.probs ? routerConfidence(s.probs, s.model, m) : null;
+    out[k] = c
+      ? { escalation: escalations[k]!, chosenProbability: c.chosenProbability, normalizedEntropy: c.normalizedEntropy, onTopChoice: c.onTopChoice }
+      : { escalation: escalations[k]!, chosenProbability: null, normalizedEntropy: null, onTopChoice: null };
+  }
+  return out;
 }
 
 /** Step quality by decision, for one trajectory: scored steps and score sums by model and by bin. */
