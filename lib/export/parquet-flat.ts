@@ -61,6 +61,17 @@ function unescaped(x: number): number {
   }
 }
 
+let viewOf: Uint8Array | null = null;
+let view: Uint8Array = new Uint8Array(0);
+/** The chunk as a plain Uint8Array (one view per chunk). */
+function plainView(src: Uint8Array): Uint8Array {
+  if (src !== viewOf) {
+    viewOf = src;
+    view = new Uint8Array(src.buffer, src.byteOffset, src.length);
+  }
+  return view;
+}
+
 /** Growable bytes, little-endian. */
 class Bytes {
   buf = Buffer.allocUnsafe(64 * 1024);
@@ -90,20 +101,27 @@ class Bytes {
     this.ensure(4 + b - a);
     const buf = this.buf;
     const start = this.n + 4;
-    const field = src.subarray(a, b);
-    // Most texts hold no escape: found natively, and copied in one go.
-    const first = field.indexOf(BACKSLASH);
     let o = start;
-    if (first < 0) {
-      buf.set(field, o);
-      o += b - a;
-    } else {
-      buf.set(field.subarray(0, first), o);
-      o += first;
-      for (let i = a + first; i < b; i++) {
+    let i = a;
+    if (b - a < 48) {
+      for (; i < b; i++) {
         const c = src[i]!;
-        buf[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
+        if (c === BACKSLASH) break;
+        buf[o++] = c;
       }
+    } else {
+      // Most texts hold no escape: found natively, and copied in one go (through a plain Uint8Array
+      // view of the chunk: a Buffer's subarray and indexOf cost more).
+      const field = plainView(src).subarray(a, b);
+      const first = field.indexOf(BACKSLASH);
+      const plain = first < 0 ? b - a : first;
+      buf.set(first < 0 ? field : field.subarray(0, first), o);
+      o += plain;
+      i += plain;
+    }
+    for (; i < b; i++) {
+      const c = src[i]!;
+      buf[o++] = c === BACKSLASH ? unescaped(src[++i]!) : c;
     }
     const len = o - start;
     buf.writeUInt32LE(len, this.n);
@@ -473,6 +491,8 @@ class BoolLeaf extends ColumnLeaf {
   }
 }
 
+const LAST_FIELD = 64;
+
 const textOf = (v: unknown): string | Uint8Array | null => (typeof v === 'string' || v instanceof Uint8Array ? v : null);
 
 /** Short texts (ids, names): a dictionary per row group, with min and max taken over its entries. */
@@ -481,10 +501,22 @@ class DictionaryLeaf extends ColumnLeaf {
   private keys: string[] = [];
   private indexes = new Int32Array(INITIAL);
   private n = 0;
+  /** The last value added and its index: a trajectory's ids repeat on each of its steps. */
+  private last: unknown = null;
+  private lastId = 0;
+  /** The last COPY field added (up to LAST_FIELD bytes), as it came. */
+  private readonly lastField = new Uint8Array(LAST_FIELD);
+  private lastFieldLength = -1;
+  private lastFieldId = 0;
   protected reserve(n: number) {
     this.indexes = grown(this.indexes, n);
   }
   protected push(v: unknown) {
+    // Strings only: bytes could have been written over since.
+    if (typeof v === 'string' && v === this.last) {
+      this.indexes[this.n++] = this.lastId;
+      return;
+    }
     const t = textOf(v);
     if (t === null) required(this.column, v);
     const s = typeof t === 'string' ? t : fromUtf8.decode(t);
@@ -496,6 +528,26 @@ class DictionaryLeaf extends ColumnLeaf {
       this.textBytes += s.length;
     }
     this.indexes[this.n++] = id;
+    this.last = v;
+    this.lastId = id;
+  }
+  protected override pushField(src: Uint8Array, a: number, b: number) {
+    const len = b - a;
+    if (len === this.lastFieldLength) {
+      const last = this.lastField;
+      let k = 0;
+      while (k < len && src[a + k] === last[k]) k++;
+      if (k === len) {
+        this.indexes[this.n++] = this.lastFieldId;
+        return;
+      }
+    }
+    this.push(decodeText(src, a, b));
+    if (len <= LAST_FIELD) {
+      for (let k = 0; k < len; k++) this.lastField[k] = src[a + k]!;
+      this.lastFieldLength = len;
+      this.lastFieldId = this.indexes[this.n - 1]!;
+    } else this.lastFieldLength = -1;
   }
   protected encode() {
     const dict = new Bytes();
@@ -519,6 +571,8 @@ class DictionaryLeaf extends ColumnLeaf {
     this.ids.clear();
     this.keys = [];
     this.n = 0;
+    this.last = null;
+    this.lastFieldLength = -1;
   }
 }
 

@@ -153,7 +153,7 @@ describe('Parquet of flat columns', () => {
     );
   });
 
-  it('reads COPY text fields straight into the columns: escapes, \\N, numbers, booleans, long and short texts', async () => {
+  it('reads COPY text fields straight into the columns: escapes in short and long texts, \\N, numbers, booleans, repeated and same-length names', async () => {
     const columns: Column[] = [
       { name: 'text', type: 'string', long: true, nullable: true, description: '' },
       { name: 'model', type: 'string', description: '' },
@@ -169,6 +169,8 @@ describe('Parquet of flat columns', () => {
       ['', 'é', '1e-300', '2147483647', 't'],
       ['日本語 🙂 '.repeat(40) + '\\\\', 'a', 'NaN', '7', 't'],
       ['x'.repeat(70_000), 'a', 'Infinity', '8', 'f'],
+      ['y'.repeat(60) + '\\n' + 'z'.repeat(10), 'ab', '2', '9', 't'],
+      ['short\\tx', 'ac', '3', '10', 't'],
     ];
     const want = [
       ['plain text', 'a', 0.5, 1, true],
@@ -177,6 +179,8 @@ describe('Parquet of flat columns', () => {
       ['', 'é', 1e-300, 2147483647, true],
       ['日本語 🙂 '.repeat(40) + '\\', 'a', NaN, 7, true],
       ['x'.repeat(70_000), 'a', Infinity, 8, false],
+      ['y'.repeat(60) + '\n' + 'z'.repeat(10), 'ab', 2, 9, true],
+      ['short\tx', 'ac', 3, 10, true],
     ];
     const w = new ParquetRowWriter(columns, 'routelens test', 4);
     const out: Uint8Array[] = [...w.take()];
@@ -195,7 +199,7 @@ describe('Parquet of flat columns', () => {
     out.push(...w.take());
     const bytes = Buffer.concat(out);
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    expect(parquetMetadata(file).row_groups.map((g) => Number(g.num_rows))).toEqual([4, 2]);
+    expect(parquetMetadata(file).row_groups.map((g) => Number(g.num_rows))).toEqual([4, 4]);
     const got = (await parquetReadObjects({ file })) as Record<string, unknown>[];
     got.forEach((g, r) =>
       columns.forEach((c, k) => expect(Object.is(g[c.name], want[r]![k]) || g[c.name] === want[r]![k], `${c.name} of row ${r}`).toBe(true)),
