@@ -25,7 +25,6 @@ import {
   decodeNullableText,
   decodeNumber,
   decodeText,
-  isNull,
   FIELD_EXTRA,
   FIELD_GROWTH,
   fieldCode,
@@ -98,8 +97,8 @@ interface Trajectory {
   /** One character per step: "u" up, "d" down, "-" neither (trajectory_routing_steps.escalations). */
   escalations: string | null;
   /** Per step, PostgreSQL's text of the number (shortest exact), or null. */
-  chosenProbability: NumberList | null;
-  normalizedEntropy: NumberList | null;
+  chosenProbability: (string | null)[] | null;
+  normalizedEntropy: (string | null)[] | null;
   /** The current step. */
   index: number;
   /**
@@ -116,7 +115,7 @@ type Source =
   | { trajectory: number }
   | { ofTrajectory: (t: Trajectory, ctx: KindContext) => unknown }
   /** `list`: the figure is element `index` of this list, its text written as it is (JSON and CSV alike). */
-  | { ofStep: (t: Trajectory) => unknown; list?: (t: Trajectory) => NumberList | null };
+  | { ofStep: (t: Trajectory) => unknown; list?: (t: Trajectory) => (string | null)[] | null };
 
 interface StepColumn extends Column {
   from: Source;
@@ -167,14 +166,14 @@ const COLUMNS: StepColumn[] = [
     type: 'double',
     nullable: true,
     description: 'the router’s probability of the step’s model, probabilities divided by their sum; empty without router probabilities',
-    from: { ofStep: (t) => listText(t.chosenProbability, t.index), list: (t) => t.chosenProbability },
+    from: { ofStep: (t) => t.chosenProbability?.[t.index] ?? null, list: (t) => t.chosenProbability },
   },
   {
     name: 'normalized_entropy',
     type: 'double',
     nullable: true,
     description: 'entropy of the router’s probabilities over the trajectory’s models, divided by log2 of their number; empty without router probabilities',
-    from: { ofStep: (t) => listText(t.normalizedEntropy, t.index), list: (t) => t.normalizedEntropy },
+    from: { ofStep: (t) => t.normalizedEntropy?.[t.index] ?? null, list: (t) => t.normalizedEntropy },
   },
   { name: 'correct', type: 'bool', description: "the trajectory's graded outcome", from: { trajectory: F_CORRECT } },
   {
@@ -200,41 +199,11 @@ const COLUMNS: StepColumn[] = [
 
 const ESCALATION_OF: Record<string, 'up' | 'down' | null> = { u: 'up', d: 'down', '-': null };
 
-/** A float8[] in PostgreSQL's text ("{0.5,NULL,1e-05}"): its bytes and where each element's text is (-1 for NULL). */
-interface NumberList {
-  bytes: Buffer;
-  /** Element i is bytes[bounds[2i]..bounds[2i + 1]], or NULL when bounds[2i] is -1. */
-  bounds: Int32Array;
-  length: number;
-}
-
-function numberList(src: Uint8Array, a: number, b: number): NumberList | null {
-  if (isNull(src, a, b)) return null;
-  // (An array of numbers has no character that COPY escapes.)
-  const copy = src.slice(a, b);
-  const bytes = Buffer.from(copy.buffer, copy.byteOffset, copy.length);
-  const end = bytes.length - 1;
-  let length = 0;
-  if (end > 1) for (let i = 1; i < end; i++) if (bytes[i] === 44) length++;
-  if (end > 1) length++;
-  const bounds = new Int32Array(2 * length);
-  let start = 1;
-  for (let k = 0, i = 1; k < length; i++) {
-    if (i === end || bytes[i] === 44) {
-      const isNullElement = i - start === 4 && bytes[start] === 78 && bytes[start + 1] === 85 && bytes[start + 2] === 76 && bytes[start + 3] === 76;
-      bounds[2 * k] = isNullElement ? -1 : start;
-      bounds[2 * k + 1] = i;
-      k++;
-      start = i + 1;
-    }
-  }
-  return { bytes, bounds, length };
-}
-
-/** Element i of a list as its text, or null (NULL, or past the list's end). */
-function listText(list: NumberList | null, i: number): string | null {
-  if (list === null || i >= list.length || list.bounds[2 * i]! < 0) return null;
-  return list.bytes.toString('latin1', list.bounds[2 * i], list.bounds[2 * i + 1]);
+/** A float8[] in PostgreSQL's text ("{0.5,NULL,1e-05}") as the text of each element, null for NULL. */
+function numberTexts(text: string | null): (string | null)[] | null {
+  if (text === null) return null;
+  const inner = text.slice(1, -1);
+  return inner === '' ? [] : inner.split(',').map((x) => (x === 'NULL' ? null : x));
 }
 
 const isTrajectoryLevel = (s: Source) => 'trajectory' in s || 'ofTrajectory' in s;
@@ -267,8 +236,8 @@ function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubri
   return {
     stepCount,
     escalations: decodeNullableText(...f(F_ESCALATIONS)),
-    chosenProbability: numberList(...f(F_CHOSEN)),
-    normalizedEntropy: numberList(...f(F_ENTROPY)),
+    chosenProbability: numberTexts(decodeNullableText(...f(F_CHOSEN))),
+    normalizedEntropy: numberTexts(decodeNullableText(...f(F_ENTROPY))),
     correct: decodeBool(...f(F_CORRECT))!,
     processScore,
     costUsd: decodeNumber(...f(F_T_COST))!,
@@ -330,7 +299,7 @@ type Op =
       encode: (v: unknown) => string;
       ascii: boolean;
       /** The value is this list's element of the step, written as its text (null or an empty field for NULL). */
-      list?: (t: Trajectory) => NumberList | null;
+      list?: (t: Trajectory) => (string | null)[] | null;
     };
 
 /** The trajectory-level columns of one segment: written once per trajectory, with their keys. */
@@ -504,10 +473,9 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
         const op = opFigure[i]!;
         sink.bytes(op.prefix);
         if (op.list) {
-          // What the encoder makes of listText's string: the element's text, or null / nothing.
-          const list = op.list(traj);
-          const x = traj.index;
-          if (list !== null && x < list.length && list.bounds[2 * x]! >= 0) sink.range(list.bytes, list.bounds[2 * x]!, list.bounds[2 * x + 1]!);
+          // What the encoder makes of the element's text: the text itself, or null / nothing.
+          const text = op.list(traj)?.[traj.index] ?? null;
+          if (text !== null) sink.ascii(text);
           else if (format === JSONL) sink.bytes(NULL_BYTES);
           continue;
         }
