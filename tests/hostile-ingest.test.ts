@@ -48,6 +48,50 @@ describe('hostile lines', () => {
     expect(s.errors[1]).toMatchObject({ path: '/models/0/usd_per_mtok_in' });
   });
 
+  it('refuses costs that overflow or dwarf their baseline, where they come from, and stores nothing of them', async () => {
+    // Each line its own models: a model's prices are fixed by the first line that defines it.
+    const m = (id: string, price: number) => ({ id, usd_per_mtok_in: price, usd_per_mtok_out: price });
+    const step = (index: number, model: string, extra: Record<string, unknown> = {}) => ({
+      index,
+      model,
+      text: 's',
+      tokens_in: 1_000_000,
+      tokens_out: 1_000_000,
+      ...extra,
+    });
+    const lines = [
+      // Tokens at a finite price whose product overflows to Infinity.
+      baseLine('cost/0', { models: [m('small-0', 0), m('large-0', 1e308)], steps: [step(0, 'large-0')], judgments: [] }),
+      // A given cost_usd beyond the bound.
+      baseLine('cost/1', { models: [m('small-1', 0), m('large-1', 1)], steps: [step(0, 'small-1', { cost_usd: 1e300 })], judgments: [] }),
+      // Steps within the bound whose sum is not.
+      baseLine('cost/2', {
+        models: [m('small', 0), m('large', 1)],
+        steps: [step(0, 'small', { cost_usd: 6e14 }), step(1, 'small', { cost_usd: 6e14 })],
+        judgments: [],
+      }),
+      // A baseline beyond the bound, from a model no step used.
+      baseLine('cost/3', { models: [m('small-3', 0), m('large-3', 1e300)], steps: [step(0, 'small-3')], judgments: [] }),
+      // Finite costs whose ratio overflows the reward.
+      baseLine('cost/4', { models: [m('small-4', 0), m('large-4', 1e-300)], steps: [step(0, 'small-4', { cost_usd: 1 })], judgments: [] }),
+      // At the bound: stored.
+      baseLine('cost/5', { models: [m('small-5', 0), m('large-5', 1)], steps: [step(0, 'small-5', { cost_usd: 1e15 })], judgments: [] }),
+    ];
+    const s = await ingestText(jsonl(lines));
+    expect(s).toMatchObject({ stored: 1, failed: 5 });
+    expect(s.errors.map((e) => [e.id, e.path])).toEqual([
+      ['cost/0', '/steps/0'],
+      ['cost/1', '/steps/0/cost_usd'],
+      ['cost/2', '/steps'],
+      ['cost/3', '/models/1'],
+      ['cost/4', '/steps'],
+    ]);
+    expect(s.errors[0]!.message).toMatch(/too large for a number, more than 1e\+15 USD/);
+    expect(s.errors[4]!.message).toMatch(/costs 4.9999999999999995e\+299 times its all-largest baseline \(1 against 2e-300 USD/);
+    const r = await db.pool().query(`SELECT id, cost_usd, savings, reward FROM trajectories WHERE id LIKE 'cost/%'`);
+    expect(r.rows).toEqual([{ id: 'cost/5', cost_usd: 1e15, savings: 1 - 1e15 / 2, reward: 1 - 0.1 * (1e15 / 2) }]);
+  });
+
   it('stores ids and texts carrying SQL and HTML verbatim, as data', async () => {
     const id = `x'); DROP TABLE trajectories; --<script>alert(1)</script>"\\`;
     const line = baseLine(id, {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allLargestModel,
   costBreakdown,
+  costFigureProblem,
   costRatio,
   counterfactualCost,
   counterfactualCosts,
@@ -245,5 +246,53 @@ describe('properties', () => {
         for (const m of ms) expect(m.usdPerMtokOut).toBeLessThanOrEqual(allLargestModel(ms).usdPerMtokOut);
       }),
     );
+  });
+});
+
+describe('costFigureProblem', () => {
+  const at = (id: string) => ['small', 'large'].indexOf(id);
+  const ok = { steps: [{ costUsd: 1, givenCostUsd: null }], costUsd: 1, allLargestUsd: 2, allLargestModel: 'large' };
+
+  it('accepts figures within the bounds, a zero baseline among them', () => {
+    expect(costFigureProblem(ok, at)).toBeNull();
+    expect(costFigureProblem({ ...ok, costUsd: 1e15, steps: [{ costUsd: 1e15, givenCostUsd: 1e15 }], allLargestUsd: 1 }, at)).toBeNull();
+    expect(costFigureProblem({ ...ok, allLargestUsd: 0 }, at)).toBeNull();
+  });
+
+  it('blames a priced step at its index and a given one at its cost_usd', () => {
+    expect(
+      costFigureProblem(
+        {
+          ...ok,
+          steps: [
+            { costUsd: 1, givenCostUsd: null },
+            { costUsd: Infinity, givenCostUsd: null },
+          ],
+        },
+        at,
+      ),
+    ).toMatchObject({
+      path: '/steps/1',
+      message: expect.stringMatching(/^the step's cost \(its tokens at its model's prices\) is too large for a number, more than 1e\+15 USD/),
+    });
+    expect(costFigureProblem({ ...ok, steps: [{ costUsd: 2e15, givenCostUsd: 2e15 }] }, at)).toMatchObject({
+      path: '/steps/0/cost_usd',
+      message: expect.stringMatching(/^the step's cost_usd is 2000000000000000 USD, more than 1e\+15 USD/),
+    });
+  });
+
+  it('blames the sum, then the baseline model, then the ratio', () => {
+    const steps = [
+      { costUsd: 6e14, givenCostUsd: 6e14 },
+      { costUsd: 6e14, givenCostUsd: 6e14 },
+    ];
+    expect(costFigureProblem({ ...ok, steps, costUsd: 1.2e15 }, at)?.path).toBe('/steps');
+    expect(costFigureProblem({ ...ok, allLargestUsd: NaN }, at)?.path).toBe('/models/1');
+    expect(costFigureProblem({ ...ok, allLargestUsd: 1e-16 }, at)).toMatchObject({
+      path: '/steps',
+      message: expect.stringMatching(/^the trajectory costs 10000000000000000 times its all-largest baseline \(1 against 1e-16 USD at the prices of "large"\)/),
+    });
+    // 1 / 1e-15 is 999999999999999.9, within the bound: accepted.
+    expect(costFigureProblem({ ...ok, allLargestUsd: 1e-15 }, at)).toBeNull();
   });
 });

@@ -151,3 +151,58 @@ export function savings(cost: number, allLargestCost: number): number | null {
   const ratio = costRatio(cost, allLargestCost);
   return ratio === null ? null : 1 - ratio;
 }
+
+/**
+ * The largest cost, in US dollars, that routelens stores for a step, a trajectory or its all-largest
+ * baseline, and the largest cost ratio. Prices and given costs are any numbers >= 0 in the trace
+ * format, so tokens × price can overflow to Infinity (and a finite cost over a tiny baseline can
+ * too); every sum, mean and reward built on such a figure would be Infinity or NaN, which JSON cannot
+ * carry. A line beyond these bounds is refused where the figure comes from (docs/scoring.md).
+ */
+export const MAX_COST_USD = 1e15;
+export const MAX_COST_RATIO = 1e15;
+
+export interface CostFigures {
+  /** Each step's cost, and its `cost_usd` when it was given rather than priced from its tokens. */
+  steps: readonly { costUsd: number; givenCostUsd: number | null }[];
+  costUsd: number;
+  allLargestUsd: number;
+  allLargestModel: string;
+}
+
+/** Why a trajectory's cost figures cannot be stored, with the trace path to blame; `null` when they can. */
+export function costFigureProblem(f: CostFigures, modelIndex: (id: string) => number): { path: string; message: string } | null {
+  const tooLarge = (v: number) => !(v <= MAX_COST_USD);
+  const usd = (v: number) => (Number.isFinite(v) ? `${v} USD` : 'too large for a number');
+  const limit = `more than ${MAX_COST_USD.toExponential()} USD, the largest cost routelens stores`;
+  for (let i = 0; i < f.steps.length; i++) {
+    const c = f.steps[i]!.costUsd;
+    if (!tooLarge(c)) continue;
+    return f.steps[i]!.givenCostUsd !== null
+      ? { path: `/steps/${i}/cost_usd`, message: `the step's cost_usd is ${usd(c)}, ${limit}` }
+      : {
+          path: `/steps/${i}`,
+          message: `the step's cost (its tokens at its model's prices) is ${usd(c)}, ${limit}`,
+        };
+  }
+  if (tooLarge(f.costUsd)) {
+    return {
+      path: '/steps',
+      message: `the trajectory's cost (the sum of its step costs) is ${usd(f.costUsd)}, ${limit}`,
+    };
+  }
+  if (tooLarge(f.allLargestUsd)) {
+    return {
+      path: `/models/${modelIndex(f.allLargestModel)}`,
+      message: `the all-largest baseline (every step's tokens at the prices of "${f.allLargestModel}") is ${usd(f.allLargestUsd)}, ${limit}`,
+    };
+  }
+  const ratio = costRatio(f.costUsd, f.allLargestUsd);
+  if (ratio !== null && !(ratio <= MAX_COST_RATIO)) {
+    return {
+      path: '/steps',
+      message: `the trajectory costs ${Number.isFinite(ratio) ? ratio : 'too many'} times its all-largest baseline (${f.costUsd} against ${f.allLargestUsd} USD at the prices of "${f.allLargestModel}"), more than ${MAX_COST_RATIO.toExponential()} times, the largest ratio routelens stores: check its steps' cost_usd and its models' prices`,
+    };
+  }
+  return null;
+}

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db/pool';
 import { isConnectionError } from '@/lib/db/connection-errors';
+import { costFigureProblem } from '@/lib/domain';
 import { firstProblem } from '@/lib/schemas/trace';
 import { parseTraceLine } from '@/lib/schemas/trace-fast';
 import { decodedChunks, decodeUtf8, InputDecodeError, MAX_LINE_BYTES, splitLines } from './lines';
@@ -106,7 +107,19 @@ export function parseLine(lineNo: number, bytes: Buffer): BatchLine | LineError 
     const p = firstProblem(parsed.error, value);
     return { line: lineNo, id: idOf(value), path: p.path, message: p.message };
   }
-  return { lineNo, norm: normalizeLine(parsed.data, { bytes, text }) };
+  const norm = normalizeLine(parsed.data, { bytes, text });
+  const t = norm.trajectory;
+  const cost = costFigureProblem(
+    {
+      steps: norm.steps,
+      costUsd: t.costUsd,
+      allLargestUsd: t.allLargestUsd,
+      allLargestModel: t.allLargestModel,
+    },
+    (id) => parsed.data.models.findIndex((m) => m.id === id),
+  );
+  if (cost) return { line: lineNo, id: t.id, path: cost.path, message: cost.message };
+  return { lineNo, norm };
 }
 
 export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: IngestOptions = {}): Promise<IngestSummary> {
