@@ -21,7 +21,7 @@ import {
   type RoutingSums,
   type RoutingTotals,
 } from '@/lib/domain';
-import { copyIntArray, copyRows, copyTextArray } from '@/lib/ingest/copy';
+import { BinaryCopyRows, copyBinary, copyIntArray, copyTextArray } from '@/lib/ingest/copy';
 
 export const ROUTING_COLUMNS = [
   'trajectory_pk',
@@ -69,21 +69,56 @@ export function routingStepsCopyRow(pk: number, c: RoutingContribution): string 
   return `${pk}\t${escalations}\t${floatArray(c.perStep.map((s) => s.chosenProbability))}\t${floatArray(c.perStep.map((s) => s.normalizedEntropy))}`;
 }
 
-/** Writes the stored contributions of newly stored (or replaced, after deleteStoredRouting) trajectories. */
+/** trajectory_routing's rows (ROUTING_COLUMNS) in binary COPY format: the same values as routingCopyRow. */
+export function routingBinaryRows(items: readonly { pk: number; routing: RoutingSums }[]): Buffer {
+  const w = new BinaryCopyRows();
+  for (const { pk, routing: c } of items) {
+    w.row(ROUTING_COLUMNS.length)
+      .int4(pk)
+      .textArray(c.models)
+      .int4Array(c.positionSteps.flat())
+      .int4(c.switches)
+      .int4(c.escalations)
+      .int4(c.deescalations)
+      .int4(c.routerSteps)
+      .int4(c.notArgmax)
+      .int4Array(c.chosenProbabilityHistogram)
+      .int4Array(c.normalizedEntropyHistogram)
+      .int4Array(c.scoredByModel)
+      .float8Array(c.scoreSumByModel)
+      .int4Array(c.scoredByBin)
+      .float8Array(c.scoreSumByBin);
+  }
+  return w.finish();
+}
+
+/** trajectory_routing_steps' rows (ROUTING_STEP_COLUMNS) in binary COPY format: the same values as routingStepsCopyRow. */
+export function routingStepsBinaryRows(items: readonly { pk: number; routing: RoutingContribution }[]): Buffer {
+  const w = new BinaryCopyRows();
+  const chosen: (number | null)[] = [];
+  const entropy: (number | null)[] = [];
+  for (const { pk, routing: c } of items) {
+    let escalations = '';
+    chosen.length = 0;
+    entropy.length = 0;
+    for (const s of c.perStep) {
+      escalations += s.escalation === null ? '-' : ESCALATION_CHAR[s.escalation];
+      chosen.push(s.chosenProbability);
+      entropy.push(s.normalizedEntropy);
+    }
+    w.row(ROUTING_STEP_COLUMNS.length).int4(pk).text(escalations).float8Array(chosen).float8Array(entropy);
+  }
+  return w.finish();
+}
+
+/**
+ * Writes the stored contributions of newly stored (or replaced, after deleteStoredRouting) trajectories,
+ * by binary COPY: their float8 arrays are most of the bytes, and neither formatted nor parsed as text.
+ */
 export async function copyRouting(client: pg.PoolClient, items: readonly { pk: number; routing: RoutingContribution }[]): Promise<void> {
   if (items.length === 0) return;
-  await copyRows(
-    client,
-    'trajectory_routing',
-    ROUTING_COLUMNS,
-    items.map((i) => routingCopyRow(i.pk, i.routing)),
-  );
-  await copyRows(
-    client,
-    'trajectory_routing_steps',
-    ROUTING_STEP_COLUMNS,
-    items.map((i) => routingStepsCopyRow(i.pk, i.routing)),
-  );
+  await copyBinary(client, 'trajectory_routing', ROUTING_COLUMNS, routingBinaryRows(items));
+  await copyBinary(client, 'trajectory_routing_steps', ROUTING_STEP_COLUMNS, routingStepsBinaryRows(items));
 }
 
 /** The per-run sums that a batch of changes adds to (or removes from) the routing rollups. */
