@@ -111,14 +111,21 @@ export function routingStepsBinaryRows(items: readonly { pk: number; routing: Ro
   return w.finish();
 }
 
+/** The COPY data of copyRoutingData for some trajectories' contributions: built apart, so that a caller can build it while the server works. */
+export function routingCopyData(items: readonly { pk: number; routing: RoutingContribution }[]): { routing: Buffer; steps: Buffer } | null {
+  if (items.length === 0) return null;
+  return { routing: routingBinaryRows(items), steps: routingStepsBinaryRows(items) };
+}
+
 /**
- * Writes the stored contributions of newly stored (or replaced, after deleteStoredRouting) trajectories,
- * by binary COPY: their float8 arrays are most of the bytes, and neither formatted nor parsed as text.
+ * Writes the stored contributions of newly stored (or replaced, after deleteStoredRouting) trajectories
+ * (routingCopyData), by binary COPY: their float8 arrays are most of the bytes, and neither formatted
+ * nor parsed as text.
  */
-export async function copyRouting(client: pg.PoolClient, items: readonly { pk: number; routing: RoutingContribution }[]): Promise<void> {
-  if (items.length === 0) return;
-  await copyBinary(client, 'trajectory_routing', ROUTING_COLUMNS, routingBinaryRows(items));
-  await copyBinary(client, 'trajectory_routing_steps', ROUTING_STEP_COLUMNS, routingStepsBinaryRows(items));
+export async function copyRoutingData(client: pg.PoolClient, data: { routing: Buffer; steps: Buffer } | null): Promise<void> {
+  if (!data) return;
+  await copyBinary(client, 'trajectory_routing', ROUTING_COLUMNS, data.routing);
+  await copyBinary(client, 'trajectory_routing_steps', ROUTING_STEP_COLUMNS, data.steps);
 }
 
 /** The per-run sums that a batch of changes adds to (or removes from) the routing rollups. */

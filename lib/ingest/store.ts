@@ -9,7 +9,7 @@ import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, Rub
 import { addStoredToRollups, RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
 import { syncAgreement } from '@/lib/db/agreement-counts';
 import { recomputeTrajectory } from '@/lib/db/derived';
-import { copyRouting, deleteStoredRouting } from '@/lib/db/routing-rollups';
+import { copyRoutingData, deleteStoredRouting, routingCopyData } from '@/lib/db/routing-rollups';
 import { itemKey } from '@/lib/db/items';
 import { contributionOfLine } from '@/lib/db/training-rollups';
 import { recordIngestEvents } from '@/lib/db/ingest-events';
@@ -694,18 +694,24 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   if (inserts.length) await copyRows(client, 'trajectories', TRAJECTORY_COLUMNS, trajectoryCopyRows(inserts));
   const withSteps = [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))];
   if (withSteps.length) await copyRows(client, 'steps', STEP_COLUMNS, stepCopyRows(withSteps));
-  await copyRouting(
-    client,
-    withSteps.map(({ pk, norm }) => ({ pk, routing: norm.routing })),
-  );
   if (itemCount > 0) {
     await copyRows(client, 'items', ITEM_COLUMNS, itemCopyRows(inserts));
     await copyRows(client, 'judgments', JUDGMENT_COLUMNS, judgmentCopyRows(inserts));
   }
-  await writeJudgeFigures(
+  // The judge figures go out as one statement, and while the server runs it, this builds what comes
+  // next (the routing rows, the new trajectories' rollup deltas): the server does not wait on Node.
+  const judgeWrite = writeJudgeFigures(
     client,
-    [...inserts, ...replaced.map(({ pk, line }) => ({ pk, norm: line.norm }))].map((t) => ({ pk: t.pk, figures: t.norm.judgeFigures })),
+    withSteps.map((t) => ({ pk: t.pk, figures: t.norm.judgeFigures })),
   );
+  let routing: ReturnType<typeof routingCopyData>;
+  try {
+    routing = routingCopyData(withSteps.map(({ pk, norm }) => ({ pk, routing: norm.routing })));
+    for (const { norm } of inserts) addToRollups(deltas, norm, 1);
+  } finally {
+    await judgeWrite;
+  }
+  await copyRoutingData(client, routing);
   await restoreLabels(client, inserts);
   // New trajectories that came with labels count in agreement (those without have no part).
   await syncAgreement(
@@ -713,7 +719,6 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
     inserts.filter((l) => l.norm.restored.labels.length > 0).map((l) => l.pk),
     deltas.agreement,
   );
-  for (const { norm } of inserts) addToRollups(deltas, norm, 1);
   await deltas.apply(client);
   // Replaced trajectories that kept human labels: fold the labels into their stored figures.
   for (const { pk } of replaced) await recomputeTrajectory(client, pk);
