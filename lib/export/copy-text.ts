@@ -162,6 +162,30 @@ export function scanRow(src: Uint8Array, pos: number, bounds: Int32Array, fields
 
 export const isNull = (src: Uint8Array, a: number, b: number): boolean => b - a === 2 && src[a] === BACKSLASH && src[a + 1] === N;
 
+/** The JSON escape of COPY text's escape `\x` (the same letter, but `\v`, which JSON lacks: `\u000b`). */
+function putJsonEscape(buf: Uint8Array, o: number, x: number): number {
+  buf[o++] = BACKSLASH;
+  if (x === 118) {
+    buf[o++] = 117;
+    buf[o++] = 48;
+    buf[o++] = 48;
+    buf[o++] = 48;
+    buf[o++] = 98;
+  } else buf[o++] = x;
+  return o;
+}
+
+/** A control character that COPY left unescaped, as JSON's `\u00XX`. */
+function putControl(buf: Uint8Array, o: number, c: number): number {
+  buf[o++] = BACKSLASH;
+  buf[o++] = 117;
+  buf[o++] = 48;
+  buf[o++] = 48;
+  buf[o++] = HEX[c >> 4]!;
+  buf[o++] = HEX[c & 15]!;
+  return o;
+}
+
 /** A COPY text value as a JSON string (with its quotes), or null. */
 export function jsonString(sink: ByteSink, src: Uint8Array, a: number, b: number): void {
   if (isNull(src, a, b)) return sink.bytes(NULL_BYTES);
@@ -174,28 +198,9 @@ export function jsonString(sink: ByteSink, src: Uint8Array, a: number, b: number
     if (c === QUOTE) {
       buf[o++] = BACKSLASH;
       buf[o++] = QUOTE;
-    } else if (c === BACKSLASH) {
-      const x = src[++i]!;
-      if (x === 118) {
-        // \v: JSON has no such escape
-        buf[o++] = BACKSLASH;
-        buf[o++] = 117;
-        buf[o++] = 48;
-        buf[o++] = 48;
-        buf[o++] = 48;
-        buf[o++] = 98;
-      } else {
-        buf[o++] = BACKSLASH;
-        buf[o++] = x;
-      }
-    } else if (c < 32) {
-      buf[o++] = BACKSLASH;
-      buf[o++] = 117;
-      buf[o++] = 48;
-      buf[o++] = 48;
-      buf[o++] = HEX[c >> 4]!;
-      buf[o++] = HEX[c & 15]!;
-    } else buf[o++] = c;
+    } else if (c === BACKSLASH) o = putJsonEscape(buf, o, src[++i]!);
+    else if (c < 32) o = putControl(buf, o, c);
+    else buf[o++] = c;
   }
   buf[o++] = QUOTE;
   sink.o = o;
@@ -554,23 +559,10 @@ export function streamField(
           buf[o++] = QUOTE;
           p++;
         } else if (c === BACKSLASH) {
-          const x = src[p + 1]!;
+          o = putJsonEscape(buf, o, src[p + 1]!);
           p += 2;
-          buf[o++] = BACKSLASH;
-          if (x === 118) {
-            buf[o++] = 117;
-            buf[o++] = 48;
-            buf[o++] = 48;
-            buf[o++] = 48;
-            buf[o++] = 98;
-          } else buf[o++] = x;
         } else {
-          buf[o++] = BACKSLASH;
-          buf[o++] = 117;
-          buf[o++] = 48;
-          buf[o++] = 48;
-          buf[o++] = HEX[c >> 4]!;
-          buf[o++] = HEX[c & 15]!;
+          o = putControl(buf, o, c);
           p++;
         }
       }

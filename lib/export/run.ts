@@ -75,25 +75,6 @@ async function* copyTextChunks(
   if (sink.length > 0) yield sink.take();
 }
 
-/** Parquet of a kind that adds its COPY rows to the writer's cells itself (steps). */
-async function* copyParquetChunks(
-  copy: CopyOut,
-  encoder: Extract<CopyEncoder, { parquet: unknown }>,
-  columns: Column[],
-  manifest: ExportManifest,
-  counter: { n: number },
-  opts: FormatOptions,
-): AsyncGenerator<Uint8Array> {
-  const writer = new ParquetRowWriter(columns, `routelens version ${routelensVersion()}`, opts.parquetRowGroupRows);
-  yield* writer.take();
-  for await (const chunk of copy) {
-    counter.n += encoder.parquet(chunk, writer);
-    yield* writer.take();
-  }
-  writer.finish([{ key: MANIFEST_PARQUET_KEY, value: JSON.stringify({ ...manifest, rows: counter.n }) }]);
-  yield* writer.take();
-}
-
 async function* copyBatches(copy: CopyOut, encoder: Extract<CopyEncoder, { batches: unknown }>): AsyncGenerator<Batch> {
   for await (const chunk of copy) yield* encoder.batches(chunk);
   yield* encoder.finish();
@@ -103,8 +84,13 @@ interface FormatOptions {
   parquetRowGroupRows?: number;
 }
 
-async function* parquetChunks(
-  batches: AsyncIterable<Batch>,
+/**
+ * Parquet of any source: each item feeds the writer (a batch of rows, or a COPY chunk that a kind such
+ * as steps writes into the writer's cells itself) and says how many rows it added.
+ */
+async function* parquetChunks<T>(
+  source: AsyncIterable<T>,
+  add: (writer: ParquetRowWriter, item: T) => number,
   columns: Column[],
   manifest: ExportManifest,
   counter: { n: number },
@@ -112,14 +98,18 @@ async function* parquetChunks(
 ): AsyncGenerator<Uint8Array> {
   const writer = new ParquetRowWriter(columns, `routelens version ${routelensVersion()}`, opts.parquetRowGroupRows);
   yield* writer.take();
-  for await (const batch of batches) {
-    writer.addBatch(batch);
-    counter.n += batch.length;
+  for await (const item of source) {
+    counter.n += add(writer, item);
     yield* writer.take();
   }
   writer.finish([{ key: MANIFEST_PARQUET_KEY, value: JSON.stringify({ ...manifest, rows: counter.n }) }]);
   yield* writer.take();
 }
+
+const addBatch = (writer: ParquetRowWriter, batch: Batch): number => {
+  writer.addBatch(batch);
+  return batch.length;
+};
 
 function formatted(
   format: ExportFormat,
@@ -136,7 +126,7 @@ function formatted(
     case 'csv':
       return textChunks(rows, csvHeader(columns), csvRecordsEncoder(columns), counter);
     case 'parquet':
-      return parquetChunks(rows, columns, manifest, counter, opts);
+      return parquetChunks(rows, addBatch, columns, manifest, counter, opts);
   }
 }
 
@@ -168,8 +158,8 @@ export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; no
       'text' in encoder
         ? copyTextChunks(copy, format === 'csv' ? csvHeader(columns) : '', encoder, counter)
         : 'parquet' in encoder
-          ? copyParquetChunks(copy, encoder, columns, manifest, counter, opts)
-          : parquetChunks(copyBatches(copy, encoder), columns, manifest, counter, opts);
+          ? parquetChunks(copy, (writer, chunk) => encoder.parquet(chunk, writer), columns, manifest, counter, opts)
+          : parquetChunks(copyBatches(copy, encoder), addBatch, columns, manifest, counter, opts);
     return { manifest, columns, chunks, rows: () => counter.n, close: () => copy.close() };
   }
   const statement = sql`${raw(comment)} ${def.query(ctx)}`;
