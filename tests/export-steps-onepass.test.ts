@@ -8,38 +8,13 @@ import { ByteSink } from '@/lib/export/copy-text';
 import { stepsExport, stepsTextEncoder } from '@/lib/export/steps';
 import { parseExportRequest } from '@/lib/schemas/exports';
 import { useTestDatabase } from './helpers/db';
-import { bytesOf, parseJsonl } from './helpers/export';
+import { bytesOf, escapeCorpus, parseJsonl } from './helpers/export';
 import { baseLine, ingestText, LARGE, SMALL } from './helpers/trace';
 import { startExport } from '@/lib/export/run';
 
 const db = useTestDatabase('exportonepass');
 
-const TEXTS = [
-  '',
-  'plain',
-  '\\N',
-  '\\',
-  'back\\slash and \\n not a newline',
-  'tab\there',
-  'line\nbreak',
-  'cr\rlf\r\n',
-  'quote " inside',
-  '"quoted"',
-  'comma, inside',
-  '\b\f\v\u0001\u001f\u007f',
-  'Ünïcödé ✓ 😀 \u2028',
-  '=1+1',
-  '+SUM(A1)',
-  '-3',
-  '-x',
-  '@cmd',
-  '\tstarts with a tab',
-  '\rstarts with CR',
-  '1e-05',
-  '{"a": "b\\"c"}',
-  'x'.repeat(5000),
-  ...Array.from({ length: 127 }, (_, i) => `${String.fromCharCode(i + 1)}rest, "of" it\\`),
-];
+const TEXTS = escapeCorpus(5_000);
 /** Numbers as the trace's JSON text (-0 cannot be made by JSON.stringify). */
 const NUMBERS = ['0', '-0', '1e-7', '0.00001', '1e21', '123456789012345680000', '0.30000000000000004', '5e-324', '1.7976931348623157e308', '2.5', '100'];
 /** Costs (a huge one would make the reward -Infinity, which JSON has no number for). */

@@ -12,41 +12,12 @@ import { startExport } from '@/lib/export/run';
 import { parseExportRequest } from '@/lib/schemas/exports';
 import { sql } from '@/lib/server/sql';
 import { useTestDatabase } from './helpers/db';
-import { bytesOf, parseCsv, parseJsonl, readParquet } from './helpers/export';
+import { bytesOf, escapeCorpus, parseCsv, parseJsonl, readParquet } from './helpers/export';
 import { baseLine, ingestText, jsonl } from './helpers/trace';
 
 const db = useTestDatabase('exportsteps');
 
-/** Strings that every escape of COPY, JSON and CSV meets, and every first character. */
-const CORPUS: string[] = [
-  '',
-  'plain',
-  '\\N',
-  '\\',
-  '\\\\N',
-  'back\\slash and \\n not a newline',
-  'tab\there',
-  'line\nbreak',
-  'cr\rlf\r\n',
-  'only\rcr',
-  'only\nlf',
-  'quote " inside',
-  '"quoted"',
-  'comma, inside',
-  '\b\f\v\u0001\u001f\u007f',
-  'Ünïcödé ✓ 😀 \u2028',
-  '=1+1',
-  '+SUM(A1)',
-  '-3',
-  '-x',
-  '@cmd',
-  '\tstarts with a tab',
-  '\rstarts with CR',
-  '$x^2$ and \\frac{1}{2}',
-  '{"a": "b\\"c"}',
-  'x'.repeat(20_000),
-  ...Array.from({ length: 127 }, (_, i) => `${String.fromCharCode(i + 1)}rest, "of" it\\`),
-];
+const CORPUS = escapeCorpus(20_000);
 
 async function copyRows(q: string): Promise<Uint8Array> {
   const c = new pg.Client({ connectionString: db.url });

@@ -199,3 +199,40 @@ export function knownLines(): Record<string, unknown>[] {
     },
   ];
 }
+
+/**
+ * Strings that every escape of COPY, JSON and CSV meets, and every first character, with one text of
+ * `longLength` characters.
+ */
+export function escapeCorpus(longLength: number): string[] {
+  return [
+    '',
+    'plain',
+    '\\N',
+    '\\',
+    '\\\\N',
+    'back\\slash and \\n not a newline',
+    'tab\there',
+    'line\nbreak',
+    'cr\rlf\r\n',
+    'only\rcr',
+    'only\nlf',
+    'quote " inside',
+    '"quoted"',
+    'comma, inside',
+    '\b\f\v\u0001\u001f\u007f',
+    'Ünïcödé ✓ 😀 \u2028',
+    '=1+1',
+    '+SUM(A1)',
+    '-3',
+    '-x',
+    '@cmd',
+    '\tstarts with a tab',
+    '\rstarts with CR',
+    '1e-05',
+    '$x^2$ and \\frac{1}{2}',
+    '{"a": "b\\"c"}',
+    'x'.repeat(longLength),
+    ...Array.from({ length: 127 }, (_, i) => `${String.fromCharCode(i + 1)}rest, "of" it\\`),
+  ];
+}
