@@ -25,6 +25,16 @@ export function copyTextArray(v: readonly string[]): string {
   return copyText(`{${inner}}`);
 }
 
+/** `COPY table (columns) FROM STDIN<options>` on the client, and a promise of its end (or its error). */
+function copyIn(client: pg.PoolClient, table: string, columns: readonly string[], options: string) {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN${options}`));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', () => resolve());
+    stream.on('error', reject);
+  });
+  return { stream, done };
+}
+
 /** Bytes of COPY data sent at a time. */
 const CHUNK_BYTES = 1 << 20;
 /** Room past CHUNK_BYTES, so that most rows fit in the chunk they start in. */
@@ -37,11 +47,7 @@ const SLACK_BYTES = 1 << 16;
  * copy when it is sent); a chunk goes to the stream once full, and a fresh one is filled meanwhile.
  */
 export async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<string>): Promise<number> {
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`));
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('finish', () => resolve());
-    stream.on('error', reject);
-  });
+  const { stream, done } = copyIn(client, table, columns, '');
   let chunk = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
   let at = 0;
   let n = 0;
@@ -176,10 +182,7 @@ export class BinaryCopyRows {
 
 /** Sends binary COPY data (BinaryCopyRows.finish) into `COPY table (columns) FROM STDIN (FORMAT binary)`. */
 export async function copyBinary(client: pg.PoolClient, table: string, columns: readonly string[], data: Buffer): Promise<void> {
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN (FORMAT binary)`));
-  await new Promise<void>((resolve, reject) => {
-    stream.on('finish', () => resolve());
-    stream.on('error', reject);
-    stream.end(data);
-  });
+  const { stream, done } = copyIn(client, table, columns, ' (FORMAT binary)');
+  stream.end(data);
+  await done;
 }
