@@ -107,6 +107,8 @@ interface Trajectory {
    * function for PostgreSQL to evaluate over every row (a third of its work in this statement).
    */
   cumulativeCostUsd: number;
+  /** The current step's cost as decoded from its row (Parquet writes it as it is, with no second decoding). */
+  stepCostUsd: number | null;
 }
 
 type Source =
@@ -245,13 +247,16 @@ function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubri
     scores,
     index: 0,
     cumulativeCostUsd: 0,
+    stepCostUsd: null,
   };
 }
 
 /** Advances the trajectory to the step of this row. */
 function step(t: Trajectory, src: Uint8Array, b: Int32Array): void {
   t.index = decodeNumber(src, b[2 * F_INDEX]!, b[2 * F_INDEX + 1]!)!;
-  t.cumulativeCostUsd = (t.index === 0 ? 0 : t.cumulativeCostUsd) + decodeNumber(src, b[2 * F_COST]!, b[2 * F_COST + 1]!)!;
+  const cost = decodeNumber(src, b[2 * F_COST]!, b[2 * F_COST + 1]!);
+  t.stepCostUsd = cost;
+  t.cumulativeCostUsd = (t.index === 0 ? 0 : t.cumulativeCostUsd) + cost!;
 }
 
 const TAB = 9;
@@ -592,8 +597,12 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
         step(t, src, bounds);
         for (let i = 0; i < columns.length; i++) {
           const from = columns[i]!.from;
-          if ('step' in from) cells[i]!.field(src, bounds[2 * from.step]!, bounds[2 * from.step + 1]!);
-          else if ('ofStep' in from) {
+          // The step's index and cost were decoded by step(): the same values as the cells would read.
+          if ('step' in from) {
+            if (from.step === F_INDEX) cells[i]!.value(t.index);
+            else if (from.step === F_COST) cells[i]!.value(t.stepCostUsd);
+            else cells[i]!.field(src, bounds[2 * from.step]!, bounds[2 * from.step + 1]!);
+          } else if ('ofStep' in from) {
             const v = from.ofStep(t);
             // Numbers that arrive as PostgreSQL's text (the routing arrays) become numbers here.
             cells[i]!.value(typeof v === 'string' && numeric[i] ? Number(v) : v);
