@@ -573,6 +573,18 @@ function decoderOf(c: Column): (src: Uint8Array, a: number, b: number) => unknow
  */
 function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubrics: Rubrics): CopyEncoder {
   const numeric = columns.map((c) => c.type === 'int' || c.type === 'double');
+  // Where each column's value comes from, as arrays of one kind each (an `in` test on the sources'
+  // several shapes for every cell of every row would be megamorphic).
+  const FIXED = 0,
+    FIELD = 1,
+    INDEX = 2,
+    COST = 3,
+    OF_STEP = 4;
+  const kind = Int8Array.from(columns, ({ from }) =>
+    'step' in from ? (from.step === F_INDEX ? INDEX : from.step === F_COST ? COST : FIELD) : 'ofStep' in from ? OF_STEP : FIXED,
+  );
+  const field = Int32Array.from(columns, ({ from }) => ('step' in from ? from.step : 0));
+  const ofStep = columns.map(({ from }) => ('ofStep' in from ? from.ofStep : () => undefined));
   const bounds = new Int32Array(2 * FIELDS);
   let t: Trajectory | null = null;
   let fixedValues: unknown[] = [];
@@ -595,18 +607,29 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
         }
         if (t === null) throw new Error('steps: a step row came before its trajectory');
         step(t, src, bounds);
-        for (let i = 0; i < columns.length; i++) {
-          const from = columns[i]!.from;
-          // The step's index and cost were decoded by step(): the same values as the cells would read.
-          if ('step' in from) {
-            if (from.step === F_INDEX) cells[i]!.value(t.index);
-            else if (from.step === F_COST) cells[i]!.value(t.stepCostUsd);
-            else cells[i]!.field(src, bounds[2 * from.step]!, bounds[2 * from.step + 1]!);
-          } else if ('ofStep' in from) {
-            const v = from.ofStep(t);
-            // Numbers that arrive as PostgreSQL's text (the routing arrays) become numbers here.
-            cells[i]!.value(typeof v === 'string' && numeric[i] ? Number(v) : v);
-          } else cells[i]!.value(fixedValues[i]);
+        for (let i = 0; i < kind.length; i++) {
+          switch (kind[i]) {
+            case FIELD: {
+              const f = field[i]!;
+              cells[i]!.field(src, bounds[2 * f]!, bounds[2 * f + 1]!);
+              break;
+            }
+            // The step's index and cost were decoded by step(): the same values as the cells would read.
+            case INDEX:
+              cells[i]!.value(t.index);
+              break;
+            case COST:
+              cells[i]!.value(t.stepCostUsd);
+              break;
+            case OF_STEP: {
+              const v = ofStep[i]!(t);
+              // Numbers that arrive as PostgreSQL's text (the routing arrays) become numbers here.
+              cells[i]!.value(typeof v === 'string' && numeric[i] ? Number(v) : v);
+              break;
+            }
+            default:
+              cells[i]!.value(fixedValues[i]);
+          }
         }
         writer.endRow();
         rows++;
