@@ -16,16 +16,12 @@ import { figuresByJudge, type JudgeFigures, type ViewScoresInput } from '@/lib/d
 /** judges.id of "no judge" (its name is ''). */
 export const NO_JUDGE_ID = 0;
 
-const JUDGES_LOCK = 7_262_002;
-
 /**
  * Adding a judge copies judge 0's figures of every trajectory; a change of a trajectory's figures in
- * another transaction must not fall between that copy and its commit. Changes take this lock shared
- * (before they touch a row, so the two never wait on each other's rows), adding takes it alone.
+ * another transaction must not fall between that copy and its commit. Changes take this advisory lock
+ * shared (recomputeTrajectory, before it writes the figures), adding takes it alone.
  */
-export async function shareJudges(client: pg.PoolClient): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [JUDGES_LOCK]);
-}
+export const JUDGES_LOCK = 7_262_002;
 
 /** A trajectory's figures under each judge, from what lib/domain scores. */
 export function judgeFiguresOf(input: ViewScoresInput): JudgeFigures[] {

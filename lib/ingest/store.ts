@@ -663,7 +663,7 @@ export async function storeBatch(client: pg.PoolClient, lines: BatchLine[], opts
   }
 
   await insertDims(client, fresh);
-  // Before any trajectory row is locked: adding a judge waits for the changes in flight (shareJudges).
+  // Before any trajectory row is locked: adding a judge waits for the changes in flight (JUDGES_LOCK).
   await addJudges(client, judgeNames([...toInsert, ...toReplace.map((r) => r.line)].map((l) => l.norm.judgeFigures)));
   const deltas = new RollupDeltas();
 
