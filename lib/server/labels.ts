@@ -68,12 +68,10 @@ interface LockedItem {
  * second sees the first one's version.
  */
 async function lockItem(client: pg.PoolClient, judgmentId: number): Promise<LockedItem> {
-  const owner = await client.query<{ pk: number }>('SELECT pk FROM trajectories WHERE pk = (SELECT trajectory_pk FROM judgments WHERE id = $1) FOR UPDATE', [
-    judgmentId,
-  ]);
-  const pk = owner.rows[0]?.pk;
-  if (pk === undefined) throw notFound(`judgment ${judgmentId}`);
+  // One statement: the trajectory's row is locked in the sub-select, the item's after the join (FOR
+  // UPDATE OF i locks the rows the join gives, so after the trajectory's).
   const r = await client.query<{
+    trajectory_pk: number;
     item_id: number;
     version: number;
     content_revision: number;
@@ -83,19 +81,18 @@ async function lockItem(client: pg.PoolClient, judgmentId: number): Promise<Lock
     scale_min: number | null;
     scale_max: number | null;
   }>(
-    `SELECT i.id AS item_id, i.version, i.content_revision, j.judge_score, j.judge, c.kind, c.scale_min, c.scale_max
-       FROM judgments j
+    `SELECT o.pk AS trajectory_pk, i.id AS item_id, i.version, i.content_revision, j.judge_score, j.judge, c.kind, c.scale_min, c.scale_max
+       FROM (SELECT t.pk, t.rubric_id FROM trajectories t WHERE t.pk = (SELECT trajectory_pk FROM judgments WHERE id = $1) FOR UPDATE) o
+       JOIN judgments j ON j.id = $1 AND j.trajectory_pk = o.pk
        JOIN items i ON i.id = j.item_id
-       JOIN trajectories t ON t.pk = j.trajectory_pk
-       JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
-      WHERE j.id = $1
-      FOR UPDATE OF i`,
+       JOIN criteria c ON c.rubric_id = o.rubric_id AND c.id = j.criterion_id
+        FOR UPDATE OF i`,
     [judgmentId],
   );
   const row = r.rows[0];
   if (!row) throw notFound(`judgment ${judgmentId}`);
   return {
-    trajectoryPk: pk,
+    trajectoryPk: row.trajectory_pk,
     itemId: row.item_id,
     version: row.version,
     contentRevision: row.content_revision,
