@@ -138,56 +138,6 @@ export class AgreementDeltas {
   }
 }
 
-/** The parts of some trajectories, from what is stored now (none for a trajectory with no labelled item). */
-async function contributionsOf(client: pg.ClientBase, pks: readonly number[]): Promise<Map<number, AgreementContribution>> {
-  const out = new Map<number, AgreementContribution>();
-  const part = (pk: number) => {
-    let c = out.get(pk);
-    if (!c) out.set(pk, (c = { cells: [], items: [] }));
-    return c;
-  };
-  const cells = await client.query<{
-    pk: number;
-    criterion_id: string;
-    kind: Scale['kind'];
-    scale_min: number;
-    scale_max: number;
-    judge: string;
-    judge_score: number;
-    human: number;
-    day: string;
-    n: number;
-  }>(
-    `SELECT i.trajectory_pk AS pk, i.criterion_id, c.kind,
-            CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_min, 0) ELSE 0 END AS scale_min,
-            CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_max, 1) ELSE 0 END AS scale_max,
-            coalesce(j.judge, $2) AS judge, j.judge_score, nl.score AS human,
-            to_char(nl.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS n
-       FROM items i
-       JOIN trajectories t ON t.pk = i.trajectory_pk
-       JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
-      CROSS JOIN LATERAL newest_label(i.id) nl
-       JOIN judgments j ON j.item_id = i.id AND j.judge_score IS NOT NULL
-      WHERE i.trajectory_pk = ANY($1::int[])
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-      ORDER BY 1, 2, 6, 7, 8, 9`,
-    [pks, UNNAMED],
-  );
-  for (const r of cells.rows) part(r.pk).cells.push([r.criterion_id, r.kind, r.scale_min, r.scale_max, r.judge, r.judge_score, r.human, r.day, r.n]);
-  const items = await client.query<{ pk: number; criterion_id: string; n: number }>(
-    `SELECT i.trajectory_pk AS pk, i.criterion_id, count(*)::int AS n
-       FROM items i
-       JOIN trajectories t ON t.pk = i.trajectory_pk
-       JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
-      WHERE i.trajectory_pk = ANY($1::int[]) AND EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id)
-      GROUP BY 1, 2
-      ORDER BY 1, 2`,
-    [pks],
-  );
-  for (const r of items.rows) part(r.pk).items.push([r.criterion_id, r.n]);
-  return out;
-}
-
 async function storedOf(client: SqlExecutor, pks: readonly number[]): Promise<{ keys: Map<number, TrajectoryKey>; parts: Map<number, AgreementContribution> }> {
   const t = await client.query<TrajectoryKey & { pk: number; contribution: AgreementContribution | null }>(
     `SELECT t.pk, t.run_id, t.rubric_id, t.training_step, a.contribution
@@ -208,35 +158,81 @@ async function storedOf(client: SqlExecutor, pks: readonly number[]): Promise<{ 
  * Recomputes the agreement parts of trajectories (locked by the caller) from what is stored now, moves
  * `deltas` by the difference and stores the new parts; rewrites their items in agreement_people.
  */
-export async function syncAgreement(client: pg.ClientBase, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
+/**
+ * The stored parts of trajectories and their parts from what is stored now, in one statement: per
+ * trajectory its key, its stored contribution and the cells and items contributionsOf counts, as
+ * JSON in contributionsOf's order.
+ */
+const STORED_AND_FRESH = `
+  WITH cells AS (
+    SELECT i.trajectory_pk AS pk, i.criterion_id, c.kind,
+           CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_min, 0) ELSE 0 END AS scale_min,
+           CASE WHEN c.kind = 'numeric' THEN coalesce(c.scale_max, 1) ELSE 0 END AS scale_max,
+           coalesce(j.judge, $2) AS judge, j.judge_score, nl.score AS human,
+           to_char(nl.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS n
+      FROM items i
+      JOIN trajectories t ON t.pk = i.trajectory_pk
+      JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+     CROSS JOIN LATERAL newest_label(i.id) nl
+      JOIN judgments j ON j.item_id = i.id AND j.judge_score IS NOT NULL
+     WHERE i.trajectory_pk = ANY($1::int[])
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+  ), cells_of AS (
+    SELECT pk, json_agg(json_build_array(criterion_id, kind, scale_min, scale_max, judge, judge_score, human, day, n)
+                        ORDER BY criterion_id, judge, judge_score, human, day) AS cells
+      FROM cells GROUP BY pk
+  ), items_of AS (
+    SELECT x.pk, json_agg(json_build_array(x.criterion_id, x.n) ORDER BY x.criterion_id) AS items
+      FROM (SELECT i.trajectory_pk AS pk, i.criterion_id, count(*)::int AS n
+              FROM items i
+              JOIN trajectories t ON t.pk = i.trajectory_pk
+              JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
+             WHERE i.trajectory_pk = ANY($1::int[]) AND EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id)
+             GROUP BY 1, 2) x
+     GROUP BY x.pk
+  )
+  SELECT t.pk, t.run_id, t.rubric_id, t.training_step, a.contribution, ce.cells, it.items
+    FROM trajectories t
+    LEFT JOIN trajectory_agreement a ON a.trajectory_pk = t.pk
+    LEFT JOIN cells_of ce ON ce.pk = t.pk
+    LEFT JOIN items_of it ON it.pk = t.pk
+   WHERE t.pk = ANY($1::int[])`;
+
+/**
+ * Recomputes the agreement parts of trajectories (locked by the caller) from what is stored now, moves
+ * `deltas` by the difference and stores the new parts; rewrites their items in agreement_people. Two
+ * statements: the stored and the fresh parts read together, then every write.
+ */
+export async function syncAgreement(client: SqlExecutor, pks: readonly number[], deltas: AgreementDeltas): Promise<void> {
   if (pks.length === 0) return;
-  const { keys, parts } = await storedOf(client, pks);
-  const fresh = await contributionsOf(client, pks);
+  const r = await client.query<
+    TrajectoryKey & { pk: number; contribution: AgreementContribution | null; cells: CellEntry[] | null; items: ItemEntry[] | null }
+  >(STORED_AND_FRESH, [[...pks], UNNAMED]);
   const write: { pk: number; c: AgreementContribution }[] = [];
   const drop: number[] = [];
-  for (const [pk, key] of keys) {
-    const old = parts.get(pk);
-    const now = fresh.get(pk);
+  for (const row of r.rows) {
+    const key: TrajectoryKey = { run_id: row.run_id, rubric_id: row.rubric_id, training_step: row.training_step };
+    const old = row.contribution;
+    // As contributionsOf: a part for a trajectory with a cell or an item.
+    const now: AgreementContribution | null = row.cells || row.items ? { cells: row.cells ?? [], items: row.items ?? [] } : null;
     if (old && now && JSON.stringify(old) === JSON.stringify(now)) continue;
     if (old) deltas.addContribution(key, old, -1);
     if (now) {
       deltas.addContribution(key, now, 1);
-      write.push({ pk, c: now });
-    } else if (old) drop.push(pk);
+      write.push({ pk: row.pk, c: now });
+    } else if (old) drop.push(row.pk);
   }
-  if (drop.length) await client.query('DELETE FROM trajectory_agreement WHERE trajectory_pk = ANY($1::int[])', [drop]);
-  if (write.length) {
-    await client.query(
-      `INSERT INTO trajectory_agreement (trajectory_pk, contribution)
-       SELECT * FROM unnest($1::int[], $2::jsonb[]) ORDER BY 1
-       ON CONFLICT (trajectory_pk) DO UPDATE SET contribution = EXCLUDED.contribution`,
-      [write.map((w) => w.pk), write.map((w) => JSON.stringify(w.c))],
-    );
-  }
-  // The trajectories' items that several people labelled, rewritten in one statement: the rows of
-  // those items upserted, the trajectories' other rows deleted (two sets of rows that do not meet).
+  // One statement: the parts dropped and written (distinct trajectories), and the trajectories' items
+  // that several people labelled: the rows of those items upserted, the trajectories' other rows
+  // deleted (two sets of rows that do not meet).
   await client.query(
-    `WITH fresh AS (
+    `WITH dropped AS (
+       DELETE FROM trajectory_agreement WHERE trajectory_pk = ANY($3::int[])
+     ), written AS (
+       INSERT INTO trajectory_agreement (trajectory_pk, contribution)
+       SELECT * FROM unnest($4::int[], $5::jsonb[]) ORDER BY 1
+       ON CONFLICT (trajectory_pk) DO UPDATE SET contribution = EXCLUDED.contribution
+     ), fresh AS (
        SELECT i.id AS item_id, i.trajectory_pk, t.run_id, t.rubric_id, i.criterion_id, c.kind, c.scale_min, c.scale_max,
               (SELECT array_agg(p.score ORDER BY label_person(p.user_id, p.author)) FROM people_labels(i.id) p) AS people_scores,
               (SELECT array_agg(DISTINCT coalesce(j.judge, $2)) FROM judgments j WHERE j.item_id = i.id AND j.judge_score IS NOT NULL) AS judges,
@@ -256,7 +252,7 @@ export async function syncAgreement(client: pg.ClientBase, pks: readonly number[
          judges = EXCLUDED.judges, person_judgment = EXCLUDED.person_judgment
      )
      DELETE FROM agreement_people a WHERE a.trajectory_pk = ANY($1::int[]) AND a.item_id NOT IN (SELECT item_id FROM fresh)`,
-    [[...pks], UNNAMED],
+    [[...pks], UNNAMED, drop, write.map((w) => w.pk), write.map((w) => JSON.stringify(w.c))],
   );
 }
 
