@@ -125,6 +125,36 @@ interface JudgmentRow {
   item_steps: number[];
   version: number;
   item_judgments: ItemJudgment[];
+  /** The item's newest label (newest_label), its LabelView columns prefixed nl_; nl_id null when it has none. */
+  nl_id: number | null;
+  nl_version: number;
+  nl_score: number;
+  nl_rationale: string | null;
+  nl_user_id: number | null;
+  nl_author: string;
+  nl_author_name: string;
+  nl_created_at: Date;
+  nl_revert_of: number | null;
+  nl_revert_to_judge: string | null;
+  nl_on_earlier_content: boolean;
+}
+
+function newestOfRow(j: JudgmentRow): LabelView | null {
+  if (j.nl_id === null) return null;
+  return {
+    id: j.nl_id,
+    item_id: j.item_id,
+    version: j.nl_version,
+    score: j.nl_score,
+    rationale: j.nl_rationale,
+    user_id: j.nl_user_id,
+    author: j.nl_author,
+    author_name: j.nl_author_name,
+    created_at: j.nl_created_at,
+    revert_of: j.nl_revert_of,
+    revert_to_judge: j.nl_revert_to_judge,
+    on_earlier_content: j.nl_on_earlier_content,
+  };
 }
 
 /** The item of a judgment, or null when there is no such judgment. */
@@ -139,16 +169,23 @@ export async function judgmentView(db: Db, judgmentId: number): Promise<Judgment
     sql`SELECT j.id, j.trajectory_pk, t.id AS trajectory_id, j.criterion_id, c.text AS criterion_text, c.weight, c.kind,
                c.scale_min, c.scale_max, j.steps, j.judge_score, j.rationale, j.judge, i.id AS item_id, i.steps AS item_steps, i.version,
                (SELECT json_agg(json_build_object('id', o.id, 'judge', o.judge, 'judge_score', o.judge_score, 'rationale', o.rationale) ORDER BY o.position)
-                  FROM judgments o WHERE o.item_id = i.id) AS item_judgments
+                  FROM judgments o WHERE o.item_id = i.id) AS item_judgments,
+               l.id AS nl_id, l.version AS nl_version, l.score AS nl_score, l.rationale AS nl_rationale, l.user_id AS nl_user_id,
+               l.author AS nl_author, coalesce(u.name, l.author) AS nl_author_name, l.created_at AS nl_created_at,
+               l.revert_of_label_id AS nl_revert_of, l.revert_to_judge AS nl_revert_to_judge,
+               l.content_revision < i.content_revision AS nl_on_earlier_content
           FROM judgments j
           JOIN items i ON i.id = j.item_id
           JOIN trajectories t ON t.pk = j.trajectory_pk
           JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = j.criterion_id
+          LEFT JOIN LATERAL newest_label(i.id) l ON true
+          LEFT JOIN users u ON u.id = l.user_id
          WHERE j.id = ${judgmentId}`,
   );
   const j = rows[0];
   if (!j) throw notFound(`judgment ${judgmentId}`);
-  const newest = await newestLabel(db, j.item_id);
+  // The same label as newestLabel(db, j.item_id) reads, in the judgment's statement.
+  const newest = newestOfRow(j);
   const effective = effectiveScore({ criterion: j.criterion_id, steps: j.steps, judgeScore: j.judge_score, humanScore: newest?.score ?? null });
   return {
     id: j.id,
