@@ -31,8 +31,23 @@ describe('fromPrismaTx', () => {
       const del = await db.query('DELETE FROM x_exec WHERE v > $1', [2]);
       const ret = await db.query<{ v: number }>('UPDATE x_exec SET v = v + 10 RETURNING v');
       const w = await db.query<{ s: number }>('WITH a AS (SELECT v FROM x_exec) SELECT sum(v) AS s FROM a');
-      return { ins: ins.rowCount, del: del.rowCount, ret: ret.rows.map((r) => r.v).sort(), s: w.rows[0]!.s };
+      // A write in a WITH whose main statement is a SELECT answers the SELECT's rows (FOR UPDATE and
+      // words in strings are no writes); a WITH whose main statement writes gives its count.
+      const wrote = await db.query<{ n: number; t: string }>(
+        "WITH w AS (INSERT INTO x_exec VALUES (100)) SELECT (SELECT count(*) FROM x_exec) AS n, 'update (' AS t",
+      );
+      const locked = await db.query<{ v: number }>('SELECT v FROM (SELECT v FROM x_exec WHERE v = 11 FOR UPDATE) l');
+      const both = await db.query('WITH d AS (DELETE FROM x_exec WHERE v = 100) DELETE FROM x_exec WHERE v = 11');
+      return {
+        ins: ins.rowCount,
+        del: del.rowCount,
+        ret: ret.rows.map((r) => r.v).sort(),
+        s: w.rows[0]!.s,
+        wrote: wrote.rows,
+        locked: locked.rows,
+        both: both.rowCount,
+      };
     });
-    expect(counts).toEqual({ ins: 4, del: 2, ret: [11, 12], s: 23 });
+    expect(counts).toEqual({ ins: 4, del: 2, ret: [11, 12], s: 23, wrote: [{ n: 2, t: 'update (' }], locked: [{ v: 11 }], both: 1 });
   });
 });

@@ -31,10 +31,44 @@ export interface SqlExecutor {
 /** pg's row constraint, so that row types written for pg (interfaces included) are accepted as they are. */
 type QueryResultRow = pg.QueryResultRow;
 
-/** Statements whose rows are the answer; any other runs through $executeRaw (its count is the rowCount). */
-const RETURNS_ROWS = /^\s*(\(?\s*select|values|table|show)\b|\breturning\b/i;
-const WRITES = /\b(insert|update|delete|merge)\b/i;
-const returnsRows = (text: string) => RETURNS_ROWS.test(text) || (/^\s*with\b/i.test(text) && !WRITES.test(text));
+/**
+ * The words of a statement outside parentheses, quoted names and string literals, lower-cased: what
+ * decides whether it answers rows (a WITH's sub-statements are inside parentheses).
+ */
+function topLevelWords(text: string): string[] {
+  const words: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "'" || ch === '"') {
+      const end = text.indexOf(ch, i + 1);
+      i = end < 0 ? text.length : end;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /[a-z_]/i.test(ch)) {
+      let j = i + 1;
+      while (j < text.length && /[a-z0-9_$]/i.test(text[j]!)) j++;
+      words.push(text.slice(i, j).toLowerCase());
+      i = j - 1;
+    }
+  }
+  return words;
+}
+
+const MAIN = new Set(['select', 'values', 'table', 'show', 'insert', 'update', 'delete', 'merge']);
+const READS = new Set(['select', 'values', 'table', 'show']);
+
+/**
+ * Statements whose rows are the answer; any other runs through $executeRaw (its count is the
+ * rowCount). The main statement (after a WITH's sub-statements) decides: a read, or a write with
+ * RETURNING. So `WITH w AS (INSERT ...) SELECT ...` answers its SELECT's rows.
+ */
+export function returnsRows(text: string): boolean {
+  const words = topLevelWords(text);
+  const main = words.find((w) => MAIN.has(w));
+  if (main === undefined) return /^\s*\(/.test(text); // (SELECT ...) UNION (SELECT ...)
+  return READS.has(main) || words.includes('returning');
+}
 
 /**
  * A value as pg's pool (lib/db/pool.ts) gives it: int8 and numeric as numbers (Prisma answers BigInt
