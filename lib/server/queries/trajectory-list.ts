@@ -388,13 +388,47 @@ function rollupCount(f: TrajectoryFilter): Sql | null {
 }
 
 /**
+ * A cost band with at most run and correct besides: counted directly when the column statistics say
+ * it is at most half the table, otherwise as the rollups' count less the trajectories outside it (two
+ * index ranges below and above it), so that a wide band counts the narrow rest instead. Exact either
+ * way (cost_usd is never null, and float8 order is total, NaN above all): the statistics only choose
+ * which side is counted; without them the band is counted.
+ */
+function costBandCount(f: TrajectoryFilter): Sql | null {
+  if (f.min_cost === undefined && f.max_cost === undefined) return null;
+  const rest = { ...f, min_cost: undefined, max_cost: undefined };
+  if (!onlyFilters(rest, ['run', 'correct'])) return null;
+  const all = rollupCount(rest);
+  if (!all) return null;
+  const restConds = trajectoryConditions(rest);
+  const countWhere = (c: Sql) => sql`(SELECT count(*) FROM trajectories t WHERE ${join([...restConds, c], ' AND ')})`;
+  const inBand: Sql[] = [];
+  const outside: Sql[] = [];
+  if (f.min_cost !== undefined) {
+    inBand.push(sql`b >= ${f.min_cost}`);
+    outside.push(countWhere(sql`t.cost_usd < ${f.min_cost}`));
+  }
+  if (f.max_cost !== undefined) {
+    inBand.push(sql`b <= ${f.max_cost}`);
+    outside.push(countWhere(sql`t.cost_usd > ${f.max_cost}`));
+  }
+  const share = sql`(SELECT avg((${join(inBand, ' AND ')})::int) FROM pg_stats s, unnest(s.histogram_bounds::text::float8[]) b
+                      WHERE s.schemaname = current_schema() AND s.tablename = 'trajectories' AND s.attname = 'cost_usd')`;
+  const band = sql`(SELECT count(*) FROM trajectories t WHERE ${join(trajectoryConditions(f), ' AND ')})`;
+  return sql`SELECT (CASE WHEN ${share} > 0.5 THEN (${all}) - ${join(outside, ' - ')} ELSE ${band} END)::int AS n`;
+}
+
+/**
  * The query that counts the trajectories passing the filters, exactly. The rollups answer run,
  * correct and model (and labelled=false as their count less the labelled ones, which an index finds);
- * otherwise PostgreSQL counts, over an index where one covers the filters.
+ * a wide cost band is their count less the trajectories outside it; otherwise PostgreSQL counts, over
+ * an index where one covers the filters.
  */
 export function countQuery(filter: TrajectoryFilter): Sql {
   const fromRollups = rollupCount(filter);
   if (fromRollups) return fromRollups;
+  const band = costBandCount(filter);
+  if (band) return band;
   if (filter.labelled === false) {
     const all = rollupCount({ ...filter, labelled: undefined });
     const labelled = trajectoryConditions({ ...filter, labelled: true });
