@@ -155,13 +155,9 @@ async function storedOf(client: SqlExecutor, pks: readonly number[]): Promise<{ 
 }
 
 /**
- * Recomputes the agreement parts of trajectories (locked by the caller) from what is stored now, moves
- * `deltas` by the difference and stores the new parts; rewrites their items in agreement_people.
- */
-/**
  * The stored parts of trajectories and their parts from what is stored now, in one statement: per
- * trajectory its key, its stored contribution and the cells and items contributionsOf counts, as
- * JSON in contributionsOf's order.
+ * trajectory its key, its stored contribution, and its cells (criterion, judge, judge's score, newest
+ * human score and its day, with their count) and its labelled items per criterion, as JSON in that order.
  */
 const STORED_AND_FRESH = `
   WITH cells AS (
@@ -213,7 +209,7 @@ export async function syncAgreement(client: SqlExecutor, pks: readonly number[],
   for (const row of r.rows) {
     const key: TrajectoryKey = { run_id: row.run_id, rubric_id: row.rubric_id, training_step: row.training_step };
     const old = row.contribution;
-    // As contributionsOf: a part for a trajectory with a cell or an item.
+    // A trajectory has a part when it has a cell or a labelled item.
     const now: AgreementContribution | null = row.cells || row.items ? { cells: row.cells ?? [], items: row.items ?? [] } : null;
     if (old && now && JSON.stringify(old) === JSON.stringify(now)) continue;
     if (old) deltas.addContribution(key, old, -1);

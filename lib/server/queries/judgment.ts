@@ -5,7 +5,7 @@ import 'server-only';
 import type { SqlExecutor } from '@/lib/db/prisma';
 import { effectiveScore, scaleOf, type Scale } from '@/lib/domain';
 import { notFound } from '@/lib/server/errors';
-import { queryRows, sql } from '@/lib/server/sql';
+import { queryRows, raw, sql } from '@/lib/server/sql';
 
 export interface LabelView {
   id: number;
@@ -71,10 +71,27 @@ export interface JudgmentView {
   item: ItemView;
 }
 
-/** The columns of LabelView over LABELS_FROM-shaped sources (`l` a label, `i` its item, `u` its user). */
-export const LABEL_COLUMNS = sql`l.id, l.item_id, l.version, l.score, l.rationale, l.user_id, l.author,
-  coalesce(u.name, l.author) AS author_name, l.created_at, l.revert_of_label_id AS revert_of, l.revert_to_judge,
-  l.content_revision < i.content_revision AS on_earlier_content`;
+/** Each field of LabelView and its SQL over LABELS_FROM-shaped sources (`l` a label, `i` its item, `u` its user). */
+const LABEL_FIELDS: readonly (readonly [keyof LabelView, string])[] = [
+  ['id', 'l.id'],
+  ['item_id', 'l.item_id'],
+  ['version', 'l.version'],
+  ['score', 'l.score'],
+  ['rationale', 'l.rationale'],
+  ['user_id', 'l.user_id'],
+  ['author', 'l.author'],
+  ['author_name', 'coalesce(u.name, l.author)'],
+  ['created_at', 'l.created_at'],
+  ['revert_of', 'l.revert_of_label_id'],
+  ['revert_to_judge', 'l.revert_to_judge'],
+  ['on_earlier_content', 'l.content_revision < i.content_revision'],
+];
+/** LabelView's columns, each named with `prefix` before its field's name. */
+const labelColumns = (prefix: string) => raw(LABEL_FIELDS.map(([name, expr]) => `${expr} AS ${prefix}${name}`).join(', '));
+/** The columns of LabelView over LABELS_FROM-shaped sources. */
+export const LABEL_COLUMNS = labelColumns('');
+/** The prefix of the newest label's columns in a judgment's row. */
+const NEWEST = 'nl_';
 const LABELS_FROM = sql`labels l JOIN items i ON i.id = l.item_id LEFT JOIN users u ON u.id = l.user_id`;
 
 type Db = SqlExecutor;
@@ -125,36 +142,17 @@ interface JudgmentRow {
   item_steps: number[];
   version: number;
   item_judgments: ItemJudgment[];
-  /** The item's newest label (newest_label), its LabelView columns prefixed nl_; nl_id null when it has none. */
-  nl_id: number | null;
-  nl_version: number;
-  nl_score: number;
-  nl_rationale: string | null;
-  nl_user_id: number | null;
-  nl_author: string;
-  nl_author_name: string;
-  nl_created_at: Date;
-  nl_revert_of: number | null;
-  nl_revert_to_judge: string | null;
-  nl_on_earlier_content: boolean;
+  /** The item's newest label (newest_label): LABEL_FIELDS prefixed NEWEST, all null when it has none. */
+  [column: `${typeof NEWEST}${string}`]: unknown;
 }
 
-function newestOfRow(j: JudgmentRow): LabelView | null {
-  if (j.nl_id === null) return null;
-  return {
-    id: j.nl_id,
-    item_id: j.item_id,
-    version: j.nl_version,
-    score: j.nl_score,
-    rationale: j.nl_rationale,
-    user_id: j.nl_user_id,
-    author: j.nl_author,
-    author_name: j.nl_author_name,
-    created_at: j.nl_created_at,
-    revert_of: j.nl_revert_of,
-    revert_to_judge: j.nl_revert_to_judge,
-    on_earlier_content: j.nl_on_earlier_content,
-  };
+/** The label whose columns a row holds under `prefix` (labelColumns), or null when it holds none. */
+function labelOfRow(row: object, prefix: string): LabelView | null {
+  const cells = row as Record<string, unknown>;
+  if (cells[`${prefix}id`] === null) return null;
+  const label: Record<string, unknown> = {};
+  for (const [name] of LABEL_FIELDS) label[name] = cells[`${prefix}${name}`];
+  return label as unknown as LabelView;
 }
 
 /** The item of a judgment, or null when there is no such judgment. */
@@ -170,10 +168,7 @@ export async function judgmentView(db: Db, judgmentId: number): Promise<Judgment
                c.scale_min, c.scale_max, j.steps, j.judge_score, j.rationale, j.judge, i.id AS item_id, i.steps AS item_steps, i.version,
                (SELECT json_agg(json_build_object('id', o.id, 'judge', o.judge, 'judge_score', o.judge_score, 'rationale', o.rationale) ORDER BY o.position)
                   FROM judgments o WHERE o.item_id = i.id) AS item_judgments,
-               l.id AS nl_id, l.version AS nl_version, l.score AS nl_score, l.rationale AS nl_rationale, l.user_id AS nl_user_id,
-               l.author AS nl_author, coalesce(u.name, l.author) AS nl_author_name, l.created_at AS nl_created_at,
-               l.revert_of_label_id AS nl_revert_of, l.revert_to_judge AS nl_revert_to_judge,
-               l.content_revision < i.content_revision AS nl_on_earlier_content
+               ${labelColumns(NEWEST)}
           FROM judgments j
           JOIN items i ON i.id = j.item_id
           JOIN trajectories t ON t.pk = j.trajectory_pk
@@ -185,7 +180,7 @@ export async function judgmentView(db: Db, judgmentId: number): Promise<Judgment
   const j = rows[0];
   if (!j) throw notFound(`judgment ${judgmentId}`);
   // The same label as newestLabel(db, j.item_id) reads, in the judgment's statement.
-  const newest = newestOfRow(j);
+  const newest = labelOfRow(j, NEWEST);
   const effective = effectiveScore({ criterion: j.criterion_id, steps: j.steps, judgeScore: j.judge_score, humanScore: newest?.score ?? null });
   return {
     id: j.id,
