@@ -53,11 +53,18 @@ function zodDetails(e: ZodError, source: string) {
   return e.issues.map((i) => ({ [source]: i.path.join('.'), message: i.message }));
 }
 
-// 22021: invalid byte sequence ("0x00") in text; 22P05: \u0000 in jsonb.
+// 22021: invalid byte sequence ("0x00") in text; 22P05: \u0000 in jsonb. An error of pg has the code
+// itself; one of Prisma Client carries the driver's under meta.driverAdapterError.cause (originalCode,
+// originalMessage), as lib/db/connection-errors.ts reads it.
 function isNulError(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  const message = (e as { message?: unknown } | null)?.message;
-  return (code === '22021' || code === '22P05') && typeof message === 'string' && /0x00|\\u0000/.test(message);
+  const err = e as {
+    code?: unknown;
+    message?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } };
+  } | null;
+  const nul = (code: unknown, message: unknown) => (code === '22021' || code === '22P05') && typeof message === 'string' && /0x00|\\u0000/.test(message);
+  const cause = err?.meta?.driverAdapterError?.cause;
+  return nul(err?.code, err?.message) || (typeof cause === 'object' && cause !== null && nul(cause.originalCode, cause.originalMessage));
 }
 
 export function toApiError(e: unknown, source: 'parameter' | 'field' = 'field'): ApiError {
