@@ -1,15 +1,16 @@
 // Requests a stranger can send that once reached PostgreSQL as errors (500): a NUL in a run or
-// trajectory id that a write route hands to Prisma. Each is a 4xx that names what is wrong, and
-// nothing is written.
+// trajectory id that a write route hands to Prisma, and ids beyond PostgreSQL's integer range in JSON
+// bodies. Each is a 4xx that names what is wrong, and nothing is written.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json, signedIn, type Caller } from './helpers/api';
 import { useTestDatabase } from './helpers/db';
-import { storeSmallFixture } from './helpers/labels';
+import { judgmentsOf, storeSmallFixture } from './helpers/labels';
 
 process.env.ROUTELENS_EMBEDDED = 'false';
 const db = useTestDatabase('reviewhostile');
 
 let admin: Caller & { userId: number };
+const BEYOND_INT4 = 2 ** 31;
 type ErrorBody = { error: { code: string; message: string } };
 
 beforeAll(async () => {
@@ -42,5 +43,53 @@ describe('a NUL in a path id of a write route', () => {
       expect(body.error.message).toMatch(/NUL/);
     }
     expect(await counts()).toBe(before);
+  });
+});
+
+describe('ids beyond PostgreSQL integers in JSON bodies', () => {
+  it('POST /api/api-keys with such a user_id is a 400 naming user_id', async () => {
+    const { POST } = await import('@/app/api/api-keys/route');
+    const before = await counts();
+    for (const userId of [BEYOND_INT4, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+      const res = await call(POST, { method: 'POST', body: { name: 'script', user_id: userId }, as: admin });
+      const body = await json<ErrorBody>(res.clone());
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(body.error.message).toMatch(/"user_id"/);
+    }
+    expect(await counts()).toBe(before);
+  });
+
+  it('POST /api/judgments/{id}/revert with such a label_id is a 400 naming label_id', async () => {
+    const t = (await db.pool().query<{ id: string }>('SELECT t.id FROM trajectories t JOIN judgments j ON j.trajectory_pk = t.pk ORDER BY t.pk LIMIT 1'))
+      .rows[0]!;
+    const [j] = await judgmentsOf(t.id);
+    const { POST } = await import('@/app/api/judgments/[id]/revert/route');
+    const before = await counts();
+    for (const labelId of [BEYOND_INT4, 2 ** 40]) {
+      const res = await call(POST, { method: 'POST', params: { id: String(j!.id) }, body: { label_id: labelId, expected_version: j!.version }, as: admin });
+      const body = await json<ErrorBody>(res.clone());
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(body.error.message).toMatch(/"label_id"/);
+    }
+    expect(await counts()).toBe(before);
+  });
+
+  it('POST /api/queues/{id}/next with such an item in skip is a 400 naming skip', async () => {
+    const queues = await import('@/app/api/queues/route');
+    const made = await call(queues.POST, { method: 'POST', body: { name: 'q', filters: {}, rule: { rule: 'all' } }, as: admin });
+    expect(made.status).toBe(201);
+    const queueId = String((await json<{ queue: { id: number } }>(made)).queue.id);
+    const { POST } = await import('@/app/api/queues/[id]/next/route');
+    const before = await counts();
+    for (const skip of [[BEYOND_INT4], [1, 2 ** 40]]) {
+      const res = await call(POST, { method: 'POST', params: { id: queueId }, body: { skip }, as: admin });
+      const body = await json<ErrorBody>(res.clone());
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(body.error.message).toMatch(/"skip/);
+    }
+    expect(await counts()).toBe(before);
+    // The largest item id PostgreSQL can hold is still a valid (unknown) item to pass over.
+    const ok = await call(POST, { method: 'POST', params: { id: queueId }, body: { skip: [BEYOND_INT4 - 1] }, as: admin });
+    expect(ok.status, await ok.clone().text()).toBe(200);
   });
 });

@@ -6,6 +6,12 @@ import { z } from 'zod';
 
 export const NUL_MESSAGE = 'must not contain the NUL character (\\u0000), which PostgreSQL cannot store';
 
+/**
+ * The largest row id (users, labels, queue items, ...): their columns are PostgreSQL's integer, so a
+ * larger number in a body names no row and would fail in the database; schemas refuse it as a 400.
+ */
+export const MAX_ROW_ID = 2_147_483_647;
+
 export const hasNoNul = (s: string): boolean => !s.includes('\u0000');
 
 /** z.string(params) that refuses NUL; chain .min/.max/.trim/.regex on it as on any string. */
