@@ -89,6 +89,9 @@ test('a person adds a judgment the judges missed from the replay page', async ({
   await page.locator('[data-testid=step-row][data-step="5"]').click();
   await expect(form.getByLabel('steps')).toHaveValue('5');
   await form.getByLabel('criterion').selectOption('c2');
+  // The chosen criterion is shown in full beside the plain-text option, with its weight and scale.
+  await expect(form.getByTestId('add-judgment-criterion')).toContainText('c2');
+  await expect(form.getByTestId('add-judgment-criterion')).toContainText('binary: 0 fails, 1 meets');
   await form.getByTestId('score-1').click();
   await form.getByLabel('rationale').fill('the last step is right');
   await form.getByTestId('add-judgment').click();

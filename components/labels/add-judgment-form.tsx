@@ -4,12 +4,14 @@
 // follows the replay's current step until the person types in it.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Markdown } from '@/components/markdown/markdown';
 import { Button } from '@/components/ui/button';
 import { hasRole, sendJson, useMe, WriteError } from '@/lib/client/auth';
 import { trajectoryPath } from '@/lib/client/api';
 import type { LabelWritten } from '@/lib/client/label-types';
 import type { RubricCriterion } from '@/lib/client/types';
 import { isOnScale } from '@/lib/domain/rubric';
+import { describeScale } from '@/lib/client/scale-keys';
 import { ScorePicker } from './score-picker';
 import { invalidateAfterLabel } from './use-labels';
 
@@ -91,6 +93,15 @@ export function AddJudgmentForm({
           </option>
         ))}
       </select>
+      {criterion && (
+        // An <option> is plain text, so the chosen criterion is shown again as the steps show it: Markdown and LaTeX rendered.
+        <div className="w-full rounded-md bg-slate-50 px-2 py-1.5 text-slate-700" data-testid="add-judgment-criterion">
+          <div className="mb-0.5 text-[11px] text-slate-500">
+            <span className="font-mono">{criterion.id}</span> · weight {criterion.weight} · {describeScale(criterion.scale)}
+          </div>
+          <Markdown text={criterion.text} className="text-xs" />
+        </div>
+      )}
       <input
         value={stepsText}
         onChange={(e) => setStepsText(e.target.value)}

@@ -6,6 +6,7 @@ import {
   isOnScale,
   normalizedScore,
   processScore,
+  scaleText,
   stepRubricScores,
   validateScale,
   validateWeight,
@@ -34,6 +35,15 @@ describe('validateScale', () => {
     expect(validateScale({ kind: 'numeric', min: 0, max: Infinity })).toMatch(/finite/);
     expect(validateScale({ kind: 'numeric', min: Number.NaN, max: 1 })).toMatch(/finite/);
     expect(validateScale({ kind: 'numeric', min: -1e308, max: 1e308 })).toMatch(/too large/);
+  });
+});
+
+describe('scaleText', () => {
+  it('names each kind with the scores it allows', () => {
+    expect(scaleText({ kind: 'binary' })).toBe('binary (0 or 1)');
+    expect(scaleText({ kind: 'ternary' })).toBe('ternary (-1, 0 or 1)');
+    expect(scaleText({ kind: 'numeric', min: 1, max: 5 })).toBe('numeric (1 to 5)');
+    expect(scaleText({ kind: 'numeric', min: -0.5, max: 2.5 })).toBe('numeric (-0.5 to 2.5)');
   });
 });
 

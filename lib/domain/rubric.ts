@@ -13,6 +13,13 @@ export function scaleOf(kind: Scale['kind'], min: number | null, max: number | n
   return kind === 'numeric' ? { kind, min: min ?? 0, max: max ?? 1 } : { kind };
 }
 
+/** The scores a scale allows, as error messages name them: "binary (0 or 1)", "ternary (-1, 0 or 1)", "numeric (0 to 10)". */
+export function scaleText(scale: Scale): string {
+  if (scale.kind === 'binary') return 'binary (0 or 1)';
+  if (scale.kind === 'ternary') return 'ternary (-1, 0 or 1)';
+  return `numeric (${scale.min} to ${scale.max})`;
+}
+
 /** Why a scale cannot be used, or `null` when it can. Ingest refuses a criterion whose scale fails. */
 export function validateScale(scale: Scale): string | null {
   if (scale.kind !== 'numeric') return null;

@@ -2,7 +2,7 @@
 // trace.schema.json, then the cross-references, so that one parse says whether a line may be stored.
 import { z } from 'zod';
 import { hasNoNul as noNul, NUL_MESSAGE } from './text';
-import { isOnScale, validateScale } from '@/lib/domain/rubric';
+import { isOnScale, scaleText, validateScale } from '@/lib/domain/rubric';
 import { checkRoutelensMeta } from './routelens-meta';
 
 export const TRACE_FORMAT = 'routelens.trace.v1';
@@ -119,13 +119,6 @@ const structural = z.strictObject({
 
 export type TraceLine = z.infer<typeof structural>;
 
-function scaleText(s: TraceLine['rubric'] extends infer R ? (R extends { criteria: (infer C)[] } ? C : never) : never): string {
-  const sc = s.scale;
-  if (sc.kind === 'binary') return 'binary (0 or 1)';
-  if (sc.kind === 'ternary') return 'ternary (-1, 0 or 1)';
-  return `numeric (${sc.min} to ${sc.max})`;
-}
-
 /** Nesting depth of a JSON value, without recursion (the value may be deeper than the stack). */
 export function jsonDepth(value: unknown, limit: number): number {
   let depth = 0;
@@ -200,7 +193,7 @@ function crossReferences(line: TraceLine, ctx: z.RefinementCtx): void {
       if (k >= line.steps.length) issue(['judgments', i, 'steps', n], `step ${k} does not exist (the trajectory has ${line.steps.length} steps)`);
     });
     if (!validateScale(c.scale) && !isOnScale(j.score, c.scale)) {
-      issue(['judgments', i, 'score'], `${j.score} is not on criterion "${c.id}"'s scale: ${scaleText(c)}`);
+      issue(['judgments', i, 'score'], `${j.score} is not on criterion "${c.id}"'s scale: ${scaleText(c.scale)}`);
     }
     const set = [...new Set(j.steps ?? [])].sort((a, b) => a - b);
     const key = `${j.judge === undefined ? '' : `=${j.judge}`}\u0000${j.criterion}\u0000${set.join(',')}`;

@@ -7,7 +7,7 @@ import 'server-only';
 // run rollups. A label based on a stale version is refused with 409 and what changed, so no
 // acknowledged label is ever overwritten or lost.
 import type pg from 'pg';
-import { isOnScale, scaleOf, type Scale } from '@/lib/domain';
+import { isOnScale, scaleOf, scaleText, type Scale } from '@/lib/domain';
 import { recomputeTrajectory, type RecomputedTrajectory } from '@/lib/db/derived';
 import { stepSet } from '@/lib/db/items';
 import { RollupDeltas } from '@/lib/db/rollups';
@@ -47,8 +47,7 @@ async function inRetriedTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>
 
 function checkOnScale(score: number, scale: Scale, field = 'score'): void {
   if (!isOnScale(score, scale)) {
-    const values = scale.kind === 'binary' ? '0 or 1' : scale.kind === 'ternary' ? '-1, 0 or 1' : `a number from ${scale.min} to ${scale.max}`;
-    throw new ApiError('bad_request', `field "${field}": ${score} is not on the criterion's ${scale.kind} scale (${values})`);
+    throw new ApiError('bad_request', `field "${field}": ${score} is not on the criterion's scale: ${scaleText(scale)}`);
   }
 }
 
