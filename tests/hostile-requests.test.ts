@@ -93,3 +93,56 @@ describe('ids beyond PostgreSQL integers in JSON bodies', () => {
     expect(ok.status, await ok.clone().text()).toBe(200);
   });
 });
+
+describe("reads that another website's page makes the browser send", () => {
+  // With sign-in off every caller is the local admin, so a page of any site could make the browser start
+  // exports and queries (an <img>, an <iframe>, a no-cors fetch): it cannot read the answers, but it can
+  // keep the export slots and the database busy, and time the answers. Fetch Metadata names such requests.
+  const subresources: Record<string, string>[] = [
+    { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+    { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' },
+    { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' },
+    // Another port of localhost is the same site, not the same origin.
+    { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' },
+  ];
+
+  it('are refused with 403 before any work starts, with sign-in off and on', async () => {
+    const exports = await import('@/app/api/exports/[kind]/route');
+    const list = await import('@/app/api/trajectories/route');
+    for (const embedded of ['true', 'false']) {
+      process.env.ROUTELENS_EMBEDDED = embedded;
+      try {
+        for (const headers of subresources) {
+          for (const [name, res] of [
+            ['export', await call(exports.GET, { path: '/api/exports/steps?format=parquet', params: { kind: 'steps' }, headers, as: admin })],
+            ['list', await call(list.GET, { path: '/api/trajectories?q=secret', headers, as: admin })],
+          ] as const) {
+            const body = await json<ErrorBody>(res.clone());
+            expect(res.status, `${name} ${embedded} ${JSON.stringify(headers)}: ${JSON.stringify(body)}`).toBe(403);
+            expect(body.error.code).toBe('forbidden');
+            expect(body.error.message).toMatch(/another website/);
+          }
+        }
+      } finally {
+        process.env.ROUTELENS_EMBEDDED = 'false';
+      }
+    }
+  });
+
+  it('still answer scripts, this site, a typed address and a link followed from another site', async () => {
+    const list = await import('@/app/api/trajectories/route');
+    const schema = await import('@/app/api/schemas/trace.v1.json/route');
+    for (const headers of [
+      {},
+      { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' },
+      { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+    ] as Record<string, string>[]) {
+      const res = await call(list.GET, { path: '/api/trajectories?limit=1', headers, as: admin });
+      expect(res.status, `${JSON.stringify(headers)}: ${await res.clone().text()}`).toBe(200);
+    }
+    // The trace format's schema is public: any page may fetch it.
+    const res = await call(schema.GET, { headers: subresources[0] });
+    expect(res.status).toBe(200);
+  });
+});

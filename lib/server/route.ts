@@ -31,6 +31,18 @@ export interface RouteOptions<R extends RouteRole> {
   scopes?: readonly KeyScope[];
 }
 
+/**
+ * A request that a browser sends for a page of another site (Fetch Metadata: Sec-Fetch-Site cross-site,
+ * or same-site, as another port of localhost is) other than a top-level navigation, which is a person
+ * following a link. Scripts send no Sec-Fetch-* headers; this site's pages send same-origin.
+ */
+export function isForeignSubresource(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site')?.toLowerCase();
+  if (site !== 'cross-site' && site !== 'same-site') return false;
+  const navigation = request.headers.get('sec-fetch-mode')?.toLowerCase() === 'navigate' && request.headers.get('sec-fetch-dest')?.toLowerCase() === 'document';
+  return !navigation;
+}
+
 export function route<P = Record<string, never>>(opts: RouteOptions<'public'>, handler: (ctx: PublicRouteContext<P>) => Promise<Response>): RouteHandler<P>;
 export function route<P = Record<string, never>>(opts: RouteOptions<Role>, handler: (ctx: RouteContext<P>) => Promise<Response>): RouteHandler<P>;
 export function route<P = Record<string, never>>(opts: RouteOptions<RouteRole>, handler: (ctx: RouteContext<P>) => Promise<Response>): RouteHandler<P> {
@@ -41,6 +53,11 @@ export function route<P = Record<string, never>>(opts: RouteOptions<RouteRole>, 
       // Another site's page (a foreign Host, or a write with a foreign Origin) gets nothing, whoever it is.
       const refused = refusal(request);
       if (refused) throw new ApiError(refused.code, refused.message);
+      // Nor may its page make the browser read here (an <img>, an <iframe>, a no-cors fetch): it could
+      // not see the answer, but it could start exports and queries as the local admin, and time them.
+      if (opts.role !== 'public' && isForeignSubresource(request)) {
+        throw new ApiError('forbidden', 'a page of another website may not read from this API; open the address itself, or call it from a script');
+      }
       const actor = await authenticate(request);
       // Public routes skip the CSRF check: signing in happens before there is a token to send.
       if (opts.role !== 'public') {
