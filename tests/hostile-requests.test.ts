@@ -146,3 +146,37 @@ describe("reads that another website's page makes the browser send", () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('a JSON body without Content-Length', () => {
+  it('is cut off at the 1 MiB limit with a 413, not read whole first (sign-in needs no credentials)', async () => {
+    const { POST } = await import('@/app/api/auth/login/route');
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const total = 64 * 1024 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= total) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const req = new Request('http://localhost/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const res = await POST(req, { params: Promise.resolve({}) });
+    const answer = await json<ErrorBody>(res.clone());
+    expect(res.status, JSON.stringify(answer)).toBe(413);
+    expect(answer.error.code).toBe('payload_too_large');
+    expect(pulled).toBeLessThanOrEqual(2 * 1024 * 1024);
+  });
+
+  it('counts the limit in bytes, as docs/limits.md says', async () => {
+    const { POST } = await import('@/app/api/users/route');
+    // 600,000 two-byte characters: 1.2 MB of UTF-8, within 1 MiB of characters.
+    const res = await call(POST, { method: 'POST', body: JSON.stringify({ username: 'x', role: 'viewer', name: 'é'.repeat(600_000) }), as: admin });
+    expect(res.status, await res.clone().text()).toBe(413);
+  });
+});

@@ -11,11 +11,35 @@ export function isJsonContentType(value: string | null): boolean {
   return value !== null && /^application\/json\s*(;|$)/i.test(value.trim());
 }
 
+const tooLarge = () => new ApiError('payload_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`);
+
+/**
+ * The body as text, read up to MAX_BODY_BYTES bytes: a body sent without Content-Length (chunked)
+ * that goes on past the limit is cut off there, not held in memory whole first.
+ */
+async function bodyText(request: Request): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  // As Request.text() decodes: UTF-8, a leading byte order mark dropped, bad bytes replaced.
+  return new TextDecoder().decode(Buffer.concat(chunks, bytes));
+}
+
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`);
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await bodyText(request);
   let value: unknown = {};
   if (text.trim() !== '') {
     // A form or a no-cors fetch of another site can send text/plain or form types, never this one.
