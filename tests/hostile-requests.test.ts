@@ -180,3 +180,20 @@ describe('a JSON body without Content-Length', () => {
     expect(res.status, await res.clone().text()).toBe(413);
   });
 });
+
+describe('a path that is no route of the API', () => {
+  it("answers api.md's error shape (404 not_found naming the path) to every method, not an HTML page", async () => {
+    const mod = (await import('@/app/api/[...path]/route')) as Record<string, unknown>;
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      const res = await call(mod[method], { method, path: '/api/trajectorys?run=x', params: { path: ['trajectorys'] }, as: admin });
+      expect(res.status, method).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = await json<ErrorBody>(res);
+      expect(body.error.code).toBe('not_found');
+      expect(body.error.message).toContain('/api/trajectorys');
+    }
+    // Another site's page gets no more than it does from the routes that exist.
+    const foreign = await call(mod.POST, { method: 'POST', path: '/api/nope', params: { path: ['nope'] }, headers: { origin: 'http://evil.example' } });
+    expect(foreign.status).toBe(403);
+  });
+});

@@ -23,6 +23,11 @@ const BODYLESS = new Set([
   'DELETE /api/trajectories/[id]',
   'POST /api/queues/[id]/items/[item]/release',
   'POST /api/ingest', // JSON Lines, not JSON: its own types (below)
+  // No route: a 404 whatever the body.
+  'POST /api/[...path]',
+  'PUT /api/[...path]',
+  'PATCH /api/[...path]',
+  'DELETE /api/[...path]',
 ]);
 
 let endpoints: Endpoint[];
