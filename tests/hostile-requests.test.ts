@@ -197,3 +197,35 @@ describe('a path that is no route of the API', () => {
     expect(foreign.status).toBe(403);
   });
 });
+
+describe('forged values that once reached PostgreSQL', () => {
+  it('a list cursor with a date or time that does not exist is a 400 naming the cursor', async () => {
+    const { GET } = await import('@/app/api/trajectories/route');
+    const cursor = (value: string) => Buffer.from(JSON.stringify(['ingested_at', 'asc', value, 1])).toString('base64url');
+    for (const value of [
+      '9999-99-99 99:99:99',
+      '2026-02-30 00:00:00',
+      '2025-02-29 12:00:00',
+      '2026-01-01 24:00:00',
+      '0000-01-01 00:00:00',
+      '2026-01-01 00:00:00+16',
+    ]) {
+      const res = await call(GET, { path: `/api/trajectories?sort=ingested_at&order=asc&cursor=${cursor(value)}`, as: admin });
+      const body = await json<ErrorBody>(res.clone());
+      expect(res.status, `${value}: ${JSON.stringify(body)}`).toBe(400);
+      expect(body.error.message).toMatch(/"cursor"/);
+    }
+    for (const value of ['2024-02-29 23:59:59.999', '2026-12-31 00:00:00+05:30', '2026-01-01 00:00:00']) {
+      const res = await call(GET, { path: `/api/trajectories?sort=ingested_at&order=asc&cursor=${cursor(value)}`, as: admin });
+      expect(res.status, value).toBe(200);
+    }
+  });
+
+  it('a session cookie that is not valid percent-encoding is no session: 401, not a 500', async () => {
+    const { GET } = await import('@/app/api/auth/me/route');
+    for (const cookie of ['routelens_session=%E0%A4%A', 'routelens_session=%', 'other=1; routelens_session=%zz']) {
+      const res = await call(GET, { headers: { cookie } });
+      expect(res.status, cookie).toBe(401);
+    }
+  });
+});

@@ -376,6 +376,21 @@ describe('GET /api/runs/{id}/groups', () => {
     } while (cursor);
     expect(seen).toEqual(['q1@1', 'q2@1', 'cancel', 'q1@0', 'solo']);
     expect((await groups('tr', 'cursor=xyz')).status).toBe(400);
+    // A forged cursor whose value the sort column's type cannot hold is a 400, not PostgreSQL's cast error.
+    const forged = (sort: string, value: string) => Buffer.from(JSON.stringify([sort, 'asc', value, 1])).toString('base64url');
+    for (const [sort, value] of [
+      ['step', '1.5'],
+      ['step', '99999999999'],
+      ['step', '1e5'],
+      ['rollouts', '-1.25'],
+      ['accuracy', '1e999'],
+      ['reward_std', '-1e400'],
+    ] as const) {
+      const res = await groups('tr', `sort=${sort}&order=asc&cursor=${forged(sort, value)}`);
+      expect(res.status, `${sort} ${value}: ${JSON.stringify(res.body)}`).toBe(400);
+      expect(res.body.error?.message).toMatch(/"cursor"/);
+    }
+    expect((await groups('tr', `sort=step&order=asc&cursor=${forged('step', '1')}`)).status).toBe(200);
     expect((await groups('tr', 'step=3..1')).status).toBe(400);
   });
 });

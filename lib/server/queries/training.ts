@@ -30,6 +30,7 @@ import type { ViewSettings } from '@/lib/schemas/view-settings';
 import { viewFigures } from './view-figures';
 import { cachedStepRows, type CachedStepPoint } from './training-cache';
 import { ApiError, notFound } from '@/lib/server/errors';
+import { MAX_INT4, SORT_VALUE_FORMS } from './cursor-values';
 import { empty, join, queryRows, queryRowsWith, raw, sql, type Sql } from '@/lib/server/sql';
 
 async function findRun(runId: string): Promise<void> {
@@ -302,10 +303,8 @@ function decodeGroupCursor(text: string, p: GroupListParams): { value: string | 
   if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== p.sort || parsed[1] !== p.order) throw badCursor();
   const [, , value, pk] = parsed as unknown[];
   const col = SORT_EXPR[p.sort];
-  if (!Number.isSafeInteger(pk) || (pk as number) < 1 || (pk as number) > 2_147_483_647) throw badCursor();
-  if (value === null ? !col.nullable : typeof value !== 'string') throw badCursor();
-  if (typeof value === 'string' && col.type !== 'text' && !/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value)) throw badCursor();
-  if (typeof value === 'string' && value.length > 200) throw badCursor();
+  if (!Number.isSafeInteger(pk) || (pk as number) < 1 || (pk as number) > MAX_INT4) throw badCursor();
+  if (value === null ? !col.nullable : typeof value !== 'string' || !SORT_VALUE_FORMS[col.type]!(value)) throw badCursor();
   return { value: value as string | null, pk: pk as number };
 }
 

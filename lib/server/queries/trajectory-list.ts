@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { getPool } from '@/lib/db/pool';
 import type { ListParams, SortField, TrajectoryFilter } from '@/lib/schemas/filters';
 import { ApiError } from '@/lib/server/errors';
+import { MAX_INT4, SORT_VALUE_FORMS } from './cursor-values';
 import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { combinedRewardSql } from '@/lib/server/view-settings';
@@ -67,12 +68,10 @@ export function decodeCursor(text: string, sort: SortField, order: 'asc' | 'desc
   const [s, o, value, pk] = parsed as [string, string, string | null, number];
   if (s !== sort || o !== order) throw badCursor(`was made for sort=${s}&order=${o}, not sort=${sort}&order=${order}`);
   const col = SORT_COLUMNS[sort];
-  const valid = value === null ? col.nullable : VALUE_FORMS[col.type]!(value);
+  const valid = value === null ? col.nullable : SORT_VALUE_FORMS[col.type]!(value);
   if (!valid || pk < 1 || pk > MAX_INT4) throw badCursor('is not a cursor of this list');
   return { sort, order, value, pk };
 }
-
-const MAX_INT4 = 2_147_483_647;
 
 /** judges.id of a judge's name (resolveViewSettings checked that it exists). */
 async function judgeIdOf(name: string | null): Promise<number | null> {
@@ -81,15 +80,6 @@ async function judgeIdOf(name: string | null): Promise<number | null> {
   if (!row) throw new ApiError('invalid_parameter', `parameter "judge": no judge is named ${JSON.stringify(name)}`);
   return row.id;
 }
-
-/** What a sort value looks like as PostgreSQL writes it, so that a forged cursor is a 400, not a cast error. */
-const VALUE_FORMS: Record<string, (v: string) => boolean> = {
-  text: (v) => v.length <= 200 && !v.includes('\u0000'),
-  float8: (v) => /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v) && Number.isFinite(Number(v)),
-  int4: (v) => /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= MAX_INT4,
-  // Written in the session's zone (UTC, lib/db/pool.ts); cursors from before timestamptz have no offset.
-  'timestamptz(3)': (v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?)?$/.test(v),
-};
 
 export interface TrajectoryListItem {
   id: string;
