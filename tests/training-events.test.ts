@@ -131,6 +131,17 @@ describe('GET /api/runs/{id}/events', () => {
     old.ac.abort();
   });
 
+  it('?last_event_id= given twice resumes from its last value, as every parameter counts', async () => {
+    const ids = (await db.pool().query("SELECT id FROM ingest_events WHERE run_id = 'resume' ORDER BY id")).rows.map((r) => Number(r.id));
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const ac = new AbortController();
+    const last = ids[ids.length - 2]!;
+    const request = new Request(`http://localhost/api/runs/resume/events?last_event_id=0&last_event_id=${last}`, { signal: ac.signal });
+    const sse = sseReader((await runEvents(request, { params: Promise.resolve({ id: 'resume' }) })).body!);
+    expect((await sse.next()).id).toBe(String(ids[ids.length - 1]));
+    ac.abort();
+  });
+
   it('GET /api/events sends every run, each event naming its run', async () => {
     const { ac, res } = open(null);
     const sse = sseReader((await res).body!);

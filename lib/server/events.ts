@@ -180,7 +180,8 @@ function eventText(e: IngestEventRow, all: boolean): string {
 
 /** Last-Event-ID (header, or ?last_event_id= for clients that cannot set headers): an event id or nothing. */
 function lastEventId(request: Request, url: URL): number | null {
-  const v = request.headers.get('last-event-id') ?? url.searchParams.get('last_event_id');
+  // A parameter given twice counts by its last value (api.md).
+  const v = request.headers.get('last-event-id') ?? url.searchParams.getAll('last_event_id').at(-1) ?? null;
   if (v === null || v.trim() === '') return null;
   return /^\d{1,15}$/.test(v.trim()) ? Number(v.trim()) : null;
 }
