@@ -3,7 +3,7 @@
 // give the same answers inside a Prisma transaction as on a pg client.
 import { describe, expect, it } from 'vitest';
 import { getPool } from '@/lib/db/pool';
-import { fromPrismaTx, getPrisma } from '@/lib/db/prisma';
+import { fromPrisma, fromPrismaTx, getPrisma } from '@/lib/db/prisma';
 import { useTestDatabase } from './helpers/db';
 
 useTestDatabase('executor');
@@ -49,5 +49,50 @@ describe('fromPrismaTx', () => {
       };
     });
     expect(counts).toEqual({ ins: 4, del: 2, ret: [11, 12], s: 23, wrote: [{ n: 2, t: 'update (' }], locked: [{ v: 11 }], both: 1 });
+  });
+});
+
+// The values the read queries answer, one column of each kind they return. fromPrisma (outside a
+// transaction, as the read side runs) must give what pg's pool gives, value for value.
+const READ_VALUES = `SELECT 12345678901::int8 AS big, count(*) OVER () AS n, sum(g) OVER () AS s, avg(g) OVER () AS mean,
+         0.12345678901234567890123::numeric AS fine, 123456789012345678901234567890::numeric AS huge, NULL::numeric AS no_dec,
+         2.5::float8 AS f, 1.1::float4 AS f4, 'NaN'::float8 AS nan, 'Infinity'::float8 AS inf, 3::int2 AS small, 7::int AS i,
+         g > 1 AS flag, NULL::bool AS no_flag, NULL::text AS no_text, NULL::int AS no_int, 'é\u0001✓ "q"'::text AS txt, 'x'::varchar AS vc,
+         '2026-12-03T07:00:00.123456Z'::timestamptz AS ts, NULL::timestamptz AS no_ts, ARRAY['2026-12-03T07:00:00Z'::timestamptz] AS tss,
+         '{"b":1,"a":[2],"c":null,"big":12345678901234567890}'::json AS j, '{"b":1.50,"a":[2]}'::jsonb AS jb, 'null'::jsonb AS jnull,
+         '"s"'::jsonb AS jstr, NULL::jsonb AS no_json, json_build_object('g', g, 'at', '2026-12-03T07:00:00Z'::timestamptz) AS built,
+         ARRAY[1.5, NULL, 2]::float8[] AS f8s, ARRAY['a', NULL, 'b,c', '"q"', '']::text[] AS texts, ARRAY[1, 2]::int4[] AS i4s,
+         ARRAY[true, false]::bool[] AS bools, ARRAY[3, NULL]::int8[] AS i8s, ARRAY[1.25, NULL]::numeric[] AS decs, '{}'::int[] AS none,
+         'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS id, 'c'::char(2) AS padded, $1::text AS param, $2::int[] AS params
+    FROM generate_series(1, 3) g ORDER BY g`;
+
+describe('fromPrisma', () => {
+  it("answers the read queries' kinds of value as the pg pool does", async () => {
+    const values = ['x', [1, 2]];
+    const viaPg = (await getPool().query(READ_VALUES, values)).rows;
+    const viaPrisma = await fromPrisma().query(READ_VALUES, values);
+    expect(viaPrisma.rows).toEqual(viaPg);
+    expect(viaPrisma.rowCount).toBe(3);
+    expect(viaPrisma.rows[0]).toMatchObject({ big: 12345678901, n: 3, s: 6, mean: 2, i8s: ['3', null], decs: [1.25, null], jnull: null, no_ts: null });
+    expect(viaPrisma.rows[0]!.ts).toEqual(new Date('2026-12-03T07:00:00.123Z'));
+    expect(Number.isNaN(viaPrisma.rows[0]!.nan)).toBe(true);
+  });
+
+  it('reads timestamp without time zone and date as UTC, as pg does in a process whose zone is UTC', async () => {
+    // pg parses these two as the process's local time, Prisma as UTC; every stored time of routelens is
+    // a timestamptz and the read queries format days with to_char, so neither kind reaches a reader.
+    const q = "SELECT '2026-12-03T07:00:00.5'::timestamp AS local, '2026-12-03'::date AS day";
+    const [row] = (await fromPrisma().query<{ local: Date; day: Date }>(q)).rows;
+    expect(row).toEqual({ local: new Date('2026-12-03T07:00:00.500Z'), day: new Date('2026-12-03T00:00:00.000Z') });
+    if (new Date(0).getTimezoneOffset() === 0) expect(row).toEqual((await getPool().query(q)).rows[0]);
+  });
+
+  it('gives the rowCount of a write, and refuses the columns Prisma cannot type', async () => {
+    const db = fromPrisma();
+    expect((await db.query('UPDATE runs SET hidden = hidden WHERE id = $1', ['none'])).rowCount).toBe(0);
+    // "char", void and interval have no Prisma type: select something else (SELECT 1 FROM f(), ::text).
+    await expect(db.query('SELECT relkind FROM pg_class LIMIT 1')).rejects.toThrow();
+    await expect(db.query("SELECT interval '1 day' AS d")).rejects.toThrow();
+    expect((await db.query('SELECT 1 AS one FROM pg_sleep(0)')).rows).toEqual([{ one: 1 }]);
   });
 });

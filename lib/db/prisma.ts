@@ -82,12 +82,14 @@ function asPg(v: unknown): unknown {
   return v;
 }
 
-/** A Prisma transaction client as an SqlExecutor whose answers are pg's (same row values, same rowCount). */
-export function fromPrismaTx(tx: Prisma.TransactionClient): SqlExecutor {
+/** What fromPrisma and fromPrismaTx need of a Prisma client: its raw statements. */
+type RawClient = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
+
+function executorOf(client: RawClient): SqlExecutor {
   return {
     async query<T extends QueryResultRow = QueryResultRow>(text: string, values: unknown[] = []) {
-      if (!returnsRows(text)) return { rows: [] as T[], rowCount: await tx.$executeRawUnsafe(text, ...values) };
-      const raw = await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
+      if (!returnsRows(text)) return { rows: [] as T[], rowCount: await client.$executeRawUnsafe(text, ...values) };
+      const raw = await client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
       const rows = raw.map((r) => {
         const out: Record<string, unknown> = {};
         for (const k of Object.keys(r)) out[k] = asPg(r[k]);
@@ -96,4 +98,17 @@ export function fromPrismaTx(tx: Prisma.TransactionClient): SqlExecutor {
       return { rows, rowCount: rows.length };
     },
   };
+}
+
+/** A Prisma transaction client as an SqlExecutor whose answers are pg's (same row values, same rowCount). */
+export function fromPrismaTx(tx: Prisma.TransactionClient): SqlExecutor {
+  return executorOf(tx);
+}
+
+/**
+ * The Prisma client itself as an SqlExecutor (each statement on its own, outside a transaction), whose
+ * answers are pg's pool's: what the read queries run through.
+ */
+export function fromPrisma(client: PrismaClient = getPrisma()): SqlExecutor {
+  return executorOf(client);
 }
