@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { getPool } from '@/lib/db/pool';
 import { fromPrisma, fromPrismaTx, getPrisma } from '@/lib/db/prisma';
+import { queryRowsWith, reads } from '@/lib/server/reads';
+import { queryRows, sql } from '@/lib/server/sql';
 import { useTestDatabase } from './helpers/db';
 
 useTestDatabase('executor');
@@ -94,5 +96,17 @@ describe('fromPrisma', () => {
     await expect(db.query('SELECT relkind FROM pg_class LIMIT 1')).rejects.toThrow();
     await expect(db.query("SELECT interval '1 day' AS d")).rejects.toThrow();
     expect((await db.query('SELECT 1 AS one FROM pg_sleep(0)')).rows).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('the read side', () => {
+  it('answers the same through Prisma and pg, and runs queryRowsWith read-only with its settings', async () => {
+    const q = sql`SELECT current_setting('jit') AS jit, current_setting('work_mem') AS work_mem, current_setting('transaction_read_only') AS ro,
+                         ${'x'}::text AS param, count(*) AS n FROM generate_series(1, 3)`;
+    const settings = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'";
+    const want = { jit: 'off', work_mem: '64MB', ro: 'on', param: 'x', n: 3 };
+    expect(await queryRowsWith(settings, q, 'prisma')).toEqual([want]);
+    expect(await queryRowsWith(settings, q, 'pg')).toEqual([want]);
+    expect(await queryRows(reads('prisma'), q)).toEqual(await queryRows(reads('pg'), q));
   });
 });

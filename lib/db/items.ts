@@ -2,10 +2,10 @@
 // an item is a trajectory, a criterion and a set of steps; its human labels correct every judgment
 // of it. "The newest human label of an item" is the database function newest_label(item) (migration
 // labels_on_items); every query here and elsewhere that needs the effective label calls it.
-import type pg from 'pg';
 import { scaleOf, type CriterionDef, type JudgmentInput, type Scale } from '@/lib/domain';
+import type { SqlExecutor } from './prisma';
 
-type Db = pg.Pool | pg.PoolClient;
+type Db = SqlExecutor;
 
 /**
  * A judgment's steps as the set its item holds: distinct and ascending, [] for the trajectory as a

@@ -2,17 +2,17 @@ import 'server-only';
 // The view settings of a request (lib/schemas/view-settings.ts), checked against the database: a
 // `judge` that names no stored judge is a 400 that lists the known ones. Every route that takes
 // judge, lambda and mu, or delta_p, ratio_c and cap, parses them here.
-import type pg from 'pg';
 import { NO_JUDGE_ID } from '@/lib/db/judge-figures';
-import { getPool } from '@/lib/db/pool';
 import { UNNAMED_JUDGE, type PairSettings } from '@/lib/domain';
 import { parsePairSettings, parseViewSettings, type ViewSettings } from '@/lib/schemas/view-settings';
 import { ApiError } from './errors';
 import { parseParams } from './params';
 import { queryRows, raw, sql, type Sql } from './sql';
+import type { SqlExecutor } from '@/lib/db/prisma';
+import { reads } from '@/lib/server/reads';
 
 /** Every judge that scored a stored judgment, by name (the unnamed judge as "judge"), from the rollups. */
-export async function knownJudges(db: pg.Pool | pg.PoolClient = getPool()): Promise<string[]> {
+export async function knownJudges(db: SqlExecutor = reads()): Promise<string[]> {
   const rows = await queryRows<{ name: string }>(
     db,
     sql`SELECT g.name FROM judges g
@@ -35,14 +35,14 @@ export function unknownJudge(name: string, known: readonly string[]): ApiError {
 }
 
 /** Checks that `judge` names a stored judge; throws unknownJudge otherwise. */
-export async function checkJudge(judge: string | null, db: pg.Pool | pg.PoolClient = getPool()): Promise<void> {
+export async function checkJudge(judge: string | null, db: SqlExecutor = reads()): Promise<void> {
   if (judge === null) return;
   const known = await knownJudges(db);
   if (!known.includes(judge)) throw unknownJudge(judge, known);
 }
 
 /** judge, lambda and mu of a request: a 400 names a bad parameter, or lists the judges when none matches. */
-export async function resolveViewSettings(params: URLSearchParams, db: pg.Pool | pg.PoolClient = getPool()): Promise<ViewSettings> {
+export async function resolveViewSettings(params: URLSearchParams, db: SqlExecutor = reads()): Promise<ViewSettings> {
   const view = parseParams(parseViewSettings, params);
   await checkJudge(view.judge, db);
   return view;

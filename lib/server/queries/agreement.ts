@@ -8,7 +8,6 @@ import 'server-only';
 // figure and its seeded bootstrap interval from the cells. Between people counts each item that two
 // or more people labelled once, from each person's newest label (people_labels).
 import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import {
   addToCategoricalTable,
   categoricalFiguresOfTable,
@@ -28,8 +27,9 @@ import {
   type Scale,
 } from '@/lib/domain';
 import type { AgreementOver, AgreementParams, AgreementRequest } from '@/lib/schemas/read';
-import { empty, join, queryRows, queryRowsWith, sql, type Sql } from '@/lib/server/sql';
+import { empty, join, queryRows, sql, type Sql } from '@/lib/server/sql';
 import { checkJudge } from '@/lib/server/view-settings';
+import { queryRowsWith, reads } from '@/lib/server/reads';
 
 /** The conditions of the agreement filters over item `i` and its trajectory `t`. */
 export function agreementConditions(params: Pick<AgreementParams, 'run' | 'rubric' | 'criterion'>): Sql[] {
@@ -73,7 +73,7 @@ const KINDS: Scale['kind'][] = ['binary', 'ternary', 'numeric'];
  * than a sort of every row (bench/agreement.ts).
  */
 function countingRows<T extends pg.QueryResultRow>(q: Sql): Promise<T[]> {
-  return queryRowsWith<T>(getPool(), "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", q);
+  return queryRowsWith<T>("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", q);
 }
 
 /** The judge a judgment belongs to (the unnamed judge by its name), over judgments `j`. */
@@ -239,8 +239,8 @@ function storedPeopleQuery(params: AgreementParams, judge: string | null): Sql {
 
 /** The items that two or more people labelled: from agreement_people, or counted from the items. */
 async function peopleRows(params: AgreementParams, judge: string | null, live: boolean): Promise<PeopleRow[]> {
-  if (live) return queryRows<PeopleRow>(getPool(), peopleQuery(params, judge));
-  return (await queryRows<{ rows: PeopleRow[] }>(getPool(), storedPeopleQuery(params, judge)))[0]!.rows;
+  if (live) return queryRows<PeopleRow>(reads(), peopleQuery(params, judge));
+  return (await queryRows<{ rows: PeopleRow[] }>(reads(), storedPeopleQuery(params, judge)))[0]!.rows;
 }
 
 /** The judgment-in-view condition of the judge setting, over judgments `j`. */
@@ -262,7 +262,7 @@ interface CriterionMeta {
 async function criteriaMeta(keys: readonly { rubric_id: string; criterion_id: string }[]): Promise<Map<string, CriterionMeta>> {
   if (keys.length === 0) return new Map();
   const rows = await queryRows<CriterionMeta>(
-    getPool(),
+    reads(),
     sql`SELECT c.rubric_id, c.id, c.position, c.text, c.weight, c.kind, c.scale_min, c.scale_max
           FROM criteria c JOIN unnest(${keys.map((k) => k.rubric_id)}::text[], ${keys.map((k) => k.criterion_id)}::text[]) AS k(rubric_id, id)
             ON c.rubric_id = k.rubric_id AND c.id = k.id`,
@@ -492,7 +492,7 @@ const rubricsOf = (rows: readonly { rubric_id: string }[]) => new Set(rows.map((
 export async function agreement(params: AgreementRequest, source: AgreementSource = {}) {
   const judge = params.judge ?? null;
   await checkJudge(judge);
-  const db = getPool();
+  const db = reads();
   const live = source.live === true;
   const [cells, counts, people] = await Promise.all([
     countedCells(params, judge, false, live),
@@ -588,7 +588,7 @@ export async function agreementSeries(params: AgreementRequest & { over: Agreeme
   const judge = params.judge ?? null;
   await checkJudge(judge);
   const stored = source.live !== true && params.rubric === undefined && params.criterion === undefined;
-  const rows = stored ? await queryRows<SeriesRow>(getPool(), storedSeriesQuery(params, judge)) : await countingRows<SeriesRow>(liveSeriesQuery(params, judge));
+  const rows = stored ? await queryRows<SeriesRow>(reads(), storedSeriesQuery(params, judge)) : await countingRows<SeriesRow>(liveSeriesQuery(params, judge));
   const byJudge = groupBy(rows, (r) => r.judge);
   const judges = [...byJudge.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return {

@@ -1,7 +1,6 @@
 import 'server-only';
 // GET /api/trajectories/{id}/cost: the cost figures of scoring.md for one trajectory, from its steps'
 // tokens and given costs and its models' prices.
-import { getPool } from '@/lib/db/pool';
 import {
   allLargestModel,
   costBreakdown,
@@ -15,6 +14,7 @@ import {
 } from '@/lib/domain';
 import { queryRows, sql } from '@/lib/server/sql';
 import { findTrajectory, loadModels, pricesOf } from './trajectory-parts';
+import { reads } from '@/lib/server/reads';
 
 interface StepTokens {
   model: string;
@@ -24,7 +24,7 @@ interface StepTokens {
 }
 
 export async function trajectoryCostFigures(id: string) {
-  const db = getPool();
+  const db = reads();
   const t = await findTrajectory(db, id);
   const [models, rows] = await Promise.all([
     loadModels(db, t.model_ids),

@@ -2,11 +2,11 @@ import 'server-only';
 // GET /api/criteria: the criteria of the rubrics that the trajectory list's filters select, with their
 // text, scale kind and number of items, and the items per scale kind — what the queue form offers
 // (a criterion of one rubric, or every criterion of a kind: criterion ids repeat across rubrics).
-import { getPool } from '@/lib/db/pool';
 import type { Scale } from '@/lib/domain';
 import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import { empty, join, queryRows, sql } from '@/lib/server/sql';
 import { trajectoryConditions } from './trajectory-filter';
+import { reads } from '@/lib/server/reads';
 
 /** At most this many criteria are listed (most items first); `kinds` counts them all. */
 export const CRITERIA_LISTED = 200;
@@ -25,7 +25,7 @@ export async function criteriaOfFilter(filter: TrajectoryFilter) {
                    JOIN trajectories t ON t.pk = i.trajectory_pk
                    JOIN criteria c ON c.rubric_id = t.rubric_id AND c.id = i.criterion_id
                   ${where.length ? sql`WHERE ${join(where, ' AND ')}` : empty}`;
-  const db = getPool();
+  const db = reads();
   const [criteria, kinds] = await Promise.all([
     queryRows<CriterionChoice & { position: number }>(
       db,

@@ -2,11 +2,11 @@ import 'server-only';
 // GET /api/agreement/disagreements: the labelled items behind the agreement figures where the sides
 // differ — a judge's score against the item's newest human label, people's newest labels among
 // themselves, or judges among themselves — so that a person can look at them. Paged by item id.
-import { getPool } from '@/lib/db/pool';
 import type { DisagreementParams } from '@/lib/schemas/read';
 import { queryRows, sql } from '@/lib/server/sql';
 import { JUDGE_SCORES_JSON, labelledItems, type JudgeScore } from './agreement';
 import { JUDGE_DIFFERS_FROM_LABEL, JUDGES_DIFFER, PEOPLE_DIFFER } from './queue-selection';
+import { reads } from '@/lib/server/reads';
 
 interface Row {
   item_id: number;
@@ -34,7 +34,7 @@ export async function disagreements(params: DisagreementParams) {
   const extra = [differ];
   if (params.after !== undefined) extra.push(sql`i.id > ${params.after}`);
   const rows = await queryRows<Omit<Row, 'judge_score'>>(
-    getPool(),
+    reads(),
     sql`SELECT i.id AS item_id, (SELECT min(o.id) FROM judgments o WHERE o.item_id = i.id) AS judgment_id, t.id AS trajectory_id, t.rubric_id,
                i.criterion_id AS criterion, i.steps, ${JUDGE_SCORES_JSON} AS judges,
                (SELECT nl.score FROM newest_label(i.id) nl) AS human_score, ${PEOPLE_JSON} AS people

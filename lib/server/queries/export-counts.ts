@@ -3,7 +3,6 @@ import 'server-only';
 // and, where a kind would be empty, why — shown on the Exports page before anything is downloaded.
 // Counted from the trajectories' stored columns (no step texts read); preference pairs are built by
 // lib/domain from each pairing unit's outcomes, process scores and costs, as the export builds them.
-import type pg from 'pg';
 import { buildPreferencePairs, maxPairs, type PairCandidate } from '@/lib/domain';
 import type { ExportKind, ExportSettings } from '@/lib/schemas/exports';
 import type { TrajectoryFilter } from '@/lib/schemas/filters';
@@ -13,6 +12,7 @@ import { checkJudge } from '@/lib/server/view-settings';
 import { checkFilterRun } from './filter-values';
 import { pairUnit, tooManyPairs } from './pairs';
 import { trajectoryWhere } from './trajectory-filter';
+import type { SqlExecutor } from '@/lib/db/prisma';
 
 export interface KindCount {
   /** Rows the export would write; null where counting them would mean building it (too many pairs). */
@@ -39,7 +39,7 @@ interface PairRow {
 
 const count = (rows: number, reason: string, exact = true): KindCount => ({ rows, exact, empty_reason: rows === 0 ? reason : null });
 
-async function preferenceCount(db: pg.Pool, filter: TrajectoryFilter, s: ExportSettings, noneSelected: string): Promise<KindCount> {
+async function preferenceCount(db: SqlExecutor, filter: TrajectoryFilter, s: ExportSettings, noneSelected: string): Promise<KindCount> {
   const scope = s.scope ?? 'query';
   const unit = pairUnit(scope);
   const where = scope === 'group' ? trajectoryWhere(filter, [sql`t.training_group IS NOT NULL`]) : trajectoryWhere(filter);
@@ -89,7 +89,7 @@ async function preferenceCount(db: pg.Pool, filter: TrajectoryFilter, s: ExportS
   );
 }
 
-export async function exportCounts(db: pg.Pool, filter: TrajectoryFilter, s: ExportSettings): Promise<ExportCounts> {
+export async function exportCounts(db: SqlExecutor, filter: TrajectoryFilter, s: ExportSettings): Promise<ExportCounts> {
   await checkJudge(s.judge, db);
   await checkFilterRun(filter, db);
   const where = trajectoryWhere(filter);

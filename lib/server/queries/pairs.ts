@@ -4,8 +4,6 @@ import 'server-only';
 // scope=group only two rollouts of one training group form a pair (GRPO's own comparison), and `cap`
 // is per group. A request that could build more pairs than the limit (ROUTELENS_PAIRS_MAX) is refused
 // up front.
-import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import { buildPreferencePairs, comparePairs, maxPairs, type PairCandidate, type PreferencePair } from '@/lib/domain';
 import type { PairScope } from '@/lib/schemas/exports';
 import type { PairParams } from '@/lib/schemas/read';
@@ -15,6 +13,8 @@ import { settings as appSettings } from '@/lib/server/settings';
 import { empty, queryRows, sql, type Sql } from '@/lib/server/sql';
 import { findQuery } from './query';
 import { viewFigures, type TrajectoryFiguresIn } from './view-figures';
+import type { SqlExecutor } from '@/lib/db/prisma';
+import { reads } from '@/lib/server/reads';
 
 interface CandidateRow extends TrajectoryFiguresIn {
   id: string;
@@ -47,7 +47,7 @@ export function pairUnit(scope: PairScope): Sql {
 }
 
 /** The same check over the trajectories that `where` selects, counted per unit in SQL (exports). */
-export async function checkPairBoundSql(db: pg.Pool, where: Sql, scope: PairScope, cap: number | null): Promise<void> {
+export async function checkPairBoundSql(db: SqlExecutor, where: Sql, scope: PairScope, cap: number | null): Promise<void> {
   const rows = await queryRows<{ n: number }>(
     db,
     sql`SELECT count(*)::int AS n FROM trajectories t ${where} GROUP BY ${pairUnit(scope)} HAVING ${pairUnit(scope)} IS NOT NULL AND count(*) > 1`,
@@ -63,7 +63,7 @@ const unitOf = (scope: PairScope, r: CandidateRow): string | null =>
   scope === 'group' ? (r.training_group === null ? null : `${r.run_id}\u0001${r.training_group}`) : '';
 
 export async function queryPairs(queryId: string, params: PairParams, view: ViewSettings) {
-  const db = getPool();
+  const db = reads();
   await findQuery(db, queryId);
   const run = params.run === undefined ? empty : sql`AND run_id = ${params.run}`;
   const rows = await queryRows<CandidateRow>(

@@ -1,14 +1,14 @@
 import 'server-only';
 // GET /api/queries/{id}: one query with its rubrics and its trajectories across runs, for the query page,
 // with their figures under the view's judge, lambda and mu.
-import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import { notFound } from '@/lib/server/errors';
 import { queryRows, sql } from '@/lib/server/sql';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { loadCriteria } from '@/lib/db/items';
 import { scaleJson, storableId } from './trajectory-parts';
 import { viewFigures, type TrajectoryFiguresIn, type ViewFigures } from './view-figures';
+import type { SqlExecutor } from '@/lib/db/prisma';
+import { reads } from '@/lib/server/reads';
 
 /** How many of a query's trajectories the query page lists; the list route pages through the rest. */
 export const QUERY_TRAJECTORIES_SHOWN = 1_000;
@@ -20,7 +20,7 @@ interface QueryRecord {
   reference_answer: string | null;
 }
 
-export async function findQuery(db: pg.Pool, id: string): Promise<QueryRecord> {
+export async function findQuery(db: SqlExecutor, id: string): Promise<QueryRecord> {
   if (!storableId(id)) throw notFound(`query "${id.replaceAll('\u0000', '\\0')}"`);
   const [row] = await queryRows<QueryRecord>(db, sql`SELECT id, benchmark, text, reference_answer FROM queries WHERE id = ${id}`);
   if (!row) throw notFound(`query "${id}"`);
@@ -51,7 +51,7 @@ export interface QueryTrajectory {
   rubric_id: string | null;
 }
 
-async function loadRubrics(db: pg.Pool, ids: string[]) {
+async function loadRubrics(db: SqlExecutor, ids: string[]) {
   const rubrics = await queryRows<{ id: string; generator: string | null }>(
     db,
     sql`SELECT id, generator FROM rubrics WHERE id = ANY(${ids}::text[]) ORDER BY id COLLATE "C"`,
@@ -105,7 +105,7 @@ function runFigures(rows: readonly (QueryTrajectory & { pk: number })[], figures
  * The query page's figures under the view. At the stored settings PostgreSQL averages the stored
  * figures; otherwise lib/domain scores each of the query's trajectories (a query has a few hundred).
  */
-async function figuresOfRuns(db: pg.Pool, id: string, view: ViewSettings) {
+async function figuresOfRuns(db: SqlExecutor, id: string, view: ViewSettings) {
   if (view.judge === null && isDefaultReward(view)) {
     const runs = await queryRows<RunFigures>(
       db,
@@ -127,7 +127,7 @@ async function figuresOfRuns(db: pg.Pool, id: string, view: ViewSettings) {
 }
 
 export async function getQuery(id: string, view: ViewSettings = DEFAULT_VIEW) {
-  const db = getPool();
+  const db = reads();
   const query = await findQuery(db, id);
   const [{ runs, figures }, shown, rubricIds] = await Promise.all([
     figuresOfRuns(db, id, view),

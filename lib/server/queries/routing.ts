@@ -7,14 +7,14 @@ import 'server-only';
 // - `judge`: step scores under that judge setting are not stored, so quality by decision is computed
 //   from the selected trajectories' judgments (the other figures do not read judgments).
 // Either way lib/domain's routingFigures reads the sums out, as it does for routingDecisions.
-import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import { emptyRoutingTotals, modelTotals, routingFigures, ROUTING_BINS, type ModelPrice, type RoutingFigures, type RoutingTotals } from '@/lib/domain';
 import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import { empty, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
 import { judgmentInView } from '@/lib/server/view-settings';
 import { normalizedCriterionScore } from './criterion-score';
 import { trajectoryWhere } from './trajectory-filter';
+import type { SqlExecutor } from '@/lib/db/prisma';
+import { reads } from '@/lib/server/reads';
 
 export interface RoutingAnswer {
   trajectories: number;
@@ -121,7 +121,7 @@ function addModelRow(t: RoutingTotals, r: ModelRow): void {
 }
 
 /** The sums of one run, or of every run, from the rollups. */
-export async function rollupTotals(db: pg.Pool | pg.PoolClient, run: string | undefined): Promise<RoutingTotals> {
+export async function rollupTotals(db: SqlExecutor, run: string | undefined): Promise<RoutingTotals> {
   const where = run === undefined ? empty : sql`WHERE run_id = ${run}`;
   const [sets, models] = await Promise.all([
     queryRows<SetRow>(db, sql`SELECT * FROM run_routing_stats ${where}`),
@@ -141,7 +141,7 @@ export async function rollupTotals(db: pg.Pool | pg.PoolClient, run: string | un
  * models a trajectory can have: at most as many as the most a run has in its rollups; a trajectory
  * stored meanwhile with more is seen (max cardinality) and the query runs again wider.
  */
-export async function filteredTotals(db: pg.Pool | pg.PoolClient, filter: TrajectoryFilter): Promise<RoutingTotals> {
+export async function filteredTotals(db: SqlExecutor, filter: TrajectoryFilter): Promise<RoutingTotals> {
   const [bound] = await queryRows<{ k: number | null }>(
     db,
     sql`SELECT max(n)::int AS k FROM (SELECT count(*) AS n FROM run_routing_model_stats GROUP BY run_id) x`,
@@ -181,7 +181,7 @@ interface FilteredRow extends SetRow {
   score_sum_by_model: number[];
 }
 
-function filteredRows(db: pg.Pool | pg.PoolClient, filter: TrajectoryFilter, width: number): Promise<FilteredRow[]> {
+function filteredRows(db: SqlExecutor, filter: TrajectoryFilter, width: number): Promise<FilteredRow[]> {
   const byEscalations = (extra: string) =>
     raw(`ARRAY[${['= 0', '= 1', '= 2', '>= 3'].map((c) => `count(*) FILTER (WHERE r.escalations ${c}${extra})`).join(', ')}]`);
   // Sums of elements 1..n of an array column (the indexes are constants of this module, not input).
@@ -231,7 +231,7 @@ function judgedStepScores(filter: TrajectoryFilter, judge: string): Sql {
 }
 
 /** Replaces the quality sums of `t` by those under the judge setting, over the filter's trajectories. */
-async function judgedQuality(db: pg.Pool | pg.PoolClient, filter: TrajectoryFilter, judge: string, t: RoutingTotals): Promise<void> {
+async function judgedQuality(db: SqlExecutor, filter: TrajectoryFilter, judge: string, t: RoutingTotals): Promise<void> {
   const rows = await queryRows<{ model: string; bin: number | null; scored: number; score_sum: number }>(
     db,
     sql`WITH scores AS (${judgedStepScores(filter, judge)})
@@ -260,7 +260,7 @@ async function judgedQuality(db: pg.Pool | pg.PoolClient, filter: TrajectoryFilt
   }
 }
 
-async function prices(db: pg.Pool | pg.PoolClient, ids: string[]): Promise<ModelPrice[]> {
+async function prices(db: SqlExecutor, ids: string[]): Promise<ModelPrice[]> {
   if (ids.length === 0) return [];
   const rows = await queryRows<{ id: string; usd_per_mtok_in: number; usd_per_mtok_out: number }>(
     db,
@@ -275,7 +275,7 @@ export function answeredByRollups(filter: TrajectoryFilter): boolean {
 }
 
 export async function routingFor(filter: TrajectoryFilter, options: { judge?: string | null } = {}): Promise<RoutingAnswer> {
-  const db = getPool();
+  const db = reads();
   const fromRollups = answeredByRollups(filter);
   const totals = fromRollups ? await rollupTotals(db, filter.run) : await filteredTotals(db, filter);
   const judge = options.judge ?? null;
@@ -305,7 +305,7 @@ function floatList(text: string): (number | null)[] {
  * 5,000-element array literals (a light page of a 20,000-step replay); PostgreSQL writes each float
  * in its shortest exact form either way, so the numbers are the same.
  */
-export async function stepRoutingPage(db: pg.Pool | pg.PoolClient, pk: number, from: number, limit: number): Promise<StepRoutingValues[]> {
+export async function stepRoutingPage(db: SqlExecutor, pk: number, from: number, limit: number): Promise<StepRoutingValues[]> {
   const [row] = await queryRows<{ e: string; p: string | null; h: string | null }>(
     db,
     sql`SELECT substr(escalations, ${from + 1}::int, ${limit}::int) AS e,

@@ -3,12 +3,12 @@ import 'server-only';
 // under a judge; run_benchmark_stats and run_benchmark_model_stats for one benchmark), a handful of
 // rows however many trajectories are stored. The mean reward at other lambda and mu comes from the
 // same sums (meanCombinedReward).
-import { getPool } from '@/lib/db/pool';
 import { meanCombinedReward, meanInterval, mergeBreakdowns, savingsVsModel, wilsonInterval, type ModelBreakdown } from '@/lib/domain';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { ApiError } from '@/lib/server/errors';
 import { empty, queryRows, sql } from '@/lib/server/sql';
 import { benchmarksLike } from './trajectory-filter';
+import { reads } from '@/lib/server/reads';
 
 interface RunRow {
   id: string;
@@ -180,7 +180,7 @@ function runSummary(
  * per-(trajectory, judge) figures of that benchmark's trajectories.
  */
 export async function listRuns(view: ViewSettings = DEFAULT_VIEW, opts: RunsOptions = {}): Promise<RunSummary[]> {
-  const pool = getPool();
+  const pool = reads();
   const judged = view.judge !== null;
   const judgeId = sql`(SELECT g.id FROM judges g WHERE g.name = ${view.judge})`;
   const inBenchmark = opts.benchmark === undefined ? empty : sql`AND b.benchmark = ANY(${benchmarksLike(opts.benchmark)})`;

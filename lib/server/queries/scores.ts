@@ -1,14 +1,14 @@
 import 'server-only';
 // GET /api/trajectories/{id}/scores: the rubric figures of scoring.md for one trajectory, from its
 // judgments with the newest human label of each, under the view's judge, lambda and mu.
-import { getPool } from '@/lib/db/pool';
 import { costRatio, judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
 import type { ViewSettings } from '@/lib/schemas/view-settings';
 import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from '@/lib/db/items';
 import { findTrajectory, judgmentJson, scaleJson } from './trajectory-parts';
+import { reads } from '@/lib/server/reads';
 
 export async function trajectoryScores(id: string, view: ViewSettings) {
-  const db = getPool();
+  const db = reads();
   const t = await findTrajectory(db, id);
   const [criteria, judgments] = await Promise.all([loadCriteria(db, t.rubric_id), loadJudgments(db, t.pk)]);
   const defs = criterionDefs(criteria);

@@ -5,8 +5,6 @@ import 'server-only';
 // its HTML, so the timeline shows before the page's scripts run and before any light page of steps.
 // Two indexed reads of the trajectory's rows (the steps' primary key, the routing row) and the
 // judgments; no per-step object is built.
-import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from '@/lib/db/items';
 import { judgmentsOfJudge, stepRubricScores } from '@/lib/domain';
 import { modelPalette, modelsByPrice } from '@/lib/client/model-colors';
@@ -14,12 +12,14 @@ import type { TimelineColumns } from '@/lib/client/timeline-paint';
 import type { ModelInfo } from '@/lib/client/types';
 import { queryRows, sql } from '@/lib/server/sql';
 import { findTrajectory } from './trajectory-parts';
+import type { SqlExecutor } from '@/lib/db/prisma';
+import { reads } from '@/lib/server/reads';
 
 /**
  * Every model that took a step in some run, with its prices: the catalogue that the pages' palette
  * ranks (lib/client/hooks.ts catalogueOf over GET /api/runs gives the same models), in one read.
  */
-export async function modelCatalogue(db: pg.Pool = getPool()): Promise<ModelInfo[]> {
+export async function modelCatalogue(db: SqlExecutor = reads()): Promise<ModelInfo[]> {
   return queryRows<ModelInfo>(
     db,
     sql`SELECT DISTINCT m.id, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out
@@ -33,7 +33,7 @@ export async function modelCatalogue(db: pg.Pool = getPool()): Promise<ModelInfo
  * its models (without one, the catalogue is read alongside the trajectory).
  */
 export async function getTimelineColumns(id: string, judge: string | null, catalogue?: readonly ModelInfo[]): Promise<TimelineColumns> {
-  const db = getPool();
+  const db = reads();
   const [t, models] = await Promise.all([findTrajectory(db, id), catalogue ?? modelCatalogue(db)]);
   const [[row], criteria, judgments] = await Promise.all([
     // The models by their position in the line's list (chr(48 + position)), aggregated in index order

@@ -9,9 +9,10 @@ import 'server-only';
 // writes run_stats for every run it touches), which gives it a new xmin; the version is read before
 // the groups, so arrays are never kept under a newer version than their data. At most CACHED_RUNS
 // runs are held (least recently used first out): 125,000 groups take about 17 MB.
-import { databaseUrl, getPool } from '@/lib/db/pool';
+import { databaseUrl } from '@/lib/db/pool';
 import { MOMENTS_RELATIVE_ERROR, NO_SIGNAL_TOLERANCE, type RewardSettings } from '@/lib/domain';
 import { queryRows, sql } from '@/lib/server/sql';
+import { reads } from '@/lib/server/reads';
 
 export const CACHED_RUNS = 4;
 
@@ -66,7 +67,7 @@ interface GroupRow {
 
 async function load(runId: string, version: string): Promise<Columns> {
   const rows = await queryRows<GroupRow>(
-    getPool(),
+    reads(),
     sql`SELECT step, name, rollouts, correct, same_process, same_cost_ratio, n_process, ref_correct, sum_cost_usd, sum_process, sum_cost_ratio,
                dev_process, dev_cost_ratio, dev_process_sq, dev_cost_ratio_sq, dev_outcome_process, dev_outcome_cost_ratio, dev_process_cost_ratio
           FROM training_groups WHERE run_id = ${runId} ORDER BY step, pk`,
@@ -124,7 +125,7 @@ async function load(runId: string, version: string): Promise<Columns> {
 
 /** The run's group columns at the current version (null: the run has no rollups row, so no groups). */
 async function columns(runId: string): Promise<Columns | null> {
-  const [v] = await queryRows<{ v: string }>(getPool(), sql`SELECT xmin::text AS v FROM run_stats WHERE run_id = ${runId}`);
+  const [v] = await queryRows<{ v: string }>(reads(), sql`SELECT xmin::text AS v FROM run_stats WHERE run_id = ${runId}`);
   const key = `${databaseUrl()}\u0000${runId}`;
   if (!v) {
     cache.delete(key);
@@ -217,7 +218,7 @@ export async function cachedStepRows(runId: string, s: RewardSettings): Promise<
   }
   if (undecided.length > 0) {
     const rows = await queryRows<{ name: string; spread: number | null; sd: number | null }>(
-      getPool(),
+      reads(),
       sql`SELECT x.name, max(x.r) - min(x.r) AS spread, coalesce(stddev_samp(x.r), 0) AS sd FROM (
             SELECT t.training_group AS name,
                    t.correct::int + ${l}::float8 * coalesce(t.process_score, 0)

@@ -13,7 +13,6 @@ import 'server-only';
 // figures are computed on the fly by lib/domain from the rollouts and their judgments, a few thousand
 // rollouts at a time (see docs/training.md for its speed).
 import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import {
   allLargestModel,
   compareIds,
@@ -31,11 +30,12 @@ import { viewFigures } from './view-figures';
 import { cachedStepRows, type CachedStepPoint } from './training-cache';
 import { ApiError, notFound } from '@/lib/server/errors';
 import { MAX_INT4, SORT_VALUE_FORMS } from './cursor-values';
-import { empty, join, queryRows, queryRowsWith, raw, sql, type Sql } from '@/lib/server/sql';
+import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
+import { queryRowsWith, reads } from '@/lib/server/reads';
 
 async function findRun(runId: string): Promise<void> {
   if (runId.includes('\u0000') || runId.length > 200) throw notFound(`run "${runId.replaceAll('\u0000', '\\0')}"`);
-  const [row] = await queryRows<{ id: string }>(getPool(), sql`SELECT id FROM runs WHERE id = ${runId}`);
+  const [row] = await queryRows<{ id: string }>(reads(), sql`SELECT id FROM runs WHERE id = ${runId}`);
   if (!row) throw notFound(`run "${runId}"`);
 }
 
@@ -112,7 +112,7 @@ const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
  * in about 0.3 s.
  */
 function groupRows<T extends pg.QueryResultRow>(q: Sql): Promise<T[]> {
-  return queryRowsWith<T>(getPool(), 'SET LOCAL jit = off', q);
+  return queryRowsWith<T>('SET LOCAL jit = off', q);
 }
 
 /**
@@ -162,7 +162,7 @@ export async function trainingCurve(runId: string, s: ViewSettings): Promise<Tra
   const [points, models] = await Promise.all([
     s.judge === null ? pointsFromRollups(runId, s) : pointsUnderJudge(runId, s),
     queryRows<{ step: number; model: string; steps: number; usd_per_mtok_in: number | null; usd_per_mtok_out: number | null }>(
-      getPool(),
+      reads(),
       sql`SELECT s.step, s.model, s.steps, m.usd_per_mtok_in, m.usd_per_mtok_out
             FROM training_step_models s LEFT JOIN models m ON m.id = s.model WHERE s.run_id = ${runId} ORDER BY s.step, s.model`,
     ),
@@ -209,7 +209,7 @@ const JUDGE_CHUNK = 20_000;
 
 /** The run's rollouts that `where` selects, with their process score under the view, in step order. */
 async function* rolloutsUnderJudge(runId: string, view: ViewSettings, where: Sql): AsyncGenerator<TrainingRolloutInput[]> {
-  const db = getPool();
+  const db = reads();
   const counts = await queryRows<{ step: number; n: number }>(
     db,
     sql`SELECT g.step, sum(g.rollouts)::int AS n FROM training_groups g WHERE g.run_id = ${runId} ${where} GROUP BY g.step ORDER BY g.step`,
@@ -374,7 +374,7 @@ export async function listGroups(runId: string, p: GroupListParams): Promise<{ i
 async function listGroupsUnderJudge(runId: string, p: GroupListParams) {
   const where = stepCondition(p.step);
   const groups = await queryRows<{ pk: number; name: string; query_id: string; step: number }>(
-    getPool(),
+    reads(),
     sql`SELECT g.pk, g.name, g.query_id, g.step FROM training_groups g WHERE g.run_id = ${runId} ${where}`,
   );
   const members = new Map<string, TrainingRolloutInput[]>();
@@ -462,7 +462,7 @@ export interface GroupDetail {
 export async function getGroup(runId: string, name: string, s: ViewSettings): Promise<GroupDetail> {
   await findRun(runId);
   if (name.includes('\u0000') || name.length > 200) throw notFound(`group "${name.replaceAll('\u0000', '\\0')}" of run "${runId}"`);
-  const db = getPool();
+  const db = reads();
   const [g] = await queryRows<{ query_id: string; step: number }>(
     db,
     sql`SELECT query_id, step FROM training_groups WHERE run_id = ${runId} AND name = ${name}`,

@@ -5,8 +5,6 @@ import 'server-only';
 // sort order (runs differ in models and cost; reward contains the outcome), a scan in sort order would
 // step over most of the table to find them: such filters have an index that leads with them
 // (schema.prisma), or are read run by run (model), or through a bounded window (cost band).
-import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import type { ListParams, SortField, TrajectoryFilter } from '@/lib/schemas/filters';
 import { ApiError } from '@/lib/server/errors';
 import { MAX_INT4, SORT_VALUE_FORMS } from './cursor-values';
@@ -14,6 +12,8 @@ import { empty, join, queryRows, raw, sql, type Sql } from '@/lib/server/sql';
 import { DEFAULT_VIEW, isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { combinedRewardSql } from '@/lib/server/view-settings';
 import { trajectoryConditions } from './trajectory-filter';
+import type { SqlExecutor } from '@/lib/db/prisma';
+import { reads } from '@/lib/server/reads';
 
 /** How long a query text may be in a list item; the query page shows it whole. */
 export const QUERY_TEXT_EXCERPT = 240;
@@ -76,7 +76,7 @@ export function decodeCursor(text: string, sort: SortField, order: 'asc' | 'desc
 /** judges.id of a judge's name (resolveViewSettings checked that it exists). */
 async function judgeIdOf(name: string | null): Promise<number | null> {
   if (name === null) return null;
-  const [row] = await queryRows<{ id: number }>(getPool(), sql`SELECT id FROM judges WHERE name = ${name}`);
+  const [row] = await queryRows<{ id: number }>(reads(), sql`SELECT id FROM judges WHERE name = ${name}`);
   if (!row) throw new ApiError('invalid_parameter', `parameter "judge": no judge is named ${JSON.stringify(name)}`);
   return row.id;
 }
@@ -255,7 +255,7 @@ function withQueryText(rows: Sql, o: PageOrder): Sql {
  */
 export const MAX_MERGED_RUNS = 64;
 
-async function runsUsingModel(db: pg.Pool, model: string): Promise<string[] | null> {
+async function runsUsingModel(db: SqlExecutor, model: string): Promise<string[] | null> {
   const rows = await queryRows<{ run_id: string }>(
     db,
     sql`SELECT run_id FROM run_model_stats WHERE model = ${model} AND steps > 0 ORDER BY run_id LIMIT ${MAX_MERGED_RUNS + 1}`,
@@ -306,7 +306,7 @@ function groupConditions(f: TrajectoryFilter): Sql[] {
 
 async function trainingRolloutsAtMost(f: TrajectoryFilter, limit: number): Promise<boolean> {
   const [row] = await queryRows<{ n: number }>(
-    getPool(),
+    reads(),
     sql`SELECT coalesce(sum(rollouts), 0)::int AS n FROM (SELECT g.rollouts FROM training_groups g WHERE ${join(groupConditions(f), ' AND ')} LIMIT ${limit + 1}) x`,
   );
   return (row?.n ?? 0) <= limit;
@@ -333,7 +333,7 @@ export async function readPage(
   if (params.sort === 'reward' && !figures.storedReward) return read(withQueryText(orderedRows(conds, { ...o, filterFirst: true }), o));
   const acrossRuns = filter.run === undefined && filter.query === undefined;
   if (acrossRuns && filter.model !== undefined) {
-    const runs = await runsUsingModel(getPool(), filter.model);
+    const runs = await runsUsingModel(reads(), filter.model);
     if (runs !== null) return read(withQueryText(mergedRuns(conds, o, runs), o));
   }
   // A training step or group selects a few thousand rollouts that lie anywhere in sort order: read
@@ -428,12 +428,12 @@ export function countQuery(filter: TrajectoryFilter): Sql {
 }
 
 export async function countTrajectories(filter: TrajectoryFilter): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(getPool(), countQuery(filter));
+  const [row] = await queryRows<{ n: number }>(reads(), countQuery(filter));
   return row?.n ?? 0;
 }
 
 /** Steps by model for a page's trajectories: one index range of steps per trajectory. */
-async function stepSharesOf(db: pg.Pool, rows: readonly ItemRow[]): Promise<Map<number, Record<string, number>>> {
+async function stepSharesOf(db: SqlExecutor, rows: readonly ItemRow[]): Promise<Map<number, Record<string, number>>> {
   const out = new Map<number, Record<string, number>>();
   if (rows.length === 0) return out;
   const counts = await queryRows<{ pk: number; model: string; n: number }>(
@@ -475,7 +475,7 @@ export async function listTrajectories(
   params: ListParams,
   opts: { window?: number; view?: ViewSettings } = {},
 ): Promise<TrajectoryListPage> {
-  const db = getPool();
+  const db = reads();
   const [rows, total] = await Promise.all([readPage(filter, params, (q) => queryRows<ItemRow>(db, q), opts), countTrajectories(filter)]);
   const page = rows.slice(0, params.limit);
   const last = page[page.length - 1];

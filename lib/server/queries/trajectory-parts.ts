@@ -2,11 +2,11 @@ import 'server-only';
 // The stored parts of one trajectory that the detail, scores and cost routes share: the row itself,
 // its models in the line's order, its rubric's criteria, and its judgments with their item's newest
 // human label (lib/db/items).
-import type pg from 'pg';
 import { scaleOfCriterion, type CriterionRecord, type JudgmentRecord } from '@/lib/db/items';
 import { effectiveScore, type ModelPrice, type Scale } from '@/lib/domain';
 import { notFound } from '@/lib/server/errors';
 import { queryRows, sql } from '@/lib/server/sql';
+import type { SqlExecutor } from '@/lib/db/prisma';
 
 export interface TrajectoryRecord {
   pk: number;
@@ -36,7 +36,7 @@ export interface TrajectoryRecord {
 /** No stored id holds NUL (PostgreSQL text cannot), so such an id is simply not found. */
 export const storableId = (id: string) => !id.includes('\u0000');
 
-export async function findTrajectory(db: pg.Pool, id: string): Promise<TrajectoryRecord> {
+export async function findTrajectory(db: SqlExecutor, id: string): Promise<TrajectoryRecord> {
   if (!storableId(id)) throw notFound(`trajectory "${id.replaceAll('\u0000', '\\0')}"`);
   const [row] = await queryRows<TrajectoryRecord>(
     db,
@@ -56,7 +56,7 @@ export interface ModelRecord {
 }
 
 /** The trajectory's `models`, in the order its line gave them. */
-export async function loadModels(db: pg.Pool, modelIds: readonly string[]): Promise<ModelRecord[]> {
+export async function loadModels(db: SqlExecutor, modelIds: readonly string[]): Promise<ModelRecord[]> {
   return queryRows<ModelRecord>(
     db,
     sql`SELECT m.id, m.params_b, m.usd_per_mtok_in, m.usd_per_mtok_out

@@ -2,8 +2,6 @@ import 'server-only';
 // GET /api/trajectories/{id}: the trajectory as the trace format writes it, with one page of its
 // steps and the derived figures of scoring.md per step and for the whole, under the view's judge,
 // lambda and mu (the stored figures without them).
-import type pg from 'pg';
-import { getPool } from '@/lib/db/pool';
 import { costRatio, cumulativeCosts, judgmentsOfJudge, stepRubricScores, viewScores } from '@/lib/domain';
 import type { StepsPage } from '@/lib/schemas/read';
 import type { TraceLine } from '@/lib/schemas/trace';
@@ -12,6 +10,8 @@ import { empty, queryRows, sql } from '@/lib/server/sql';
 import { stepRoutingPage } from './routing';
 import { criterionDefs, judgmentInputs, loadCriteria, loadJudgments } from '@/lib/db/items';
 import { findTrajectory, judgmentJson, loadModels, scaleJson, type TrajectoryRecord } from './trajectory-parts';
+import type { SqlExecutor } from '@/lib/db/prisma';
+import { reads } from '@/lib/server/reads';
 
 interface StepRow {
   index: number;
@@ -26,7 +26,7 @@ interface StepRow {
   cost_usd: number;
 }
 
-async function loadStepPage(db: pg.Pool, pk: number, page: StepsPage): Promise<StepRow[]> {
+async function loadStepPage(db: SqlExecutor, pk: number, page: StepsPage): Promise<StepRow[]> {
   const text = page.fields === 'full' ? sql`text,` : empty;
   return queryRows<StepRow>(
     db,
@@ -41,7 +41,7 @@ async function loadStepPage(db: pg.Pool, pk: number, page: StepsPage): Promise<S
  * The cost of the steps before the page, added in step order like every other sum of step costs, so
  * that a page's cumulative costs equal those of the whole trajectory bit for bit.
  */
-async function costBefore(db: pg.Pool, pk: number, index: number): Promise<number> {
+async function costBefore(db: SqlExecutor, pk: number, index: number): Promise<number> {
   if (index === 0) return 0;
   const [row] = await queryRows<{ total: number | null }>(
     db,
@@ -57,7 +57,7 @@ interface Dimensions {
 }
 
 /** The run, query and rubric that the trajectory names, in one round trip. */
-async function loadDimensions(db: pg.Pool, t: TrajectoryRecord): Promise<Dimensions> {
+async function loadDimensions(db: SqlExecutor, t: TrajectoryRecord): Promise<Dimensions> {
   const [row] = await queryRows<Dimensions>(
     db,
     sql`SELECT json_build_object('id', r.id, 'policy', r.policy, 'meta', r.meta) AS run,
@@ -70,7 +70,7 @@ async function loadDimensions(db: pg.Pool, t: TrajectoryRecord): Promise<Dimensi
 }
 
 export async function getTrajectory(id: string, page: StepsPage, view: ViewSettings = DEFAULT_VIEW) {
-  const db = getPool();
+  const db = reads();
   const t: TrajectoryRecord = await findTrajectory(db, id);
   const [{ run, query, rubric }, models, criteria, judgments, steps, before, routing] = await Promise.all([
     loadDimensions(db, t),

@@ -3,12 +3,12 @@ import 'server-only';
 // computed by lib/domain from their judgments, for the routes that show a handful of trajectories
 // (a query's, two compared ones, a page of the list). Without a judge the stored process score
 // stands; the reward is the stored one at the default weights and lib/domain's otherwise.
-import type pg from 'pg';
 import { combinedReward, viewScores } from '@/lib/domain';
 import { isDefaultReward, type ViewSettings } from '@/lib/schemas/view-settings';
 import { queryRows, sql } from '@/lib/server/sql';
 import { judgmentInView } from '@/lib/server/view-settings';
 import { criterionDefs, type CriterionRecord } from '@/lib/db/items';
+import type { SqlExecutor } from '@/lib/db/prisma';
 
 export interface TrajectoryFiguresIn {
   pk: number;
@@ -36,7 +36,7 @@ interface JudgmentRow {
 }
 
 /** The judgments of `pks` that enter a view of `judge`: the judge's own and the ones people added. */
-async function judgmentsOf(db: pg.Pool, pks: number[], judge: string): Promise<JudgmentRow[]> {
+async function judgmentsOf(db: SqlExecutor, pks: number[], judge: string): Promise<JudgmentRow[]> {
   return queryRows<JudgmentRow>(
     db,
     sql`SELECT j.trajectory_pk, j.criterion_id, j.steps, j.judge_score, j.judge,
@@ -48,7 +48,7 @@ async function judgmentsOf(db: pg.Pool, pks: number[], judge: string): Promise<J
   );
 }
 
-async function criteriaOf(db: pg.Pool, rubricIds: string[]): Promise<Map<string, CriterionRecord[]>> {
+async function criteriaOf(db: SqlExecutor, rubricIds: string[]): Promise<Map<string, CriterionRecord[]>> {
   const rows = await queryRows<CriterionRecord & { rubric_id: string }>(
     db,
     sql`SELECT rubric_id, id, text, weight, kind, scale_min, scale_max FROM criteria
@@ -64,7 +64,7 @@ async function criteriaOf(db: pg.Pool, rubricIds: string[]): Promise<Map<string,
 }
 
 /** Each trajectory's process score and reward under the view, by pk. */
-export async function viewFigures(db: pg.Pool, trajectories: readonly TrajectoryFiguresIn[], view: ViewSettings): Promise<Map<number, ViewFigures>> {
+export async function viewFigures(db: SqlExecutor, trajectories: readonly TrajectoryFiguresIn[], view: ViewSettings): Promise<Map<number, ViewFigures>> {
   const out = new Map<number, ViewFigures>();
   if (view.judge === null) {
     const stored = isDefaultReward(view);
