@@ -103,6 +103,9 @@ interface UserRow {
 // The two lookups below run on every request, so they stay one plain statement on the pg pool. Through
 // Prisma Client, three quick runs of bench labels (50 connections, 2 cores under a load average of
 // 10-16) had a baseline p95 of 1.5-1.8 s, against 0.2-0.7 s in six runs without; not measured at full size.
+// Again through fromPrisma (lib/db/prisma.ts), three full runs each way alternated (load 3-6): the
+// baseline's p95 57-67 ms against 41-69 on pg (medians 60 and 47), 12,800-15,100 requests in its 10 s
+// against 13,100-18,300 (medians 14,700 and 17,900).
 async function actorForSession(token: string): Promise<Actor | null> {
   const rows = await queryRows<UserRow & { csrf_token: string }>(
     getPool(),
