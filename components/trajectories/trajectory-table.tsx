@@ -63,10 +63,11 @@ export function TrajectoryTable({
   modelOrder: readonly string[];
 }) {
   return (
-    // No scroll box of its own from 768 px up, so that the header row can stick under the app's header.
+    // No scroll box of its own from 768 px up, so that the header row can stick under the app's header;
+    // below that the box scrolls and the header row does not stick (top-12 inside the box would cover the first rows).
     <div className="max-md:overflow-x-auto">
       <table className="w-full text-sm" data-testid="trajectory-table">
-        <thead className="sticky top-12 z-10 border-b border-slate-200 bg-slate-50 shadow-[0_1px_0_#e2e8f0]">
+        <thead className="z-10 border-b md:sticky md:top-12 border-slate-200 bg-slate-50 shadow-[0_1px_0_#e2e8f0]">
           <tr>
             <SortHeader field="id" label="Trajectory" state={state} onSort={onSort} />
             <th className={`${TH} ${WIDE}`}>Run</th>
