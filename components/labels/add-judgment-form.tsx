@@ -11,9 +11,15 @@ import { trajectoryPath } from '@/lib/client/api';
 import type { LabelWritten } from '@/lib/client/label-types';
 import type { RubricCriterion } from '@/lib/client/types';
 import { isOnScale } from '@/lib/domain/rubric';
+import { plainText } from '@/lib/client/plain-text';
 import { describeScale } from '@/lib/client/scale-keys';
 import { ScorePicker } from './score-picker';
 import { invalidateAfterLabel } from './use-labels';
+
+/** An option's label: the criterion as plain text (an <option> cannot show rendered LaTeX), cut at `max` characters. */
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 function parseSteps(text: string, stepCount: number): number[] | null {
   if (text.trim() === '') return [];
@@ -88,8 +94,8 @@ export function AddJudgmentForm({
         aria-label="criterion"
       >
         {criteria.map((c) => (
-          <option key={c.id} value={c.id} title={c.text}>
-            {c.id} — {c.text.length > 60 ? `${c.text.slice(0, 60)}…` : c.text}
+          <option key={c.id} value={c.id} title={plainText(c.text)}>
+            {c.id} — {shorten(plainText(c.text), 60)}
           </option>
         ))}
       </select>
