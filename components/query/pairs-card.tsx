@@ -7,8 +7,12 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { pageHref } from '@/lib/client/api';
+import { formatInt } from '@/lib/client/format';
 import { DEFAULT_PAIRS } from '@/lib/domain';
 import type { PairsResponse } from '@/lib/client/types';
+
+/** Pairs shown at first and added by "Show more": a query with 90 trajectories has thousands of pairs. */
+export const PAIRS_PAGE = 100;
 
 export const REASON_TONE: Record<'outcome' | 'process' | 'cost', BadgeTone> = { outcome: 'green', process: 'sky', cost: 'amber' };
 
@@ -57,6 +61,8 @@ export function PairsCard({
   onSettings: (s: { delta_p?: string; ratio_c?: string }) => void;
 }) {
   const list = pairs.data?.pairs ?? [];
+  const [shown, setShown] = useState(PAIRS_PAGE);
+  const visible = list.length > shown ? list.slice(0, shown) : list;
   return (
     <Card data-testid="pairs">
       <CardHeader
@@ -88,34 +94,46 @@ export function PairsCard({
       ) : list.length === 0 ? (
         <EmptyState title="No pairs">No two trajectories of this query differ enough in outcome, process or cost for a rule to decide.</EmptyState>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50/60">
-            <tr className="text-[11px] uppercase tracking-wide text-slate-500">
-              <th className="px-3 py-2 text-left font-medium">Chosen</th>
-              <th className="px-3 py-2 text-left font-medium">Rejected</th>
-              <th className="px-3 py-2 text-left font-medium">Reason</th>
-              <th className="px-3 py-2 text-right font-medium">Margin</th>
-              <th className="px-3 py-2" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {list.map((p) => (
-              <tr key={`${p.chosen}\u0000${p.rejected}`}>
-                <td className="px-3 py-1.5 font-mono text-xs text-emerald-800">{p.chosen}</td>
-                <td className="px-3 py-1.5 font-mono text-xs text-rose-800">{p.rejected}</td>
-                <td className="px-3 py-1.5">
-                  <Badge tone={REASON_TONE[p.reason]}>{p.reason}</Badge>
-                </td>
-                <td className="px-3 py-1.5 text-right text-xs tabular-nums text-slate-600">{marginText(p.reason, p.margin)}</td>
-                <td className="px-3 py-1.5 text-right">
-                  <Link href={pageHref.compare(p.chosen, p.rejected)} className="text-xs font-medium text-sky-700 hover:underline" data-testid="pair-compare">
-                    Compare →
-                  </Link>
-                </td>
+        <>
+          <table className="w-full text-sm">
+            <thead className="border-b border-slate-200 bg-slate-50/60">
+              <tr className="text-[11px] uppercase tracking-wide text-slate-500">
+                <th className="px-3 py-2 text-left font-medium">Chosen</th>
+                <th className="px-3 py-2 text-left font-medium">Rejected</th>
+                <th className="px-3 py-2 text-left font-medium">Reason</th>
+                <th className="px-3 py-2 text-right font-medium">Margin</th>
+                <th className="px-3 py-2" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {visible.map((p) => (
+                <tr key={`${p.chosen}\u0000${p.rejected}`}>
+                  <td className="px-3 py-1.5 font-mono text-xs text-emerald-800">{p.chosen}</td>
+                  <td className="px-3 py-1.5 font-mono text-xs text-rose-800">{p.rejected}</td>
+                  <td className="px-3 py-1.5">
+                    <Badge tone={REASON_TONE[p.reason]}>{p.reason}</Badge>
+                  </td>
+                  <td className="px-3 py-1.5 text-right text-xs tabular-nums text-slate-600">{marginText(p.reason, p.margin)}</td>
+                  <td className="px-3 py-1.5 text-right">
+                    <Link href={pageHref.compare(p.chosen, p.rejected)} className="text-xs font-medium text-sky-700 hover:underline" data-testid="pair-compare">
+                      Compare →
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {visible.length < list.length && (
+            <div className="flex items-center justify-between gap-3 border-t border-slate-100 px-3 py-2 text-xs text-slate-500" data-testid="pairs-more">
+              <span>
+                {formatInt(visible.length)} of {formatInt(list.length)} pairs
+              </span>
+              <button type="button" onClick={() => setShown((n) => n + PAIRS_PAGE * 5)} className="font-medium text-sky-700 hover:underline">
+                Show {formatInt(Math.min(PAIRS_PAGE * 5, list.length - visible.length))} more
+              </button>
+            </div>
+          )}
+        </>
       )}
     </Card>
   );
