@@ -29,8 +29,8 @@ import { trainingKeys, useGroup, useGroupPages, useTrainingCurve } from './use-t
 
 const pct = (v: number) => formatPercent(v, 0);
 const score = (v: number) => formatScore(v, 2);
-/** Cost ticks with two significant digits: $0.00098. */
-const usdTick = (v: number) => (v === 0 ? '$0' : `$${Number(v.toPrecision(2))}`);
+/** Cost ticks with three significant digits ($0.00115), so that ticks $0.00005 apart read differently. */
+const usdTick = (v: number) => (v === 0 ? '$0' : `$${Number(v.toPrecision(3))}`);
 
 // Module constants: a chart's props keep their identity from render to render (CurveChart is memo'd).
 const SERIES = {
