@@ -1,12 +1,10 @@
 import { notFound } from 'next/navigation';
 import { DocPage } from '@/components/docs/doc-page';
-import { DOC_NAMES, isDocName, readDoc } from '@/lib/server/docs';
+import { isDocName, readDoc } from '@/lib/server/docs';
 
-export const dynamic = 'force-static';
-
-export function generateStaticParams() {
-  return DOC_NAMES.map((name) => ({ name }));
-}
+// Rendered per request, not at build time: the page's scripts need the request's CSP nonce (proxy.ts), which a
+// page built in advance does not carry, so the browser would refuse them and nothing on the page would hydrate.
+export const dynamic = 'force-dynamic';
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
