@@ -21,6 +21,7 @@ import { getJson, withParams, type Params } from '@/lib/client/api';
 import { useRuns } from '@/lib/client/hooks';
 import { AgreementSeries } from './agreement-series';
 import { Figure, metricsOf, someDiffer } from './figures';
+import { optionText, plainText } from '@/lib/client/plain-text';
 import { boardRows, JudgeLeaderboard, type BoardChoice } from './judge-leaderboard';
 import type { AgreementByJudgeResponse, AgreementResponse, AgreementSeriesResponse, Between, CriterionAgreement, ScaleKind } from './types';
 
@@ -301,8 +302,8 @@ function LeaderboardCard({ params, judge, board, over, set }: ReturnType<typeof 
               ))}
               {oneRubric &&
                 criteria.map((c) => (
-                  <option key={c.id} value={`criterion:${c.id}`}>
-                    {c.id} · {c.text.length > 48 ? `${c.text.slice(0, 47)}…` : c.text}
+                  <option key={c.id} value={`criterion:${c.id}`} title={plainText(c.text)}>
+                    {c.id} · {optionText(c.text, 48)}
                   </option>
                 ))}
             </select>

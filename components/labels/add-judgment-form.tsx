@@ -11,15 +11,10 @@ import { trajectoryPath } from '@/lib/client/api';
 import type { LabelWritten } from '@/lib/client/label-types';
 import type { RubricCriterion } from '@/lib/client/types';
 import { isOnScale } from '@/lib/domain/rubric';
-import { plainText } from '@/lib/client/plain-text';
+import { optionText, plainText } from '@/lib/client/plain-text';
 import { describeScale } from '@/lib/client/scale-keys';
 import { ScorePicker } from './score-picker';
 import { invalidateAfterLabel } from './use-labels';
-
-/** An option's label: the criterion as plain text (an <option> cannot show rendered LaTeX), cut at `max` characters. */
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
 
 function parseSteps(text: string, stepCount: number): number[] | null {
   if (text.trim() === '') return [];
@@ -95,7 +90,7 @@ export function AddJudgmentForm({
       >
         {criteria.map((c) => (
           <option key={c.id} value={c.id} title={plainText(c.text)}>
-            {c.id} — {shorten(plainText(c.text), 60)}
+            {c.id} — {optionText(c.text, 61)}
           </option>
         ))}
       </select>

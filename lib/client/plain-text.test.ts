@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainText } from './plain-text';
+import { optionText, plainText } from './plain-text';
 
 describe('plainText', () => {
   it('reads inline LaTeX as text', () => {
@@ -18,5 +18,15 @@ describe('plainText', () => {
       'A bag has 3 red balls and 5 blue balls. What is the probability?',
     );
     expect(plainText('Zoë earns \\$24 per hour, \\$5 more on $x^2$ days')).toBe('Zoë earns $24 per hour, $5 more on x² days');
+  });
+});
+
+describe('optionText', () => {
+  it('is the plain text, cut to at most max characters with an ellipsis', () => {
+    expect(optionText('The key step ($n \\equiv 30 \\pmod{77}$) is right', 100)).toBe(plainText('The key step ($n \\equiv 30 \\pmod{77}$) is right'));
+    expect(optionText('The key step ($n \\equiv 30 \\pmod{77}$) is right', 100)).not.toContain('$');
+    expect(optionText('abcdefghij', 10)).toBe('abcdefghij');
+    expect(optionText('abcdefghijk', 10)).toBe('abcdefghi…');
+    expect(optionText('abcdefghijk', 10)).toHaveLength(10);
   });
 });

@@ -160,3 +160,9 @@ export function plainText(markdown: string): string {
     .replace(/\u0000/g, '$');
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/** A text as one line of an <option> (which cannot show rendered LaTeX): plain text, cut at `max` characters. */
+export function optionText(markdown: string, max: number): string {
+  const text = plainText(markdown);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
