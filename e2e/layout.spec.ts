@@ -121,3 +121,22 @@ test("a docs page's scripts run under the page's content security policy", async
   await expect(page).toHaveURL(/\/exports$/);
   expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
 });
+
+test("a docs page's tables keep their codes and numbers on one line, and its title is the largest heading", async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto('/docs/api');
+  const cell = page.locator('td code', { hasText: /^invalid_parameter$/ }).first();
+  await expect(cell).toBeVisible();
+  const line = await cell.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.6);
+  expect((await box(cell)).height).toBeLessThan(line * 1.5);
+  const status = page.locator('th', { hasText: /^status$/ }).first();
+  expect((await box(status)).height).toBeLessThan(40);
+  expect(await pageWidth(page)).toBeLessThanOrEqual(1024);
+  const size = (sel: string) =>
+    page
+      .locator(sel)
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(await size('h1')).toBeGreaterThan(await size('h2'));
+  await shot(page, 'docs-api-table');
+});
