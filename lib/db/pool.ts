@@ -86,11 +86,11 @@ export async function closePool(): Promise<void> {
   await Promise.all(pools.map((p) => p?.end()));
 }
 
-/** Runs fn in one transaction on one client of the pool. */
-export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>, pool = getPool()): Promise<T> {
+/** Runs fn in one transaction on one client of the pool (`begin` opens it: 'BEGIN READ ONLY' for a read). */
+export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>, pool = getPool(), begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const out = await fn(client);
     await client.query('COMMIT');
     return out;

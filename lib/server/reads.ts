@@ -10,7 +10,7 @@ import 'server-only';
 // in one window, 2026-12-03, 2 shared cores) the medians of p50 went from 2.3 to 3.7 ms for GET
 // /api/runs, 5.0 to 8.9 ms for a 20-step trajectory, 3.1 to 5.0 ms for the query page, and 20-60%
 // up for most list pages: far over the 10% the read side may lose.
-import { getPool } from '@/lib/db/pool';
+import { getPool, withTransaction } from '@/lib/db/pool';
 import { fromPrisma, fromPrismaTx, getPrisma, type SqlExecutor } from '@/lib/db/prisma';
 import { queryRows, type Sql } from '@/lib/server/sql';
 import type pg from 'pg';
@@ -42,17 +42,12 @@ export async function queryRowsWith<T extends pg.QueryResultRow>(settings: strin
       { timeout: READ_TRANSACTION_MS, maxWait: Number(process.env.ROUTELENS_DB_CONNECT_TIMEOUT_MS ?? 5000) },
     );
   }
-  const client = await getPool().connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(settings);
-    const rows = await queryRows<T>(client, q);
-    await client.query('COMMIT');
-    return rows;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  return withTransaction(
+    async (client) => {
+      await client.query(settings);
+      return queryRows<T>(client, q);
+    },
+    getPool(),
+    'BEGIN READ ONLY',
+  );
 }
