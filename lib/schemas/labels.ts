@@ -1,7 +1,7 @@
 // Bodies of the label routes (api.md "Label"), shared by the forms and the handlers. Whether a score
 // lies on its criterion's scale needs the criterion, so the handler checks that (lib/domain isOnScale).
 import { z } from 'zod';
-import { MAX_ROW_ID, storableString } from './text';
+import { rowIdSchema, storableString } from './text';
 
 export const MAX_RATIONALE = 10_000;
 
@@ -21,12 +21,7 @@ export type LabelBody = z.infer<typeof labelBodySchema>;
  */
 export const revertBodySchema = z
   .object({
-    label_id: z
-      .number({ error: 'must be a label id' })
-      .int('must be a label id')
-      .positive('must be a label id')
-      .max(MAX_ROW_ID, 'is not a label id')
-      .optional(),
+    label_id: rowIdSchema('must be a label id', 'is not a label id').optional(),
     to: z.literal('judge', { error: 'must be "judge"' }).optional(),
     rationale,
     expected_version: version,

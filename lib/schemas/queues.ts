@@ -1,7 +1,7 @@
 // Annotation queues: which items (the list filters + an optional criterion) and which of them
 // (the rule), shared by the admin's form and the handler.
 import { z } from 'zod';
-import { MAX_ROW_ID, storableString } from './text';
+import { rowIdSchema, storableString } from './text';
 import { trajectoryFilterSchema } from './filters';
 
 export const QUEUE_RULES = ['all', 'sample', 'score_range', 'disagreement'] as const;
@@ -70,7 +70,7 @@ export type NewQueueBody = z.input<typeof newQueueBodySchema>;
 export const nextItemBodySchema = z.object({
   /** Items the annotator passed over in this sitting (n): not offered again until they come back. */
   skip: z
-    .array(z.number({ error: 'must be item ids' }).int('must be item ids').positive('must be item ids').max(MAX_ROW_ID, 'is not an item id'), {
+    .array(rowIdSchema('must be item ids', 'is not an item id'), {
       error: 'must be an array of item ids',
     })
     .max(10_000, 'must name at most 10000 items')

@@ -12,6 +12,11 @@ export const NUL_MESSAGE = 'must not contain the NUL character (\\u0000), which 
  */
 export const MAX_ROW_ID = 2_147_483_647;
 
+/** A row id in a body: a positive integer up to MAX_ROW_ID, with the route's own wording for what it must be. */
+export function rowIdSchema(mustBe: string, notOne: string) {
+  return z.number({ error: mustBe }).int(mustBe).positive(mustBe).max(MAX_ROW_ID, notOne);
+}
+
 export const hasNoNul = (s: string): boolean => !s.includes('\u0000');
 
 /** z.string(params) that refuses NUL; chain .min/.max/.trim/.regex on it as on any string. */

@@ -1,6 +1,6 @@
 // Bodies of the account routes: sign-in, users, API keys.
 import { z } from 'zod';
-import { MAX_ROW_ID, storableString } from './text';
+import { rowIdSchema, storableString } from './text';
 
 export const ROLE_VALUES = ['viewer', 'annotator', 'admin'] as const;
 const role = z.enum(ROLE_VALUES, { error: `must be one of ${ROLE_VALUES.join(', ')}` });
@@ -45,7 +45,7 @@ export const keyScopeSchema = z.enum(KEY_SCOPE_VALUES, { error: `must be one of 
 export const newApiKeyBodySchema = z.object({
   name: storableString({ error: 'is required' }).trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
   /** Whose key it is (the key acts with that person's role); absent: the caller's. */
-  user_id: z.number({ error: 'must be a user id' }).int('must be a user id').positive('must be a user id').max(MAX_ROW_ID, 'is not a user id').optional(),
+  user_id: rowIdSchema('must be a user id', 'is not a user id').optional(),
   /** Absent: full (the owner's role). */
   scope: keyScopeSchema.default('full'),
 });

@@ -3,6 +3,7 @@ import 'server-only';
 // a 400 that names the field.
 import type { z } from 'zod';
 import { ApiError, toApiError } from './errors';
+import { MAX_ROW_ID } from '@/lib/schemas/text';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -60,6 +61,6 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
 /** A positive integer path segment (a row id): anything else is a 400 naming it. */
 export function idParam(name: string, raw: string | undefined): number {
   const n = raw !== undefined && /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n > 2 ** 31 - 1) throw new ApiError('invalid_parameter', `parameter "${name}" must be a positive integer id`);
+  if (!Number.isSafeInteger(n) || n > MAX_ROW_ID) throw new ApiError('invalid_parameter', `parameter "${name}" must be a positive integer id`);
   return n;
 }

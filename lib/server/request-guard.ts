@@ -7,6 +7,8 @@
 // - Writes (any method but GET, HEAD, OPTIONS) that a browser sends for another site: an Origin that
 //   is not this server's (or "null"), or Sec-Fetch-Site: cross-site, get 403. Browsers send Origin on
 //   every such request, even `mode: 'no-cors'` ones; scripts and the CLI send none and are let through.
+// - Reads of the API (route() for every non-public route) that a browser sends for another site's page
+//   other than a top-level navigation (isForeignSubresource): 403 as well.
 //
 // This module reads only the environment and the request (no database), so proxy.ts can use it.
 
@@ -103,6 +105,18 @@ export function refusal(request: RequestLike): Refusal | null {
     return { status: 403, code: 'forbidden', message: `a request from ${origin} (another website) may not change anything here` };
   }
   return null;
+}
+
+/**
+ * A request that a browser sends for a page of another site (Fetch Metadata: Sec-Fetch-Site cross-site,
+ * or same-site, as another port of localhost is) other than a top-level navigation, which is a person
+ * following a link. Scripts send no Sec-Fetch-* headers; this site's pages send same-origin.
+ */
+export function isForeignSubresource(request: RequestLike): boolean {
+  const site = request.headers.get('sec-fetch-site')?.toLowerCase();
+  if (site !== 'cross-site' && site !== 'same-site') return false;
+  const navigation = request.headers.get('sec-fetch-mode')?.toLowerCase() === 'navigate' && request.headers.get('sec-fetch-dest')?.toLowerCase() === 'document';
+  return !navigation;
 }
 
 /**

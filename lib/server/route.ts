@@ -6,7 +6,7 @@ import 'server-only';
 // out): the actor is then whoever the credentials name, or null.
 import { authenticate, checkCsrf, type Actor, type Role, ROLE_RANK } from './auth';
 import { ApiError, errorResponse } from './errors';
-import { refusal } from './request-guard';
+import { isForeignSubresource, refusal } from './request-guard';
 import { scopeAllows, type KeyScope } from './scopes';
 
 export interface RouteContext<P> {
@@ -29,18 +29,6 @@ export type RouteHandler<P> = ((request: Request, ctx: NextContext<P>) => Promis
 export interface RouteOptions<R extends RouteRole> {
   role: R;
   scopes?: readonly KeyScope[];
-}
-
-/**
- * A request that a browser sends for a page of another site (Fetch Metadata: Sec-Fetch-Site cross-site,
- * or same-site, as another port of localhost is) other than a top-level navigation, which is a person
- * following a link. Scripts send no Sec-Fetch-* headers; this site's pages send same-origin.
- */
-export function isForeignSubresource(request: Request): boolean {
-  const site = request.headers.get('sec-fetch-site')?.toLowerCase();
-  if (site !== 'cross-site' && site !== 'same-site') return false;
-  const navigation = request.headers.get('sec-fetch-mode')?.toLowerCase() === 'navigate' && request.headers.get('sec-fetch-dest')?.toLowerCase() === 'document';
-  return !navigation;
 }
 
 export function route<P = Record<string, never>>(opts: RouteOptions<'public'>, handler: (ctx: PublicRouteContext<P>) => Promise<Response>): RouteHandler<P>;

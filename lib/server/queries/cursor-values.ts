@@ -3,7 +3,10 @@ import 'server-only';
 // column's type, so that a forged cursor is a 400 naming the cursor rather than a cast error (500)
 // from PostgreSQL. Cursors hold the value as PostgreSQL wrote it (text), so each form is PostgreSQL's.
 
-export const MAX_INT4 = 2_147_483_647;
+import { MAX_ROW_ID } from '@/lib/schemas/text';
+
+/** PostgreSQL's largest integer (int4): row ids and int4 sort values. */
+export const MAX_INT4 = MAX_ROW_ID;
 
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 // Written in the session's zone (UTC, lib/db/pool.ts); cursors from before timestamptz have no offset.
