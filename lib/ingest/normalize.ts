@@ -16,6 +16,7 @@ import type { TraceLine } from '@/lib/schemas/trace';
 import { itemKey, stepSet } from '@/lib/db/items';
 import { restoredItems, ROUTELENS_META_KEY } from '@/lib/schemas/routelens-meta';
 import { freeFormTexts, type FreeFormTexts } from './json-spans';
+import { isStringifiedJson } from './canonical-json';
 
 /**
  * Hash of a value that came out of the line's zod schema. Its objects have their keys in the schema's
@@ -27,11 +28,66 @@ function hashParsed(value: unknown): string {
 }
 
 /**
+ * hashParsed of a small definition (a model, run, query or rubric), remembered: the same ones come on
+ * line after line, and a hash of a few bytes costs mostly its setting up.
+ */
+const smallHashes = new Map<string, string>();
+function hashDefinition(value: unknown): string {
+  const json = JSON.stringify(value);
+  let hash = smallHashes.get(json);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(json).digest('base64url');
+    if (smallHashes.size >= 2048) smallHashes.clear();
+    if (json.length <= 8192) smallHashes.set(json, hash);
+  }
+  return hash;
+}
+
+const NULL_COST = Buffer.from(',"cost_usd":null');
+
+/**
+ * The content hash (hashParsed of the line as normalizeLine reads it) from the line's bytes as read,
+ * when they are that JSON already: the line is its text's own parse with every key in the schema's
+ * order (`asParsed`), JSON.stringify would write that text back unchanged, and what normalizeLine
+ * drops from the content is only steps' `"cost_usd":null` (each found in the bytes). Null otherwise.
+ */
+function hashAsRead(line: TraceLine, raw: RawLine, trainingGroup: string | null): string | null {
+  if (!raw.asParsed) return null;
+  if (line.training?.group !== undefined && trainingGroup === defaultGroup(line.query.id, line.training.step)) return null;
+  if (line.judgments !== undefined && (line.judgments.length === 0 || line.judgments.some((j) => j.steps !== undefined && j.steps.length === 0))) return null;
+  if (line.meta !== undefined) {
+    let keys = 0;
+    for (const k in line.meta) {
+      if (k === ROUTELENS_META_KEY) return null;
+      keys++;
+    }
+    if (keys === 0) return null;
+  }
+  let nullCosts = 0;
+  for (const s of line.steps) if (s.cost_usd === null) nullCosts++;
+  if (!isStringifiedJson(raw.text)) return null;
+  const b = raw.bytes;
+  const hash = createHash('sha256');
+  if (nullCosts === 0) return hash.update(b).digest('base64url');
+  // Every `,"cost_usd":null` of the bytes must be a step's: as many as there are steps with a null
+  // cost (one inside a string would have its quotes escaped; one in a meta would make one too many).
+  const at: number[] = [];
+  for (let p = b.indexOf(NULL_COST); p !== -1; p = b.indexOf(NULL_COST, p + NULL_COST.length)) at.push(p);
+  if (at.length !== nullCosts) return null;
+  let from = 0;
+  for (const p of at) {
+    hash.update(b.subarray(from, p));
+    from = p + NULL_COST.length;
+  }
+  return hash.update(b.subarray(from)).digest('base64url');
+}
+
+/**
  * The identity of a run's definition: what the trace schema makes of the line's `run` (keys in the
  * schema's order: id, policy, meta). Also what a renamed run is stored with (npm run runs -- rename).
  */
 export function runContentHash(run: { id: string; policy?: string | null; meta?: Record<string, unknown> | null }): string {
-  return hashParsed({ id: run.id, policy: run.policy ?? undefined, meta: run.meta ?? undefined });
+  return hashDefinition({ id: run.id, policy: run.policy ?? undefined, meta: run.meta ?? undefined });
 }
 
 export interface ModelRow {
@@ -257,8 +313,16 @@ function stringifiedTexts(line: TraceLine): FreeFormTexts {
   };
 }
 
+/** A line as read: its bytes, the same decoded, and whether the line to normalize is the text's own parse. */
+export interface RawLine {
+  bytes: Buffer;
+  text: string;
+  /** The line is JSON.parse(text) itself, every object's keys in the schema's order (parseTraceLine gave the value back). */
+  asParsed?: boolean;
+}
+
 /** `raw` is the line as read: meta, run.meta and routers are stored as written there. */
-export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: string }): NormalizedLine {
+export function normalizeLine(line: TraceLine, raw?: RawLine): NormalizedLine {
   const free = raw ? freeFormTexts(raw.bytes, raw.text, line, ROUTELENS_META_KEY) : stringifiedTexts(line);
   const models: ModelRow[] = line.models.map((m) => {
     const def = { id: m.id, params_b: m.params_b, usd_per_mtok_in: m.usd_per_mtok_in, usd_per_mtok_out: m.usd_per_mtok_out };
@@ -267,7 +331,7 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
       paramsB: orNull(m.params_b),
       usdPerMtokIn: m.usd_per_mtok_in,
       usdPerMtokOut: m.usd_per_mtok_out,
-      hash: hashParsed(def),
+      hash: hashDefinition(def),
     };
   });
   const run: RunRow = {
@@ -281,7 +345,7 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     benchmark: orNull(line.query.benchmark),
     text: line.query.text,
     referenceAnswer: orNull(line.query.reference_answer),
-    hash: hashParsed(line.query),
+    hash: hashDefinition(line.query),
   };
   const rubric: RubricRow | null = line.rubric
     ? {
@@ -296,7 +360,7 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
           scaleMin: c.scale.kind === 'numeric' ? c.scale.min : null,
           scaleMax: c.scale.kind === 'numeric' ? c.scale.max : null,
         })),
-        hash: hashParsed(line.rubric),
+        hash: hashDefinition(line.rubric),
       }
     : null;
 
@@ -347,14 +411,14 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
   // of an export), not content, so an exported line ingests back as unchanged.
   const meta = ownMeta(line.meta);
   const trainingGroup = line.training ? (line.training.group ?? defaultGroup(line.query.id, line.training.step)) : null;
-  const content = {
+  const content = () => ({
     ...line,
     // Naming the default group is the same as naming none (and the traces export leaves it out).
     training: line.training && trainingGroup === defaultGroup(line.query.id, line.training.step) ? { step: line.training.step } : line.training,
     steps: line.steps.map((s) => (s.cost_usd === null ? { ...s, cost_usd: undefined } : s)),
     judgments: line.judgments?.length ? line.judgments.map((j) => (j.steps && j.steps.length === 0 ? { ...j, steps: undefined } : j)) : undefined,
     meta,
-  };
+  });
 
   const trajectory: TrajectoryRow = {
     id: line.id,
@@ -379,7 +443,7 @@ export function normalizeLine(line: TraceLine, raw?: { bytes: Buffer; text: stri
     labelled: restored.labels.length > 0,
     trainingStep: line.training?.step ?? null,
     trainingGroup,
-    hash: hashParsed(content),
+    hash: (raw && hashAsRead(line, raw, trainingGroup)) ?? hashParsed(content()),
   };
   const routing = routingContribution({
     models: prices,

@@ -107,7 +107,9 @@ export function parseLine(lineNo: number, bytes: Buffer): BatchLine | LineError 
     const p = firstProblem(parsed.error, value);
     return { line: lineNo, id: idOf(value), path: p.path, message: p.message };
   }
-  const norm = normalizeLine(parsed.data, { bytes, text });
+  // parsed.data is the parsed value itself when its keys come in the schema's order: then the content
+  // hash can be taken of the bytes as read (normalizeLine).
+  const norm = normalizeLine(parsed.data, { bytes, text, asParsed: parsed.data === value });
   const t = norm.trajectory;
   const cost = costFigureProblem(
     {
