@@ -305,6 +305,8 @@ type Op =
       ascii: boolean;
       /** The value is this list's element of the step, written as its text (null or an empty field for NULL). */
       list?: (t: Trajectory) => (string | null)[] | null;
+      /** The one-pass rows' writer of the figure: the bytes of `encode(value(t))`. */
+      put: (sink: ByteSink, t: Trajectory) => void;
     };
 
 /** The trajectory-level columns of one segment: written once per trajectory, with their keys. */
@@ -329,6 +331,38 @@ const jsonScalar = (v: unknown): string => {
   return v === null || v === undefined ? 'null' : String(v);
 };
 const csvScalar = (v: unknown): string => (typeof v === 'number' ? `${v}` : v === null || v === undefined ? '' : String(v));
+
+/**
+ * The one-pass writer of a number or boolean figure (cumulative cost, rubric score): the bytes of
+ * jsonScalar or csvScalar, made here with no closure between the value and its text, and the last
+ * text kept for a value equal to it (a step's rubric score is often the one before it).
+ */
+function scalarPut(value: (t: Trajectory) => unknown, json: boolean): (sink: ByteSink, t: Trajectory) => void {
+  let last: unknown = scalarPut;
+  let text = '';
+  return (sink, t) => {
+    const v = value(t);
+    if (v !== last) {
+      last = v;
+      text = typeof v === 'number' ? (json && v - v !== 0 ? 'null' : `${v}`) : v === null || v === undefined ? (json ? 'null' : '') : String(v);
+    }
+    sink.ascii(text);
+  };
+}
+
+/** A figure of few values (escalation: up, down or none): each value's bytes encoded once. */
+function cachedPut(value: (t: Trajectory) => unknown, encode: (v: unknown) => string): (sink: ByteSink, t: Trajectory) => void {
+  const cache = new Map<unknown, Uint8Array>();
+  return (sink, t) => {
+    const v = value(t);
+    let bytes = cache.get(v);
+    if (bytes === undefined) {
+      bytes = enc.encode(encode(v));
+      if (cache.size < 64) cache.set(v, bytes);
+    }
+    sink.bytes(bytes);
+  };
+}
 
 /** The encoder, with the text of the last value kept for a value equal to it. */
 function lastOf(encode: (v: unknown) => string): (v: unknown) => string {
@@ -404,7 +438,9 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
       const plain = c.type === 'int' || c.type === 'double' || c.type === 'bool';
       // (A step's rubric score is often the one before it: the last text is kept.)
       const encode = plain ? lastOf(format === JSONL ? jsonScalar : csvScalar) : format.encoderOf(c);
-      ops.push({ kind: 2, prefix: enc.encode(prefix), value: c.from.ofStep, encode, ascii: plain, list: plain ? c.from.list : undefined });
+      const value = c.from.ofStep;
+      const put = plain ? scalarPut(value, format === JSONL) : cachedPut(value, format.encoderOf(c));
+      ops.push({ kind: 2, prefix: enc.encode(prefix), value, encode, ascii: plain, list: plain ? c.from.list : undefined, put });
     }
   });
 
@@ -484,9 +520,7 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
           else if (format === JSONL) sink.bytes(NULL_BYTES);
           continue;
         }
-        const text = op.encode(op.value(traj));
-        if (op.ascii) sink.ascii(text);
-        else sink.text(text);
+        op.put(sink, traj);
       }
     }
     if (!stepped) step(traj, src, bounds);
