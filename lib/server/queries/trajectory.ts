@@ -71,7 +71,15 @@ async function loadDimensions(db: SqlExecutor, t: TrajectoryRecord): Promise<Dim
 
 export async function getTrajectory(id: string, page: StepsPage, view: ViewSettings = DEFAULT_VIEW) {
   const db = reads();
-  const t: TrajectoryRecord = await findTrajectory(db, id);
+  return (await trajectoryDetail(db, await findTrajectory(db, id), page, view)).detail;
+}
+
+/**
+ * The trajectory `t` (read by findTrajectory) as getTrajectory answers it, with the per-step rubric
+ * scores under the view's judge that it was computed from: the replay page builds its timeline from
+ * the same read (lib/server/replay-initial.ts) instead of reading the trajectory a second time.
+ */
+export async function trajectoryDetail(db: SqlExecutor, t: TrajectoryRecord, page: StepsPage, view: ViewSettings = DEFAULT_VIEW) {
   const [{ run, query, rubric }, models, criteria, judgments, steps, before, routing] = await Promise.all([
     loadDimensions(db, t),
     loadModels(db, t.model_ids),
@@ -91,7 +99,7 @@ export async function getTrajectory(id: string, page: StepsPage, view: ViewSetti
   const cumulative = cumulativeCosts([before, ...steps.map((s) => s.cost_usd)]).slice(1);
   const pageEnd = page.steps_from + page.steps_limit;
 
-  return {
+  const detail = {
     format: 'routelens.trace.v1' as const,
     id: t.id,
     run,
@@ -144,6 +152,7 @@ export async function getTrajectory(id: string, page: StepsPage, view: ViewSetti
     ingested_at: t.ingested_at.toISOString(),
     updated_at: t.updated_at.toISOString(),
   };
+  return { detail, rubricScores };
 }
 
 export type TrajectoryDetail = Awaited<ReturnType<typeof getTrajectory>>;
