@@ -317,14 +317,6 @@ export function decodeBytes(src: Uint8Array, a: number, b: number): Uint8Array {
   return out.subarray(0, o);
 }
 
-export function decodeNullableBytes(src: Uint8Array, a: number, b: number): Uint8Array | null {
-  return isNull(src, a, b) ? null : decodeBytes(src, a, b);
-}
-
-export function decodeNullableText(src: Uint8Array, a: number, b: number): string | null {
-  return isNull(src, a, b) ? null : decodeText(src, a, b);
-}
-
 let viewOf: Uint8Array | null = null;
 let view: Buffer = Buffer.alloc(0);
 /** The chunk as a Buffer, for its native latin1 slicing (one view per chunk). */

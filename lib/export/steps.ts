@@ -20,9 +20,6 @@ import {
   csvJsNumber,
   csvNumber,
   csvText,
-  decodeBool,
-  decodeNullableBytes,
-  decodeNullableText,
   decodeNumber,
   decodeText,
   FIELD_EXTRA,
@@ -52,34 +49,53 @@ const F_INDEX = 0,
   F_LATENCY = 5,
   F_PROBS = 6,
   F_COST = 7;
-// The first step's row only (\N on the others): the trajectory's (its rubric's criteria are read once
-// per rubric before the COPY, in its snapshot: see prefetch).
-const F_ID = 8,
-  F_RUN = 9,
-  F_QUERY = 10,
-  F_CORRECT = 11,
-  F_PROCESS = 12,
-  F_T_COST = 13,
-  F_ALL_LARGEST = 14,
-  F_STEP_COUNT = 15,
-  F_JUDGMENTS = 16,
-  F_RUBRIC = 17;
-// Its routing decisions per step (trajectory_routing_steps, computed at ingest by lib/domain's stepRouting).
-const F_ESCALATIONS = 18,
-  F_CHOSEN = 19,
-  F_ENTROPY = 20;
-const FIELDS = 21;
+/**
+ * The first step's row only (\N on the others): the trajectory's fields as one JSON array, elements
+ * T_* (its rubric's criteria are read once per rubric before the COPY, in its snapshot: see
+ * prefetch). One field rather than one per value: PostgreSQL evaluates one CASE per row instead of
+ * thirteen, and every other row ends after a single `\N` instead of thirteen.
+ */
+const F_TRAJECTORY = 8;
+const FIELDS = 9;
+const T_ID = 0,
+  T_RUN = 1,
+  T_QUERY = 2,
+  T_CORRECT = 3,
+  T_PROCESS = 4,
+  T_COST = 5,
+  T_ALL_LARGEST = 6,
+  T_STEP_COUNT = 7,
+  T_JUDGMENTS = 8,
+  T_RUBRIC = 9,
+  /** Its routing decisions per step (trajectory_routing_steps, computed at ingest by lib/domain's stepRouting), or null. */
+  T_ROUTING = 10;
+
+/** The trajectory's array as JSON.parse reads it. */
+type TrajectoryFields = [
+  id: string,
+  run: string,
+  query: string,
+  correct: boolean,
+  processScore: JsonDouble | null,
+  costUsd: JsonDouble,
+  allLargestUsd: JsonDouble,
+  stepCount: number,
+  judgments: JudgmentJson[],
+  rubric: string | null,
+  routing: [escalations: string | null, chosenProbability: string | null, normalizedEntropy: string | null] | null,
+];
+/** A float8 in PostgreSQL's JSON: a number, or the string "NaN", "Infinity" or "-Infinity", which JSON has no number for. */
+type JsonDouble = number | string;
+const double = (v: JsonDouble): number => (typeof v === 'number' ? v : Number(v));
 
 function copyQuery({ filter, settings }: KindContext) {
-  const first = (expr: ReturnType<typeof sql>) => sql`CASE WHEN s.index = 0 THEN ${expr} END`;
   return sql`
     SELECT s.index, s.model, s.text, s.tokens_in, s.tokens_out, s.latency_ms, s.router -> 'probs', s.cost_usd,
-           ${first(sql`t.id`)}, ${first(sql`t.run_id`)}, ${first(sql`t.query_id`)}, ${first(sql`t.correct`)},
-           ${first(sql`t.process_score`)}, ${first(sql`t.cost_usd`)}, ${first(sql`t.all_largest_usd`)}, ${first(sql`t.step_count`)},
-           ${first(judgmentsJson(settings.judge))}, ${first(sql`t.rubric_id`)},
-           ${first(sql`(SELECT rs.escalations FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
-           ${first(sql`(SELECT rs.chosen_probability FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)},
-           ${first(sql`(SELECT rs.normalized_entropy FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)`)}
+           CASE WHEN s.index = 0 THEN json_build_array(
+             t.id, t.run_id, t.query_id, t.correct, t.process_score, t.cost_usd, t.all_largest_usd, t.step_count,
+             ${judgmentsJson(settings.judge)}, t.rubric_id,
+             (SELECT json_build_array(rs.escalations, rs.chosen_probability::text, rs.normalized_entropy::text)
+                FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)) END
       FROM trajectories t JOIN steps s ON s.trajectory_pk = t.pk
       ${trajectoryWhere(filter)}
      ORDER BY t.pk, s.index`;
@@ -87,6 +103,8 @@ function copyQuery({ filter, settings }: KindContext) {
 
 /** What is known of the trajectory whose steps are being written. */
 interface Trajectory {
+  /** Its first row's array, for the columns that are its elements. */
+  fields: TrajectoryFields;
   stepCount: number;
   correct: boolean;
   processScore: number | null;
@@ -114,6 +132,7 @@ interface Trajectory {
 type Source =
   /** `js`: a double PostgreSQL computes for the export, written as JavaScript writes the number. */
   | { step: number; js?: boolean }
+  /** An element of the trajectory's array (T_*). */
   | { trajectory: number }
   | { ofTrajectory: (t: Trajectory, ctx: KindContext) => unknown }
   /** `list`: the figure is element `index` of this list, its text written as it is (JSON and CSV alike). */
@@ -124,9 +143,9 @@ interface StepColumn extends Column {
 }
 
 const COLUMNS: StepColumn[] = [
-  { name: 'trajectory_id', type: 'string', description: 'the trajectory', from: { trajectory: F_ID } },
-  { name: 'run_id', type: 'string', description: 'its run (router checkpoint)', from: { trajectory: F_RUN } },
-  { name: 'query_id', type: 'string', description: 'its query', from: { trajectory: F_QUERY } },
+  { name: 'trajectory_id', type: 'string', description: 'the trajectory', from: { trajectory: T_ID } },
+  { name: 'run_id', type: 'string', description: 'its run (router checkpoint)', from: { trajectory: T_RUN } },
+  { name: 'query_id', type: 'string', description: 'its query', from: { trajectory: T_QUERY } },
   { name: 'step_index', type: 'int', description: 'the step, 0-based', from: { step: F_INDEX } },
   { name: 'model', type: 'string', description: 'the model the router sent the step to', from: { step: F_MODEL } },
   { name: 'text', type: 'string', long: true, description: 'the step as the model wrote it', from: { step: F_TEXT } },
@@ -177,7 +196,7 @@ const COLUMNS: StepColumn[] = [
     description: 'entropy of the router’s probabilities over the trajectory’s models, divided by log2 of their number; empty without router probabilities',
     from: { ofStep: (t) => t.normalizedEntropy?.[t.index] ?? null, list: (t) => t.normalizedEntropy },
   },
-  { name: 'correct', type: 'bool', description: "the trajectory's graded outcome", from: { trajectory: F_CORRECT } },
+  { name: 'correct', type: 'bool', description: "the trajectory's graded outcome", from: { trajectory: T_CORRECT } },
   {
     name: 'process_score',
     type: 'double',
@@ -222,28 +241,31 @@ function criteriaOf(rubrics: Rubrics, id: string | null): CriterionDef[] {
 
 /** Reads the trajectory's fields off its first step's row and scores it with lib/domain. */
 function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubrics: Rubrics): Trajectory {
-  const f = (k: number): [Uint8Array, number, number] => [src, b[2 * k]!, b[2 * k + 1]!];
-  const stepCount = decodeNumber(...f(F_STEP_COUNT))!;
-  const judgmentRows = JSON.parse(decodeText(...f(F_JUDGMENTS))) as JudgmentJson[];
+  const fields = JSON.parse(decodeText(src, b[2 * F_TRAJECTORY]!, b[2 * F_TRAJECTORY + 1]!)) as TrajectoryFields;
+  const stepCount = fields[T_STEP_COUNT];
+  const judgmentRows = fields[T_JUDGMENTS];
   const judged = ctx.settings.judge !== null;
   let scores: (number | null)[] | null = null;
-  let processScore = decodeNumber(...f(F_PROCESS));
+  const stored = fields[T_PROCESS];
+  let processScore = stored === null ? null : double(stored);
   if (judgmentRows.length > 0 || judged) {
     const judgments = judgmentInputs(judgmentRows);
-    const criteria = criteriaOf(rubrics, decodeNullableText(...f(F_RUBRIC)));
+    const criteria = criteriaOf(rubrics, fields[T_RUBRIC]);
     if (judgmentRows.length > 0) scores = stepRubricScores(stepCount, judgments, criteria);
     // With a judge the statement brought that judge's judgments (and people's) alone: score them.
     if (judged) processScore = processScoreOfJudgments(judgments, criteria);
   }
+  const routing = fields[T_ROUTING];
   return {
+    fields,
     stepCount,
-    escalations: decodeNullableText(...f(F_ESCALATIONS)),
-    chosenProbability: numberTexts(decodeNullableText(...f(F_CHOSEN))),
-    normalizedEntropy: numberTexts(decodeNullableText(...f(F_ENTROPY))),
-    correct: decodeBool(...f(F_CORRECT))!,
+    escalations: routing?.[0] ?? null,
+    chosenProbability: numberTexts(routing?.[1] ?? null),
+    normalizedEntropy: numberTexts(routing?.[2] ?? null),
+    correct: fields[T_CORRECT],
     processScore,
-    costUsd: decodeNumber(...f(F_T_COST))!,
-    allLargestUsd: decodeNumber(...f(F_ALL_LARGEST))!,
+    costUsd: double(fields[T_COST]),
+    allLargestUsd: double(fields[T_ALL_LARGEST]),
     scores,
     index: 0,
     cumulativeCostUsd: 0,
@@ -446,16 +468,14 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
 
   const scratch = new ByteSink(4096);
   /** The trajectory's segments, encoded off its first row. */
-  const encodeSegments = (t: Trajectory, src: Uint8Array, b: Int32Array): Uint8Array[] => {
+  const encodeSegments = (t: Trajectory): Uint8Array[] => {
     scratch.o = 0;
     return segments.map((seg) => {
       const start = scratch.o;
       for (const p of seg.parts) {
         scratch.bytes(p.prefix);
-        if ('trajectory' in p.source) {
-          const k = p.source.trajectory;
-          format.field[p.column.type]!(scratch, src, b[2 * k]!, b[2 * k + 1]!);
-        } else if ('ofTrajectory' in p.source) {
+        if ('trajectory' in p.source) scratch.text(p.encode(t.fields[p.source.trajectory]));
+        else if ('ofTrajectory' in p.source) {
           scratch.text(p.encode(p.source.ofTrajectory(t, ctx)));
         }
       }
@@ -551,7 +571,7 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
         pos = scanRow(src, pos, bounds, FIELDS);
         if (isFirstStep(src, bounds)) {
           t = startTrajectory(src, bounds, ctx, rubrics);
-          fixed = encodeSegments(t, src, bounds);
+          fixed = encodeSegments(t);
           reserve = fixed.reduce((n, f) => n + f.length, opsReserve);
           // Its step's own fields in one pass too, once the trajectory is known.
           if (onePass && streamRow(src, rowStart, sink, t) === pos) {
@@ -583,23 +603,6 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
 }
 
 // ---------------------------------------------------------------- Parquet
-
-function decoderOf(c: Column): (src: Uint8Array, a: number, b: number) => unknown {
-  switch (c.type) {
-    case 'int':
-    case 'double':
-      return decodeNumber;
-    case 'bool':
-      return decodeBool;
-    case 'string':
-    case 'json':
-    case 'timestamp':
-      // Long texts go to Parquet as their UTF-8 bytes, as COPY sent them: no string made and encoded again.
-      return c.long ? decodeNullableBytes : decodeNullableText;
-    default:
-      throw new Error(`steps: no COPY field decoder for a ${c.type} column`);
-  }
-}
 
 /**
  * The rows of a chunk as one batch, every column one value per row (the Parquet writer spreads a
@@ -634,7 +637,7 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
           t = startTrajectory(src, bounds, ctx, rubrics);
           const traj = t;
           fixedValues = columns.map((c) => {
-            if ('trajectory' in c.from) return decoderOf(c)(src, bounds[2 * c.from.trajectory]!, bounds[2 * c.from.trajectory + 1]!);
+            if ('trajectory' in c.from) return traj.fields[c.from.trajectory];
             if ('ofTrajectory' in c.from) return c.from.ofTrajectory(traj, ctx);
             return undefined;
           });
