@@ -1,6 +1,7 @@
 // CSV as RFC 4180 says: a header line, CRLF line ends, and a field in double quotes (with inner quotes
 // doubled) whenever it holds a comma, a quote, CR or LF. A null is an empty field; an empty string is
 // "" so that the two stay apart. Lists and JSON are written as JSON text in one field.
+import { numberText } from '@/lib/domain/number-text';
 import type { Batch, Column } from './columns';
 
 //
@@ -41,7 +42,7 @@ export function encoderOf(c: Column): Encode {
   switch (c.type) {
     case 'int':
     case 'double':
-      return (v) => (v === null || v === undefined ? '' : String(v));
+      return (v) => (v === null || v === undefined ? '' : typeof v === 'number' ? numberText(v) : String(v));
     case 'bool':
       return (v) => (v === null || v === undefined ? '' : v ? 'true' : 'false');
     case 'string':

@@ -1,11 +1,12 @@
 // JSON Lines: one object per row, keys in column order, "\n" after every line (no trailer: a manifest
 // line would break loaders that read every line as a row; the manifest travels beside the data).
+import { numberText } from '@/lib/domain/number-text';
 import type { Batch, Column } from './columns';
 
 type Encode = (v: unknown) => string;
 
 const json: Encode = (v) => (v === null || v === undefined ? 'null' : JSON.stringify(v));
-const number: Encode = (v) => (v === null || v === undefined ? 'null' : String(v));
+const number: Encode = (v) => (v === null || v === undefined ? 'null' : typeof v === 'number' ? numberText(v) : String(v));
 const bool: Encode = (v) => (v === null || v === undefined ? 'null' : v ? 'true' : 'false');
 const raw: Encode = (v) => (v === null || v === undefined ? 'null' : (v as string));
 

@@ -11,6 +11,7 @@ import 'server-only';
 // the trajectory's first row, a figure computed once per trajectory, or one computed per step. A new
 // column is one entry in COLUMNS (and, for a stored one, its field in the statement).
 import { combinedReward, processScore as processScoreOfJudgments, stepRubricScores, type CriterionDef } from '@/lib/domain';
+import { numberText } from '@/lib/domain/number-text';
 import { trajectoryWhere } from '@/lib/server/queries/trajectory-filter';
 import { sql } from '@/lib/server/sql';
 import { type Column, type ColumnType } from './columns';
@@ -349,10 +350,10 @@ interface TextFormat {
 const enc = new TextEncoder();
 
 const jsonScalar = (v: unknown): string => {
-  if (typeof v === 'number') return v - v === 0 ? `${v}` : 'null'; // NaN and the infinities: null
+  if (typeof v === 'number') return v - v === 0 ? numberText(v) : 'null'; // NaN and the infinities: null
   return v === null || v === undefined ? 'null' : String(v);
 };
-const csvScalar = (v: unknown): string => (typeof v === 'number' ? `${v}` : v === null || v === undefined ? '' : String(v));
+const csvScalar = (v: unknown): string => (typeof v === 'number' ? numberText(v) : v === null || v === undefined ? '' : String(v));
 
 /**
  * The one-pass writer of a number or boolean figure (cumulative cost, rubric score): the bytes of
@@ -366,7 +367,7 @@ function scalarPut(value: (t: Trajectory) => unknown, json: boolean): (sink: Byt
     const v = value(t);
     if (v !== last) {
       last = v;
-      text = typeof v === 'number' ? (json && v - v !== 0 ? 'null' : `${v}`) : v === null || v === undefined ? (json ? 'null' : '') : String(v);
+      text = typeof v === 'number' ? (json && v - v !== 0 ? 'null' : numberText(v)) : v === null || v === undefined ? (json ? 'null' : '') : String(v);
     }
     sink.ascii(text);
   };

@@ -1,6 +1,7 @@
 // PostgreSQL COPY text format: one row per line, columns separated by tabs, \N for null.
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { numberText } from '@/lib/domain/number-text';
 
 const SPECIAL = /[\\\n\r\t]/;
 
@@ -11,7 +12,7 @@ export function copyText(v: string | null): string {
 }
 
 export function copyNumber(v: number | null): string {
-  return v === null ? '\\N' : String(v);
+  return v === null ? '\\N' : numberText(v);
 }
 
 /** An int[] literal for COPY: {1,2,3}. */

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './copy';
 import { createHash } from 'node:crypto';
+import { numberText } from '@/lib/domain/number-text';
 import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
 import { addStoredToRollups, RollupDeltas, type ModelDelta } from '@/lib/db/rollups';
 import { syncAgreement } from '@/lib/db/agreement-counts';
@@ -355,7 +356,7 @@ export function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[
 export function* stepCopyRows(items: { pk: number; norm: NormalizedLine }[]): Generator<string> {
   for (const { pk, norm } of items) {
     for (const s of norm.steps) {
-      yield `${pk}\t${s.index}\t${copyText(s.model)}\t${copyText(s.text)}\t${s.tokensIn}\t${s.tokensOut}\t${copyNumber(s.latencyMs)}\t${copyText(s.router)}\t${copyNumber(s.givenCostUsd)}\t${s.costUsd}`;
+      yield `${pk}\t${s.index}\t${copyText(s.model)}\t${copyText(s.text)}\t${s.tokensIn}\t${s.tokensOut}\t${copyNumber(s.latencyMs)}\t${copyText(s.router)}\t${copyNumber(s.givenCostUsd)}\t${numberText(s.costUsd)}`;
     }
   }
 }
