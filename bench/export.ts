@@ -1,6 +1,7 @@
 // Export benchmark: N steps (default 1,000,000; 20 per trajectory, with human labels on 7% of the
 // judgments so that the label lookups run) exported as `steps` in JSON Lines, CSV and Parquet, each in
-// a child process that writes to /dev/null and reports its rows per second, time to first byte and
+// a child process (bench/export-child.ts, bundled as Next bundles the server that runs the export
+// route) that writes to /dev/null and reports its rows per second, time to first byte and
 // peak memory (sampled RSS and the kernel's maxRSS), against PostgreSQL's own
 // `COPY (SELECT ...) TO STDOUT` of the stored columns that the export reads (text format; CSV format
 // for the CSV export), in the same run, in alternating rounds. The columns the export derives
@@ -8,8 +9,9 @@
 //
 //   npx tsx --conditions=react-server bench/export.ts [--steps N] [--rounds R]
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { build } from 'esbuild';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { closePool } from '@/lib/db/pool';
@@ -17,11 +19,11 @@ import { createTestDatabase, prepareTestServer } from '@/lib/db/testing';
 import { generateTraces, serializeLine } from '@/lib/generate';
 import { withHumanLabels } from './data';
 import { ingestStream } from '@/lib/ingest/pipeline';
-import { isMain, numberArg, runIfMain } from './cli';
+import { numberArg, runIfMain } from './cli';
+import type { ChildReport } from './export-child';
 import { measureInterleaved, round, Samples, type BenchOutput } from './results';
 
 const STEPS_PER_TRAJECTORY = 20;
-const SAMPLE_MS = 20;
 
 type Format = 'jsonl' | 'csv' | 'parquet';
 const FORMATS: Format[] = ['jsonl', 'csv', 'parquet'];
@@ -107,21 +109,34 @@ async function copyOut(url: string, sqlText: string): Promise<{ seconds: number;
   }
 }
 
-interface ChildReport {
-  seconds: number;
-  rows: number;
-  bytes: number;
-  firstByteMs: number;
-  peakRss: number;
-  maxRss: number;
-  baseRss: number;
+/**
+ * The child's bundle: routelens's code compiled into one module with the react-server conditions, as
+ * Next compiles the server that runs the export route (its packages stay imports, as Next's server
+ * keeps them). Run through tsx instead, the child carried tsx and esbuild (40 MB more resident memory)
+ * and each module's own transform.
+ */
+async function childBundle(): Promise<string> {
+  const out = path.join(import.meta.dirname, 'out', 'export-child.mjs');
+  await build({
+    entryPoints: [path.join(import.meta.dirname, 'export-child.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    conditions: ['react-server'],
+    tsconfig: path.join(import.meta.dirname, '..', 'tsconfig.json'),
+    logLevel: 'warning',
+  });
+  return out;
 }
 
 /** Runs one export in a child process of its own, so that its memory is the export's alone. */
-function exportInChild(url: string, format: Format): Promise<ChildReport> {
+function exportInChild(bundle: string, url: string, format: Format): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', import.meta.filename, '--child', format], {
-      env: { ...process.env, DATABASE_URL: url },
+    const child = spawn(process.execPath, ['--conditions=react-server', bundle, format], {
+      env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -136,33 +151,6 @@ function exportInChild(url: string, format: Format): Promise<ChildReport> {
       }
     });
   });
-}
-
-/** In the child: the export into /dev/null, with RSS sampled while it runs. */
-async function child(format: Format): Promise<void> {
-  const { startExport } = await import('@/lib/export/run');
-  const { parseExportRequest } = await import('@/lib/schemas/exports');
-  const { closePool: close } = await import('@/lib/db/pool');
-  const baseRss = process.memoryUsage.rss();
-  let peakRss = baseRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), SAMPLE_MS);
-  const sink = fs.createWriteStream('/dev/null');
-  const t0 = performance.now();
-  let firstByteMs = -1;
-  let bytes = 0;
-  const run = await startExport(parseExportRequest('steps', new URLSearchParams({ format })));
-  for await (const chunk of run.chunks) {
-    if (firstByteMs < 0) firstByteMs = performance.now() - t0;
-    bytes += chunk.length;
-    if (!sink.write(chunk)) await new Promise<void>((r) => sink.once('drain', () => r()));
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  sink.end();
-  await close();
-  const report: ChildReport = { seconds, rows: run.rows(), bytes, firstByteMs, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, baseRss };
-  process.stdout.write(JSON.stringify(report));
 }
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -182,6 +170,7 @@ export async function benchExport(opts: { steps?: number; rounds?: number; log?:
       await c.query('VACUUM ANALYZE');
       await c.end();
     })();
+    const bundle = await childBundle();
     const samples = new Samples();
     const copies = { 'copy text': { seconds: Infinity, rows: 0, bytes: 0 }, 'copy csv': { seconds: Infinity, rows: 0, bytes: 0 } };
     const last: Partial<Record<Format, ChildReport>> = {};
@@ -199,7 +188,7 @@ export async function benchExport(opts: { steps?: number; rounds?: number; log?:
         name: format,
         baseline: baselineOf[format],
         run: async () => {
-          const e = await exportInChild(db.url, format);
+          const e = await exportInChild(bundle, db.url, format);
           log(`  ${format.padEnd(7)} ${e.seconds.toFixed(2)} s  ${e.rows} rows  first byte ${e.firstByteMs.toFixed(0)} ms  peak RSS ${mb(e.peakRss)} MB`);
           samples.add(`${format} peak RSS`, mb(Math.max(e.peakRss, e.maxRss)), { unit: 'MB' });
           samples.add(`${format} first byte`, e.firstByteMs, { unit: 'ms' });
@@ -256,18 +245,5 @@ export async function benchExport(opts: { steps?: number; rounds?: number; log?:
   }
 }
 
-if (isMain(import.meta.filename)) {
-  const childAt = process.argv.indexOf('--child');
-  if (childAt >= 0) {
-    child(process.argv[childAt + 1] as Format).then(
-      () => process.exit(0),
-      (e: unknown) => {
-        console.error(e);
-        process.exit(1);
-      },
-    );
-  } else {
-    const cliOptions = { steps: numberArg('--steps'), rounds: numberArg('--rounds') };
-    runIfMain(import.meta.filename, 'export', cliOptions, () => benchExport(cliOptions));
-  }
-}
+const cliOptions = { steps: numberArg('--steps'), rounds: numberArg('--rounds') };
+runIfMain(import.meta.filename, 'export', cliOptions, () => benchExport(cliOptions));
