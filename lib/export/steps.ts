@@ -83,19 +83,27 @@ type TrajectoryFields = [
   stepCount: number,
   judgments: JudgmentJson[],
   rubric: string | null,
-  routing: [escalations: string | null, chosenProbability: string | null, normalizedEntropy: string | null] | null,
+  routing: [escalations: string | null, chosenProbability: RoutingList, normalizedEntropy: RoutingList] | null,
 ];
 /** A float8 in PostgreSQL's JSON: a number, or the string "NaN", "Infinity" or "-Infinity", which JSON has no number for. */
 type JsonDouble = number | string;
 const double = (v: JsonDouble): number => (typeof v === 'number' ? v : Number(v));
+/**
+ * A float8[] of trajectory_routing_steps as the statement brings it: for JSON Lines and CSV its text
+ * ("{0.5,NULL,1e-05}"), whose elements are written as PostgreSQL wrote them; for Parquet its JSON array,
+ * whose numbers JSON.parse reads once per trajectory rather than Number() once per step.
+ */
+type RoutingList = string | (JsonDouble | null)[] | null;
 
 function copyQuery({ filter, settings }: KindContext) {
+  const lists =
+    settings.format === 'parquet' ? sql`rs.chosen_probability, rs.normalized_entropy` : sql`rs.chosen_probability::text, rs.normalized_entropy::text`;
   return sql`
     SELECT s.index, s.model, s.text, s.tokens_in, s.tokens_out, s.latency_ms, s.router -> 'probs', s.cost_usd,
            CASE WHEN s.index = 0 THEN json_build_array(
              t.id, t.run_id, t.query_id, t.correct, t.process_score, t.cost_usd, t.all_largest_usd, t.step_count,
              ${judgmentsJson(settings.judge)}, t.rubric_id,
-             (SELECT json_build_array(rs.escalations, rs.chosen_probability::text, rs.normalized_entropy::text)
+             (SELECT json_build_array(rs.escalations, ${lists})
                 FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)) END
       FROM trajectories t JOIN steps s ON s.trajectory_pk = t.pk
       ${trajectoryWhere(filter)}
@@ -115,9 +123,9 @@ interface Trajectory {
   scores: (number | null)[] | null;
   /** One character per step: "u" up, "d" down, "-" neither (trajectory_routing_steps.escalations). */
   escalations: string | null;
-  /** Per step, PostgreSQL's text of the number (shortest exact), or null. */
-  chosenProbability: (string | null)[] | null;
-  normalizedEntropy: (string | null)[] | null;
+  /** Per step, PostgreSQL's text of the number (shortest exact) or, for Parquet, the number; null for NULL. */
+  chosenProbability: (JsonDouble | null)[] | null;
+  normalizedEntropy: (JsonDouble | null)[] | null;
   /** The current step. */
   index: number;
   /**
@@ -137,7 +145,7 @@ type Source =
   | { trajectory: number }
   | { ofTrajectory: (t: Trajectory, ctx: KindContext) => unknown }
   /** `list`: the figure is element `index` of this list, its text written as it is (JSON and CSV alike). */
-  | { ofStep: (t: Trajectory) => unknown; list?: (t: Trajectory) => (string | null)[] | null };
+  | { ofStep: (t: Trajectory) => unknown; list?: (t: Trajectory) => (JsonDouble | null)[] | null };
 
 interface StepColumn extends Column {
   from: Source;
@@ -221,6 +229,8 @@ const COLUMNS: StepColumn[] = [
 
 const ESCALATION_OF: Record<string, 'up' | 'down' | null> = { u: 'up', d: 'down', '-': null };
 
+const routingList = (v: RoutingList): (JsonDouble | null)[] | null => (typeof v === 'string' ? numberTexts(v) : v);
+
 /** A float8[] in PostgreSQL's text ("{0.5,NULL,1e-05}") as the text of each element, null for NULL. */
 function numberTexts(text: string | null): (string | null)[] | null {
   if (text === null) return null;
@@ -261,8 +271,8 @@ function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubri
     fields,
     stepCount,
     escalations: routing?.[0] ?? null,
-    chosenProbability: numberTexts(routing?.[1] ?? null),
-    normalizedEntropy: numberTexts(routing?.[2] ?? null),
+    chosenProbability: routingList(routing?.[1] ?? null),
+    normalizedEntropy: routingList(routing?.[2] ?? null),
     correct: fields[T_CORRECT],
     processScore,
     costUsd: double(fields[T_COST]),
@@ -327,7 +337,7 @@ type Op =
       encode: (v: unknown) => string;
       ascii: boolean;
       /** The value is this list's element of the step, written as its text (null or an empty field for NULL). */
-      list?: (t: Trajectory) => (string | null)[] | null;
+      list?: (t: Trajectory) => (JsonDouble | null)[] | null;
       /** The one-pass rows' writer of the figure: the bytes of `encode(value(t))`. */
       put: (sink: ByteSink, t: Trajectory) => void;
     };
@@ -536,8 +546,9 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
         sink.bytes(op.prefix);
         if (op.list) {
           // What the encoder makes of the element's text: the text itself, or null / nothing.
+          // (Text for JSON Lines and CSV, whose statement brings the lists as text.)
           const text = op.list(traj)?.[traj.index] ?? null;
-          if (text !== null) sink.ascii(text);
+          if (text !== null) sink.ascii(typeof text === 'string' ? text : numberText(text));
           else if (format === JSONL) sink.bytes(NULL_BYTES);
           continue;
         }
@@ -661,7 +672,7 @@ function parquetEncoder(ctx: KindContext, columns: readonly StepColumn[], rubric
               break;
             case OF_STEP: {
               const v = ofStep[i]!(t);
-              // Numbers that arrive as PostgreSQL's text (the routing arrays) become numbers here.
+              // A routing number that JSON has none for ("NaN", "Infinity") arrives as a string.
               cells[i]!.value(typeof v === 'string' && numeric[i] ? Number(v) : v);
               break;
             }
