@@ -330,12 +330,14 @@ function bufferOf(src: Uint8Array): Buffer {
 
 /** Exact powers of ten: every one up to 1e22 is a double as it is. */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const TWO_53 = 2 ** 53;
 
 /**
- * A COPY number (int or float8 text) as a number, null for \N. Text of at most 15 significant digits
- * whose power of ten is at most 22 is read with no string made: its digits are an exact integer and
- * its power of ten an exact double, so one multiplication or division, which IEEE rounds correctly, is
- * the closest double to the text, as Number() would read it. Anything else goes through Number().
+ * A COPY number (int or float8 text) as a number, null for \N. Text whose digits make an integer below
+ * 2^53 (up to 16 significant digits: most of PostgreSQL's shortest texts of a cost) and whose power of
+ * ten is at most 22 is read with no string made: its digits are an exact integer and its power of ten
+ * an exact double, so one multiplication or division, which IEEE rounds correctly, is the closest
+ * double to the text, as Number() would read it. Anything else goes through Number().
  */
 export function decodeNumber(src: Uint8Array, a: number, b: number): number | null {
   if (isNull(src, a, b)) return null;
@@ -378,7 +380,8 @@ export function decodeNumber(src: Uint8Array, a: number, b: number): number | nu
       scale += sign * e;
     }
   }
-  if (ok && digits <= 15) {
+  // (m was added up exactly while below 2^53; past it, rounding keeps it at or above 2^53.)
+  if (ok && m < TWO_53) {
     let n: number | undefined;
     if (m === 0) n = 0;
     else if (scale >= 0 && scale <= 22 && digits + scale <= 15) n = m * POW10[scale]!;
