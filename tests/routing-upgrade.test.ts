@@ -81,8 +81,9 @@ beforeAll(async () => {
   await client.query('BEGIN');
   await insertDims(client, dims);
   const items = lines.map((norm, i) => ({ pk: i + 1, norm }));
-  // The training columns came after this migration: the previous version's rows have none of them.
-  const before = TRAJECTORY_COLUMNS.filter((c) => !c.startsWith('training_'));
+  // The training columns and the stored step rubric scores came after this migration (and last in
+  // the row): the previous version's rows have none of them.
+  const before = TRAJECTORY_COLUMNS.filter((c) => !c.startsWith('training_') && c !== 'step_rubric_scores');
   const dropTraining = function* (rows: Iterable<string>) {
     for (const r of rows) yield r.split('\t').slice(0, before.length).join('\t');
   };

@@ -55,9 +55,11 @@ describe('the training migration, on a database the previous version filled', ()
       const after = await snapshot(t, o);
       if (t === 'trajectories') {
         for (const row of after) expect(row).toMatchObject({ training_step: null, training_group: null });
-        // A later migration adds training_group_given (false for a trajectory without training).
+        // Later migrations add training_group_given (false for a trajectory without training) and
+        // step_rubric_scores (null for a trajectory stored before it).
         for (const row of after) expect(row.training_group_given ?? false).toBe(false);
-        expect(after.map(({ training_step: _s, training_group: _g, training_group_given: _n, ...rest }) => rest)).toEqual(before[t]);
+        for (const row of after) expect(row.step_rubric_scores ?? null).toBeNull();
+        expect(after.map(({ training_step: _s, training_group: _g, training_group_given: _n, step_rubric_scores: _r, ...rest }) => rest)).toEqual(before[t]);
       } else {
         // Later migrations may add columns of their own (run_stats.sum_cost_ratio): the old ones stay.
         const had = Object.keys(before[t]![0] ?? {});

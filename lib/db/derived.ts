@@ -93,9 +93,9 @@ export async function recomputeTrajectory(client: pg.PoolClient, pk: number, del
   });
   const stored = await client.query<RecomputedTrajectory>(
     `UPDATE trajectories SET cost_usd = $2, all_largest_usd = $3, savings = $4, process_score = $5, reward = $6,
-            labelled = $7, updated_at = now() WHERE pk = $1
+            labelled = $7, step_rubric_scores = $8::float8[], updated_at = now() WHERE pk = $1
      RETURNING id, process_score, reward, labelled`,
-    [pk, f.costUsd, f.allLargestUsd, f.savings, f.processScore, f.reward, labelled],
+    [pk, f.costUsd, f.allLargestUsd, f.savings, f.processScore, f.reward, labelled, f.stepRubricScores],
   );
   const own = deltas ?? new RollupDeltas();
   const kept = { benchmark: row.benchmark, tokensIn: row.tokens_in, tokensOut: row.tokens_out };

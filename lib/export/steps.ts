@@ -2,10 +2,12 @@ import 'server-only';
 // `steps`: one row per step, with its text, the router's probabilities, latency, cost, its trajectory's
 // outcome and figures. Read through COPY (copy.ts): PostgreSQL writes the step rows in its text format
 // and they become JSON Lines or CSV bytes field by field (copy-text.ts), with no value made in between
-// for what passes through. The trajectory's own fields, its judgments and its rubric's id come on its
-// first step's row only (each rubric's criteria are read once, before the COPY and in its snapshot,
-// rather than built by PostgreSQL for every trajectory); from them each trajectory is scored once with lib/domain (rubric scores per step,
-// reward), and its fixed columns are encoded once and pasted into each of its steps' rows.
+// for what passes through. The trajectory's own fields come on its first step's row only, one JSON
+// array: its ids and outcome, its step rubric scores as stored (written by lib/domain at ingest and
+// after every label), and, where those are not stored or the export has a judge, its judgments and
+// rubric's id (each rubric's criteria are read once, before the COPY and in its snapshot), from which
+// it is scored here with lib/domain. Its reward is computed once, and its fixed columns are encoded
+// once and pasted into each of its steps' rows.
 //
 // A column comes from one of four places (StepColumn.from): a field of every step's row, a field of
 // the trajectory's first row, a figure computed once per trajectory, or one computed per step. A new
@@ -69,7 +71,14 @@ const T_ID = 0,
   T_JUDGMENTS = 8,
   T_RUBRIC = 9,
   /** Its routing decisions per step (trajectory_routing_steps, computed at ingest by lib/domain's stepRouting), or null. */
-  T_ROUTING = 10;
+  T_ROUTING = 10,
+  /**
+   * Its step rubric scores as stored (trajectories.step_rubric_scores: every judge's judgments, labels
+   * applied, kept by ingest and by every label's recompute), when the export has no judge; null with a
+   * judge, or for a trajectory stored before the column. Where it is null the statement brings the
+   * judgments (T_JUDGMENTS) and the trajectory is scored here; where it is not, it brings none.
+   */
+  T_STEP_SCORES = 11;
 
 /** The trajectory's array as JSON.parse reads it. */
 type TrajectoryFields = [
@@ -81,9 +90,10 @@ type TrajectoryFields = [
   costUsd: JsonDouble,
   allLargestUsd: JsonDouble,
   stepCount: number,
-  judgments: JudgmentJson[],
+  judgments: JudgmentJson[] | null,
   rubric: string | null,
   routing: [escalations: string | null, chosenProbability: RoutingList, normalizedEntropy: RoutingList] | null,
+  stepScores: (JsonDouble | null)[] | null,
 ];
 /** A float8 in PostgreSQL's JSON: a number, or the string "NaN", "Infinity" or "-Infinity", which JSON has no number for. */
 type JsonDouble = number | string;
@@ -98,13 +108,18 @@ type RoutingList = string | (JsonDouble | null)[] | null;
 function copyQuery({ filter, settings }: KindContext) {
   const lists =
     settings.format === 'parquet' ? sql`rs.chosen_probability, rs.normalized_entropy` : sql`rs.chosen_probability::text, rs.normalized_entropy::text`;
+  // Without a judge, the stored step rubric scores spare PostgreSQL each trajectory's judgments (a
+  // subquery and a label lookup per trajectory, a quarter of its work here) and Node their scoring.
+  const judgments = settings.judge === null ? sql`CASE WHEN t.step_rubric_scores IS NULL THEN ${judgmentsJson(null)} END` : judgmentsJson(settings.judge);
+  const stepScores = settings.judge === null ? sql`t.step_rubric_scores` : sql`NULL`;
   return sql`
     SELECT s.index, s.model, s.text, s.tokens_in, s.tokens_out, s.latency_ms, s.router -> 'probs', s.cost_usd,
            CASE WHEN s.index = 0 THEN json_build_array(
              t.id, t.run_id, t.query_id, t.correct, t.process_score, t.cost_usd, t.all_largest_usd, t.step_count,
-             ${judgmentsJson(settings.judge)}, t.rubric_id,
+             ${judgments}, t.rubric_id,
              (SELECT json_build_array(rs.escalations, ${lists})
-                FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk)) END
+                FROM trajectory_routing_steps rs WHERE rs.trajectory_pk = t.pk),
+             ${stepScores}) END
       FROM trajectories t JOIN steps s ON s.trajectory_pk = t.pk
       ${trajectoryWhere(filter)}
      ORDER BY t.pk, s.index`;
@@ -254,12 +269,14 @@ function criteriaOf(rubrics: Rubrics, id: string | null): CriterionDef[] {
 function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubrics: Rubrics): Trajectory {
   const fields = JSON.parse(decodeText(src, b[2 * F_TRAJECTORY]!, b[2 * F_TRAJECTORY + 1]!)) as TrajectoryFields;
   const stepCount = fields[T_STEP_COUNT];
-  const judgmentRows = fields[T_JUDGMENTS];
+  const judgmentRows = fields[T_JUDGMENTS] ?? [];
   const judged = ctx.settings.judge !== null;
   let scores: (number | null)[] | null = null;
   const stored = fields[T_PROCESS];
   let processScore = stored === null ? null : double(stored);
-  if (judgmentRows.length > 0 || judged) {
+  const storedScores = fields[T_STEP_SCORES];
+  if (storedScores !== null) scores = storedScores.map((x) => (x === null ? null : double(x)));
+  else if (judgmentRows.length > 0 || judged) {
     const judgments = judgmentInputs(judgmentRows);
     const criteria = criteriaOf(rubrics, fields[T_RUBRIC]);
     if (judgmentRows.length > 0) scores = stepRubricScores(stepCount, judgments, criteria);

@@ -20,6 +20,16 @@ export function copyIntArray(v: readonly number[]): string {
   return `{${v.join(',')}}`;
 }
 
+/** A float8[] literal for COPY, NULL for a null element: {0.5,NULL,1e-7}. */
+export function copyDoubleArray(v: readonly (number | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    out += (i > 0 ? ',' : '') + (x === null ? 'NULL' : numberText(x));
+  }
+  return out + '}';
+}
+
 /** A text[] literal for COPY. Elements are quoted, so any id survives. */
 export function copyTextArray(v: readonly string[]): string {
   const inner = v.map((s) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',');

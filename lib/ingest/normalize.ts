@@ -191,6 +191,8 @@ export interface TrajectoryRow {
   allLargestModel: string;
   savings: number | null;
   processScore: number | null;
+  /** Per step, its rubric score over every judge's judgments, labels applied (stored for the steps export). */
+  stepRubricScores: (number | null)[];
   reward: number;
   labelled: boolean;
   /** training.step; null without "training". */
@@ -439,6 +441,7 @@ export function normalizeLine(line: TraceLine, raw?: RawLine): NormalizedLine {
     allLargestModel: figures.allLargestModel,
     savings: figures.savings,
     processScore: figures.processScore,
+    stepRubricScores: figures.stepRubricScores,
     reward: figures.reward,
     labelled: restored.labels.length > 0,
     trainingStep: line.training?.step ?? null,

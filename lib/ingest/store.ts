@@ -3,7 +3,7 @@
 // the first definition of a model, run, query or rubric stands and a line that contradicts it stores
 // nothing. The writes are set-based: COPY for trajectories, steps and judgments, unnest for the rest.
 import type pg from 'pg';
-import { copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './copy';
+import { copyDoubleArray, copyIntArray, copyNumber, copyRows, copyText, copyTextArray } from './copy';
 import { createHash } from 'node:crypto';
 import { numberText } from '@/lib/domain/number-text';
 import type { CriterionRow, JudgmentRow, ModelRow, NormalizedLine, QueryRow, RubricRow, RunRow } from './normalize';
@@ -291,6 +291,7 @@ export const TRAJECTORY_COLUMNS = [
   'training_step',
   'training_group',
   'training_group_given',
+  'step_rubric_scores',
 ] as const;
 export const STEP_COLUMNS = [
   'trajectory_pk',
@@ -349,6 +350,7 @@ export function* trajectoryCopyRows(items: { pk: number; norm: NormalizedLine }[
       copyNumber(t.trainingStep),
       copyText(t.trainingGroup),
       norm.trainingGroupGiven ? 't' : 'f',
+      copyDoubleArray(t.stepRubricScores),
     ].join('\t');
   }
 }
