@@ -553,8 +553,12 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
         streamField(sink, opPrefix[i]!, src, p, f, bounds, opWrite[i]!, codes[i]!);
         p = bounds[2 * f + 1]! + 1;
         k++;
-      } else if (kind === 0) sink.bytes(fixed[opField[i]!]!);
-      else {
+      } else if (kind === 0) {
+        // The trajectory's bytes (room for them is in `reserve`): one set(), cheaper than a byte loop from a dozen bytes on.
+        const seg = fixed[opField[i]!]!;
+        sink.buf.set(seg, sink.o);
+        sink.o += seg.length;
+      } else {
         if (!stepped) {
           step(traj, src, bounds);
           stepped = true;
