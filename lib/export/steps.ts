@@ -382,24 +382,6 @@ const jsonScalar = (v: unknown): string => {
 };
 const csvScalar = (v: unknown): string => (typeof v === 'number' ? numberText(v) : v === null || v === undefined ? '' : String(v));
 
-/**
- * The one-pass writer of a number or boolean figure (cumulative cost, rubric score): the bytes of
- * jsonScalar or csvScalar, made here with no closure between the value and its text, and the last
- * text kept for a value equal to it (a step's rubric score is often the one before it).
- */
-function scalarPut(value: (t: Trajectory) => unknown, json: boolean): (sink: ByteSink, t: Trajectory) => void {
-  let last: unknown = scalarPut;
-  let text = '';
-  return (sink, t) => {
-    const v = value(t);
-    if (v !== last) {
-      last = v;
-      text = typeof v === 'number' ? (json && v - v !== 0 ? 'null' : numberText(v)) : v === null || v === undefined ? (json ? 'null' : '') : String(v);
-    }
-    sink.ascii(text);
-  };
-}
-
 /** A figure of few values (escalation: up, down or none): each value's bytes encoded once. */
 function cachedPut(value: (t: Trajectory) => unknown, encode: (v: unknown) => string): (sink: ByteSink, t: Trajectory) => void {
   const cache = new Map<unknown, Uint8Array>();
@@ -489,7 +471,7 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
       // (A step's rubric score is often the one before it: the last text is kept.)
       const encode = plain ? lastOf(format === JSONL ? jsonScalar : csvScalar) : format.encoderOf(c);
       const value = c.from.ofStep;
-      const put = plain ? scalarPut(value, format === JSONL) : cachedPut(value, format.encoderOf(c));
+      const put = plain ? (sink: ByteSink, t: Trajectory) => sink.ascii(encode(value(t))) : cachedPut(value, format.encoderOf(c));
       ops.push({ kind: 2, prefix: enc.encode(prefix), value, encode, ascii: plain, list: plain ? c.from.list : undefined, put });
     }
   });
@@ -553,12 +535,8 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
         streamField(sink, opPrefix[i]!, src, p, f, bounds, opWrite[i]!, codes[i]!);
         p = bounds[2 * f + 1]! + 1;
         k++;
-      } else if (kind === 0) {
-        // The trajectory's bytes (room for them is in `reserve`): one set(), cheaper than a byte loop from a dozen bytes on.
-        const seg = fixed[opField[i]!]!;
-        sink.buf.set(seg, sink.o);
-        sink.o += seg.length;
-      } else {
+      } else if (kind === 0) sink.bytes(fixed[opField[i]!]!);
+      else {
         if (!stepped) {
           step(traj, src, bounds);
           stepped = true;
