@@ -698,7 +698,10 @@ export const stepsExport: CopyKindDefinition = {
     'One row per step: ids, model, text, tokens, latency, router probabilities, cost and cumulative cost, rubric score, escalation and router confidence, and the trajectory’s outcome, process score and reward.',
   columns: () => COLUMNS.map(({ from: _from, ...c }) => c),
   copyQuery,
-  prefetch: (client, ctx) => criteriaByRubric(client, trajectoryWhere(ctx.filter)),
+  // Without a judge only the trajectories with no stored step rubric scores are scored here (copyQuery):
+  // theirs are the only criteria to read, none at all once every trajectory has its scores stored.
+  prefetch: (client, ctx) =>
+    criteriaByRubric(client, trajectoryWhere(ctx.filter, ctx.settings.judge === null ? [sql`t.step_rubric_scores IS NULL`] : [])),
   encoder(ctx, _columns, prefetched) {
     const rubrics = prefetched as Rubrics;
     switch (ctx.settings.format) {
