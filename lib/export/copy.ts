@@ -9,12 +9,12 @@ import 'server-only';
 // PostgreSQL infers one from where it stands, exactly as it infers a parameter's, so the statement
 // means what the parameterized one means. This is the one place routelens puts values into SQL text.
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { Sql } from '@/lib/server/sql';
+import { CopyOutStream } from './copy-out';
 import { prepareExportConnection, resetExportConnection } from './stream';
 
 const { escapeLiteral } = pg;
-/** How much of the COPY may be read ahead of the formatting (pg-copy-streams defaults to 16 KB). */
+/** How much of the COPY may be read ahead of the formatting (a Readable's default is 16 KB). */
 const COPY_BUFFER_BYTES = 1 << 20;
 /** pg's text form of a parameter value (arrays as array literals, dates, JSON), as it would send it. */
 const { prepareValue } = (pg as unknown as { utils: { prepareValue(v: unknown): string | Buffer | null } }).utils;
@@ -71,7 +71,7 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before
     throw e;
   }
   // A large buffer lets PostgreSQL keep writing while the last chunk is formatted.
-  const stream = client.query(copyTo(statement, { highWaterMark: COPY_BUFFER_BYTES }));
+  const stream = client.query(new CopyOutStream(statement, { highWaterMark: COPY_BUFFER_BYTES }));
   let finished = false;
   stream.on('error', (e: Error) => (failure ??= e));
   stream.on('end', () => (finished = true));
