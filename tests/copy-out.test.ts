@@ -80,6 +80,31 @@ describe('CopyOutStream', () => {
     expect(stream.rowCount).toBe(20001);
   });
 
+  it('framed, hands out whole messages, one per row, a row the socket split joined again', async () => {
+    const text = 'COPY (SELECT copy_out_noisy(n), s, x FROM copy_out_t ORDER BY n) TO STDOUT (FORMAT csv)';
+    const expected = await viaCopyOutStream(text);
+    for (const highWaterMark of [undefined, 1024]) {
+      const stream = client.query(new CopyOutStream(text, { framed: true, ...(highWaterMark ? { highWaterMark } : {}) }));
+      const rows: Buffer[] = [];
+      let chunks = 0;
+      for await (const c of stream as AsyncIterable<Buffer>) {
+        chunks++;
+        for (let m = 0; m < c.length; ) {
+          expect(c[m]).toBe(0x64);
+          const end = m + 1 + c.readUInt32BE(m + 1);
+          expect(end).toBeLessThanOrEqual(c.length);
+          rows.push(Buffer.from(c.subarray(m + 5, end)));
+          m = end;
+        }
+      }
+      expect(chunks).toBeGreaterThan(1);
+      expect(rows.length).toBe(20001);
+      expect(rows.every((r) => r[r.length - 1] === 10)).toBe(true);
+      expect(Buffer.concat(rows).equals(expected.bytes)).toBe(true);
+      expect(stream.rowCount).toBe(20001);
+    }
+  });
+
   it('leaves out the notices that come among the rows', async () => {
     const notices: string[] = [];
     const onNotice = (m: { message?: string }) => notices.push(m.message ?? '');

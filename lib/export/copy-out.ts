@@ -8,6 +8,11 @@ import 'server-only';
 // the command's completion or the error as it would any query's.
 //
 // It is a pg Submittable, as pg-copy-streams' own `to` is: `client.query(new CopyOutStream(text))`.
+//
+// `framed: true` keeps each row's header instead: every chunk is then whole CopyData messages
+// ('d', a 4-byte big-endian length that counts itself, the row's bytes), a row that the socket split
+// joined into a chunk of its own. A CSV row may hold line breaks inside quotes; its message says
+// where it ends.
 import { Readable, type ReadableOptions } from 'node:stream';
 import type { Connection } from 'pg';
 
@@ -45,12 +50,18 @@ export class CopyOutStream extends Readable {
   private keep = false;
   /** The start of a message header that a chunk ended in the middle of. */
   private partialHeader: Buffer | null = null;
+  private readonly framed: boolean;
+  /** Framed: the message that a chunk ended in the middle of, as far as it has come. */
+  private partialMessage: Buffer | null = null;
+  private partialFilled = 0;
 
   constructor(
     readonly text: string,
-    options?: ReadableOptions,
+    options: ReadableOptions & { framed?: boolean } = {},
   ) {
-    super(options);
+    const { framed, ...readable } = options;
+    super(readable);
+    this.framed = framed === true;
   }
 
   /** Called by pg when the query's turn comes. */
@@ -81,7 +92,7 @@ export class CopyOutStream extends Readable {
     this.forwarding = false;
   }
 
-  /** Takes the CopyData payloads out of the chunk; hands the socket back to pg at the COPY's end or an error. */
+  /** Takes the CopyData payloads (framed: messages) out of the chunk; hands the socket back to pg at the COPY's end or an error. */
   private parse(input: Buffer): void {
     let chunk = input;
     if (this.partialHeader) {
@@ -90,12 +101,23 @@ export class CopyOutStream extends Readable {
     }
     const n = chunk.length;
     let pos = 0;
+    // The kept bytes are moved to chunk[from, out): always to the left of what is still to read.
+    let from = 0;
     let out = 0;
     let end = -1;
     while (pos < n) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, n - pos);
-        if (this.keep) {
+        if (this.partialMessage) {
+          chunk.copy(this.partialMessage, this.partialFilled, pos, pos + take);
+          this.partialFilled += take;
+          if (take === this.remaining) {
+            // The split message is whole: it goes out on its own, before the rest of this chunk.
+            if (!this.push(this.partialMessage)) this.wanted = false;
+            this.partialMessage = null;
+            from = out = pos + take;
+          }
+        } else if (this.keep) {
           if (out !== pos) chunk.copyWithin(out, pos, pos + take);
           out += take;
         }
@@ -115,27 +137,33 @@ export class CopyOutStream extends Readable {
         break;
       }
       const length = chunk.readUInt32BE(pos + 1) - 4;
-      pos += HEADER;
       if (code === COPY_DATA) {
-        this.remaining = length;
         this.keep = true;
+        if (this.framed) {
+          if (n - pos >= HEADER + length) {
+            // A whole message: kept with its header.
+            this.remaining = HEADER + length;
+            continue;
+          }
+          this.partialMessage = Buffer.allocUnsafe(HEADER + length);
+          this.partialFilled = 0;
+          this.remaining = HEADER + length;
+          continue;
+        }
+        this.remaining = length;
+        pos += HEADER;
       } else if (code === COPY_OUT_RESPONSE || code === NOTICE_RESPONSE || code === NOTIFICATION_RESPONSE || code === PARAMETER_STATUS) {
         // Messages that may come before or among the rows: not the rows' bytes.
         this.remaining = length;
         this.keep = false;
+        pos += HEADER;
       } else {
-        // CopyDone (or anything else: the COPY is over); its body, if any, is skipped.
-        if (code !== COPY_DONE && length > 0) {
-          // Not a message of a COPY: give it to pg whole, from its header.
-          end = pos - HEADER;
-        } else end = pos + length;
+        // CopyDone (its body, if any, skipped) ends the COPY; anything else goes to pg whole, from its header.
+        end = code === COPY_DONE ? pos + HEADER + length : pos;
         break;
       }
     }
-    if (out > 0) {
-      const more = this.push(chunk.subarray(0, out));
-      if (!more) this.wanted = false;
-    }
+    if (out > from && !this.push(chunk.subarray(from, out))) this.wanted = false;
     if (end >= 0) this.detach(chunk.subarray(end));
   }
 

@@ -37,6 +37,12 @@ export function inlineValues(q: Sql): string {
   return text;
 }
 
+/**
+ * `text`: PostgreSQL's text format, chunks of whole rows each ending with "\n". `csv`: its CSV format,
+ * whose rows may hold line breaks inside quotes, so each chunk is whole rows as framed messages (copy-out.ts).
+ */
+export type CopyFormat = 'text' | 'csv';
+
 export interface CopyOut extends AsyncIterable<Uint8Array> {
   /** Stops the COPY (if still running) and gives the connection back; safe to call more than once. */
   close(): Promise<void>;
@@ -45,11 +51,17 @@ export interface CopyOut extends AsyncIterable<Uint8Array> {
 /**
  * Starts `COPY (q) TO STDOUT` on a connection of its own and waits for its first bytes, so that a
  * statement that fails or a database that is down fails the caller before anything has been sent.
- * The chunks are PostgreSQL's text format, each ending with "\n". With `before`, the COPY runs in a
+ * The chunks are whole rows in `format` (CopyFormat). With `before`, the COPY runs in a
  * read-only REPEATABLE READ transaction that `before` starts with its own reads (one snapshot).
  */
-export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before?: (client: pg.PoolClient) => Promise<void>): Promise<CopyOut> {
-  const statement = `${comment} COPY (${inlineValues(q)}) TO STDOUT`;
+export async function openCopyOut(
+  pool: pg.Pool,
+  q: Sql,
+  comment: string,
+  before?: (client: pg.PoolClient) => Promise<void>,
+  format: CopyFormat = 'text',
+): Promise<CopyOut> {
+  const statement = `${comment} COPY (${inlineValues(q)}) TO STDOUT${format === 'csv' ? ' (FORMAT csv)' : ''}`;
   const client = await pool.connect();
   let failure: Error | undefined;
   // A connection that dies under the COPY must end whatever waits for its next chunk (see stream.ts).
@@ -71,7 +83,7 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before
     throw e;
   }
   // A large buffer lets PostgreSQL keep writing while the last chunk is formatted.
-  const stream = client.query(new CopyOutStream(statement, { highWaterMark: COPY_BUFFER_BYTES }));
+  const stream = client.query(new CopyOutStream(statement, { highWaterMark: COPY_BUFFER_BYTES, framed: format === 'csv' }));
   let finished = false;
   stream.on('error', (e: Error) => (failure ??= e));
   stream.on('end', () => (finished = true));
@@ -110,6 +122,13 @@ export async function openCopyOut(pool: pg.Pool, q: Sql, comment: string, before
   const whole = (chunk: Buffer): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
   /** The next chunk that ends at a row's end, or null at the end of the COPY. */
   const nextWhole = async (): Promise<Uint8Array | null> => {
+    if (format === 'csv') {
+      // Framed chunks are whole messages already.
+      const r = await nextChunk();
+      if (!r.done) return whole(r.value);
+      if (failure) throw failure;
+      return null;
+    }
     if (after) {
       const rest = after;
       after = null;

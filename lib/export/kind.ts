@@ -3,6 +3,7 @@ import type { TrajectoryFilter } from '@/lib/schemas/filters';
 import type { ExportKind, ExportSettings } from '@/lib/schemas/exports';
 import type { Sql } from '@/lib/server/sql';
 import type { Batch, Column } from './columns';
+import type { CopyFormat } from './copy';
 import type { ByteSink } from './copy-text';
 import type { ParquetRowWriter } from './parquet';
 
@@ -65,6 +66,8 @@ export interface CopyKindDefinition {
   columns(settings: ExportSettings): Column[];
   /** The SELECT that COPY runs (one statement: one snapshot). */
   copyQuery(ctx: KindContext): Sql;
+  /** The COPY's format for this export (text when absent): what the encoder's chunks hold. */
+  copyFormat?(ctx: KindContext): CopyFormat;
   /**
    * Reads what every row would otherwise repeat (steps: each rubric's criteria, once per rubric
    * rather than once per trajectory) on the COPY's connection, in the COPY's snapshot, just before it.

@@ -151,7 +151,13 @@ export async function startExport(req: ExportRequest, opts: { pool?: pg.Pool; no
   if ('copyQuery' in def) {
     let prefetched: unknown;
     const prefetch = def.prefetch;
-    const copy = await openCopyOut(pool, def.copyQuery(ctx), comment, prefetch && (async (client) => void (prefetched = await prefetch(client, ctx))));
+    const copy = await openCopyOut(
+      pool,
+      def.copyQuery(ctx),
+      comment,
+      prefetch && (async (client) => void (prefetched = await prefetch(client, ctx))),
+      def.copyFormat?.(ctx),
+    );
     const encoder = def.encoder(ctx, columns, prefetched);
     const format = req.settings.format;
     const chunks =

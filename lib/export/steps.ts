@@ -37,8 +37,9 @@ import {
   scanRow,
   streamField,
 } from './copy-text';
-import { encoderOf as csvEncoderOf } from './csv';
+import { csvField, encoderOf as csvEncoderOf } from './csv';
 import { encoderOf as jsonEncoderOf } from './jsonl';
+import type { CopyFormat } from './copy';
 import type { CopyEncoder, CopyKindDefinition, KindContext } from './kind';
 import { judgmentInputs } from '@/lib/db/items';
 import { criteriaByRubric, judgmentsJson, type JudgmentJson } from './scoring';
@@ -267,7 +268,12 @@ function criteriaOf(rubrics: Rubrics, id: string | null): CriterionDef[] {
 
 /** Reads the trajectory's fields off its first step's row and scores it with lib/domain. */
 function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubrics: Rubrics): Trajectory {
-  const fields = JSON.parse(decodeText(src, b[2 * F_TRAJECTORY]!, b[2 * F_TRAJECTORY + 1]!)) as TrajectoryFields;
+  return trajectoryOf(decodeText(src, b[2 * F_TRAJECTORY]!, b[2 * F_TRAJECTORY + 1]!), ctx, rubrics);
+}
+
+/** The trajectory of its first row's array (F_TRAJECTORY's JSON text). */
+function trajectoryOf(json: string, ctx: KindContext, rubrics: Rubrics): Trajectory {
+  const fields = JSON.parse(json) as TrajectoryFields;
   const stepCount = fields[T_STEP_COUNT];
   const judgmentRows = fields[T_JUDGMENTS] ?? [];
   const judged = ctx.settings.judge !== null;
@@ -303,10 +309,13 @@ function startTrajectory(src: Uint8Array, b: Int32Array, ctx: KindContext, rubri
 
 /** Advances the trajectory to the step of this row. */
 function step(t: Trajectory, src: Uint8Array, b: Int32Array): void {
-  t.index = decodeNumber(src, b[2 * F_INDEX]!, b[2 * F_INDEX + 1]!)!;
-  const cost = decodeNumber(src, b[2 * F_COST]!, b[2 * F_COST + 1]!);
+  stepTo(t, decodeNumber(src, b[2 * F_INDEX]!, b[2 * F_INDEX + 1]!)!, decodeNumber(src, b[2 * F_COST]!, b[2 * F_COST + 1]!));
+}
+
+function stepTo(t: Trajectory, index: number, cost: number | null): void {
+  t.index = index;
   t.stepCostUsd = cost;
-  t.cumulativeCostUsd = (t.index === 0 ? 0 : t.cumulativeCostUsd) + cost!;
+  t.cumulativeCostUsd = (index === 0 ? 0 : t.cumulativeCostUsd) + cost!;
 }
 
 const TAB = 9;
@@ -446,6 +455,8 @@ function onePassable(ops: readonly Op[]): boolean {
 /** Options for tests: `onePass: false` writes every row through scanRow and the field writers. */
 export interface StepsTextOptions {
   onePass?: boolean;
+  /** What the chunks hold: PostgreSQL's text format (the default), or for CSV its CSV format, framed (copy.ts). */
+  input?: CopyFormat;
 }
 
 function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly StepColumn[], rubrics: Rubrics, opts: StepsTextOptions = {}): CopyEncoder {
@@ -514,6 +525,19 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
   const opPrefix = ops.map((op) => (op.kind === 0 ? new Uint8Array(0) : op.prefix));
   const opWrite = ops.map((op) => (op.kind === 1 ? op.write : format.jsNumber));
   const opFigure = ops.map((op) => (op.kind === 2 ? op : null));
+  /** A figure computed per step, with its key or comma. */
+  const putFigure = (op: Extract<Op, { kind: 2 }>, sink: ByteSink, traj: Trajectory): void => {
+    sink.bytes(op.prefix);
+    if (op.list) {
+      // What the encoder makes of the element's text: the text itself, or null / nothing.
+      // (Text for JSON Lines and CSV, whose statement brings the lists as text.)
+      const text = op.list(traj)?.[traj.index] ?? null;
+      if (text !== null) sink.ascii(typeof text === 'string' ? text : numberText(text));
+      else if (format === JSONL) sink.bytes(NULL_BYTES);
+      return;
+    }
+    op.put(sink, traj);
+  };
   const streamRow = (src: Uint8Array, pos: number, sink: ByteSink, traj: Trajectory): number => {
     const end = view.indexOf(LF, pos);
     if (end < 0) return -1;
@@ -541,17 +565,7 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
           step(traj, src, bounds);
           stepped = true;
         }
-        const op = opFigure[i]!;
-        sink.bytes(op.prefix);
-        if (op.list) {
-          // What the encoder makes of the element's text: the text itself, or null / nothing.
-          // (Text for JSON Lines and CSV, whose statement brings the lists as text.)
-          const text = op.list(traj)?.[traj.index] ?? null;
-          if (text !== null) sink.ascii(typeof text === 'string' ? text : numberText(text));
-          else if (format === JSONL) sink.bytes(NULL_BYTES);
-          continue;
-        }
-        op.put(sink, traj);
+        putFigure(opFigure[i]!, sink, traj);
       }
     }
     if (!stepped) step(traj, src, bounds);
@@ -564,6 +578,11 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
     sink.bytes(format.end);
     return end + 1;
   };
+
+  if (opts.input === 'csv') {
+    if (format !== CSV) throw new Error('steps: a CSV COPY makes CSV only');
+    return csvFromCsv(ops, encodeSegments, opsReserve, ctx, rubrics, putFigure);
+  }
 
   return {
     text(src, sink) {
@@ -606,6 +625,137 @@ function textEncoder(format: TextFormat, ctx: KindContext, columns: readonly Ste
           }
         }
         sink.bytes(format.end);
+        rows++;
+      }
+      return rows;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- CSV out of PostgreSQL's CSV
+
+const QUOTE = 34;
+const COMMA = 44;
+/** Bytes that start a cell csvField defuses (csv.ts FORMULA_START): such a cell is rewritten by csvField. */
+const FORMULA_BYTE = new Uint8Array(256);
+for (const c of '=+-@\t\r') FORMULA_BYTE[c.charCodeAt(0)] = 1;
+
+/** The end of the CSV field that starts at p (the comma or line feed after it). */
+function csvFieldEnd(src: Uint8Array, p: number): number {
+  if (src[p] !== QUOTE) {
+    while (src[p] !== COMMA && src[p] !== LF) p++;
+    return p;
+  }
+  for (p++; ; p++) {
+    if (src[p] === QUOTE) {
+      if (src[p + 1] !== QUOTE) return p + 1;
+      p++;
+    }
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** The text of the CSV field src[a, b) (a quoted one unquoted); null for an empty unquoted field, NULL. */
+function csvFieldText(src: Uint8Array, a: number, b: number): string | null {
+  if (a === b) return null;
+  if (src[a] !== QUOTE) return utf8.decode(src.subarray(a, b));
+  return utf8.decode(src.subarray(a + 1, b - 1)).replaceAll('""', '"');
+}
+
+/** Whether the CSV field at p holds text that starts a formula. */
+function startsFormula(src: Uint8Array, p: number): boolean {
+  return FORMULA_BYTE[src[p] === QUOTE ? src[p + 1]! : src[p]!] === 1;
+}
+
+/**
+ * CSV rows out of `COPY ... (FORMAT csv)`, framed (copy-out.ts). PostgreSQL's CSV writes each step
+ * field as csvField would (quoted when it holds a comma, a quote, CR or LF, inner quotes doubled,
+ * NULL empty and the empty string ""), so the step's fields, index to cost, go into the row as one
+ * run of bytes: no byte of its text is looked at here but the first of the model's and the text's.
+ * A model or text that starts a formula is rewritten through csvField (router_probs is a JSON object
+ * or NULL, which never does). The first row of a trajectory is read field by field for its array.
+ */
+function csvFromCsv(
+  ops: readonly Op[],
+  encodeSegments: (t: Trajectory) => Uint8Array[],
+  opsReserve: number,
+  ctx: KindContext,
+  rubrics: Rubrics,
+  putFigure: (op: Extract<Op, { kind: 2 }>, sink: ByteSink, t: Trajectory) => void,
+): CopyEncoder {
+  // The step's fields must be one run of ops, F_INDEX to F_COST in the statement's order, with the
+  // trajectory's array after them: then the run is its row's bytes up to the comma before the array.
+  const first = ops.findIndex((op) => op.kind === 1);
+  const fieldOps = ops.filter((op): op is Extract<Op, { kind: 1 }> => op.kind === 1);
+  if (fieldOps.some((op, i) => op.field !== i || ops[first + i] !== op) || fieldOps.length !== F_COST + 1 || F_TRAJECTORY !== F_COST + 1)
+    throw new Error("steps: the CSV COPY's rows need the step's fields in the statement's order");
+  const stepPrefix = fieldOps[0]!.prefix;
+  const fieldStarts = new Int32Array(FIELDS);
+  let t: Trajectory | null = null;
+  let fixed: Uint8Array[] = [];
+  let reserve = opsReserve;
+
+  /** The row's step fields, a model or text that starts a formula rewritten. */
+  const putStepFields = (sink: ByteSink, view: Buffer, a: number, stepEnd: number, modelAt: number, textAt: number): void => {
+    sink.bytes(stepPrefix);
+    if (!startsFormula(view, modelAt) && !startsFormula(view, textAt)) return sink.range(view, a, stepEnd);
+    const textEnd = csvFieldEnd(view, textAt);
+    sink.range(view, a, modelAt);
+    sink.text(csvField(csvFieldText(view, modelAt, textAt - 1) ?? ''));
+    sink.ascii(',');
+    sink.text(csvField(csvFieldText(view, textAt, textEnd) ?? ''));
+    sink.range(view, textEnd, stepEnd);
+  };
+
+  return {
+    text(src, sink) {
+      const view = Buffer.from(src.buffer, src.byteOffset, src.length);
+      let rows = 0;
+      for (let m = 0; m < src.length; ) {
+        if (src[m] !== 0x64) throw new Error('steps: a CSV COPY chunk holds a message that is not a row');
+        const a = m + 5;
+        const end = m + 1 + view.readUInt32BE(m + 1); // just past the row's line feed
+        m = end;
+        // Its index (digits), its model and the first byte of its text.
+        let p = a;
+        let index = 0;
+        for (let c = src[p]!; c !== COMMA; c = src[++p]!) index = index * 10 + (c - 48);
+        const modelAt = p + 1;
+        const textAt = csvFieldEnd(src, modelAt) + 1;
+        let stepEnd: number;
+        if (index === 0) {
+          // The trajectory's first row: its fields one by one, to the array.
+          let q = a;
+          for (let f = 0; f < FIELDS; f++) {
+            fieldStarts[f] = q;
+            q = csvFieldEnd(src, q) + 1;
+          }
+          if (q !== end) throw new Error(`steps: a CSV COPY row has other than ${FIELDS} fields`);
+          const json = csvFieldText(src, fieldStarts[F_TRAJECTORY]!, end - 1);
+          if (json === null) throw new Error('steps: a first step without its trajectory');
+          t = trajectoryOf(json, ctx, rubrics);
+          fixed = encodeSegments(t);
+          reserve = fixed.reduce((n, f) => n + f.length, opsReserve);
+          stepEnd = fieldStarts[F_TRAJECTORY]! - 1;
+        } else {
+          // Every other row ends with its cost and an empty array field: "…,<cost>,\n".
+          if (src[end - 2] !== COMMA) throw new Error('steps: a step row with its trajectory’s fields that is not its first');
+          stepEnd = end - 2;
+        }
+        if (t === null) throw new Error('steps: a step row came before its trajectory');
+        let c0 = stepEnd;
+        while (src[c0 - 1] !== COMMA) c0--;
+        stepTo(t, index, decodeNumber(src, c0, stepEnd));
+        // (A rewritten model or text may grow: a quote for each quote, a ' and two quotes more.)
+        sink.ensure(2 * (stepEnd - a) + 8 + reserve);
+        for (let i = 0; i < ops.length; i++) {
+          const op = ops[i]!;
+          if (op.kind === 0) sink.bytes(fixed[op.segment]!);
+          else if (op.kind === 2) putFigure(op, sink, t);
+          else if (i === first) putStepFields(sink, view, a, stepEnd, modelAt, textAt);
+        }
+        sink.bytes(CSV.end);
         rows++;
       }
       return rows;
@@ -698,6 +848,8 @@ export const stepsExport: CopyKindDefinition = {
     'One row per step: ids, model, text, tokens, latency, router probabilities, cost and cumulative cost, rubric score, escalation and router confidence, and the trajectory’s outcome, process score and reward.',
   columns: () => COLUMNS.map(({ from: _from, ...c }) => c),
   copyQuery,
+  // CSV comes out of PostgreSQL's CSV, whose step fields it takes as they are (csvFromCsv).
+  copyFormat: (ctx) => (ctx.settings.format === 'csv' ? 'csv' : 'text'),
   // Without a judge only the trajectories with no stored step rubric scores are scored here (copyQuery):
   // theirs are the only criteria to read, none at all once every trajectory has its scores stored.
   prefetch: (client, ctx) =>
@@ -708,7 +860,7 @@ export const stepsExport: CopyKindDefinition = {
       case 'jsonl':
         return textEncoder(JSONL, ctx, COLUMNS, rubrics);
       case 'csv':
-        return textEncoder(CSV, ctx, COLUMNS, rubrics);
+        return textEncoder(CSV, ctx, COLUMNS, rubrics, { input: 'csv' });
       case 'parquet':
         return parquetEncoder(ctx, COLUMNS, rubrics);
     }

@@ -229,6 +229,8 @@ export function escapeCorpus(longLength: number): string[] {
     '@cmd',
     '\tstarts with a tab',
     '\rstarts with CR',
+    '"=a quote, then a formula',
+    '""',
     '1e-05',
     '$x^2$ and \\frac{1}{2}',
     '{"a": "b\\"c"}',
