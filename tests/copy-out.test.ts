@@ -89,7 +89,7 @@ describe('CopyOutStream', () => {
       let chunks = 0;
       for await (const c of stream as AsyncIterable<Buffer>) {
         chunks++;
-        for (let m = 0; m < c.length; ) {
+        for (let m = 0; m < c.length;) {
           expect(c[m]).toBe(0x64);
           const end = m + 1 + c.readUInt32BE(m + 1);
           expect(end).toBeLessThanOrEqual(c.length);

@@ -712,7 +712,7 @@ function csvFromCsv(
     text(src, sink) {
       const view = Buffer.from(src.buffer, src.byteOffset, src.length);
       let rows = 0;
-      for (let m = 0; m < src.length; ) {
+      for (let m = 0; m < src.length;) {
         if (src[m] !== 0x64) throw new Error('steps: a CSV COPY chunk holds a message that is not a row');
         const a = m + 5;
         const end = m + 1 + view.readUInt32BE(m + 1); // just past the row's line feed
@@ -852,8 +852,7 @@ export const stepsExport: CopyKindDefinition = {
   copyFormat: (ctx) => (ctx.settings.format === 'csv' ? 'csv' : 'text'),
   // Without a judge only the trajectories with no stored step rubric scores are scored here (copyQuery):
   // theirs are the only criteria to read, none at all once every trajectory has its scores stored.
-  prefetch: (client, ctx) =>
-    criteriaByRubric(client, trajectoryWhere(ctx.filter, ctx.settings.judge === null ? [sql`t.step_rubric_scores IS NULL`] : [])),
+  prefetch: (client, ctx) => criteriaByRubric(client, trajectoryWhere(ctx.filter, ctx.settings.judge === null ? [sql`t.step_rubric_scores IS NULL`] : [])),
   encoder(ctx, _columns, prefetched) {
     const rubrics = prefetched as Rubrics;
     switch (ctx.settings.format) {
