@@ -7,7 +7,7 @@
 //
 //   npx tsx --conditions=react-server scripts/python-tests.ts [--report FILE]
 //
-// The report (JSON) holds {"ran", "passed", "failed", "skipped", "skippedNames"} as unittest counted them.
+// The report (JSON) holds {"ran", "passed", "failed", "skipped", "skippedNames", "failedNames"} as unittest counted them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +23,7 @@ import { freePort } from './free-port';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLIENT_DIR = path.join(ROOT, 'clients', 'python');
-const NOTHING_RAN: UnittestCounts = { ran: 0, passed: 0, failed: 1, skipped: 0, skippedNames: [] };
+const NOTHING_RAN: UnittestCounts = { ran: 0, passed: 0, failed: 1, skipped: 0, skippedNames: [], failedNames: ['unittest did not report a run'] };
 /** The whole unittest run may take this long; then it is stopped and counted as failed. */
 const TESTS_TIMEOUT_MS = 10 * 60_000;
 
@@ -119,7 +119,10 @@ async function main(): Promise<number> {
     });
     const counts: UnittestCounts = unittestCounts(output) ?? { ...NOTHING_RAN };
     // A run that ended badly without saying which test failed (a crash, a timeout) is one failure.
-    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    if (code !== 0 && counts.failed === 0) {
+      counts.failed = 1;
+      counts.failedNames = [`unittest exited ${code ?? 'on a signal'} and named no failed test`];
+    }
     write(counts);
     return code === 0 && counts.failed === 0 && counts.ran > 0 ? 0 : 1;
   } finally {

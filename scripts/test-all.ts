@@ -4,7 +4,8 @@
 // `npm run test:unit` / `npm run test:e2e` run one step (or name steps: `npm test -- lint vitest`).
 // With DATABASE_URL set, the tests use that server (creating and dropping routelens_* databases);
 // otherwise an embedded PostgreSQL under .data/pg-test. Ends with one line "tests: N passed, N failed, N skipped",
-// after the names of the skipped tests (a test that skips itself is shown, never counted as passed).
+// after the names of the skipped tests (a test that skips itself is shown, never counted as passed) and of the failed ones, each with
+// the first line of its error (a log kept only by its end still says which test failed and why).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,13 +37,29 @@ function main(): number {
 
   if (want('typecheck')) {
     const ok = run('typecheck', path.join(BIN, 'tsc'), ['--noEmit', '-p', '.']);
-    results.push({ name: 'typecheck', passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [], ok });
+    results.push(
+      stepResult('typecheck', ok, {
+        passed: ok ? 1 : 0,
+        failed: ok ? 0 : 1,
+        skipped: 0,
+        skippedNames: [],
+        failedNames: ok ? [] : ['tsc found type errors (above)'],
+      }),
+    );
   }
   if (want('lint')) {
     // ESLint's rules, then Prettier's formatting (a file Prettier would rewrite fails the lint step).
     const ok =
       run('lint', path.join(BIN, 'eslint'), ['.', '--max-warnings=0']) && run('format check', path.join(BIN, 'prettier'), ['--check', '--log-level=warn', '.']);
-    results.push({ name: 'lint', passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [], ok });
+    results.push(
+      stepResult('lint', ok, {
+        passed: ok ? 1 : 0,
+        failed: ok ? 0 : 1,
+        skipped: 0,
+        skippedNames: [],
+        failedNames: ok ? [] : ['ESLint or Prettier found problems (above)'],
+      }),
+    );
   }
   if (want('vitest')) {
     const report = path.join(OUT, 'vitest.json');
@@ -62,7 +79,7 @@ function main(): number {
     const browser = chromium();
     if (!browser) {
       console.error('\n=== e2e: no Chromium found. Install it (Debian: apt-get install -y chromium) or set ROUTELENS_CHROMIUM.');
-      results.push({ name: 'e2e', passed: 0, failed: 1, skipped: 0, skippedNames: [], ok: false });
+      results.push(stepResult('e2e', false, { passed: 0, failed: 1, skipped: 0, skippedNames: [], failedNames: ['no Chromium found'] }));
     } else {
       const report = path.join(OUT, 'playwright.json');
       fs.rmSync(report, { force: true });
@@ -82,6 +99,11 @@ function main(): number {
   if (skippedNames.length > 0) {
     console.log('skipped (not run, so not checked):');
     for (const n of skippedNames) console.log(`  - ${n}`);
+  }
+  const failedNames = results.flatMap((r) => r.failedNames.map((n) => `${r.name}: ${n}`));
+  if (failedNames.length > 0) {
+    console.log('failed:');
+    for (const n of failedNames) console.log(`  - ${n}`);
   }
   const total = (k: 'passed' | 'failed' | 'skipped') => results.reduce((a, r) => a + r[k], 0);
   console.log(`tests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`);

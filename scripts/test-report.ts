@@ -1,6 +1,7 @@
 // What `npm test` reads from the reports of vitest (--reporter=json), Playwright (the json
-// reporter) and unittest (its -v output, for the Python client): how many tests passed, failed and were skipped, and the names of the skipped ones, so
-// that a test that skips itself shows in the summary instead of passing in silence.
+// reporter) and unittest (its -v output, for the Python client): how many tests passed, failed and were skipped, the names of the skipped ones, so
+// that a test that skips itself shows in the summary instead of passing in silence, and the names of the failed ones with the first line of
+// their error, so that the summary (the end of a long log, often all of it that is kept) says which test failed and why.
 import path from 'node:path';
 
 export interface ReportCounts {
@@ -9,6 +10,24 @@ export interface ReportCounts {
   skipped: number;
   /** "file > test" of every skipped (or todo) test. */
   skippedNames: string[];
+  /** "file > test: the first line of its error" of every failed test (and of a file that failed before its tests ran). */
+  failedNames: string[];
+}
+
+/** The first line of an error message that says something, without terminal colours, cut at 200 characters. */
+export function firstLine(message: string | undefined): string {
+  const plain = (message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+  const line =
+    plain
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+function named(name: string, message: string | undefined): string {
+  const why = firstLine(message);
+  return why ? `${name}: ${why}` : name;
 }
 
 interface VitestReport {
@@ -16,7 +35,12 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests?: number;
   numTodoTests?: number;
-  testResults?: { name: string; assertionResults?: { fullName: string; status: string }[] }[];
+  testResults?: {
+    name: string;
+    status?: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
 }
 
 const SKIPPED_VITEST = new Set(['skipped', 'pending', 'todo']);
@@ -25,18 +49,26 @@ export function vitestCounts(report: VitestReport, root: string): ReportCounts {
   const skippedNames = (report.testResults ?? []).flatMap((file) =>
     (file.assertionResults ?? []).filter((t) => SKIPPED_VITEST.has(t.status)).map((t) => `${path.relative(root, file.name)} > ${t.fullName}`),
   );
+  const failedNames = (report.testResults ?? []).flatMap((file) => {
+    const where = path.relative(root, file.name);
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed').map((t) => named(`${where} > ${t.fullName}`, t.failureMessages?.[0]));
+    // A file that failed with no failed test in it failed outside its tests (an import, a hook, an unhandled error).
+    if (tests.length === 0 && file.status === 'failed') return [named(`${where} (outside its tests)`, file.message)];
+    return tests;
+  });
   return {
     passed: report.numPassedTests,
-    failed: report.numFailedTests,
+    failed: Math.max(report.numFailedTests, failedNames.length),
     skipped: Math.max(skippedNames.length, (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)),
     skippedNames,
+    failedNames,
   };
 }
 
 interface PlaywrightSuite {
   title: string;
   file?: string;
-  specs?: { title: string; file?: string; tests?: { status: string }[] }[];
+  specs?: { title: string; file?: string; tests?: { status: string; results?: { error?: { message?: string } }[] }[] }[];
   suites?: PlaywrightSuite[];
 }
 
@@ -47,10 +79,20 @@ interface PlaywrightReport {
 
 export function playwrightCounts(report: PlaywrightReport): ReportCounts {
   const skippedNames: string[] = [];
+  const failedNames: string[] = [];
   const walk = (s: PlaywrightSuite, titles: string[]) => {
     const here = s.file && titles.length === 0 ? [s.file] : s.title ? [...titles, s.title] : titles;
     for (const spec of s.specs ?? []) {
-      if ((spec.tests ?? []).some((t) => t.status === 'skipped')) skippedNames.push([...here, spec.title].join(' > '));
+      const name = [...here, spec.title].join(' > ');
+      if ((spec.tests ?? []).some((t) => t.status === 'skipped')) skippedNames.push(name);
+      const failed = (spec.tests ?? []).find((t) => t.status === 'unexpected');
+      if (failed)
+        failedNames.push(
+          named(
+            name,
+            failed.results?.map((r) => r.error?.message).find((m) => m),
+          ),
+        );
     }
     for (const child of s.suites ?? []) walk(child, here);
   };
@@ -61,6 +103,7 @@ export function playwrightCounts(report: PlaywrightReport): ReportCounts {
     failed: stats.unexpected ?? 0,
     skipped: Math.max(stats.skipped ?? 0, skippedNames.length),
     skippedNames,
+    failedNames,
   };
 }
 
@@ -81,7 +124,15 @@ export function unittestCounts(output: string): UnittestCounts | null {
   const failed = field('failures') + field('errors') + field('unexpected successes');
   const skipped = field('skipped');
   const skippedNames = [...output.matchAll(/^\w+ \(([\w.]+)\)(?:\n.*)? \.\.\. skipped\b/gm)].map((m) => m[1]!);
-  return { ran: n, passed: n - failed - skipped - field('expected failures'), failed, skipped, skippedNames };
+  // unittest ends with a block per failure: "FAIL: test_c (module.Class.test_c)", a rule, the traceback, whose last line is the error.
+  const failedNames = [...output.matchAll(/^(?:FAIL|ERROR): \w+ \(([\w.]+)\)[^\n]*\n-+\n([\s\S]*?)(?=\n={10,}|\n-{10,}\nRan |(?![\s\S]))/gm)].map((m) => {
+    const lines = m[2]!
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
+    return named(m[1]!, lines[lines.length - 1]);
+  });
+  return { ran: n, passed: n - failed - skipped - field('expected failures'), failed, skipped, skippedNames, failedNames };
 }
 
 export interface StepResult extends ReportCounts {
@@ -95,7 +146,8 @@ export interface StepResult extends ReportCounts {
  * over failed tests must not pass the run), and a failed exit with no failure counted counts one.
  */
 export function stepResult(name: string, exitedOk: boolean, counts: ReportCounts | null): StepResult {
-  const c = counts ?? { passed: 0, failed: 0, skipped: 0, skippedNames: [] };
+  const c = counts ?? { passed: 0, failed: 0, skipped: 0, skippedNames: [], failedNames: [] };
   const failed = c.failed + (exitedOk || c.failed > 0 ? 0 : 1);
-  return { name, ...c, failed, ok: exitedOk && failed === 0 };
+  const failedNames = failed > c.failedNames.length && c.failedNames.length === 0 ? [`${name} failed and its report names no test`] : c.failedNames;
+  return { name, ...c, failed, failedNames, ok: exitedOk && failed === 0 };
 }
