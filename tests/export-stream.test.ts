@@ -10,10 +10,12 @@ import { startExport } from '@/lib/export/run';
 import { MANIFEST_PARQUET_KEY } from '@/lib/export/manifest';
 import { generateTraces, serializeLine } from '@/lib/generate';
 import { ingestStream } from '@/lib/ingest/pipeline';
+import { deleteRun } from '@/lib/server/deletion';
 import { parseExportRequest } from '@/lib/schemas/exports';
 import { useTestDatabase } from './helpers/db';
 import { request, signedIn } from './helpers/api';
 import { bytesOf, parseJsonl, readParquet } from './helpers/export';
+import { baseLine, ingestText, jsonl } from './helpers/trace';
 
 const db = useTestDatabase('exportstream');
 
@@ -112,26 +114,47 @@ describe('streaming', () => {
   });
 
   it('a database that fails mid-way cuts the body short and frees the connection', async () => {
-    const res = await call('steps', 'format=csv');
-    const reader = res.body!.getReader();
-    expect((await reader.read()).done).toBe(false);
-    const admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
+    // Mid-way must mean the COPY is still running when its backend dies: a COPY that PostgreSQL has
+    // finished writing into the sockets' buffers (this file's steps are about 4 MB of CSV, which a fast
+    // machine writes before the kill) is whole, and its export may rightly end whole. So the export
+    // here is of a run of its own whose steps come to about 48 MB, more than the export's buffer and the
+    // sockets' together hold: once its backend waits to write to the client (ClientWrite), the COPY
+    // cannot end before the reader reads, and that is when it is killed.
+    const wide = baseLine('wide/q/0', { run: { id: 'wide', policy: 'roro' }, judgments: [] });
+    wide.steps = Array.from({ length: 48 }, (_, index) => ({
+      index,
+      model: index % 2 ? 'large' : 'small',
+      text: `${index} ${'x'.repeat(1_000_000)}`,
+      tokens_in: 10,
+      tokens_out: 5,
+    }));
+    expect((await ingestText(jsonl([wide]))).stored).toBe(1);
     try {
-      const killed = await admin.query(
-        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-          WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '/* routelens export: steps */%'`,
-      );
-      expect(killed.rows).toEqual([{ ok: true }]);
+      const res = await call('steps', 'format=csv&run=wide');
+      const reader = res.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      try {
+        const EXPORT = `datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '/* routelens export: steps */%'`;
+        await eventually(
+          async () => (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE ${EXPORT} AND state = 'active' AND wait_event = 'ClientWrite'`)).rowCount === 1,
+          'the export backend waits to write the rest of the COPY to the client',
+        );
+        const killed = await admin.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE ${EXPORT}`);
+        expect(killed.rows).toEqual([{ ok: true }]);
+      } finally {
+        await admin.end();
+      }
+      const drain = async () => {
+        for (;;) if ((await reader.read()).done) return 'complete';
+      };
+      await expect(drain()).rejects.toThrow();
+      await eventually(() => busy() === 0, 'the broken connection leaves the pool');
+      expect(parseJsonl(await (await call('steps', 'run=all-small')).text()).length).toBeGreaterThan(0);
     } finally {
-      await admin.end();
+      await deleteRun('wide');
     }
-    const drain = async () => {
-      for (;;) if ((await reader.read()).done) return 'complete';
-    };
-    await expect(drain()).rejects.toThrow();
-    await eventually(() => busy() === 0, 'the broken connection leaves the pool');
-    expect(parseJsonl(await (await call('steps', 'run=all-small')).text()).length).toBeGreaterThan(0);
   });
 
   it('a client that reads to the end gets every row, and the connection back in the pool', async () => {
