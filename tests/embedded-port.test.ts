@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EMBEDDED_DEFAULTS, EMBEDDED_TEST_DEFAULTS, startEmbedded, type EmbeddedInstance } from '@/lib/db/embedded';
+import { freePort } from '@/scripts/free-port';
 
 const saved = { port: process.env.ROUTELENS_EMBEDDED_PORT, test: process.env.ROUTELENS_EMBEDDED_TEST_PORT };
 const restore = (name: string, value: string | undefined) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
@@ -44,14 +45,16 @@ describe('the embedded port setting', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routelens-embedded-port-'));
     fs.chmodSync(dir, 0o755);
     made.push(dir);
-    process.env.ROUTELENS_EMBEDDED_PORT = '54343';
+    // A port that nothing listens on: a fixed one can be another test file's server (they run in parallel).
+    const port = String(await freePort());
+    process.env.ROUTELENS_EMBEDDED_PORT = port;
     const inst = await startEmbedded({ dataDir: path.join(dir, 'pg'), database: 'routelens' });
     started.push(inst);
-    expect(new URL(inst.url).port).toBe('54343');
+    expect(new URL(inst.url).port).toBe(port);
     const c = new pg.Client({ connectionString: inst.url });
     await c.connect();
     try {
-      expect((await c.query('SHOW port')).rows[0].port).toBe('54343');
+      expect((await c.query('SHOW port')).rows[0].port).toBe(port);
     } finally {
       await c.end();
     }

