@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { playwrightCounts, stepResult, vitestCounts, type ReportCounts, type StepResult } from './test-report';
+import { checkResult, playwrightCounts, stepResult, vitestCounts, type ReportCounts, type StepResult } from './test-report';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -37,29 +37,13 @@ function main(): number {
 
   if (want('typecheck')) {
     const ok = run('typecheck', path.join(BIN, 'tsc'), ['--noEmit', '-p', '.']);
-    results.push(
-      stepResult('typecheck', ok, {
-        passed: ok ? 1 : 0,
-        failed: ok ? 0 : 1,
-        skipped: 0,
-        skippedNames: [],
-        failedNames: ok ? [] : ['tsc found type errors (above)'],
-      }),
-    );
+    results.push(checkResult('typecheck', ok, 'tsc found type errors (above)'));
   }
   if (want('lint')) {
     // ESLint's rules, then Prettier's formatting (a file Prettier would rewrite fails the lint step).
     const ok =
       run('lint', path.join(BIN, 'eslint'), ['.', '--max-warnings=0']) && run('format check', path.join(BIN, 'prettier'), ['--check', '--log-level=warn', '.']);
-    results.push(
-      stepResult('lint', ok, {
-        passed: ok ? 1 : 0,
-        failed: ok ? 0 : 1,
-        skipped: 0,
-        skippedNames: [],
-        failedNames: ok ? [] : ['ESLint or Prettier found problems (above)'],
-      }),
-    );
+    results.push(checkResult('lint', ok, 'ESLint or Prettier found problems (above)'));
   }
   if (want('vitest')) {
     const report = path.join(OUT, 'vitest.json');

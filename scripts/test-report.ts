@@ -148,6 +148,12 @@ export interface StepResult extends ReportCounts {
 export function stepResult(name: string, exitedOk: boolean, counts: ReportCounts | null): StepResult {
   const c = counts ?? { passed: 0, failed: 0, skipped: 0, skippedNames: [], failedNames: [] };
   const failed = c.failed + (exitedOk || c.failed > 0 ? 0 : 1);
-  const failedNames = failed > c.failedNames.length && c.failedNames.length === 0 ? [`${name} failed and its report names no test`] : c.failedNames;
+  const listed = c.failedNames ?? [];
+  const failedNames = failed > 0 && listed.length === 0 ? [`${name} failed and its report names no test`] : listed;
   return { name, ...c, failed, failedNames, ok: exitedOk && failed === 0 };
+}
+
+/** A step that is one check (typecheck, lint): one test passed, or one failed for `why`. */
+export function checkResult(name: string, ok: boolean, why: string): StepResult {
+  return stepResult(name, ok, { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, skippedNames: [], failedNames: ok ? [] : [why] });
 }

@@ -1,7 +1,7 @@
 // npm test's summary counts skipped tests and names them (scripts/test-report.ts), from the reports
 // that vitest and Playwright write: a test that skips itself cannot pass in silence.
 import { describe, expect, it } from 'vitest';
-import { playwrightCounts, stepResult, unittestCounts, vitestCounts } from '@/scripts/test-report';
+import { checkResult, playwrightCounts, stepResult, unittestCounts, vitestCounts } from '@/scripts/test-report';
 
 describe("npm test's summary", () => {
   it('counts and names the skipped and todo tests of a vitest report', () => {
@@ -155,5 +155,7 @@ describe("npm test's summary", () => {
     // A failed exit with nothing counted (a crash before any test) counts one failure.
     expect(stepResult('e2e', false, null)).toMatchObject({ ok: false, failed: 1, passed: 0, failedNames: ['e2e failed and its report names no test'] });
     expect(stepResult('e2e', false, counts)).toMatchObject({ ok: false, failed: 2 });
+    expect(checkResult('lint', false, 'Prettier found problems')).toMatchObject({ ok: false, passed: 0, failed: 1, failedNames: ['Prettier found problems'] });
+    expect(checkResult('lint', true, 'Prettier found problems')).toMatchObject({ ok: true, passed: 1, failed: 0, failedNames: [] });
   });
 });
