@@ -63,7 +63,7 @@ function main(): number {
     const browser = chromium();
     if (!browser) {
       console.error('\n=== e2e: no Chromium found. Install it (Debian: apt-get install -y chromium) or set ROUTELENS_CHROMIUM.');
-      results.push(stepResult('e2e', false, { passed: 0, failed: 1, skipped: 0, skippedNames: [], failedNames: ['no Chromium found'] }));
+      results.push(checkResult('e2e', false, 'no Chromium found'));
     } else {
       const report = path.join(OUT, 'playwright.json');
       fs.rmSync(report, { force: true });
