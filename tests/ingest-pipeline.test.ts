@@ -221,15 +221,54 @@ describe('idempotence, conflicts and replace', () => {
 });
 
 describe('batches', () => {
-  it('starts with a small batch and doubles it up to the limit, each batch committed whole', async () => {
-    const lines = Array.from({ length: 40 }, (_, i) => baseLine(`batches/${i}`));
+  // Each batch's committed total, in order (onProgress comes once per batch written).
+  async function batchSizes(prefix: string, n: number, batchLines: number): Promise<number[]> {
+    const lines = Array.from({ length: n }, (_, i) => baseLine(`${prefix}/${i}`));
     const committed: number[] = [];
-    const s = await ingestText(jsonl(lines), { batchLines: 16, onProgress: (p) => committed.push(p.stored) });
-    expect(s).toMatchObject({ stored: 40, failed: 0 });
-    // 16 / 8 = 2 lines, then 4, 8, 16, and the 10 left.
-    expect(committed).toEqual([2, 6, 14, 30, 40]);
-    const stored = await db.pool().query<{ n: number }>("SELECT count(*)::int AS n FROM trajectories WHERE id LIKE 'batches/%'");
-    expect(stored.rows[0]!.n).toBe(40);
+    const s = await ingestText(jsonl(lines), { batchLines, onProgress: (p) => committed.push(p.stored) });
+    expect(s).toMatchObject({ stored: n, failed: 0 });
+    const stored = await db.pool().query<{ n: number }>('SELECT count(*)::int AS n FROM trajectories WHERE id LIKE $1', [`${prefix}/%`]);
+    expect(stored.rows[0]!.n).toBe(n);
+    return committed.map((c, i) => c - (committed[i - 1] ?? 0));
+  }
+
+  it('writes the first batch at an eighth of the limit and none above it, each committed whole', async () => {
+    const sizes = await batchSizes('batches', 40, 16);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(40);
+    // 16 / 8 = 2 lines first (nothing is stored while it is parsed); then whatever was parsed while
+    // the last batch was written, at least 2 (but the last batch) and at most 16.
+    expect(sizes[0]).toBe(2);
+    for (const k of sizes) expect(k).toBeLessThanOrEqual(16);
+    for (const k of sizes.slice(0, -1)) expect(k).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sends a batch as soon as the database is free when lines come slower than it stores them', async () => {
+    // A line every 150 ms, where storing two takes a few: each batch goes once it holds the least (2).
+    const lines = Array.from({ length: 8 }, (_, i) => baseLine(`trickle/${i}`));
+    async function* trickle() {
+      for (const l of lines) {
+        await new Promise((r) => setTimeout(r, 150));
+        yield Buffer.from(jsonl([l]));
+      }
+    }
+    const committed: number[] = [];
+    const s = await ingestStream(trickle(), { batchLines: 16, onProgress: (p) => committed.push(p.stored) });
+    expect(s).toMatchObject({ stored: 8, failed: 0 });
+    expect(committed).toEqual([2, 4, 6, 8]);
+  });
+
+  it('fills a batch up to the limit while the database is slow, and sends the next one once it is free', async () => {
+    // Every statement that inserts trajectories takes 300 ms, far longer than parsing 16 lines.
+    const pool = db.pool();
+    await pool.query(`CREATE FUNCTION slow_batches() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$`);
+    await pool.query('CREATE TRIGGER slow_batches AFTER INSERT ON trajectories FOR EACH STATEMENT EXECUTE FUNCTION slow_batches()');
+    try {
+      // The first 2 lines go at once; the next 16 are parsed while they are written, and so on.
+      expect(await batchSizes('slowbatches', 40, 16)).toEqual([2, 16, 16, 6]);
+    } finally {
+      await pool.query('DROP TRIGGER slow_batches ON trajectories');
+      await pool.query('DROP FUNCTION slow_batches()');
+    }
   });
 });
 

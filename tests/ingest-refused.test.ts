@@ -1,9 +1,7 @@
 // A batch the database refuses part-way, for reasons the ingest's own checks cannot foresee (here,
 // triggers that raise on one trajectory's row, one of its steps and one of its judgments): the batch
 // rolls back whole and is stored again line by line, so that only the guilty lines fail, each with
-// the database's message, and nothing of them is half-written. The batch's statements are queued on
-// the connection together (lib/ingest/store.ts), so a failure in the first COPY also aborts the ones
-// queued behind it; this holds that the batch still comes back whole.
+// the database's message, and nothing of them is half-written.
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RUNS, generateTraces, renderJsonl } from '@/lib/generate';

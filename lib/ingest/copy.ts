@@ -46,7 +46,8 @@ function copyIn(client: pg.PoolClient, table: string, columns: readonly string[]
   return { stream, done };
 }
 
-/** Bytes of COPY data sent at a time. */
+/** Bytes of COPY data sent at a time: the first chunk, and the most. */
+const FIRST_CHUNK_BYTES = 1 << 15;
 const CHUNK_BYTES = 1 << 20;
 /** Room past CHUNK_BYTES, so that most rows fit in the chunk they start in. */
 const SLACK_BYTES = 1 << 16;
@@ -59,12 +60,16 @@ const SLACK_BYTES = 1 << 16;
  */
 export async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<string>): Promise<number> {
   const { stream, done } = copyIn(client, table, columns, '');
-  let chunk = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+  // The first chunk is small, so that PostgreSQL has rows to work on as soon as the COPY starts
+  // rather than after a whole chunk is rendered; each next one twice the last, up to CHUNK_BYTES.
+  let limit = FIRST_CHUNK_BYTES;
+  let chunk = Buffer.allocUnsafe(limit + SLACK_BYTES);
   let at = 0;
   let n = 0;
   const send = async () => {
     const full = chunk.subarray(0, at);
-    chunk = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+    limit = Math.min(CHUNK_BYTES, limit * 2);
+    chunk = Buffer.allocUnsafe(limit + SLACK_BYTES);
     at = 0;
     if (!stream.write(full)) await Promise.race([new Promise<void>((r) => stream.once('drain', () => r())), done]);
   };
@@ -78,7 +83,7 @@ export async function copyRows(client: pg.PoolClient, table: string, columns: re
     at += chunk.write(row, at);
     chunk[at++] = 0x0a;
     n++;
-    if (at >= CHUNK_BYTES) await send();
+    if (at >= limit) await send();
   }
   if (at > 0) stream.write(chunk.subarray(0, at));
   stream.end();

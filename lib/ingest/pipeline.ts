@@ -1,8 +1,10 @@
 // The ingest pipeline that both entry points (npm run ingest, POST /api/ingest) drive: bytes in,
 // lines parsed and validated one by one, valid lines stored in batches (one transaction each), a
 // summary out. Parsing of the next batch overlaps the database work of the previous one; at most two
-// batches are in memory, so memory stays flat however large the input. The first batches are smaller
-// (FIRST_BATCH_SHARE), so that the overlap starts early.
+// batches are in memory, so memory stays flat however large the input. A batch goes to the database
+// as soon as the previous one is committed, once it holds MIN_BATCH_SHARE of the limits: the database
+// does not wait for a full batch to be parsed, and batches are as large as parsing gets while the
+// database works, up to the limits.
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db/pool';
 import { isConnectionError } from '@/lib/db/connection-errors';
@@ -56,10 +58,16 @@ export interface IngestOptions {
 const DEFAULTS = { batchSteps: 50_000, batchLines: 2_000, maxErrors: 1_000 };
 
 /**
- * The first batch is this fraction of the limits, each next one twice the last up to the limits:
- * nothing is stored while the first batch is parsed, so a small one starts the database's work sooner.
+ * The least a batch holds, as a fraction of the limits (but the last one): the first batch is this
+ * size, since nothing is stored while it is parsed.
  */
-const FIRST_BATCH_SHARE = 1 / 8;
+const MIN_BATCH_SHARE = 1 / 8;
+
+/**
+ * Parsing gives way to the event loop this often (ms), so that the database's answers to the batch
+ * being written are read within about this long: each statement of a batch waits for one.
+ */
+const PARSE_SLICE_MS = 1;
 
 /** Steps per batch (one transaction): ROUTELENS_INGEST_BATCH_STEPS, else 50,000. */
 function defaultBatchSteps(): number {
@@ -181,21 +189,20 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   let batch: BatchLine[] = [];
   let batchIds = new Set<string>();
   let steps = 0;
-  let share = FIRST_BATCH_SHARE;
-  let stepLimit = Math.max(1, Math.ceil(batchSteps * share));
-  let lineLimit = Math.max(1, Math.ceil(batchLines * share));
+  const minSteps = Math.max(1, Math.ceil(batchSteps * MIN_BATCH_SHARE));
+  const minLines = Math.max(1, Math.ceil(batchLines * MIN_BATCH_SHARE));
   let inFlight: Promise<void> = Promise.resolve();
+  /** Whether a batch is being written (inFlight has not settled). */
+  let writing = false;
   const flush = async () => {
     if (batch.length === 0) return;
     const lines = batch;
     batch = [];
     batchIds = new Set();
     steps = 0;
-    share = Math.min(1, share * 2);
-    stepLimit = Math.max(1, Math.ceil(batchSteps * share));
-    lineLimit = Math.max(1, Math.ceil(batchLines * share));
     await inFlight;
-    inFlight = write(lines);
+    writing = true;
+    inFlight = write(lines).finally(() => (writing = false));
     // A rejected write must surface at the next await, not as an unhandled rejection.
     inFlight.catch(() => undefined);
   };
@@ -203,12 +210,12 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   const chunks = decodedChunks(source, { maxBytes: opts.maxDecodedBytes, onCompressedBytes: (n) => (bytes += n) });
   let lastLine = 0;
   // Parsing runs in microtasks that would starve the socket of the batch being written; a macrotask
-  // turn every few milliseconds lets that write's round trips go on while the next batch is parsed.
+  // turn every PARSE_SLICE_MS lets that write's round trips go on while the next batch is parsed.
   let turnAt = performance.now();
   try {
     for await (const raw of splitLines(chunks, opts.maxLineBytes ?? MAX_LINE_BYTES)) {
       lastLine = raw.lineNo;
-      if (performance.now() - turnAt > 4) {
+      if (performance.now() - turnAt > PARSE_SLICE_MS) {
         await new Promise<void>((r) => setImmediate(r));
         turnAt = performance.now();
       }
@@ -229,7 +236,8 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
       batch.push(r);
       batchIds.add(r.norm.trajectory.id);
       steps += r.norm.steps.length;
-      if (steps >= stepLimit || batch.length >= lineLimit) await flush();
+      const full = steps >= batchSteps || batch.length >= batchLines;
+      if (full || (!writing && (steps >= minSteps || batch.length >= minLines))) await flush();
     }
   } catch (e) {
     if (!(e instanceof InputDecodeError)) {
